@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SocketScope set-up for a fresh Debian 12 machine.
+#   scripts/bootstrap.sh run    install what is missing, build, start the app
+#   scripts/bootstrap.sh test   install what is missing, build (warnings as errors, ASan+UBSan),
+#                               run the whole test suite, then build and check the DEB package
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeychain-qt6-dev
+  libgtest-dev libgmock-dev cmake ninja-build g++ pkg-config
+  xvfb xauth imagemagick nginx libnginx-mod-stream haproxy openssh-server python3-websockets sudo
+  clang libclang-rt-14-dev dpkg-dev file)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing: ${missing[*]}"
+  local SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "$mode" in
+  run)
+    install_missing
+    cmake --preset dev >/dev/null
+    cmake --build --preset dev -j "$jobs"
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "==> no display: starting SocketScope under Xvfb (scripts/screenshot takes a picture of it)"
+      exec xvfb-run -a -s "-screen 0 1280x800x24" build/dev/app/socketscope
+    fi
+    exec build/dev/app/socketscope
+    ;;
+  test)
+    install_missing
+    start=$(date +%s)
+    cmake --preset ci >/dev/null
+    cmake --build --preset ci -j "$jobs"
+    ctest --preset ci -j "$jobs"
+    echo "==> tests done in $(( $(date +%s) - start )) s; packaging check"
+    scripts/check-package.sh
+    echo "==> all done in $(( $(date +%s) - start )) s"
+    ;;
+  *)
+    echo "usage: $0 run|test" >&2
+    exit 2
+    ;;
+esac

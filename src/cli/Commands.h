@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "cli/CliContext.h"
+
+namespace socketscope::cli {
+
+// One function per command word; each lives in its feature's src/cli/*Commands.cpp.
+int cmdServe(CliContext& ctx);
+
+} // namespace socketscope::cli

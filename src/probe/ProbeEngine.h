@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "probe/ProbeTypes.h"
+
+#include <QObject>
+
+namespace socketscope {
+
+// Runs WebSocket probes asynchronously (sockets spread over worker threads). Public calls may be
+// made from any thread; results come back as queued signals on the engine's thread.
+class ProbeEngine : public QObject {
+    Q_OBJECT
+public:
+    explicit ProbeEngine(QObject* parent = nullptr);
+    ~ProbeEngine() override;
+
+    // Starts a probe and returns its id (never 0). finished(id, result) follows exactly once,
+    // also after cancel(); result.cause is filled by the diagnosis.
+    quint64 start(const socketscope::ProbeOptions& options);
+    // Stops a running probe early; its result reports what was seen so far.
+    void cancel(quint64 id);
+
+signals:
+    void progress(quint64 id, const QString& phase);
+    void finished(quint64 id, const socketscope::ProbeResult& result);
+
+private:
+    struct Private;
+    Private* d;
+};
+
+} // namespace socketscope

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The probe contract shared by the probe engine, diagnosis, monitors, the CLI and the GUI.
+// Field names mirror the CLI's JSON output (issue: probe engine), which scripts depend on.
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <optional>
+
+namespace socketscope {
+
+struct ProbeOptions {
+    QString url;                                  // ws:// or wss://
+    QString origin;
+    QList<QPair<QString, QString>> headers;       // extra handshake headers
+    QStringList subprotocols;
+    QString basicAuthUser;                        // password comes from the caller, never argv
+    QString basicAuthPassword;
+    QString bearerToken;
+    QString caFile;
+    QString pinnedCertificate;
+    QString clientCertificate;
+    QString clientKey;
+    bool insecure = false;
+    QString proxyUrl;                             // http://host:port (CONNECT) or socks5://host:port; empty: no proxy
+    int echoCount = 1;                            // 0: no echo
+    int echoSize = 32;                            // bytes per echo message
+    bool echoBinary = false;
+    double pingIntervalS = 0;                     // 0: no pings
+    double holdS = 0;                             // stay idle this long after echo/ping
+    bool bolt = false;                            // send the Bolt handshake after the upgrade
+    double timeoutS = 10;                         // per phase (connect, handshake, each echo/pong)
+    double connectTimeoutS = 5;
+    double slowThresholdS = 1.0;                  // slow_response threshold
+    qint64 maxFrameBytes = 16 * 1024 * 1024;
+    QString pageOrigin;                           // the page's origin, for mixed_content
+};
+
+struct PhaseTimings {                             // milliseconds, monotonic clock; nullopt: phase not reached
+    std::optional<double> dns, connect, tls, upgrade, firstEcho;
+};
+
+struct RttStats {
+    int count = 0;
+    double min = 0, median = 0, p95 = 0, max = 0; // milliseconds
+    QVector<double> samples;
+};
+
+struct TlsInfo {
+    bool used = false;
+    QString protocol;
+    QString peerSubject;
+    QString peerIssuer;
+    QDateTime notAfter;
+    std::optional<int> daysToExpiry;
+    QStringList errors;                           // as reported by Qt
+    bool insecure = false;
+};
+
+enum class ClosedBy { None, ServerFrame, ServerFin, ServerReset, Client };
+
+// Everything one probe observed. Diagnosis fills cause/ok/evidence/advice.
+struct ProbeResult {
+    QString url;
+    QDateTime startedAt;                          // wall clock, for display and export
+    QString cause;                                // id from the diagnosis list ("ok", "idle_timeout", ...)
+    bool ok = false;
+    std::optional<int> httpStatus;
+    QString statusLine;
+    QList<QPair<QString, QString>> responseHeaders;
+    QByteArray bodyExcerpt;                       // first 4 KiB of a non-101 body
+    std::optional<int> closeCode;
+    QString closeReason;
+    ClosedBy closedBy = ClosedBy::None;
+    PhaseTimings timings;
+    RttStats echoRtt;
+    RttStats pingRtt;
+    int echoSent = 0, echoReceived = 0;
+    int pingsSent = 0, pongsReceived = 0;
+    std::optional<double> idleCutoffS;
+    double heldS = 0;
+    std::optional<double> boltHandshakeMs;
+    QByteArray boltVersion;
+    TlsInfo tls;
+    QString resolvedAddress;
+    QString errorPhase;                           // "dns", "connect", "tls", "upgrade", "echo", "ping", "hold", ""
+    QString errorString;                          // low-level error text
+    QString protocolError;                        // detail for protocol_error / handshake_invalid
+    QStringList evidence;
+    QStringList advice;
+};
+
+inline QString closedById(ClosedBy c)
+{
+    switch (c) {
+    case ClosedBy::ServerFrame: return QStringLiteral("server_frame");
+    case ClosedBy::ServerFin: return QStringLiteral("server_fin");
+    case ClosedBy::ServerReset: return QStringLiteral("server_reset");
+    case ClosedBy::Client: return QStringLiteral("client");
+    case ClosedBy::None: break;
+    }
+    return {};
+}
+
+} // namespace socketscope
+
+Q_DECLARE_METATYPE(socketscope::ProbeResult)
+Q_DECLARE_METATYPE(socketscope::ProbeOptions)

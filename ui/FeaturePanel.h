@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QWidget>
+
+namespace socketscope {
+
+struct AppContext;
+struct Profile;
+
+// A feature area hosted by the main window (Overview, Live, Logs, Config, Runbook).
+// The window tells each panel which profile is selected; the panel renders core models for it.
+class FeaturePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit FeaturePanel(AppContext& context, QWidget* parent = nullptr)
+        : QWidget(parent), m_context(context) {}
+    // Called when the selected profile changes; nullptr when none is selected.
+    virtual void setProfile(const Profile* profile) = 0;
+    // The tab title.
+    virtual QString title() const = 0;
+
+protected:
+    AppContext& m_context;
+};
+
+} // namespace socketscope

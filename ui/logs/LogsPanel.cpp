@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logs/LogsPanel.h"
+
+#include "profiles/Profile.h"
+
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace socketscope {
+
+LogsPanel::LogsPanel(AppContext& context, QWidget* parent)
+    : FeaturePanel(context, parent), m_label(new QLabel(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    m_label->setAlignment(Qt::AlignCenter);
+    m_label->setWordWrap(true);
+    layout->addWidget(m_label);
+    setProfile(nullptr);
+}
+
+void LogsPanel::setProfile(const Profile* profile)
+{
+    m_label->setText(profile ? tr("Logs for %1 — not built yet (issue #5 (SSH and the log viewer)).").arg(profile->name)
+                             : tr("Select a profile."));
+}
+
+} // namespace socketscope
