@@ -64,8 +64,12 @@ QString SecretStore::availabilityText() const
     return tr("keychain: checking…");
 }
 
-void SecretStore::setAvailability(Availability a, const QString& reason)
+void SecretStore::setAvailability(Availability a, const QString& rawReason)
 {
+    // QtKeychain often says only "Unknown error" when no D-Bus keychain service runs.
+    QString reason = rawReason;
+    if (a == Availability::Unavailable && (reason.isEmpty() || reason == QLatin1String("Unknown error")))
+        reason = tr("no keychain service answered");
     if (m_availability == a && m_reason == reason)
         return;
     m_availability = a;

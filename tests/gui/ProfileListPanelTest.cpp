@@ -102,6 +102,9 @@ TEST_F(PanelFixture, EditorValidatesInlineAndSavesANewProfile)
     EXPECT_FALSE(save->isEnabled());
     EXPECT_TRUE(issues->text().contains(QStringLiteral("use wss:// instead of https://"))) << issues->text().toStdString();
     EXPECT_FALSE(url->styleSheet().isEmpty()) << "the offending field is highlighted";
+    // For looking at the editor: SOCKETSCOPE_TEST_GRAB_DIR=/tmp/x build/dev/tests/test_gui
+    if (const QString grabDir = qEnvironmentVariable("SOCKETSCOPE_TEST_GRAB_DIR"); !grabDir.isEmpty())
+        editor->grab().save(grabDir + QStringLiteral("/profile-editor.png"));
     url->setText(QStringLiteral("wss://grafana.example.com/api/live/ws"));
     EXPECT_TRUE(save->isEnabled());
     EXPECT_TRUE(url->styleSheet().isEmpty());

@@ -100,7 +100,7 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     m_undoLabel->setWordWrap(true);
     auto* undo = new QPushButton(tr("&Undo"), m_undoFrame);
     undo->setObjectName(QStringLiteral("undoDeletePushButton"));
-    auto* dismiss = toolButton(m_undoFrame, QStringLiteral("dismissUndoToolButton"), QStringLiteral("✕"), tr("Dismiss"), {});
+    auto* dismiss = toolButton(m_undoFrame, QStringLiteral("dismissUndoToolButton"), tr("Dismiss"), tr("Dismiss: the deletion is final"), {});
     undoLayout->addWidget(m_undoLabel, 1);
     undoLayout->addWidget(undo);
     undoLayout->addWidget(dismiss);
@@ -108,11 +108,11 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     layout->addWidget(m_undoFrame);
 
     auto* buttons = new QHBoxLayout;
-    auto* add = toolButton(this, QStringLiteral("addToolButton"), QStringLiteral("+"), tr("Add a profile"), QKeySequence::New);
+    auto* add = toolButton(this, QStringLiteral("addToolButton"), tr("Add"), tr("Add a profile"), QKeySequence::New);
     m_editButton = toolButton(this, QStringLiteral("editToolButton"), tr("Edit"), tr("Edit the profile"), QKeySequence(Qt::Key_F2));
-    m_duplicateButton = toolButton(this, QStringLiteral("duplicateToolButton"), QStringLiteral("⧉"), tr("Duplicate the profile"),
+    m_duplicateButton = toolButton(this, QStringLiteral("duplicateToolButton"), tr("Duplicate"), tr("Duplicate the profile"),
                                    QKeySequence(Qt::CTRL | Qt::Key_D));
-    m_deleteButton = toolButton(this, QStringLiteral("deleteToolButton"), QStringLiteral("🗑"), tr("Delete the profile"),
+    m_deleteButton = toolButton(this, QStringLiteral("deleteToolButton"), tr("Delete"), tr("Delete the profile"),
                                 QKeySequence::Delete);
     auto* more = toolButton(this, QStringLiteral("moreToolButton"), tr("More"), tr("Import and export"), {});
     more->setPopupMode(QToolButton::InstantPopup);
