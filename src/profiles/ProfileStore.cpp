@@ -4,6 +4,7 @@
 #include "profiles/ProfileJson.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,19 @@ namespace socketscope {
 namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("ProfileStore", text); }
+
+QByteArray digestOf(const QByteArray& data) { return QCryptographicHash::hash(data, QCryptographicHash::Sha256); }
+
+// The digest of the file as it is on disk now; empty when it does not exist.
+QByteArray currentDigest(const QString& path)
+{
+    QFile f(path);
+    if (!f.exists())
+        return {};
+    if (!f.open(QIODevice::ReadOnly))
+        return QByteArrayLiteral("unreadable");
+    return digestOf(f.read(ProfileJson::kMaxDocumentBytes + 1));
+}
 
 Status writeAtomically(const QString& path, const QByteArray& data)
 {
@@ -71,6 +85,7 @@ Status ProfileStore::load()
     m_sessionOnly.clear();
     m_readOnly = false;
     m_loadError.clear();
+    m_diskDigest.clear();
     if (!QFileInfo::exists(m_filePath) && !QFileInfo(m_filePath).isSymLink()) {
         emit changed();
         return Status::success();
@@ -84,6 +99,7 @@ Status ProfileStore::load()
         return Status::failure(m_loadError);
     }
     m_profiles = std::move(parsed).value();
+    m_diskDigest = currentDigest(m_filePath);
     emit changed();
     return Status::success();
 }
@@ -120,7 +136,15 @@ Status ProfileStore::save()
     for (const Profile& p : std::as_const(m_profiles))
         if (!m_sessionOnly.contains(p.id))
             persisted.append(p);
-    return writeAtomically(m_filePath, ProfileJson::serialize(persisted));
+    if (currentDigest(m_filePath) != m_diskDigest)
+        return Status::failure(tr("%1 was changed by another program (e.g. socketscope-cli) since SocketScope read it; "
+                                  "your change was not saved. Reload the profiles, then make it again")
+                                   .arg(QDir::toNativeSeparators(m_filePath)));
+    const QByteArray data = ProfileJson::serialize(persisted);
+    const Status st = writeAtomically(m_filePath, data);
+    if (st)
+        m_diskDigest = digestOf(data);
+    return st;
 }
 
 Status ProfileStore::commit(const QList<Profile>& previous)

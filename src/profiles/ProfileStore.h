@@ -28,7 +28,8 @@ public:
     explicit ProfileStore(QString filePath, QObject* parent = nullptr);
 
     QString filePath() const { return m_filePath; }
-    // Reads the file; a missing file is an empty store (not an error).
+    // Reads the file; a missing file is an empty store (not an error). Also the way to pick up a
+    // change another program made (a save refuses to overwrite it).
     Status load();
     // True after a failed load: every change is refused until the file is fixed.
     bool isReadOnly() const { return m_readOnly; }
@@ -43,7 +44,8 @@ public:
     QList<ValidationIssue> validate(const Profile& profile, const ValidationOptions& options = {}) const;
 
     // Validate, change, save. Each fails with a message a person can act on; on failure the
-    // store is unchanged.
+    // store is unchanged. A file changed on disk since it was read (e.g. by socketscope-cli) is
+    // not overwritten: the change fails and asks to reload.
     Status add(const Profile& profile);
     Status update(const Profile& profile);
     Status remove(const QUuid& id);
@@ -70,6 +72,7 @@ private:
     QString m_filePath;
     QList<Profile> m_profiles;
     QSet<QUuid> m_sessionOnly;
+    QByteArray m_diskDigest; // SHA-256 of the file as last read or written; empty: no file
     bool m_readOnly = false;
     QString m_loadError;
 };

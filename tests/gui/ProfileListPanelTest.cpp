@@ -162,3 +162,24 @@ TEST_F(PanelFixture, ImportsHostsFromAnSshConfigFile)
     EXPECT_EQ(web1->ssh.jumpHost, QStringLiteral("ops@bastion:2200"));
     EXPECT_TRUE(visible().contains(QStringLiteral("web1 — unknown")));
 }
+
+TEST_F(PanelFixture, FileChangedElsewhereIsNotOverwrittenAndCanBeReloaded)
+{
+    ProfileStore other(store.filePath()); // e.g. socketscope-cli in a terminal
+    ASSERT_TRUE(other.load().ok());
+    Profile fromCli;
+    fromCli.name = QStringLiteral("added-by-cli");
+    ASSERT_TRUE(other.add(fromCli).ok());
+    const QByteArray onDisk = lab::readAll(store.filePath());
+
+    panel->duplicateCurrent();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("changed by another program"))) << panel->noticeText().toStdString();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("Reload profiles")));
+    EXPECT_EQ(lab::readAll(store.filePath()), onDisk);
+
+    auto* notice = panel->findChild<QLabel*>(QStringLiteral("noticeLabel"));
+    emit notice->linkActivated(QStringLiteral("reload"));
+    EXPECT_TRUE(visible().contains(QStringLiteral("added-by-cli — unknown")));
+    panel->duplicateCurrent();
+    EXPECT_EQ(store.profiles().size(), 5);
+}

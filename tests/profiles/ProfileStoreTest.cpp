@@ -338,3 +338,29 @@ TEST_F(StoreFixture, ImportReportsNameClashesAndNeverOverwrites)
     ASSERT_TRUE(reloaded.load().ok());
     EXPECT_EQ(reloaded.profiles().size(), 3);
 }
+
+TEST_F(StoreFixture, ChangeMadeByAnotherProgramIsNotOverwritten)
+{
+    ProfileStore gui(file());
+    ProfileStore cli(file());
+    ASSERT_TRUE(gui.load().ok());
+    ASSERT_TRUE(cli.load().ok());
+    Profile fromCli;
+    fromCli.name = QStringLiteral("added by the cli");
+    ASSERT_TRUE(cli.add(fromCli).ok());
+    const QByteArray afterCli = lab::readAll(file());
+
+    Profile fromGui;
+    fromGui.name = QStringLiteral("added in the gui");
+    const Status st = gui.add(fromGui);
+    ASSERT_FALSE(st.ok());
+    EXPECT_TRUE(st.error().contains(QStringLiteral("changed by another program"))) << st.error().toStdString();
+    EXPECT_EQ(lab::readAll(file()), afterCli);
+    EXPECT_TRUE(gui.profiles().isEmpty());
+
+    ASSERT_TRUE(gui.load().ok());
+    ASSERT_TRUE(gui.add(fromGui).ok());
+    ProfileStore reread(file());
+    ASSERT_TRUE(reread.load().ok());
+    EXPECT_EQ(reread.profiles().size(), 2);
+}

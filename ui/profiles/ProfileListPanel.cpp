@@ -140,6 +140,12 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     m_notice->setWordWrap(true);
     m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_notice->hide();
+    connect(m_notice, &QLabel::linkActivated, this, [this](const QString& link) {
+        if (link == QLatin1String("reload") && m_context.profiles) {
+            const Status st = m_context.profiles->load();
+            showNotice(st ? tr("Reloaded %1.").arg(QDir::toNativeSeparators(m_context.profiles->filePath()).toHtmlEscaped()) : QString(), false);
+        }
+    });
     layout->addWidget(m_notice);
 
     m_keychain = new QLabel(this);
@@ -302,9 +308,13 @@ void ProfileListPanel::setProfileState(const QUuid& id, const QString& state, co
 
 void ProfileListPanel::showNotice(const QString& html, bool problem)
 {
+    QString text = html;
+    // A save refused because the file changed on disk: offer the reload right there.
+    if (problem && text.contains(QLatin1String("changed by another program")))
+        text += tr(" <a href=\"reload\">Reload profiles</a>");
     m_notice->setStyleSheet(problem ? QStringLiteral("QLabel { color: #a32020; }") : QString());
-    m_notice->setText(html);
-    m_notice->setVisible(!html.isEmpty());
+    m_notice->setText(text);
+    m_notice->setVisible(!text.isEmpty());
 }
 
 QString ProfileListPanel::noticeText() const { return m_notice->text(); }
