@@ -10,6 +10,8 @@ const QList<Command>& commands()
 {
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
+        {"probe", "probe URL [--origin O] [-H 'N: v']... [--subprotocol P] [--ca F] [--insecure] [--proxy URL] [--echo N] [--size B] [--ping-interval S] [--hold S] [--bolt] [--timeout S] [--json]   probe a WebSocket endpoint", &cmdProbe},
+        {"diagnose", "diagnose --direct URL --via URL [probe options] [--json]   name the faulty hop", &cmdDiagnose},
     };
     return table;
 }
