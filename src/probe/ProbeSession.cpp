@@ -183,7 +183,12 @@ void ProbeSession::start()
     m_result.tls.used = m_secure;
     m_key = wshandshake::makeKey();
 
-    m_socket = new QSslSocket(this);
+    if (m_secure) {
+        m_ssl = new QSslSocket(this);
+        m_socket = m_ssl;
+    } else {
+        m_socket = new QTcpSocket(this);
+    }
     if (!m_options.proxyUrl.isEmpty()) {
         const QUrl proxyUrl(m_options.proxyUrl);
         const QString ps = proxyUrl.scheme().toLower();
@@ -244,12 +249,14 @@ void ProbeSession::start()
             conf.setLocalCertificate(certs.first());
             conf.setPrivateKey(key);
         }
-        m_socket->setSslConfiguration(conf);
+        m_ssl->setSslConfiguration(conf);
     }
 
     connect(m_socket, &QAbstractSocket::connected, this, &ProbeSession::onConnected);
-    connect(m_socket, &QSslSocket::encrypted, this, &ProbeSession::onEncrypted);
-    connect(m_socket, &QSslSocket::sslErrors, this, &ProbeSession::onSslErrors);
+    if (m_ssl) {
+        connect(m_ssl, &QSslSocket::encrypted, this, &ProbeSession::onEncrypted);
+        connect(m_ssl, &QSslSocket::sslErrors, this, &ProbeSession::onSslErrors);
+    }
     connect(m_socket, &QIODevice::readyRead, this, &ProbeSession::onReadyRead);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &ProbeSession::onSocketError);
     connect(m_socket, &QAbstractSocket::disconnected, this, &ProbeSession::onDisconnected);
@@ -300,7 +307,7 @@ void ProbeSession::connectNext()
         target = a.toString();
     }
     if (m_secure)
-        m_socket->connectToHostEncrypted(target, m_port, m_url.host());
+        m_ssl->connectToHostEncrypted(target, m_port, m_url.host());
     else
         m_socket->connectToHost(target, m_port);
 }
@@ -321,7 +328,7 @@ void ProbeSession::onConnected()
 
 bool ProbeSession::verifyPin()
 {
-    const QSslCertificate peer = m_socket->peerCertificate();
+    const QSslCertificate peer = m_ssl->peerCertificate();
     if (peer.isNull())
         return false;
     const QString pin = m_options.pinnedCertificate.trimmed();
@@ -336,7 +343,7 @@ void ProbeSession::onSslErrors(const QList<QSslError>& errors)
     m_sslErrors = errors;
     for (const QSslError& e : errors)
         m_result.tls.errors << e.errorString();
-    const QSslCertificate peer = m_socket->peerCertificate();
+    const QSslCertificate peer = m_ssl->peerCertificate();
     if (!peer.isNull()) {
         m_result.tls.peerSubject = peer.subjectDisplayName();
         m_result.tls.peerIssuer = peer.issuerDisplayName();
@@ -345,12 +352,12 @@ void ProbeSession::onSslErrors(const QList<QSslError>& errors)
     }
     if (m_options.insecure) {
         m_result.tls.insecure = true;
-        m_socket->ignoreSslErrors();
+        m_ssl->ignoreSslErrors();
         return;
     }
     if (!m_options.pinnedCertificate.isEmpty() && verifyPin()) {
         m_result.tls.pinned = true;
-        m_socket->ignoreSslErrors();
+        m_ssl->ignoreSslErrors();
     }
 }
 
@@ -359,8 +366,8 @@ void ProbeSession::onEncrypted()
     if (m_phase != Phase::Tls)
         return;
     m_result.timings.tls = elapsedMs() - m_phaseStartMs;
-    const QSslCertificate peer = m_socket->peerCertificate();
-    m_result.tls.protocol = m_socket->sessionCipher().protocolString();
+    const QSslCertificate peer = m_ssl->peerCertificate();
+    m_result.tls.protocol = m_ssl->sessionCipher().protocolString();
     m_result.tls.peerSubject = peer.subjectDisplayName();
     m_result.tls.peerIssuer = peer.issuerDisplayName();
     m_result.tls.notAfter = peer.expiryDate();

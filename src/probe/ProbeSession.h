@@ -13,6 +13,7 @@
 #include <QUrl>
 
 class QSslSocket;
+class QTcpSocket;
 class QTimer;
 
 namespace socketscope {
@@ -80,7 +81,8 @@ private:
     QList<QHostAddress> m_addresses;
     qsizetype m_addressIndex = 0;
     int m_lookupId = -1;
-    QSslSocket* m_socket = nullptr;
+    QTcpSocket* m_socket = nullptr;                // a QSslSocket for wss:// only (no TLS backend cost for ws://)
+    QSslSocket* m_ssl = nullptr;
     QTimer* m_phaseTimer = nullptr;
     QTimer* m_holdTimer = nullptr;
     QTimer* m_pingTimer = nullptr;
