@@ -10,6 +10,8 @@ const QList<Command>& commands()
 {
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
+        {"lint", "lint nginx|haproxy FILE [--dump] [--threshold S] [--json] [--nginx-T] [--endpoint PATH] [--prefix DIR]   check a proxy config for WebSockets", &cmdLint},
+        {"fix", "fix nginx|haproxy FILE [--diff | -o OUT] [--threshold S] [--rules R,..] [--nginx-T] [--endpoint PATH]   write the minimal fix", &cmdFix},
     };
     return table;
 }
