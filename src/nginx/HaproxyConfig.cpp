@@ -298,12 +298,23 @@ HaproxyFixResult HaproxyAnalyzer::fix(const HaproxyConfig& config, const RuleOpt
             }
             continue;
         }
+        // Before the first server line (where timeouts usually sit), else after the last line.
         const HaSection& s = config.sections.at(idx);
+        const HaLine* server = nullptr;
+        for (const HaLine& l : s.lines) {
+            if (l.words.first() == "server" || l.words.first() == "server-template" || l.words.first() == "default-server") {
+                server = &l;
+                break;
+            }
+        }
         const HaLine& last = s.lines.isEmpty() ? s.header : s.lines.last();
-        QByteArray indent = s.lines.isEmpty() ? QByteArray("    ") : last.indent;
+        QByteArray indent = server ? server->indent : s.lines.isEmpty() ? QByteArray("    ") : last.indent;
         if (indent.isEmpty())
             indent = "    ";
-        edits.append({last.endOffset, 0, '\n' + indent + "timeout tunnel " + value});
+        if (server)
+            edits.append({server->offset, 0, indent + "timeout tunnel " + value + '\n'});
+        else
+            edits.append({last.endOffset, 0, '\n' + indent + "timeout tunnel " + value});
     }
     if (edits.isEmpty())
         return r;

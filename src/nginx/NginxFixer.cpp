@@ -13,6 +13,7 @@ namespace socketscope::nginx {
 namespace {
 
 struct Edit {
+    int file = 0;
     qsizetype offset = 0;
     qsizetype removeLen = 0;
     QByteArray insert;
@@ -80,10 +81,11 @@ public:
 private:
     bool want(const QString& rule) const { return m_selected.contains(rule) && m_r.hasRule(rule); }
 
-    void replaceArg(const ConfNode* node, int argIndex, const QByteArray& raw)
+    // Replaces one argument in place (possibly in an included file the location pulls in).
+    void replaceArg(const DirectiveRef& ref, int argIndex, const QByteArray& raw)
     {
-        const ConfWord& w = node->words.at(argIndex + 1);
-        m_edits.append({w.pos.offset, w.raw.size(), raw});
+        const ConfWord& w = ref.node->words.at(argIndex + 1);
+        m_edits.append({ref.file, w.pos.offset, w.raw.size(), raw});
     }
 
     // Sets `name value;` in the location: replaces its own directive, or inserts an override.
@@ -92,8 +94,8 @@ private:
         fixed.insert(rule);
         m_rules.append(rule);
         const DirectiveRef own = m_loc->own(name);
-        if (own && own.file == m_loc->file && own.node->argCount() >= 1) {
-            replaceArg(own.node, 0, value);
+        if (own && own.node->argCount() >= 1) {
+            replaceArg(own, 0, value);
             return;
         }
         m_inserts.append(name + ' ' + value + ';');
@@ -146,8 +148,8 @@ private:
             fixed.insert(rule);
             m_rules.append(rule);
             const HeaderLine* h = ownHeader(lower);
-            if (h && h->ref.file == m_loc->file && h->ref.node->argCount() >= 2) {
-                replaceArg(h->ref.node, 1, value);
+            if (h && h->ref.node->argCount() >= 2) {
+                replaceArg(h->ref, 1, value);
                 return;
             }
             lines.append("proxy_set_header " + name + ' ' + value + ';');
@@ -183,7 +185,7 @@ private:
             text += '\n' + indent + "# WebSocket settings added by SocketScope (" + rules.join(QLatin1Char(' ')).toUtf8() + ")";
         for (const QByteArray& line : m_inserts)
             text += '\n' + indent + line;
-        return {offset, 0, text};
+        return {m_loc->file, offset, 0, text};
     }
 
     const LocationReport& m_r;
@@ -200,7 +202,12 @@ QByteArray applyEdits(const QByteArray& text, QList<Edit> edits)
     std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset > b.offset; });
     QByteArray out = text;
     qsizetype limit = out.size();
+    const Edit* previous = nullptr;
     for (const Edit& e : edits) {
+        // a snippet included by several locations gets the same replacement once
+        if (previous && previous->offset == e.offset && previous->removeLen == e.removeLen && previous->insert == e.insert)
+            continue;
+        previous = &e;
         if (e.offset + e.removeLen > limit)
             continue; // overlapping edit: keep the later one (never produced by the fixer)
         out.replace(e.offset, e.removeLen, e.insert);
@@ -243,7 +250,8 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     QMap<int, QList<Edit>> edits;
     for (const LocationReport& r : analysis.locations) {
         LocationFixer fixer(r, selected, options);
-        edits[r.location->file] += fixer.run(fixed);
+        for (const Edit& e : fixer.run(fixed))
+            edits[e.file].append(e);
     }
     for (const ConfigFinding& f : analysis.findings) {
         if (!fixed.contains(f.rule))

@@ -60,10 +60,10 @@ QList<DiffLine> UnifiedDiff::compare(const QByteArray& a, const QByteArray& b)
                 out.append({DiffLine::Op::Equal, int(pre + i + 1), int(pre + j + 1), x.at(pre + i)});
                 ++i;
                 ++j;
-            } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
-                added(j++);
-            } else {
+            } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
                 removed(i++);
+            } else {
+                added(j++);
             }
         }
     }
