@@ -42,8 +42,8 @@ QByteArray directiveText(const ConfNode* node)
 
 class LocationFixer {
 public:
-    LocationFixer(const LocationReport& report, const QSet<QString>& selected, const FixOptions& options)
-        : m_r(report), m_loc(report.location), m_selected(selected), m_options(options) {}
+    LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options)
+        : m_r(report), m_loc(report.location), m_text(text), m_selected(selected), m_options(options) {}
 
     // Edits for this location, all in m_loc->file.
     QList<Edit> run(QSet<QString>& fixed)
@@ -173,7 +173,7 @@ private:
         QByteArray indent = locIndent + unit;
         qsizetype offset = block->termOffset + 1;
         if (last) {
-            offset = last->endOffset;
+            offset = afterTrailingComment(last->endOffset);
             if (last->words.front().before.contains('\n'))
                 indent = indentOf(last->words.front().before);
         }
@@ -188,8 +188,24 @@ private:
         return {m_loc->file, offset, 0, text};
     }
 
+    // A comment on the same line belongs to the directive before it: insert after it.
+    qsizetype afterTrailingComment(qsizetype offset) const
+    {
+        const QByteArray& text = m_text;
+        qsizetype i = offset;
+        while (i < text.size() && (text.at(i) == ' ' || text.at(i) == '\t'))
+            ++i;
+        if (i < text.size() && text.at(i) == '#') {
+            while (i < text.size() && text.at(i) != '\n' && text.at(i) != '\r')
+                ++i;
+            return i;
+        }
+        return offset;
+    }
+
     const LocationReport& m_r;
     const Scope* m_loc;
+    const QByteArray& m_text;   // the text of the file holding the location
     const QSet<QString>& m_selected;
     const FixOptions& m_options;
     QList<Edit> m_edits;
@@ -249,7 +265,7 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     QSet<QString> fixed;
     QMap<int, QList<Edit>> edits;
     for (const LocationReport& r : analysis.locations) {
-        LocationFixer fixer(r, selected, options);
+        LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options);
         for (const Edit& e : fixer.run(fixed))
             edits[e.file].append(e);
     }
