@@ -227,3 +227,36 @@ TEST_P(HaproxyCorpus, FindingsRoundTripAndFixPassesHaproxyC)
 }
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, HaproxyCorpus, testing::ValuesIn(names(QStringLiteral("haproxy"))), paramName);
+
+TEST(NginxCorpusNg001, FollowingTheAdviceMakesNginxTPass)
+{
+    if (!lab::haveExecutable(kNginx))
+        GTEST_SKIP() << "nginx is not installed";
+    const Fixture f = byName(QStringLiteral("nginx"), "tree-sites");
+    QTemporaryDir tmp;
+    QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                          | QFileDevice::ReadOther | QFileDevice::ExeOther);
+    const QString copy = copyFixture(f, tmp);
+    const QString prefix = QFileInfo(copy).path();
+    QDir(prefix).mkpath(QStringLiteral("logs"));
+    const QStringList args{QStringLiteral("-t"), QStringLiteral("-p"), prefix + QLatin1Char('/'), QStringLiteral("-c"), copy};
+    QByteArray log;
+    EXPECT_NE(lab::runProgram(kNginx, args, &log), 0);
+    EXPECT_TRUE(log.contains("duplicate default server")) << log.toStdString();
+
+    NginxConfigSet set;
+    ASSERT_TRUE(load({f.name, copy, true, {}}, &set));
+    const ConfigFindings findings = NginxAnalyzer::lint(set, {});
+    ASSERT_EQ(findings.size(), 1);
+    EXPECT_EQ(findings.front().rule, QStringLiteral("NG001"));
+    // The advice is a shell command: "mv BACKUP sites-available/…". Do what it says.
+    const QString backup = prefix + QStringLiteral("/sites-enabled/default.backup.20260128_100149");
+    EXPECT_TRUE(findings.front().fix.startsWith(QStringLiteral("mv ") + backup + QLatin1Char(' '))) << findings.front().fix.toStdString();
+    const QString target = findings.front().fix.section(QLatin1Char(' '), 2, 2);
+    EXPECT_EQ(target, prefix + QStringLiteral("/sites-available/default.backup.20260128_100149"));
+    ASSERT_TRUE(QFile::rename(backup, target));
+    EXPECT_EQ(lab::runProgram(kNginx, args, &log), 0) << log.toStdString();
+    NginxConfigSet after;
+    ASSERT_TRUE(load({f.name, copy, true, {}}, &after));
+    EXPECT_TRUE(NginxAnalyzer::lint(after, {}).isEmpty());
+}
