@@ -4,6 +4,7 @@
 #include <QFontDatabase>
 #include <QHelpEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QTextBlock>
 #include <QToolTip>
 
@@ -84,10 +85,13 @@ void ConfigCodeView::goToLine(int line)
     if (!block.isValid())
         return;
     m_current = line;
+    // Anchor at the end, cursor at the start: the view stays scrolled to the line's beginning.
     QTextCursor cursor(block);
-    cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+    cursor.movePosition(QTextCursor::EndOfBlock);
+    cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
     setTextCursor(cursor);
     centerCursor();
+    horizontalScrollBar()->setValue(0);
     updateHighlights();
 }
 
