@@ -10,5 +10,7 @@ int cmdServe(CliContext& ctx);
 int cmdProfiles(CliContext& ctx);
 int cmdProbe(CliContext& ctx);
 int cmdDiagnose(CliContext& ctx);
+int cmdLint(CliContext& ctx);
+int cmdFix(CliContext& ctx);
 
 } // namespace socketscope::cli
