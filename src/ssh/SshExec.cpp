@@ -64,8 +64,10 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
     Channel ch(ssh_channel_new(m_session));
     if (!ch || ssh_channel_open_session(ch.get()) != SSH_OK) {
         const QString err = lostMessage(QStringLiteral("while opening a channel"));
-        if (!isConnected())
+        if (!isConnected()) {
+            ch.reset(); // libssh frees channels with the session
             disconnect();
+        }
         return R::failure(err);
     }
     QString line = command;
@@ -182,6 +184,7 @@ Result<CommandResult> SshSession::run(const QString& command, const CommandOptio
         }
         if (o == SSH_ERROR || e == SSH_ERROR || !isConnected()) {
             const QString msg = lostMessage(QStringLiteral("while running the command"));
+            ch.reset(); // libssh frees channels with the session
             disconnect();
             return R::failure(msg);
         }
@@ -234,6 +237,7 @@ Status SshSession::stream(const QString& command, const StreamOptions& options)
         if (o == SSH_ERROR || e == SSH_ERROR || !isConnected()) {
             flush();
             const QString msg = lostMessage(QStringLiteral("while following the output"));
+            ch.reset();
             disconnect();
             return Status::failure(msg);
         }

@@ -241,7 +241,7 @@ Result<FileInfo> SshSession::stat(const QString& path, bool sudo)
     const QString script = QStringLiteral(
         "p=%1\n"
         "if [ -L \"$p\" ]; then printf 'L\\t%s\\n' \"$(readlink -f -- \"$p\")\"; fi\n"
-        "if [ -e \"$p\" ]; then stat -L -c 'S\\t%s\\t%a\\t%U\\t%G' -- \"$p\"; else echo N; fi").arg(shellQuote(path));
+        "if [ -e \"$p\" ]; then stat -L --printf 'S\\t%s\\t%a\\t%U\\t%G\\n' -- \"$p\"; else echo N; fi").arg(shellQuote(path));
     CommandOptions o;
     o.sudo = sudo;
     o.timeoutMs = 30000;

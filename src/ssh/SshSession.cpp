@@ -12,12 +12,28 @@
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 
+#include <csignal>
+#include <mutex>
+
 namespace socketscope {
 
 namespace {
 
 // libssh may ask for a key's passphrase through this callback; never read a terminal.
 int noPassphrasePrompt(const char*, char*, size_t, int, int, void*) { return -1; }
+
+// Once per process: libssh's global state, and SIGPIPE ignored. libssh writes to sockets the
+// server may have closed; the default SIGPIPE action would kill the whole app silently.
+void globalInit()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        ssh_init();
+#ifndef _WIN32
+        std::signal(SIGPIPE, SIG_IGN);
+#endif
+    });
+}
 
 } // namespace
 
@@ -30,7 +46,7 @@ void SshSession::ChannelDeleter::operator()(ssh_channel_struct* ch) const
     ssh_channel_free(ch);
 }
 
-SshSession::SshSession(SshTarget target) : m_target(std::move(target)) {}
+SshSession::SshSession(SshTarget target) : m_target(std::move(target)) { globalInit(); }
 
 SshSession::~SshSession() { disconnect(); }
 
