@@ -225,14 +225,14 @@ Result<QByteArray> SshSession::execRead(const QString& path, bool sudo, const Tr
     return std::move(r->stdOut);
 }
 
-Result<QByteArray> SshSession::readFile(const QString& path, bool sudo)
+Result<QByteArray> SshSession::readFile(const QString& path, bool sudo, const TransferOptions& options)
 {
     if (sudo)
-        return execRead(path, true);
+        return execRead(path, true, options);
     Result<FileInfo> st = stat(path, false);
     if (st && st->exists && st->size > kExecReadThreshold)
-        return execRead(path, false);
-    return sftpRead(path);
+        return execRead(path, false, options);
+    return sftpRead(path, options);
 }
 
 Result<FileInfo> SshSession::stat(const QString& path, bool sudo)
@@ -267,7 +267,7 @@ Result<FileInfo> SshSession::stat(const QString& path, bool sudo)
     return info;
 }
 
-Status SshSession::writeFileAtomic(const QString& path, const QByteArray& data, bool sudo)
+Status SshSession::writeFileAtomic(const QString& path, const QByteArray& data, bool sudo, const TransferOptions& options)
 {
     Result<FileInfo> st = stat(path, sudo);
     if (!st)
@@ -277,13 +277,14 @@ Status SshSession::writeFileAtomic(const QString& path, const QByteArray& data, 
     CommandOptions o;
     o.sudo = sudo;
     o.timeoutMs = 10 * 60 * 1000;
+    o.cancel = options.cancel;
     QString tmp;
     if (sudo) {
         o.stdinData = data; // after sudo accepted the password (see execChannel)
     } else {
         tmp = QStringLiteral("%1/.%2.socketscope-%3.tmp").arg(dirOf(real), baseOf(real))
                   .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
-        if (Status w = sftpWrite(tmp, data, 0600); !w)
+        if (Status w = sftpWrite(tmp, data, 0600, options); !w)
             return Status::failure(w.error() + QStringLiteral(" (to replace %1 in a directory you cannot write, use sudo)").arg(path));
     }
     const QString command = QStringLiteral("sh -c %1 socketscope-replace %2 %3")

@@ -82,8 +82,10 @@ public:
     Result<QByteArray> execRead(const QString& path, bool sudo, const TransferOptions& options = {});
 
     // RemoteHost operations (SshRemoteHost forwards to these).
-    Result<QByteArray> readFile(const QString& path, bool sudo = false);
-    Status writeFileAtomic(const QString& path, const QByteArray& data, bool sudo = false);
+    // readFile: SFTP below 8 MiB, an exec channel (`cat`) above or with sudo.
+    Result<QByteArray> readFile(const QString& path, bool sudo = false, const TransferOptions& options = {});
+    Status writeFileAtomic(const QString& path, const QByteArray& data, bool sudo = false,
+                           const TransferOptions& options = {});
     Result<FileInfo> stat(const QString& path, bool sudo = false);
 
 private:
