@@ -7,5 +7,7 @@ namespace socketscope::cli {
 
 // One function per command word; each lives in its feature's src/cli/*Commands.cpp.
 int cmdServe(CliContext& ctx);
+int cmdSsh(CliContext& ctx);
+int cmdSshFingerprint(CliContext& ctx);
 
 } // namespace socketscope::cli

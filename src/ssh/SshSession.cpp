@@ -177,15 +177,12 @@ Status SshSession::verifyHostKey()
     }
     const QString unknown = QStringLiteral("The host key of %1 is not known (%2 %3).")
                                 .arg(m_hostKey.host, m_hostKey.keyType, m_hostKey.fingerprint);
-    if (!m_prompts.hostKey) {
-        disconnect();
-        return Status::failure(unknown + QStringLiteral(" Verify the fingerprint with the server's administrator, then "
-                                                        "accept it in the app or pass --accept-new-host-key."));
-    }
-    const HostKeyDecision decision = m_prompts.hostKey(m_hostKey);
+    const HostKeyDecision decision = m_prompts.hostKey ? m_prompts.hostKey(m_hostKey) : HostKeyDecision::Reject;
     if (decision == HostKeyDecision::Reject || cancelled()) {
         disconnect();
-        return Status::failure(unknown + QStringLiteral(" The key was rejected; not connected."));
+        return Status::failure(unknown + QStringLiteral(" It was not accepted, so SocketScope did not connect. To trust it, "
+                                                        "verify the fingerprint with the server's administrator, then accept "
+                                                        "it in the app or run the CLI with --accept-new-host-key."));
     }
     if (decision == HostKeyDecision::AcceptAndRemember) {
         if (Status s = KnownHosts::append(m_hostKey.appKnownHostsFile, m_hostKey.knownHostsLine); !s) {

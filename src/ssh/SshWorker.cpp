@@ -43,8 +43,8 @@ void SshWorker::initOnThread()
 
 void SshWorker::teardownOnThread()
 {
-    if (m_keepalive)
-        m_keepalive->stop();
+    delete m_keepalive;
+    m_keepalive = nullptr;
     m_session->disconnect();
 }
 
@@ -327,23 +327,24 @@ SshWorkerThread::SshWorkerThread(SshTarget target) : m_worker(new SshWorker(std:
 {
     m_thread.setObjectName(QStringLiteral("ssh:%1").arg(m_worker->target().describe()));
     m_worker->moveToThread(&m_thread);
-    m_thread.start();
     SshWorker* w = m_worker;
+    // `finished` is emitted on the worker thread after its event loop ended: the last place
+    // where the worker's timer and session can be closed on their own thread.
+    QObject::connect(&m_thread, &QThread::finished, w, [w] { w->teardownOnThread(); }, Qt::DirectConnection);
+    m_thread.start();
     QMetaObject::invokeMethod(w, [w] { w->initOnThread(); }, Qt::QueuedConnection);
 }
 
 SshWorkerThread::~SshWorkerThread()
 {
-    SshWorker* w = m_worker;
-    w->m_shuttingDown = true;
-    w->cancelAll();
-    // Deleted on its own thread once the requests before it have returned (they are cancelled).
-    QMetaObject::invokeMethod(w, [w] {
-        w->teardownOnThread();
-        delete w;
-        QThread::currentThread()->quit();
-    }, Qt::QueuedConnection);
+    // Not through the event loop: queued events are not delivered any more while the
+    // application object is being destroyed. The running request sees the cancel flag within
+    // 50 ms; requests still queued are dropped.
+    m_worker->m_shuttingDown = true;
+    m_worker->cancelAll();
+    m_thread.quit();
     m_thread.wait();
+    delete m_worker; // its thread has finished: nothing else can touch it
 }
 
 } // namespace socketscope

@@ -82,7 +82,7 @@ TEST_F(SshConnectTest, AcceptOnceDoesNotPersistAndRejectDoesNotConnect)
     rejected.setPrompts(acceptWith(HostKeyDecision::Reject, &calls, &seen));
     const Status st = rejected.connect();
     EXPECT_FALSE(st.ok());
-    EXPECT_TRUE(st.error().contains(QStringLiteral("rejected")));
+    EXPECT_TRUE(st.error().contains(QStringLiteral("not accepted")));
     EXPECT_EQ(calls, 2);
 }
 
