@@ -12,5 +12,7 @@ int cmdProbe(CliContext& ctx);
 int cmdDiagnose(CliContext& ctx);
 int cmdLint(CliContext& ctx);
 int cmdFix(CliContext& ctx);
+int cmdSsh(CliContext& ctx);
+int cmdSshFingerprint(CliContext& ctx);
 
 } // namespace socketscope::cli
