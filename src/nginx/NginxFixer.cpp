@@ -120,24 +120,28 @@ private:
         };
         const QByteArray upgradeValue = "$http_upgrade";
         const QByteArray connectionValue = "\"upgrade\"";
+        // Headers to restate: all inherited ones when this location had none (adding one hides
+        // them), or the ones WS009 found dropped. An inherited Upgrade/Connection with a value
+        // that would not upgrade is left out: setHeader() writes the right one instead.
+        QList<HeaderLine> restate;
         if (own.isEmpty()) {
-            // Adding the first proxy_set_header here hides every inherited one: restate them
-            // (with corrected Upgrade/Connection values when those are being fixed).
-            if (const Scope* hs = m_loc->headerScope()) {
-                for (const HeaderLine& h : NginxAnalyzer::ownHeaders(hs)) {
-                    const QByteArray lower = h.name.toLower();
-                    if ((lower == "upgrade" && ws002) || (lower == "connection" && ws003))
-                        continue;
-                    lines.append(directiveText(h.ref.node));
-                }
-                if (!lines.isEmpty()) {
-                    fixed.insert(QStringLiteral("WS009"));
-                    m_rules.append(QStringLiteral("WS009"));
-                }
-            }
+            if (const Scope* hs = m_loc->headerScope())
+                restate = NginxAnalyzer::ownHeaders(hs);
         } else if (ws009) {
-            for (const HeaderLine& h : m_r.droppedHeaders)
-                lines.append(directiveText(h.ref.node));
+            restate = m_r.droppedHeaders;
+        }
+        QSet<QByteArray> restated;
+        for (const HeaderLine& h : restate) {
+            const QByteArray lower = h.name.toLower();
+            const QByteArray value = h.value.trimmed().toLower();
+            if (lower == "upgrade" && !value.contains("$http_upgrade"))
+                continue;
+            if (lower == "connection" && !value.contains("upgrade") && !value.startsWith('$'))
+                continue;
+            lines.append(directiveText(h.ref.node));
+            restated.insert(lower);
+        }
+        if (!lines.isEmpty()) {
             fixed.insert(QStringLiteral("WS009"));
             m_rules.append(QStringLiteral("WS009"));
         }
@@ -147,6 +151,8 @@ private:
                 return;
             fixed.insert(rule);
             m_rules.append(rule);
+            if (restated.contains(lower))
+                return; // the restated inherited line already carries a working value
             const HeaderLine* h = ownHeader(lower);
             if (h && h->ref.node->argCount() >= 2) {
                 replaceArg(h->ref, 1, value);
