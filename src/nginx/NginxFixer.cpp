@@ -219,22 +219,26 @@ private:
     QStringList m_rules;
 };
 
+// Applies non-overlapping edits in one pass (identical edits — a snippet shared by several
+// locations — are applied once; an edit overlapping the previous one is dropped).
 QByteArray applyEdits(const QByteArray& text, QList<Edit> edits)
 {
-    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset > b.offset; });
-    QByteArray out = text;
-    qsizetype limit = out.size();
+    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+    QByteArray out;
+    out.reserve(text.size() + edits.size() * 64);
+    qsizetype pos = 0;
     const Edit* previous = nullptr;
     for (const Edit& e : edits) {
-        // a snippet included by several locations gets the same replacement once
         if (previous && previous->offset == e.offset && previous->removeLen == e.removeLen && previous->insert == e.insert)
             continue;
+        if (e.offset < pos || e.offset + e.removeLen > text.size())
+            continue;
+        out.append(text.constData() + pos, e.offset - pos);
+        out.append(e.insert);
+        pos = e.offset + e.removeLen;
         previous = &e;
-        if (e.offset + e.removeLen > limit)
-            continue; // overlapping edit: keep the later one (never produced by the fixer)
-        out.replace(e.offset, e.removeLen, e.insert);
-        limit = e.offset;
     }
+    out.append(text.constData() + pos, text.size() - pos);
     return out;
 }
 
