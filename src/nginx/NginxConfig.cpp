@@ -192,7 +192,8 @@ private:
         }
         word->quoted = false;
         word->raw = m_text.mid(m_i, j - m_i);
-        word->value = unescape(m_data + m_i, j - m_i);
+        // Most words have no escape: share the bytes instead of copying them again.
+        word->value = word->raw.contains('\\') ? unescape(m_data + m_i, j - m_i) : word->raw;
         advanceTo(j);
         return true;
     }
