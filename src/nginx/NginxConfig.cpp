@@ -301,13 +301,13 @@ private:
                 break;
             }
             ConfNode node;
-            node.words.append(word);
+            node.words.append(std::move(word));
             for (;;) {
                 ConfWord w;
                 if (!next(&tok, &w, &trivia, &pos))
                     return false;
                 if (tok == Tok::Word) {
-                    node.words.append(w);
+                    node.words.append(std::move(w));
                     continue;
                 }
                 if (tok == Tok::Semi) {
