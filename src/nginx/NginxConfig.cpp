@@ -301,6 +301,7 @@ private:
                 break;
             }
             ConfNode node;
+            node.file = m_path;
             node.words.append(std::move(word));
             for (;;) {
                 ConfWord w;
