@@ -4,6 +4,7 @@
 // Plain data shared by the SSH session, its worker, the CLI and the dialogs.
 
 #include "profiles/Profile.h"
+#include "profiles/SecretStore.h" // wipeSecret()
 
 #include <QByteArray>
 #include <QMetaType>
@@ -99,8 +100,6 @@ struct SshPrompts {
     std::function<std::optional<QByteArray>(const SecretRequest&)> secret;
 };
 
-// Overwrites a secret's bytes before it is released (best effort; QByteArray may share data).
-void wipeSecret(QByteArray& secret);
 // POSIX shell single-quoting: 'it'\''s'.
 QString shellQuote(const QString& s);
 
