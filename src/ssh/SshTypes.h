@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/SecretBytes.h"
+
 // Plain data shared by the SSH session, its worker, the CLI and the dialogs.
 
 #include "profiles/Profile.h"
