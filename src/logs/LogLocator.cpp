@@ -265,13 +265,16 @@ QList<LogCandidate> rateNeo4jCandidates(const Neo4jLogLocation& location, QList<
     return out;
 }
 
-ServerLogs findServerLogs(RemoteHost& host, bool sudo, const QString& neo4jConf, const QString& neo4jHome)
+ServerLogs findServerLogs(RemoteHost& host, const LogFindOptions& options)
 {
+    const bool sudo = options.sudo;
+    const QString& neo4jConf = options.neo4jConf;
+    const QString& neo4jHome = options.neo4jHome;
     ServerLogs logs;
     CommandOptions opts;
     opts.sudo = sudo;
     opts.timeoutMs = 20000;
-    const auto nginxT = host.run(QStringLiteral("nginx -T"), opts);
+    const auto nginxT = host.run(options.nginxCommand, opts);
     if (!nginxT)
         logs.nginxError = nginxT.error();
     else if (nginxT->exitStatus != 0)
@@ -279,7 +282,7 @@ ServerLogs findServerLogs(RemoteHost& host, bool sudo, const QString& neo4jConf,
                               .arg(nginxT->exitStatus)
                               .arg(QString::fromUtf8(nginxT->stdErr).trimmed());
     else {
-        const auto parsed = parseNginxErrorLogs(QString::fromUtf8(nginxT->stdOut));
+        const auto parsed = parseNginxErrorLogs(QString::fromUtf8(nginxT->stdOut), options.nginxPrefix);
         if (parsed)
             logs.nginx = *parsed;
         else

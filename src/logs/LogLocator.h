@@ -67,9 +67,17 @@ struct ServerLogs {
 // marked, every other copy is flagged (the seed's lesson: /var/log/neo4j was stale).
 QList<LogCandidate> rateNeo4jCandidates(const Neo4jLogLocation& location, QList<LogCandidate> found);
 
+// Where to look on the server.
+struct LogFindOptions {
+    bool sudo = false;
+    QString nginxCommand = QStringLiteral("nginx -T");
+    QString nginxPrefix = QStringLiteral("/usr/share/nginx");   // for relative error_log paths
+    QString neo4jConf = QStringLiteral("/etc/neo4j/neo4j.conf");
+    QString neo4jHome = QStringLiteral("/var/lib/neo4j");
+};
+
 // Blocking (worker thread): asks the server over `host` — `nginx -T`, neo4j.conf, and a stat of
 // the usual Neo4j log places — and reports what the configuration says.
-ServerLogs findServerLogs(RemoteHost& host, bool sudo, const QString& neo4jConf = QStringLiteral("/etc/neo4j/neo4j.conf"),
-                          const QString& neo4jHome = QStringLiteral("/var/lib/neo4j"));
+ServerLogs findServerLogs(RemoteHost& host, const LogFindOptions& options = {});
 
 } // namespace socketscope::logs

@@ -237,7 +237,9 @@ void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
     qsizetype pos = 0;
     std::size_t li = 0;
     while (pos <= text.size() && li < ends.size()) {
-        const QRegularExpressionMatch match = re.match(text, pos);
+        // The text came from fromUtf8: valid UTF-16, so skip PCRE's O(n) check on every call.
+        const QRegularExpressionMatch match = re.match(text, pos, QRegularExpression::NormalMatch,
+                                                       QRegularExpression::DontCheckSubjectStringMatchOption);
         if (!match.hasMatch())
             return;
         const qsizetype at = match.capturedStart();

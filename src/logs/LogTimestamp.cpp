@@ -218,10 +218,16 @@ qint64 findLineAtTime(const LogFile& file, const QDateTime& when)
 {
     const qint64 count = file.lineCount();
     constexpr qint64 kLookAhead = 64;
-    // The timestamp of the first stamped line at or after `line` (within kLookAhead lines).
+    // The timestamp of the entry a line belongs to: the nearest stamped line at or before it
+    // (continuation lines such as stack traces carry none), else the next one after it.
     auto stampAt = [&](qint64 line) -> std::optional<QDateTime> {
-        const QList<QByteArray> raw = file.readRawLines(line, kLookAhead, 256);
-        for (const QByteArray& l : raw)
+        const qint64 from = qMax<qint64>(0, line - kLookAhead + 1);
+        const QList<QByteArray> before = file.readRawLines(from, line - from + 1, 256);
+        for (qsizetype i = before.size() - 1; i >= 0; --i)
+            if (auto t = parseLogTime(before[i]))
+                return t->time;
+        const QList<QByteArray> after = file.readRawLines(line + 1, kLookAhead, 256);
+        for (const QByteArray& l : after)
             if (auto t = parseLogTime(l))
                 return t->time;
         return std::nullopt;
@@ -231,7 +237,7 @@ qint64 findLineAtTime(const LogFile& file, const QDateTime& when)
     while (lo < hi) {
         const qint64 mid = lo + (hi - lo) / 2;
         const auto t = stampAt(mid);
-        if (!t) { // no stamp near mid: treat the stretch as later than anything
+        if (!t) { // nothing stamped near mid: keep looking earlier
             hi = mid;
             continue;
         }
@@ -243,7 +249,14 @@ qint64 findLineAtTime(const LogFile& file, const QDateTime& when)
     }
     if (!any && !stampAt(0))
         return 0;
-    return lo >= count ? -1 : lo;
+    if (lo >= count)
+        return -1;
+    // Land on the stamped line itself, not on a continuation line before it.
+    const QList<QByteArray> raw = file.readRawLines(lo, kLookAhead, 256);
+    for (qsizetype i = 0; i < raw.size(); ++i)
+        if (parseLogTime(raw[i]))
+            return lo + i;
+    return lo;
 }
 
 } // namespace socketscope::logs
