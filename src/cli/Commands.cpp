@@ -10,6 +10,7 @@ const QList<Command>& commands()
 {
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
+        {"logs", "logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE] [--problems] [-n] [-i] [-F] [-c]   print, grep, follow a log", &cmdLogs},
     };
     return table;
 }

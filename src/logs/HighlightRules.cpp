@@ -81,6 +81,7 @@ Result<RuleSet> RuleSet::fromJson(const QByteArray& json, const QString& origin)
         r.regex = o.value(QLatin1String("regex")).toBool(false);
         r.caseSensitive = o.value(QLatin1String("caseSensitive")).toBool(true);
         r.hint = o.value(QLatin1String("hint")).toString();
+        r.generic = o.value(QLatin1String("generic")).toBool(false);
         const auto severity = parseSeverity(o.value(QLatin1String("severity")).toString(QStringLiteral("error")));
         if (r.id.isEmpty() || r.pattern.isEmpty() || !severity)
             return Result<RuleSet>::failure(
@@ -172,9 +173,10 @@ int RuleSet::strongestRule(QStringView line) const
 
 int RuleSet::problemRule(QStringView line) const
 {
-    for (int i = 0; i < int(m_rules.size()); ++i)
-        if (m_rules[i].isProblem() && ruleMatches(i, line))
-            return i;
+    for (bool generic : {false, true})
+        for (int i = 0; i < int(m_rules.size()); ++i)
+            if (m_rules[i].generic == generic && m_rules[i].isProblem() && ruleMatches(i, line))
+                return i;
     return -1;
 }
 

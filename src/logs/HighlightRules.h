@@ -28,12 +28,13 @@ struct HighlightRule {
     bool caseSensitive = true;
     Severity severity = Severity::Error;
     QString hint;            // what it usually means
+    bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
     bool isProblem() const { return severity >= Severity::Error; }
 };
 
 // A list of highlighting rules, compiled. Loaded from JSON documents of the form
 // {"format":"socketscope-log-rules","version":1,"rules":[{"id","name","pattern","regex",
-// "caseSensitive","severity","hint"}]}; built-in sets live in :/rules/*.json.
+// "caseSensitive","severity","hint","generic"}]}; built-in sets live in :/rules/*.json.
 class RuleSet {
 public:
     // Parses one rules document; `origin` names it in error messages.
@@ -59,7 +60,8 @@ public:
     QList<Span> spans(QStringView line) const;
     // The most severe rule matching the line (first in order on ties), or -1.
     int strongestRule(QStringView line) const;
-    // The first problem rule (error/critical) matching the line, or -1.
+    // The problem rule (error/critical) that best names the line: the first specific one that
+    // matches, else the first generic level marker; -1 when none matches.
     int problemRule(QStringView line) const;
     // One matcher that matches any problem rule, to find candidate lines in a whole file.
     LineMatcher problemMatcher() const;

@@ -25,11 +25,11 @@ QByteArray readAt(QFile& file, qint64 offset, qint64 length)
     return data;
 }
 
-QByteArray stripTerminator(QByteArray line)
+QByteArray stripTerminator(QByteArray line, bool keepCarriageReturn)
 {
     if (line.endsWith('\n'))
         line.chop(1);
-    if (line.endsWith('\r'))
+    if (!keepCarriageReturn && line.endsWith('\r'))
         line.chop(1);
     return line;
 }
@@ -166,7 +166,7 @@ Result<LogFile::UpdateResult> LogFile::update(const CancelFn& cancelled, const P
     return result;
 }
 
-QList<QByteArray> LogFile::readRawLines(qint64 first, qint64 count, qint64 maxLineBytes) const
+QList<QByteArray> LogFile::readRawLines(qint64 first, qint64 count, qint64 maxLineBytes, bool keepCarriageReturn) const
 {
     QList<QByteArray> lines;
     std::vector<LineSpan> spans;
@@ -199,7 +199,7 @@ QList<QByteArray> LogFile::readRawLines(qint64 first, qint64 count, qint64 maxLi
             const qsizetype at = qsizetype(s.start - from);
             if (at >= block.size())
                 break;
-            QByteArray line = stripTerminator(block.mid(at, qMin<qsizetype>(qsizetype(s.length), block.size() - at)));
+            QByteArray line = stripTerminator(block.mid(at, qMin<qsizetype>(qsizetype(s.length), block.size() - at)), keepCarriageReturn);
             if (maxLineBytes > 0 && line.size() > maxLineBytes)
                 line.truncate(qsizetype(maxLineBytes));
             lines.append(line);
@@ -212,7 +212,7 @@ QList<QByteArray> LogFile::readRawLines(qint64 first, qint64 count, qint64 maxLi
         if (maxLineBytes > 0 && qint64(s.length) > want)
             line.truncate(qsizetype(maxLineBytes));
         else
-            line = stripTerminator(line);
+            line = stripTerminator(line, keepCarriageReturn);
         lines.append(line);
     }
     return lines;

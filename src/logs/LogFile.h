@@ -48,9 +48,11 @@ public:
     // The line containing byte `offset` (-1 when outside the indexed bytes).
     qint64 lineAtOffset(quint64 offset) const;
 
-    // Raw bytes of lines [first, first + count) without "\n" / "\r\n"; each line is cut at
+    // Raw bytes of lines [first, first + count) without "\n" / "\r\n" (keepCarriageReturn: only
+    // the "\n" is removed, to reproduce the file byte for byte); each line is cut at
     // maxLineBytes (0: no limit). Lines past the end are not returned.
-    QList<QByteArray> readRawLines(qint64 first, qint64 count, qint64 maxLineBytes = 0) const;
+    QList<QByteArray> readRawLines(qint64 first, qint64 count, qint64 maxLineBytes = 0,
+                                   bool keepCarriageReturn = false) const;
     // Decoded lines for display; very long lines are cut at 64 KiB with an ellipsis.
     QStringList readLines(qint64 first, qint64 count) const;
     // UTF-8 decoding that tolerates invalid bytes.

@@ -170,10 +170,28 @@ qint64 collectBlock(const LogFile& file, qint64 first, qint64 to, Block& block)
     });
 }
 
-void searchBytes(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
+// The raw text of line li of a block, without its '\n'.
+QByteArrayView lineText(const Block& b, std::size_t li)
 {
-    const char* buf = b.bytes.constData();
-    const qsizetype n = b.bytes.size();
+    const qsizetype start = li == 0 ? 0 : b.ends[li - 1];
+    qsizetype end = qMin(b.ends[li], b.bytes.size());
+    if (end > start && b.bytes.at(end - 1) == '\n')
+        --end;
+    return QByteArrayView(b.bytes.constData() + start, end - start);
+}
+
+void report(const Block& b, std::size_t li, std::vector<qint64>& out, const MatchSink& onMatch)
+{
+    out.push_back(b.firstLine + qint64(li));
+    if (onMatch)
+        onMatch(b.firstLine + qint64(li), lineText(b, li));
+}
+
+// `hay` is the block's bytes, or an ASCII-lowered copy of them for case-insensitive needles.
+void searchBytes(const Block& b, const QByteArray& hay, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
+{
+    const char* buf = hay.constData();
+    const qsizetype n = hay.size();
     const QByteArray& needle = m.needle();
     if (needle.isEmpty() || needle.contains('\n'))
         return;
@@ -190,7 +208,7 @@ void searchBytes(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
         const qsizetype lineStart = li == 0 ? 0 : b.ends[li - 1];
         const qsizetype lineEnd = qMin(b.ends[li], n);
         if (off + needle.size() <= contentEnd(buf, lineStart, lineEnd)) {
-            out.push_back(b.firstLine + qint64(li));
+            report(b, li, out, onMatch);
             pos = lineEnd;
             ++li;
         } else {
@@ -204,7 +222,7 @@ bool lineMatchesRegex(const QRegularExpression& re, QStringView text)
     return re.match(text).hasMatch();
 }
 
-void searchRegexPerLine(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
+void searchRegexPerLine(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
 {
     const char* buf = b.bytes.constData();
     qsizetype start = 0;
@@ -212,12 +230,12 @@ void searchRegexPerLine(const Block& b, const LineMatcher& m, std::vector<qint64
         const qsizetype end = qMin(b.ends[li], b.bytes.size());
         const QString text = QString::fromUtf8(buf + start, contentEnd(buf, start, end) - start);
         if (lineMatchesRegex(m.regex(), text))
-            out.push_back(b.firstLine + qint64(li));
+            report(b, li, out, onMatch);
         start = end;
     }
 }
 
-void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
+void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
 {
     QString text = QString::fromUtf8(b.bytes);
     text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
@@ -230,7 +248,7 @@ void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
     if (ends.size() + 1 == b.ends.size() && !b.bytes.endsWith('\n'))
         ends.push_back(text.size());
     if (ends.size() != b.ends.size()) {
-        searchRegexPerLine(b, m, out);
+        searchRegexPerLine(b, m, out, onMatch);
         return;
     }
     const QRegularExpression& re = m.regex();
@@ -253,7 +271,7 @@ void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
         // The block match may have spanned lines: the line alone decides.
         const bool inside = match.capturedEnd() <= lineEnd;
         if (inside || lineMatchesRegex(re, QStringView(text).mid(lineStart, lineEnd - lineStart)))
-            out.push_back(b.firstLine + qint64(li));
+            report(b, li, out, onMatch);
         pos = ends[li];
         ++li;
     }
@@ -262,7 +280,8 @@ void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out)
 } // namespace
 
 SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
-                        std::vector<qint64>& out, const CancelFn& cancelled, const ProgressFn& progress)
+                        std::vector<qint64>& out, const CancelFn& cancelled, const ProgressFn& progress,
+                        const MatchSink& onMatch)
 {
     SearchStats stats;
     if (matcher.isEmpty())
@@ -279,6 +298,7 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
     if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
         return stats;
     Block block;
+    QByteArray lowered;
     qint64 line = from;
     while (line < to) {
         if (cancelled && cancelled()) {
@@ -297,14 +317,15 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
             block.bytes.resize(qsizetype(qMax<qint64>(0, got)));
         switch (matcher.kind()) {
         case LineMatcher::Kind::Bytes:
-            searchBytes(block, matcher, out);
+            searchBytes(block, block.bytes, matcher, out, onMatch);
             break;
         case LineMatcher::Kind::AsciiNoCase:
-            lowerInPlace(block.bytes.data(), std::size_t(block.bytes.size()));
-            searchBytes(block, matcher, out);
+            lowered = block.bytes;
+            lowerInPlace(lowered.data(), std::size_t(lowered.size()));
+            searchBytes(block, lowered, matcher, out, onMatch);
             break;
         case LineMatcher::Kind::Regex:
-            searchRegex(block, matcher, out);
+            searchRegex(block, matcher, out, onMatch);
             break;
         }
         stats.bytesScanned += block.bytes.size();

@@ -10,6 +10,7 @@
 #include <QRegularExpression>
 #include <QString>
 
+#include <functional>
 #include <vector>
 
 namespace socketscope::logs {
@@ -57,10 +58,14 @@ struct SearchStats {
     bool cancelled = false;
 };
 
+// Called for each matching line with its raw bytes without the '\n' (a CR before it is kept, so
+// printing them reproduces the file), straight from the read block.
+using MatchSink = std::function<void(qint64 line, QByteArrayView text)>;
+
 // Blocking (worker thread or CLI): appends to `out`, in ascending order, the numbers of the
 // lines in [from, to) that match. Reads the file in ~4 MiB blocks; progress in bytes.
 SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
                         std::vector<qint64>& out, const CancelFn& cancelled = {},
-                        const ProgressFn& progress = {});
+                        const ProgressFn& progress = {}, const MatchSink& onMatch = {});
 
 } // namespace socketscope::logs

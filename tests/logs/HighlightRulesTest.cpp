@@ -26,11 +26,12 @@ TEST(HighlightRules, EverySeedStringIsAProblemInTheBuiltinSets)
     const QList<QPair<QString, QString>> seeds = {
         {QStringLiteral("bolt-14190 as the client failed to authenticate within 30000 ms."), QStringLiteral("neo4j.failed-to-authenticate")},
         {QStringLiteral("o.n.b.t.TransportSelectionHandler ClientTimeoutException: Terminated"), QStringLiteral("neo4j.client-timeout")},
-        {QStringLiteral("Caused by: Connection reset by peer"), QStringLiteral("neo4j.connection-reset")},
+        {QStringLiteral("Caused by: Connection reset by peer"), QStringLiteral("net.connection-reset")},
         {QStringLiteral("Increase in network aborts detected (more than 2"), QStringLiteral("neo4j.network-aborts")},
         {QStringLiteral("*7 upstream timed out (110: Connection timed out) while proxying upgraded connection"), QStringLiteral("nginx.upstream-timed-out")},
         {QStringLiteral("*9 upstream prematurely closed connection while reading response header"), QStringLiteral("nginx.prematurely-closed")},
-        {QStringLiteral("2026/01/28 10:01:49 [emerg] 811#811: a duplicate default server for 0.0.0.0:80"), QStringLiteral("nginx.emerg")},
+        {QStringLiteral("2026/01/28 10:01:49 [emerg] 811#811: unknown directive \"proxy_bufering\""), QStringLiteral("nginx.emerg")},
+        {QStringLiteral("nginx: [emerg] a duplicate default server for 0.0.0.0:80"), QStringLiteral("nginx.duplicate-default-server")},
         {QStringLiteral("2026/01/28 10:01:49 [alert] 811#811: worker process 812 exited on signal 9"), QStringLiteral("nginx.alert")},
     };
     for (const auto& [line, id] : seeds) {

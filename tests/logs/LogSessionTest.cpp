@@ -48,7 +48,7 @@ TEST(LogSession, FollowsAGrowingLocalFileWithSearchAndProblemsKeptUpToDate)
     ASSERT_TRUE(waitFor([&] { return session.lineCount() == 4; }));
     ASSERT_TRUE(waitFor([&] { return session.matches() == std::vector<qint64>{1}; }));
     ASSERT_TRUE(waitFor([&] { return session.problems().lines == std::vector<qint64>{1, 3}; }));
-    EXPECT_EQ(session.rules().rules()[session.problems().rules[1]].id, QStringLiteral("nginx.emerg"));
+    EXPECT_EQ(session.rules().rules()[session.problems().rules[1]].id, QStringLiteral("nginx.bind-failed"));
 
     // A line written in two parts is searched once it is complete, and counted once.
     ASSERT_TRUE(logtest::writeBytes(path, "2026/01/28 10:04:00 [error] upstream timed", true));
