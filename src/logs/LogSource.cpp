@@ -32,14 +32,25 @@ QString LocalFileSource::describe() const
                     : tr("local file %1").arg(QDir::toNativeSeparators(m_path));
 }
 
-void LocalFileSource::start()
+void LocalFileSource::setFollowing(bool follow)
 {
-    if (!QFileInfo::exists(m_path)) {
-        setState(State::Failed);
-        emit failed(tr("%1 does not exist").arg(QDir::toNativeSeparators(m_path)));
+    if (follow == m_follow)
+        return;
+    m_follow = follow;
+    if (state() == State::Idle || state() == State::Failed)
+        return;
+    if (!follow) {
+        stop();
         return;
     }
-    if (m_follow) {
+    startWatching();
+    check();
+    emit grew(); // catch up with what was written while not following
+}
+
+void LocalFileSource::startWatching()
+{
+    if (!m_watcher) {
         m_watcher = new QFileSystemWatcher(this);
         connect(m_watcher, &QFileSystemWatcher::fileChanged, this, &LocalFileSource::check);
         m_watcher->addPath(m_path);
@@ -47,10 +58,21 @@ void LocalFileSource::start()
         m_poll->setInterval(100);
         connect(m_poll, &QTimer::timeout, this, &LocalFileSource::check);
         m_poll->start();
-        setState(State::Following);
-    } else {
-        setState(State::Finished);
     }
+    setState(State::Following);
+}
+
+void LocalFileSource::start()
+{
+    if (!QFileInfo::exists(m_path)) {
+        setState(State::Failed);
+        emit failed(tr("%1 does not exist").arg(QDir::toNativeSeparators(m_path)));
+        return;
+    }
+    if (m_follow)
+        startWatching();
+    else
+        setState(State::Finished);
     check();
     emit grew(); // the initial content
 }

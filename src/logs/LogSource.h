@@ -65,9 +65,12 @@ public:
     void stop() override;
     bool canFollow() const override { return true; }
     bool following() const { return m_follow; }
+    // Starts or stops watching for growth (the lines already read stay).
+    void setFollowing(bool follow);
 
 private:
     void check();
+    void startWatching();
     QString m_path;
     bool m_follow;
     QFileSystemWatcher* m_watcher = nullptr;
