@@ -2,10 +2,13 @@
 // socketscope-cli logs: print, grep, list problems in, or follow a log file.
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ProfileLookup.h"
 #include "logs/HighlightRules.h"
 #include "logs/LogFile.h"
 #include "logs/LogSearch.h"
 #include "logs/LogSource.h"
+#include "logs/RemoteLogSource.h"
+#include "ssh/SshWorker.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -13,6 +16,11 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+
+#ifndef _WIN32
+#include <termios.h>
+#include <unistd.h>
+#endif
 
 namespace socketscope::cli {
 
@@ -90,6 +98,167 @@ qint64 completeLines(const LogFile& file)
     return file.withIndex([](const LineIndex& index, qint64, quint64) { return index.lineCount(); });
 }
 
+// Reads a secret from the terminal without echo; nullopt without a terminal (use --password-stdin).
+std::optional<QByteArray> promptHidden(const QString& prompt)
+{
+#ifndef _WIN32
+    FILE* tty = std::fopen("/dev/tty", "r+");
+    if (!tty)
+        return std::nullopt;
+    const int fd = fileno(tty);
+    termios old {};
+    const bool haveTermios = tcgetattr(fd, &old) == 0;
+    if (haveTermios) {
+        termios noEcho = old;
+        noEcho.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &noEcho);
+    }
+    std::fprintf(tty, "%s: ", prompt.toLocal8Bit().constData());
+    std::fflush(tty);
+    QByteArray line;
+    for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty))
+        line.append(char(c));
+    if (haveTermios)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    std::fputs("\n", tty);
+    std::fclose(tty);
+    return line;
+#else
+    Q_UNUSED(prompt);
+    return std::nullopt;
+#endif
+}
+
+// Prints what a whole (non-followed) log selects and returns the exit code.
+int printAll(CliContext& ctx, const LogFile& file, const Options& o)
+{
+    RawOut out;
+    std::map<int, qint64> perRule;
+    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule);
+    if (o.count)
+        std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
+    out.flush();
+    if (o.problems && !o.count) {
+        QStringList parts;
+        for (const auto& [rule, n] : perRule)
+            parts.append(QStringLiteral("%1 ×%2").arg(o.rules.rules()[rule].name).arg(n));
+        *ctx.out << selected << (selected == 1 ? " problem line" : " problem lines")
+                 << (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", "))) << '\n';
+        ctx.out->flush();
+    }
+    if (o.problems)
+        return selected > 0 ? ExitFinding : ExitOk;
+    if (!o.matcher.isEmpty())
+        return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
+    return ExitOk;
+}
+
+// Follow: print each completed line as it arrives in `file` (source->grew()), until killed.
+void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFile>& file, const Options& o)
+{
+    auto out = std::make_shared<RawOut>();
+    auto printed = std::make_shared<qint64>(0);
+    QObject::connect(source, &LogSource::grew, source, [file, o, out, printed, &ctx] {
+        const auto r = file->update();
+        if (!r) {
+            *ctx.err << "logs: " << r.error() << '\n';
+            ctx.err->flush();
+            return;
+        }
+        if (r->change == LogFile::Change::Reset && *printed > 0) {
+            *ctx.err << "logs: " << file->path() << " was truncated or replaced; following the new content\n";
+            ctx.err->flush();
+            *printed = 0;
+        }
+        const qint64 complete = completeLines(*file);
+        if (complete > *printed) {
+            emitRange(*file, o, *printed, complete, *out, nullptr);
+            *printed = complete;
+            out->flush();
+        }
+    });
+}
+
+// A profile's log over SSH: the whole file, or followed live with `tail -n N -F`.
+int logsRemote(CliContext& ctx, const ArgParser& p, const QString& profileName, const Options& o)
+{
+    const auto profile = loadProfileForCli(ctx, profileName);
+    if (!profile) {
+        *ctx.err << "logs: " << profile.error() << '\n';
+        return ExitUsage;
+    }
+    if (!profile->ssh.isConfigured()) {
+        *ctx.err << "logs: profile '" << profile->name << "' has no SSH access configured (host, user)\n";
+        return ExitUsage;
+    }
+    QString path = p.value(QStringLiteral("--remote"));
+    if (path == QLatin1String("nginx"))
+        path = profile->logs.nginxErrorLog;
+    else if (path == QLatin1String("app"))
+        path = profile->logs.appLog;
+    else if (path.isEmpty())
+        path = profile->logs.nginxErrorLog.isEmpty() ? profile->logs.appLog : profile->logs.nginxErrorLog;
+    if (path.isEmpty()) {
+        *ctx.err << "logs: profile '" << profile->name << "' names no log file; give one with --remote PATH\n";
+        return ExitUsage;
+    }
+    bool linesOk = true;
+    const int tailLines = p.isSet(QStringLiteral("--lines")) ? p.value(QStringLiteral("--lines")).toInt(&linesOk) : 10;
+    if (!linesOk || tailLines < 0) {
+        *ctx.err << "logs: --lines needs a number of lines\n";
+        return ExitUsage;
+    }
+
+    SshTarget sshTarget = SshTarget::fromProfile(profile->ssh);
+    SshCredentials credentials;
+    const bool pwStdin = p.isSet(QStringLiteral("--password-stdin"));
+    const bool sudoStdin = p.isSet(QStringLiteral("--sudo-password-stdin"));
+    if (pwStdin || sudoStdin) {
+        QByteArray all = ctx.readStdin();
+        QList<QByteArray> lines = all.split('\n');
+        wipeSecret(all);
+        if (pwStdin)
+            credentials.password = lines.value(0).trimmed();
+        if (sudoStdin)
+            credentials.sudoPassword = lines.value(pwStdin ? 1 : 0).trimmed();
+        for (QByteArray& l : lines)
+            wipeSecret(l);
+    }
+    const auto mode = o.follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile;
+    auto* source = new RemoteLogSource(sshTarget, path, mode, tailLines, p.isSet(QStringLiteral("--sudo")),
+                                       QCoreApplication::instance());
+    SshWorker* w = source->worker();
+    w->setAcceptNewHostKeys(p.isSet(QStringLiteral("--accept-new-host-key")));
+    w->setCredentials(credentials);
+    QObject::connect(w, &SshWorker::secretNeeded, source, [w](const SecretRequest& r) { w->answerSecret(promptHidden(r.prompt)); });
+    auto file = std::make_shared<LogFile>(source->localPath());
+    QObject::connect(source, &LogSource::failed, source, [&ctx](const QString& message) {
+        *ctx.err << "logs: " << message << '\n';
+        ctx.finish(ExitUsage);
+    });
+    QObject::connect(source, &RemoteLogSource::notice, source, [&ctx](const QString& message) {
+        *ctx.err << "logs: remote: " << message << '\n';
+        ctx.err->flush();
+    });
+    if (o.follow) {
+        followPrint(ctx, source, file, o);
+    } else {
+        QObject::connect(source, &LogSource::stateChanged, source, [&ctx, file, o](LogSource::State state) {
+            if (state != LogSource::State::Finished)
+                return;
+            const auto r = file->update();
+            if (!r) {
+                *ctx.err << "logs: " << r.error() << '\n';
+                ctx.finish(ExitUsage);
+                return;
+            }
+            ctx.finish(printAll(ctx, *file, o));
+        });
+    }
+    source->start();
+    return ExitAsync;
+}
+
 } // namespace
 
 int cmdLogs(CliContext& ctx)
@@ -104,6 +273,11 @@ int cmdLogs(CliContext& ctx)
     p.addFlag(QStringLiteral("--ignore-case"), QStringLiteral("-i"));
     p.addFlag(QStringLiteral("--fixed-strings"), QStringLiteral("-F"));
     p.addFlag(QStringLiteral("--count"), QStringLiteral("-c"));
+    p.addValue(QStringLiteral("--lines"));
+    p.addFlag(QStringLiteral("--accept-new-host-key"));
+    p.addFlag(QStringLiteral("--password-stdin"));
+    p.addFlag(QStringLiteral("--sudo"));
+    p.addFlag(QStringLiteral("--sudo-password-stdin"));
     if (!p.parse(ctx.args) || p.positionals().size() != 1) {
         *ctx.err << "logs: " << (p.error().isEmpty() ? QStringLiteral("expected one PROFILE_OR_FILE") : p.error()) << '\n'
                  << "usage: logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems] [-n] [-c]\n";
@@ -112,11 +286,7 @@ int cmdLogs(CliContext& ctx)
     const QString target = p.positionals().first();
     const bool looksLikePath = target.contains(QLatin1Char('/')) || target.contains(QLatin1Char('\\'))
                                || QFileInfo::exists(target);
-    if (p.isSet(QStringLiteral("--remote")) || !looksLikePath) {
-        *ctx.err << "logs: '" << target << "' is not a file here. Reading a profile's remote log needs SSH "
-                    "support, which this build does not have yet; copy the file locally and pass its path.\n";
-        return ExitUsage;
-    }
+    const bool remote = p.isSet(QStringLiteral("--remote")) || !looksLikePath;
 
     Options o;
     o.numbers = p.isSet(QStringLiteral("--line-numbers"));
@@ -150,6 +320,9 @@ int cmdLogs(CliContext& ctx)
         o.rules.merge(*user);
     }
 
+    if (remote)
+        return logsRemote(ctx, p, target, o);
+
     auto file = std::make_shared<LogFile>(target);
     const auto indexed = file->update();
     if (!indexed) {
@@ -157,54 +330,11 @@ int cmdLogs(CliContext& ctx)
         return ExitUsage;
     }
     ctx.out->flush();
+    if (!o.follow)
+        return printAll(ctx, *file, o);
 
-    if (!o.follow) {
-        RawOut out;
-        std::map<int, qint64> perRule;
-        const qint64 selected = emitRange(*file, o, 0, file->lineCount(), out, &perRule);
-        if (o.count)
-            std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
-        out.flush();
-        if (o.problems && !o.count) {
-            QStringList parts;
-            for (const auto& [rule, n] : perRule)
-                parts.append(QStringLiteral("%1 ×%2").arg(o.rules.rules()[rule].name).arg(n));
-            *ctx.out << selected << (selected == 1 ? " problem line" : " problem lines")
-                     << (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", "))) << '\n';
-            ctx.out->flush();
-        }
-        if (o.problems)
-            return selected > 0 ? ExitFinding : ExitOk;
-        if (!o.matcher.isEmpty())
-            return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
-        return ExitOk;
-    }
-
-    // Follow: print what is there, then each completed line as it is appended, until killed.
-    auto out = std::make_shared<RawOut>();
-    auto printed = std::make_shared<qint64>(completeLines(*file));
-    emitRange(*file, o, 0, *printed, *out, nullptr);
-    out->flush();
     auto* source = new LocalFileSource(target, true, QCoreApplication::instance());
-    QObject::connect(source, &LogSource::grew, source, [file, o, out, printed, &ctx] {
-        const auto r = file->update();
-        if (!r) {
-            *ctx.err << "logs: " << r.error() << '\n';
-            ctx.err->flush();
-            return;
-        }
-        if (r->change == LogFile::Change::Reset) {
-            *ctx.err << "logs: " << file->path() << " was truncated or replaced; following the new content\n";
-            ctx.err->flush();
-            *printed = 0;
-        }
-        const qint64 complete = completeLines(*file);
-        if (complete > *printed) {
-            emitRange(*file, o, *printed, complete, *out, nullptr);
-            *printed = complete;
-            out->flush();
-        }
-    });
+    followPrint(ctx, source, file, o);
     source->start();
     return ExitAsync;
 }

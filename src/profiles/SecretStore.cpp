@@ -19,16 +19,8 @@ bool keychainMissing(QKeychain::Error e)
 
 } // namespace
 
-void wipeSecret(QByteArray& secret)
-{
-    if (!secret.isEmpty()) {
-        // data() detaches, so only this copy is wiped; callers keep a single copy where they can.
-        volatile char* p = secret.data();
-        for (qsizetype i = 0; i < secret.size(); ++i)
-            p[i] = 0;
-    }
-    secret.clear();
-}
+// wipeSecret() is defined once, in ssh/SshTypes.cpp (same declaration): two definitions broke
+// the link of every binary that uses both the profiles and the SSH module.
 
 SecretStore::SecretStore(QString service, QObject* parent)
     : QObject(parent), m_service(std::move(service))

@@ -106,11 +106,18 @@ TEST(LogsCli, ProblemsListsEachProblemLineWithItsRuleAndASummary)
     EXPECT_EQ(count.out.trimmed().toInt(), lines.size() - 1);
 }
 
-TEST(LogsCli, ProfileNameWithoutSshSupportIsAClearError)
+TEST(LogsCli, UnknownProfileIsAClearError)
 {
-    const CliRun r = cli({QStringLiteral("neo4j-prod"), QStringLiteral("--remote"), QStringLiteral("/data/neo4j/logs/neo4j.log")});
-    EXPECT_EQ(r.code, 2);
-    EXPECT_TRUE(r.err.contains("SSH")) << r.err.constData();
+    QTemporaryDir dir;
+    const QString profiles = dir.filePath(QStringLiteral("profiles.json"));
+    QProcess p;
+    p.start(lab::cliPath(), {QStringLiteral("--profiles"), profiles, QStringLiteral("logs"), QStringLiteral("neo4j-prod"),
+                             QStringLiteral("--remote"), QStringLiteral("/data/neo4j/logs/neo4j.log")});
+    ASSERT_TRUE(p.waitForFinished(30000));
+    EXPECT_EQ(p.exitCode(), 2);
+    const QByteArray err = p.readAllStandardError();
+    EXPECT_TRUE(err.contains("neo4j-prod")) << err.constData();
+    EXPECT_TRUE(err.contains(profiles.toUtf8())) << err.constData();
 }
 
 TEST(LogsCli, FollowPrintsAppendedMatchingLines)
