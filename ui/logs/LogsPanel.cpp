@@ -4,7 +4,11 @@
 #include "logs/LogSession.h"
 #include "logs/LogTimestamp.h"
 #include "logs/LogView.h"
+#include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
+#include "ssh/HostKeyDialog.h"
+#include "ssh/SecretPromptDialog.h"
+#include "ssh/SshWorker.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -166,6 +170,8 @@ void LogsPanel::buildUi()
     connect(m_followCheck, &QCheckBox::toggled, this, [this](bool on) {
         if (auto* local = qobject_cast<LocalFileSource*>(m_session->source()))
             local->setFollowing(on);
+        else if (auto* remote = qobject_cast<RemoteLogSource*>(m_session->source()))
+            openRemote(remote->remotePath(), on); // a live tail and a whole-file read are different requests
         m_view->setFollowTail(on && !m_pauseButton->isChecked());
         updateSourceStatus();
     });
@@ -236,18 +242,46 @@ void LogsPanel::buildUi()
 void LogsPanel::setProfile(const Profile* profile)
 {
     m_profileName = profile ? profile->name : QString();
-    // Remote sources need the SSH module; until it is part of the build they are shown, disabled.
-    const QString why = tr("Reading a profile's logs over SSH is not in this build yet; open a local copy instead.");
+    m_profile = profile ? std::make_unique<Profile>(*profile) : nullptr;
+    const QStringList paths = {QString(), profile ? profile->logs.nginxErrorLog : QString(), profile ? profile->logs.appLog : QString()};
+    const QStringList labels = {QString(), tr("nginx error log"), tr("App log")};
     for (int entry : {RemoteNginx, RemoteApp}) {
-        m_sourceCombo->setItemData(entry, why, Qt::ToolTipRole);
-        m_sourceCombo->setItemData(entry, QVariant(0), Qt::UserRole - 1); // disabled item
+        QString why;
+        if (!profile)
+            why = tr("Select a profile first.");
+        else if (!profile->ssh.isConfigured())
+            why = tr("The profile has no SSH access (host and user): add it in the profile.");
+        else if (paths[entry].isEmpty())
+            why = tr("The profile names no %1 path: set it in the profile.").arg(labels[entry]);
+        m_sourceCombo->setItemText(entry, profile ? tr("%1 of %2 (%3)").arg(labels[entry], profile->name,
+                                                                             paths[entry].isEmpty() ? tr("not set") : paths[entry])
+                                                  : tr("%1 (profile, over SSH)").arg(labels[entry]));
+        m_sourceCombo->setItemData(entry, why.isEmpty() ? tr("Read %1 over SSH (Follow: live tail)").arg(paths[entry]) : why,
+                                   Qt::ToolTipRole);
+        // Qt's "disabled item" role: a reason is shown as its tooltip.
+        m_sourceCombo->setItemData(entry, why.isEmpty() ? QVariant() : QVariant(0), Qt::UserRole - 1);
     }
-    if (profile) {
-        m_sourceCombo->setItemText(RemoteNginx, tr("nginx error log of %1 (%2)").arg(profile->name,
-            profile->logs.nginxErrorLog.isEmpty() ? tr("not set") : profile->logs.nginxErrorLog));
-        m_sourceCombo->setItemText(RemoteApp, tr("App log of %1 (%2)").arg(profile->name,
-            profile->logs.appLog.isEmpty() ? tr("not set") : profile->logs.appLog));
-    }
+}
+
+void LogsPanel::openRemote(const QString& path, bool follow)
+{
+    if (!m_profile || !m_profile->ssh.isConfigured())
+        return;
+    m_banner->hide();
+    auto source = std::make_unique<RemoteLogSource>(SshTarget::fromProfile(m_profile->ssh), path,
+                                                    follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile,
+                                                    1000, false);
+    SshWorker* worker = source->worker();
+    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
+            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
+    connect(worker, &SshWorker::secretNeeded, this,
+            [this, worker](const SecretRequest& request) { SecretPromptDialog::askFor(worker, request, this); });
+    connect(source.get(), &RemoteLogSource::notice, this, &LogsPanel::showBanner);
+    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    m_pauseButton->setChecked(false);
+    m_view->setFollowTail(follow);
+    m_session->open(std::move(source));
+    updateSourceStatus();
 }
 
 void LogsPanel::openLocalFile(const QString& path, bool follow)
@@ -259,14 +293,21 @@ void LogsPanel::openLocalFile(const QString& path, bool follow)
     m_followCheck->blockSignals(false);
     m_pauseButton->setChecked(false);
     m_view->setFollowTail(follow);
-    m_session->open(std::make_unique<LocalFileSource>(path, follow));
+    auto source = std::make_unique<LocalFileSource>(path, follow);
+    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    m_session->open(std::move(source));
     updateSourceStatus();
 }
 
 void LogsPanel::chooseSource(int index)
 {
     if (index != LocalFile) {
-        showBanner(m_sourceCombo->itemData(index, Qt::ToolTipRole).toString());
+        const QString path = !m_profile ? QString() : index == RemoteNginx ? m_profile->logs.nginxErrorLog : m_profile->logs.appLog;
+        if (!m_profile || !m_profile->ssh.isConfigured() || path.isEmpty()) {
+            showBanner(m_sourceCombo->itemData(index, Qt::ToolTipRole).toString());
+            return;
+        }
+        openRemote(path, m_followCheck->isChecked());
         return;
     }
     const QString path = QFileDialog::getOpenFileName(this, tr("Open a log file"), m_localPath,

@@ -38,6 +38,9 @@ public:
 
     // Opens a file on this machine (follow: keep showing lines as they are appended).
     void openLocalFile(const QString& path, bool follow);
+    // Opens the selected profile's log over SSH: followed live (`tail -n 1000 -F`) or whole.
+    // The host key is checked; an unknown one is shown for a decision, a changed one refused.
+    void openRemote(const QString& path, bool follow);
     logs::LogSession& session() const { return *m_session; }
     LogView* view() const { return m_view; }
     // Problem lines found so far (the number shown next to "Next problem").
@@ -86,6 +89,7 @@ private:
     QLabel* m_statusLabel = nullptr;
     QTimer* m_searchDebounce = nullptr;
     QString m_profileName;
+    std::unique_ptr<Profile> m_profile;
     QString m_localPath;
     qint64 m_linesAtPause = 0;
 };
