@@ -43,7 +43,7 @@ QByteArray makeChunk(qint64 bytes)
     char buf[512];
     while (out.size() < bytes) {
         // Weights: mostly INFO/DEBUG chatter, some errors, rare timeouts (realistic density).
-        const unsigned r = rng() % 100;
+        const auto r = unsigned(rng() % 100);
         const int t = r < 3 ? 0 : r < 30 ? 1 : r < 50 ? 2 : r < 52 ? 3 : r < 57 ? 4 : r < 70 ? 5 : r < 73 ? 6 : r < 88 ? 7 : 8;
         const int n = std::snprintf(buf, sizeof buf, templates[t], int(rng() % 60), int(rng() % 60), int(rng() % 1000000),
                                     int(rng() % 256), int(rng() % 256));
@@ -59,11 +59,12 @@ double median(std::vector<double> v)
     return v[v.size() / 2];
 }
 
-// Runs a reference tool with its output discarded; returns seconds (or -1).
-double timeTool(const QString& program, const QStringList& args)
+// Runs a reference tool with its output written to `outFile` (not /dev/null: GNU grep stops at
+// the first match when its output is /dev/null); returns seconds (or -1).
+double timeTool(const QString& program, const QStringList& args, const QString& outFile)
 {
     QProcess p;
-    p.setStandardOutputFile(QProcess::nullDevice());
+    p.setStandardOutputFile(outFile);
     QElapsedTimer t;
     t.start();
     p.start(program, args);
@@ -135,19 +136,19 @@ int main(int argc, char** argv)
     const QString wc = QStandardPaths::findExecutable(QStringLiteral("wc"));
     std::vector<double> wcTimes;
     for (int r = 0; r < runs; ++r)
-        wcTimes.push_back(timeTool(wc, {QStringLiteral("-l"), path}));
+        wcTimes.push_back(timeTool(wc, {QStringLiteral("-l"), path}, tmp.filePath(QStringLiteral("wc.out"))));
     std::printf("\nindex: %lld lines, %.3f index bytes/line\n", static_cast<long long>(lines), bytesPerLine);
     std::printf("  LogFile::update   median %.3f s  -> %.2f GB/s (best %.3f s)\n", median(indexTimes),
                 double(bytes) / median(indexTimes) / 1e9, *std::min_element(indexTimes.begin(), indexTimes.end()));
     std::printf("  reference wc -l   median %.3f s  -> %.2f GB/s\n", median(wcTimes), double(bytes) / median(wcTimes) / 1e9);
 
-    // 2. Literal search with line numbers, printed to a buffer (like grep -n to /dev/null).
+    // 2. Literal search with line numbers, "N:line" written to a file (the reference writes one too).
     LogFile file(path);
     file.update();
     const QString rg = QStandardPaths::findExecutable(QStringLiteral("rg"));
     const QString ref = rg.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("grep")) : rg;
     const QString refName = rg.isEmpty() ? QStringLiteral("grep -n") : QStringLiteral("rg -n");
-    std::printf("\nliteral search with line numbers (output discarded), reference: %s\n", qPrintable(refName));
+    std::printf("\nliteral search with line numbers (output to a file), reference: %s\n", qPrintable(refName));
     for (const char* pattern : {"upstream timed out", "bolt-424242'", "Connection reset by peer"}) {
         SearchQuery q;
         q.pattern = QString::fromUtf8(pattern);
@@ -158,6 +159,8 @@ int main(int argc, char** argv)
         for (int r = 0; r < runs; ++r) {
             std::vector<qint64> out;
             sink.clear();
+            QFile outFile(tmp.filePath(QStringLiteral("ours.out")));
+            outFile.open(QIODevice::WriteOnly | QIODevice::Truncate);
             QElapsedTimer t;
             t.start();
             searchLines(file, *matcher, 0, file.lineCount(), out, {}, {}, [&](qint64 line, QByteArrayView text) {
@@ -166,12 +169,17 @@ int main(int argc, char** argv)
                 sink.append(num, n);
                 sink.append(text.data(), text.size());
                 sink.append('\n');
-                if (sink.size() > (4 << 20))
-                    sink.clear(); // "written": like output to /dev/null
+                if (sink.size() > (1 << 20)) {
+                    outFile.write(sink); // written to a file, like the reference's output
+                    sink.clear();
+                }
             });
+            outFile.write(sink);
+            outFile.close();
             ours.push_back(double(t.nsecsElapsed()) / 1e9);
             hits = out.size();
-            theirs.push_back(timeTool(ref, {QStringLiteral("-n"), QStringLiteral("-F"), QString::fromUtf8(pattern), path}));
+            theirs.push_back(timeTool(ref, {QStringLiteral("-n"), QStringLiteral("-F"), QString::fromUtf8(pattern), path},
+                                      tmp.filePath(QStringLiteral("ref.out"))));
         }
         std::printf("  \"%s\": %zu lines  ours median %.3f s (%.2f GB/s)  %s median %.3f s  ratio %.2fx\n", pattern, hits,
                     median(ours), double(bytes) / median(ours) / 1e9, qPrintable(refName), median(theirs),

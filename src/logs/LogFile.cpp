@@ -2,17 +2,24 @@
 #include "logs/LogFile.h"
 
 #include "logs/FileIdentity.h"
+#include "logs/MappedScan.h"
 
 #include <QFile>
 
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define SOCKETSCOPE_SSE2_NEWLINES 1
+#endif
+
 namespace socketscope::logs {
 
 namespace {
-constexpr qint64 kReadBlock = 4 * 1024 * 1024;
+constexpr qint64 kReadBlock = 1024 * 1024;
 constexpr qsizetype kHeadBytes = 1024;
+constexpr qint64 kMapThreshold = 32 * 1024 * 1024; // big reads go through mmap (no copy)
 
 QByteArray readAt(QFile& file, qint64 offset, qint64 length)
 {
@@ -23,6 +30,36 @@ QByteArray readAt(QFile& file, qint64 offset, qint64 length)
     const qint64 got = file.read(data.data(), length);
     data.resize(qsizetype(qMax<qint64>(0, got)));
     return data;
+}
+
+// Calls f(offset) for every '\n' in [0, n). SSE2 (baseline on x86-64): 64 bytes per step turned
+// into a bit mask, so short lines cost a few instructions instead of a memchr call each.
+template <typename F>
+void forEachNewline(const char* base, qsizetype n, F&& f)
+{
+    qsizetype i = 0;
+#if defined(SOCKETSCOPE_SSE2_NEWLINES)
+    const __m128i nl = _mm_set1_epi8('\n');
+    auto bits = [&](qsizetype at) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + at));
+        return quint64(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))));
+    };
+    for (; i + 64 <= n; i += 64) {
+        quint64 mask = bits(i) | (bits(i + 16) << 16) | (bits(i + 32) << 32) | (bits(i + 48) << 48);
+        while (mask) {
+            f(i + qsizetype(__builtin_ctzll(mask)));
+            mask &= mask - 1;
+        }
+    }
+#endif
+    while (i < n) {
+        const void* hit = std::memchr(base + i, '\n', std::size_t(n - i));
+        if (!hit)
+            return;
+        const qsizetype at = static_cast<const char*>(hit) - base;
+        f(at);
+        i = at + 1;
+    }
 }
 
 QByteArray stripTerminator(QByteArray line, bool keepCarriageReturn)
@@ -118,9 +155,42 @@ Result<LogFile::UpdateResult> LogFile::update(const CancelFn& cancelled, const P
     qint64 pos = begin;
     std::vector<char> buffer(std::size_t(qMin(kReadBlock, qMax<qint64>(size - begin, 1))));
     std::vector<quint64> lengths;
+    if (size - pos >= kMapThreshold) {
+        std::vector<quint64> windowLengths;
+        qint64 scannedTo = pos;
+        const MappedScanResult mapped = scanMapped(
+            m_path, pos, size - pos,
+            [&](const char* data, qint64 length, qint64 at) {
+                windowLengths.clear();
+                forEachNewline(data, qsizetype(length), [&](qsizetype i) {
+                    const quint64 lineEnd = quint64(at) + quint64(i) + 1;
+                    windowLengths.push_back(lineEnd - lineStart);
+                    lineStart = lineEnd;
+                });
+                scannedTo = at + length;
+            },
+            [&] {
+                {
+                    QWriteLocker lock(&m_lock);
+                    for (quint64 len : windowLengths)
+                        m_index.appendLine(len);
+                    m_indexedBytes = scannedTo;
+                    m_tailBytes = scannedTo - qint64(m_index.endOffset());
+                }
+                pos = scannedTo;
+                if (progress)
+                    progress(pos - begin, size - begin);
+                return !(cancelled && cancelled());
+            });
+        if (mapped == MappedScanResult::Cancelled)
+            result.cancelled = true;
+        QReadLocker lock(&m_lock);
+        lineStart = m_index.endOffset(); // a window cut short left nothing committed
+        pos = m_indexedBytes;
+    }
     if (!file.seek(pos))
         return Result<UpdateResult>::failure(QStringLiteral("Cannot seek in %1").arg(m_path));
-    while (pos < size) {
+    while (pos < size && !result.cancelled) {
         if (cancelled && cancelled()) {
             result.cancelled = true;
             break;
@@ -130,19 +200,11 @@ Result<LogFile::UpdateResult> LogFile::update(const CancelFn& cancelled, const P
         if (got <= 0)
             break; // shrank under us; the next update() notices
         lengths.clear();
-        const char* base = buffer.data();
-        const char* p = base;
-        const char* end = base + got;
-        while (p < end) {
-            const void* hit = std::memchr(p, '\n', std::size_t(end - p));
-            if (!hit)
-                break;
-            const char* nl = static_cast<const char*>(hit);
-            const quint64 lineEnd = quint64(pos) + quint64(nl - base) + 1;
+        forEachNewline(buffer.data(), qsizetype(got), [&](qsizetype at) {
+            const quint64 lineEnd = quint64(pos) + quint64(at) + 1;
             lengths.push_back(lineEnd - lineStart);
             lineStart = lineEnd;
-            p = nl + 1;
-        }
+        });
         pos += got;
         {
             QWriteLocker lock(&m_lock);

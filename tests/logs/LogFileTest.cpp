@@ -2,6 +2,7 @@
 #include "LogTestUtil.h"
 
 #include "logs/LogFile.h"
+#include "logs/MappedScan.h"
 
 #include <QDir>
 #include <QTemporaryDir>
@@ -162,3 +163,42 @@ TEST(LogFile, CancelledUpdateStopsAndResumes)
     EXPECT_FALSE(r->cancelled);
     EXPECT_EQ(f.lineCount(), data.count('\n'));
 }
+
+TEST(LogFile, BigFilesGoThroughTheMappedPathWithTheSameResult)
+{
+    Fixture fx;
+    const QByteArray data = logtest::realisticLog(300000) + "tail without newline"; // > 32 MiB: mmap
+    ASSERT_GT(data.size(), 32 * 1024 * 1024);
+    ASSERT_TRUE(logtest::writeBytes(fx.path, data));
+    LogFile f(fx.path);
+    ASSERT_TRUE(f.update().ok());
+    EXPECT_EQ(f.lineCount(), data.count('\n') + 1);
+    EXPECT_EQ(f.readLines(f.lineCount() - 1, 1).value(0), QStringLiteral("tail without newline"));
+    EXPECT_LE(f.indexBytesPerLine(), 2.0);
+}
+
+#if defined(Q_OS_UNIX)
+TEST(LogFile, FileTruncatedDuringAMappedScanIsReportedNotACrash)
+{
+    Fixture fx;
+    ASSERT_TRUE(logtest::writeBytes(fx.path, QByteArray(8 * 1024 * 1024, 'x')));
+    bool truncated = false;
+    volatile char sink = 0;
+    const auto result = scanMapped(
+        fx.path, 0, 8 * 1024 * 1024,
+        [&](const char* data, qint64 length, qint64) {
+            if (!truncated) {
+                truncated = true;
+                QFile::resize(fx.path, 0); // another process truncating the log (copytruncate)
+            }
+            for (qint64 i = 0; i < length; i += 4096)
+                sink = char(sink + data[i]); // the first page past the new end raises SIGBUS
+        },
+        [] { return true; });
+    EXPECT_EQ(result, MappedScanResult::FileShrank);
+    // And the index copes with the file shrinking to nothing.
+    LogFile f(fx.path);
+    ASSERT_TRUE(f.update().ok());
+    EXPECT_EQ(f.lineCount(), 0);
+}
+#endif
