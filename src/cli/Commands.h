@@ -14,5 +14,6 @@ int cmdLint(CliContext& ctx);
 int cmdFix(CliContext& ctx);
 int cmdSsh(CliContext& ctx);
 int cmdSshFingerprint(CliContext& ctx);
+int cmdMonitor(CliContext& ctx);
 
 } // namespace socketscope::cli
