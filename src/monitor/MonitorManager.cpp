@@ -81,6 +81,8 @@ MonitorManager::MonitorManager(ProbeLauncher* launcher, QObject* parent)
 
 MonitorManager::~MonitorManager()
 {
+    if (!m_launcher)
+        return;
     for (const auto& rt : std::as_const(m_monitors))
         cancelProbes(*rt);
 }
@@ -199,6 +201,8 @@ void MonitorManager::tick(int id)
         ++rt->m.skippedTicks; // never overlap probes of one monitor
         return;
     }
+    if (!m_launcher)
+        return;
     rt->periodicProbe = m_launcher->start(rt->m.spec.options);
     m_probeOwner.insert(rt->periodicProbe, id);
 }
@@ -206,7 +210,7 @@ void MonitorManager::tick(int id)
 void MonitorManager::startLongLived(int id)
 {
     const auto rt = m_monitors.value(id);
-    if (!rt || rt->m.paused || !rt->m.spec.longLived || rt->longProbe != 0)
+    if (!rt || rt->m.paused || !rt->m.spec.longLived || rt->longProbe != 0 || !m_launcher)
         return;
     ProbeOptions o = rt->m.spec.options;
     // Idle on purpose: no pings, so a proxy's idle timeout shows up as a close.
@@ -223,7 +227,8 @@ void MonitorManager::cancelProbes(Runtime& rt)
         if (*p == 0)
             continue;
         m_probeOwner.remove(*p); // its late finished() is ignored
-        m_launcher->cancel(*p);
+        if (m_launcher)
+            m_launcher->cancel(*p);
         *p = 0;
     }
 }

@@ -7,6 +7,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 
 #include <memory>
 
@@ -79,7 +80,7 @@ private:
     void updateState(Runtime& rt);
     void cancelProbes(Runtime& rt);
 
-    ProbeLauncher* m_launcher;
+    QPointer<ProbeLauncher> m_launcher;    // may die first when both are children of one parent
     SampleBuffer::Capacity m_capacity;
     QHash<int, std::shared_ptr<Runtime>> m_monitors;
     QHash<quint64, int> m_probeOwner;       // probe id -> monitor id

@@ -38,6 +38,11 @@ ProbeMatrix::ProbeMatrix(ProbeLauncher* launcher, QObject* parent) : QObject(par
     connect(m_launcher, &ProbeLauncher::finished, this, &ProbeMatrix::onFinished);
 }
 
+ProbeMatrix::~ProbeMatrix()
+{
+    cancel();
+}
+
 QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& secondProxyUrl)
 {
     QList<MatrixHop> hops;
@@ -101,6 +106,8 @@ void ProbeMatrix::setHops(const QList<MatrixHop>& hops, const ProbeOptions& base
 void ProbeMatrix::run()
 {
     cancel();
+    if (!m_launcher)
+        return;
     for (int i = 0; i < m_rows.size(); ++i) {
         ProbeOptions o = m_base;
         o.url = m_rows[i].hop.url;
@@ -123,7 +130,8 @@ void ProbeMatrix::cancel()
         const quint64 id = m_probeIds[i];
         m_probeIds[i] = 0; // the late finished() is ignored
         m_rows[i].status = MatrixRow::Status::Pending;
-        m_launcher->cancel(id);
+        if (m_launcher)
+            m_launcher->cancel(id);
     }
 }
 

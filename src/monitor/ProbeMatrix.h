@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 
 namespace socketscope {
 
@@ -43,6 +44,7 @@ public:
     enum Column { Hop, Dns, Tcp, Tls, Upgrade, Echo, Hold, Verdict, ColumnCount };
 
     explicit ProbeMatrix(ProbeLauncher* launcher, QObject* parent = nullptr);
+    ~ProbeMatrix() override;
     // The hops a profile knows: its direct URL, its public URL and the other scheme's variant of it
     // (ws <-> wss on the default port), and an optional second proxy URL.
     static QList<MatrixHop> hopsFor(const Profile& profile, const QString& secondProxyUrl = {});
@@ -75,7 +77,7 @@ signals:
 private:
     void onFinished(quint64 id, const ProbeResult& result);
 
-    ProbeLauncher* m_launcher;
+    QPointer<ProbeLauncher> m_launcher;
     ProbeOptions m_base;
     QList<MatrixRow> m_rows;
     QList<quint64> m_probeIds; // per row, 0 when not running
