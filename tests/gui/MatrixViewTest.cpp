@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -52,8 +53,11 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     EXPECT_EQ(t->item(0, ProbeMatrix::Hold)->text(), QStringLiteral("ok 4 s"));
     EXPECT_EQ(t->item(0, ProbeMatrix::Upgrade)->text(), QStringLiteral("101"));
     EXPECT_EQ(t->item(1, ProbeMatrix::Upgrade)->text(), QStringLiteral("101"));
-    EXPECT_TRUE(t->item(1, ProbeMatrix::Hold)->text().startsWith(QStringLiteral("✗ 2.0 s")))
-        << t->item(1, ProbeMatrix::Hold)->text().toStdString();
+    // nginx's 2 s proxy_read_timeout, measured from the client: about 2 s, abnormal closure.
+    const QString holdText = t->item(1, ProbeMatrix::Hold)->text();
+    const QRegularExpressionMatch hm = QRegularExpression(QStringLiteral("^✗ (\\d+\\.\\d) s \\(1006\\)$")).match(holdText);
+    ASSERT_TRUE(hm.hasMatch()) << holdText.toStdString();
+    EXPECT_NEAR(hm.captured(1).toDouble(), 2.0, 0.5);
     const MatrixVerdict v = panel.matrix()->verdict();
     EXPECT_EQ(v.faultyRow, 1);
     EXPECT_EQ(v.state, QStringLiteral("degraded"));
@@ -69,6 +73,6 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     ASSERT_TRUE(bundle.ok()) << bundle.error().toStdString();
     const QJsonObject mj = QJsonDocument::fromJson(lab::readAll(*bundle + QStringLiteral("/matrix.json"))).object();
     EXPECT_EQ(mj[QStringLiteral("verdict")].toObject()[QStringLiteral("faulty_hop")].toString(), QStringLiteral("proxy_http"));
-    EXPECT_TRUE(QString::fromUtf8(lab::readAll(*bundle + QStringLiteral("/matrix.md"))).contains(QStringLiteral("✗ 2.0 s")));
+    EXPECT_TRUE(QString::fromUtf8(lab::readAll(*bundle + QStringLiteral("/matrix.md"))).contains(holdText));
     EXPECT_TRUE(QFile::exists(*bundle + QStringLiteral("/probes/01-direct.json")));
 }
