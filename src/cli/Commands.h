@@ -15,5 +15,6 @@ int cmdFix(CliContext& ctx);
 int cmdSsh(CliContext& ctx);
 int cmdSshFingerprint(CliContext& ctx);
 int cmdLogs(CliContext& ctx);
+int cmdMonitor(CliContext& ctx);
 
 } // namespace socketscope::cli
