@@ -553,6 +553,21 @@ Status RunbookWorker::reloadAndConfirm(const QString& command, int settleSeconds
         if (fresh) {
             const QStringList bad = NginxFacts::emergencyLines(fresh.value());
             if (!bad.isEmpty()) {
+                // nginx retries a failed bind() for a few seconds, logging each attempt: wait until
+                // it is done so that a following reload (the rollback's) is judged on its own lines.
+                qint64 lastSize = -1;
+                QElapsedTimer quiet;
+                quiet.start();
+                QElapsedTimer cap;
+                cap.start();
+                while (quiet.elapsed() < 1500 && cap.elapsed() < 8000 && !cancelled()) {
+                    const Result<qint64> size = remoteSize(s.errorLog);
+                    if (size && *size != lastSize) {
+                        lastSize = *size;
+                        quiet.restart();
+                    }
+                    QThread::msleep(250);
+                }
                 m_quiet = false;
                 for (const QString& l : bad)
                     say(tr("error log: %1").arg(l));

@@ -5,7 +5,9 @@
 #include "runbook/NginxFacts.h"
 #include "runbook/Runbook.h"
 
+#include <QDeadlineTimer>
 #include <QDirIterator>
+#include <QThread>
 #include <QHostAddress>
 
 namespace socketscope::lab {
@@ -60,6 +62,11 @@ bool RunbookLab::start(QString* error)
         *error = QStringLiteral("nginx did not start: ") + QString::fromUtf8(log);
         return false;
     }
+    // waitForPort's probe connection is logged (at info) once nginx notices it closed: let that
+    // happen now so that tests comparing the prefix before/after see only their own changes.
+    QDeadlineTimer settle(3000);
+    while (!readAll(m_nginx.errorLog()).contains("closed connection while waiting for request") && !settle.hasExpired())
+        QThread::msleep(20);
     const QString p = m_nginx.prefix();
     m_profile.name = QStringLiteral("lab proxy");
     m_profile.publicUrl = QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(m_proxyPort);
