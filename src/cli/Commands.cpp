@@ -9,6 +9,7 @@ namespace socketscope::cli {
 const QList<Command>& commands()
 {
     static const QList<Command> table = {
+        {"runbook", "runbook list|run NAME --profile P|rollback --profile P|export-ansible NAME   guided fixes (backup, patch, test, reload, verify, rollback)", &cmdRunbook},
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
     };
     return table;

@@ -7,5 +7,6 @@ namespace socketscope::cli {
 
 // One function per command word; each lives in its feature's src/cli/*Commands.cpp.
 int cmdServe(CliContext& ctx);
+int cmdRunbook(CliContext& ctx);
 
 } // namespace socketscope::cli

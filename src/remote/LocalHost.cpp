@@ -22,7 +22,7 @@
 
 namespace socketscope {
 
-QString shellQuote(const QString& word)
+QString LocalHost::shellWord(const QString& word)
 {
     if (!word.isEmpty() && QRegularExpression(QStringLiteral("^[A-Za-z0-9_./:=@%+,-]+$")).match(word).hasMatch())
         return word;
@@ -136,7 +136,7 @@ Result<CommandResult> LocalHost::run(const QString& command, const CommandOption
 Result<QByteArray> LocalHost::readFile(const QString& path, bool sudo)
 {
     if (needsSudo(sudo)) {
-        Result<CommandResult> r = run(QStringLiteral("cat -- %1").arg(shellQuote(path)), CommandOptions{{}, 60000, true, nullptr, {}});
+        Result<CommandResult> r = run(QStringLiteral("cat -- %1").arg(shellWord(path)), CommandOptions{{}, 60000, true, nullptr, {}});
         if (!r)
             return Result<QByteArray>::failure(r.error());
         if (r->exitStatus != 0)
@@ -153,8 +153,8 @@ Status LocalHost::writeFileAtomic(const QString& path, const QByteArray& data, b
 {
     const QFileInfo target(QFileInfo(path).isSymLink() ? QFileInfo(path).canonicalFilePath() : path);
     if (needsSudo(sudo)) {
-        const QString p = shellQuote(target.absoluteFilePath());
-        const QString tmpl = shellQuote(target.absolutePath() + QStringLiteral("/.") + target.fileName() + QStringLiteral(".socketscope.XXXXXX"));
+        const QString p = shellWord(target.absoluteFilePath());
+        const QString tmpl = shellWord(target.absolutePath() + QStringLiteral("/.") + target.fileName() + QStringLiteral(".socketscope.XXXXXX"));
         const QString script = QStringLiteral(
             "set -e; t=$(mktemp %1); trap 'rm -f \"$t\"' EXIT; cat > \"$t\"; "
             "if [ -e %2 ]; then chown --reference=%2 \"$t\"; chmod --reference=%2 \"$t\"; fi; "
@@ -201,7 +201,7 @@ Result<FileInfo> LocalHost::stat(const QString& path, bool sudo)
 {
     FileInfo info;
     if (needsSudo(sudo)) {
-        const QString q = shellQuote(path);
+        const QString q = shellWord(path);
         Result<CommandResult> r = run(QStringLiteral("if [ -e %1 ] || [ -L %1 ]; then stat -c '%F|%s|%a|%U|%G' -- %1; readlink -f -- %1; fi").arg(q),
                                       CommandOptions{{}, 30000, true, nullptr, {}});
         if (!r)

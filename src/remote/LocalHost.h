@@ -23,13 +23,12 @@ public:
 
     // True when this process may act without sudo (it is root / an elevated process).
     static bool isPrivileged();
+    // Quotes one word for a POSIX shell ('…', embedded quotes escaped); plain words stay as they are.
+    static QString shellWord(const QString& word);
 
 private:
     bool needsSudo(bool sudo) const { return sudo && !isPrivileged(); }
     QByteArray m_sudoPassword;
 };
-
-// Quotes one word for a POSIX shell ('…', with embedded quotes escaped).
-QString shellQuote(const QString& word);
 
 } // namespace socketscope

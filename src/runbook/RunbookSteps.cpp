@@ -18,7 +18,7 @@ namespace socketscope {
 
 using NginxFacts::sha256Hex;
 
-static QString q(const QString& s) { return shellQuote(s); }
+static QString q(const QString& s) { return LocalHost::shellWord(s); }
 
 static QString firstUsefulLine(const QByteArray& output)
 {
