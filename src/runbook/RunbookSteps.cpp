@@ -190,12 +190,17 @@ Status RunbookWorker::stepPreflight()
         if (!d.httpStatus || *d.httpStatus != 101)
             return Status::failure(tr("the service does not answer directly at %1 (%2): fix it before touching the proxy").arg(direct, d.cause));
     }
+    QString proxiedCause;
     if (!proxied.isEmpty()) {
         const ProbeResult p = probe(proxied, 0);
+        proxiedCause = p.cause;
         say(tr("through the proxy %1: %2").arg(proxied, p.cause));
         QMutexLocker lock(&m_stateMutex);
         m_state.proxiedCauseBefore = p.cause;
     }
+    setStep(m_current, StepState::Ok, tr("%1; nginx running%2%3")
+                                          .arg(QFileInfo(real).fileName(), direct.isEmpty() ? QString() : tr("; direct ok"),
+                                               proxiedCause.isEmpty() ? QString() : tr("; through the proxy: %1").arg(proxiedCause)));
     return Status::success();
 }
 
@@ -437,8 +442,11 @@ Status RunbookWorker::stepTest()
 {
     QString out;
     const Status st = runTest(&out);
-    if (st)
+    if (st) {
+        if (!m_options.dryRun)
+            setStep(m_current, StepState::Ok, tr("the configuration passes the test"));
         return st;
+    }
     say(tr("nginx -t fails on the new config: %1 — restoring the backup now").arg(st.error()));
     const Status restored = restoreOriginal(tr("nginx -t failed"));
     QString again;
@@ -605,6 +613,7 @@ Status RunbookWorker::reloadAndConfirm(const QString& command, int settleSeconds
     e.path = s.errorLog;
     e.extra.insert(QStringLiteral("error_log_offset"), double(*offset));
     m_audit.append(e);
+    m_lastNote = tr("took effect: %1").arg(changedNote);
     return Status::success();
 }
 
@@ -614,7 +623,10 @@ Status RunbookWorker::stepReload()
     const int settle = qMax(1, m_params.value(QStringLiteral("settleSeconds"), 10).toInt());
     if (!m_options.dryRun && !confirm(m_current, tr("Run: %1\nthen check that nginx really switched to the new configuration.").arg(cmd)))
         return Status::failure(tr("not confirmed"));
-    return reloadAndConfirm(cmd, settle);
+    const Status st = reloadAndConfirm(cmd, settle);
+    if (st && !m_options.dryRun)
+        setStep(m_current, StepState::Ok, m_lastNote);
+    return st;
 }
 
 // ---------------------------------------------------------------- Verify and Monitor

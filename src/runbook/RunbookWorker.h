@@ -113,7 +113,8 @@ private:
     int m_current = -1;      // the step running now
     QVariantMap m_params;    // its expanded parameters
     bool m_suppressRollback = false;
-    bool m_quiet = false;    // polling: commands are neither echoed nor audited one by one
+    bool m_quiet = false;
+    QString m_lastNote;      // the reload's proof, for the step's one-line result    // polling: commands are neither echoed nor audited one by one
 
     std::atomic_bool m_cancel{false};
     std::atomic_bool m_busy{false};

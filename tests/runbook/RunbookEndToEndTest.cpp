@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The nginx-websocket-fix runbook end to end on this machine (LocalHost): a real nginx in front of
 // a real WebSocket backend, broken the way the seeds' proxies were, fixed, verified, rolled back.
-#include "RunbookLab.h"
+#include "lab/RunbookLab.h"
 
 #include "runbook/AuditTrail.h"
 #include "runbook/NginxFacts.h"

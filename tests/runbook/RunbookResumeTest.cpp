@@ -2,7 +2,7 @@
 // A connection that drops in the middle of Patch, then resume (finish) or roll back from the saved
 // run state. Over LocalHost a connection cannot drop, so DroppingHost wraps the real LocalHost and
 // fails every call once the file has been written; the SSH variant kills the real sshd session.
-#include "RunbookLab.h"
+#include "lab/RunbookLab.h"
 
 #include "remote/LocalHost.h"
 #include "runbook/AuditTrail.h"

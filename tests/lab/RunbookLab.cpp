@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "RunbookLab.h"
+#include "lab/RunbookLab.h"
 
 #include "remote/LocalHost.h"
 #include "runbook/NginxFacts.h"
