@@ -2,6 +2,7 @@
 // socketscope-cli runbook list | run | rollback | export-ansible | audit
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ProfileLookup.h"
 #include "runbook/AnsibleExport.h"
 #include "runbook/AuditTrail.h"
 #include "runbook/RunbookConnect.h"
@@ -14,10 +15,6 @@
 #include <QSaveFile>
 #include <QTextStream>
 
-#if __has_include("cli/ProfileLookup.h")
-#include "cli/ProfileLookup.h"
-#define SOCKETSCOPE_HAVE_PROFILE_LOOKUP 1
-#endif
 
 #ifdef _WIN32
 #include <io.h>
@@ -49,12 +46,7 @@ int usage(CliContext& ctx, const QString& message)
 
 Result<Profile> lookupProfile(CliContext& ctx, const QString& name)
 {
-#ifdef SOCKETSCOPE_HAVE_PROFILE_LOOKUP
     return loadProfileForCli(ctx, name);
-#else
-    Q_UNUSED(ctx);
-    return Result<Profile>::failure(QStringLiteral("profile \"%1\": this build has no profile store yet").arg(name));
-#endif
 }
 
 QString stateWord(StepState s)

@@ -30,7 +30,9 @@ public:
     virtual Result<FixPlan> plan(const QByteArray& text, const QString& path) = 0;
 };
 
-// The product's fixer (the nginx module's linter and fixer); null until that module is built in.
-std::unique_ptr<ConfigFixer> makeDefaultConfigFixer();
+// The product's fixer (the nginx module's rules and minimal fixes). endpointPaths: request paths of
+// the WebSocket endpoint (from the profile's URL) so a location without any Upgrade header yet is
+// still recognised as the WebSocket one.
+std::unique_ptr<ConfigFixer> makeDefaultConfigFixer(const QStringList& endpointPaths);
 
 } // namespace socketscope

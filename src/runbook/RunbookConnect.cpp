@@ -3,11 +3,8 @@
 
 #include "remote/LocalHost.h"
 
-#if __has_include("ssh/SshSession.h")
 #include "ssh/SshRemoteHost.h"
 #include "ssh/SshSession.h"
-#define SOCKETSCOPE_HAVE_SSH 1
-#endif
 
 namespace socketscope {
 
@@ -27,7 +24,6 @@ struct SecretHolder {
     ~SecretHolder() { wipeBytes(value); }
 };
 
-#ifdef SOCKETSCOPE_HAVE_SSH
 // Owns the session the RemoteHost works on.
 class OwningSshHost : public RemoteHost {
 public:
@@ -42,7 +38,6 @@ private:
     std::unique_ptr<SshSession> m_session;
     SshRemoteHost m_host;
 };
-#endif
 
 } // namespace
 
@@ -60,7 +55,6 @@ Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPas
     if (!profile.ssh.isConfigured())
         return Result<HostFactory>::failure(QObject::tr("profile \"%1\" has no SSH access configured; add it, or act on "
                                                         "this machine with --local").arg(profile.name));
-#ifdef SOCKETSCOPE_HAVE_SSH
     auto secret = std::make_shared<SecretHolder>();
     secret->value = sudoPassword;
     const SshTarget target = SshTarget::fromProfile(profile.ssh);
@@ -74,10 +68,6 @@ Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPas
             return Result<std::unique_ptr<RemoteHost>>::failure(st.error());
         return std::unique_ptr<RemoteHost>(new OwningSshHost(std::move(session)));
     });
-#else
-    Q_UNUSED(sudoPassword);
-    return Result<HostFactory>::failure(QObject::tr("this build cannot reach servers over SSH yet; act on this machine with --local"));
-#endif
 }
 
 } // namespace RunbookConnect

@@ -3,6 +3,8 @@
 
 #include "runbook/RunbookWorker.h"
 
+#include <QUrl>
+
 namespace socketscope {
 
 RunbookEngine::RunbookEngine(Runbook runbook, Profile profile, QObject* parent)
@@ -40,8 +42,13 @@ Status RunbookEngine::startWorker(const std::optional<QString>& resumeId)
         return Status::failure(tr("no way to reach the server was configured"));
     if (!m_prober)
         m_prober = makeDefaultRunbookProber();
-    if (!m_fixer)
-        m_fixer = makeDefaultConfigFixer();
+    if (!m_fixer) {
+        QStringList paths;
+        for (const QString& url : {m_profile.publicUrl, m_profile.directUrl})
+            if (const QString path = QUrl(url).path(); !path.isEmpty() && !paths.contains(path))
+                paths << path;
+        m_fixer = makeDefaultConfigFixer(paths);
+    }
     auto* worker = new RunbookWorker(m_runbook, m_profile, m_options, m_hostFactory, std::move(m_fixer), std::move(m_prober));
     const Status st = worker->prepare(resumeId);
     if (!st) {

@@ -20,10 +20,17 @@ public:
     virtual ProbeResult probe(const ProbeOptions& options, const std::atomic_bool* cancel) = 0;
 };
 
-// The default prober for the runbook.
+// The default prober: the product's probe engine and diagnosis (src/probe, src/diagnosis).
 std::unique_ptr<RunbookProber> makeDefaultRunbookProber();
 
-// A compact WebSocket check on QWebSocket: upgrade, echo, idle hold, echo again. It reports the
+// The probe engine behind the runbook's seam; waits for its result in the calling worker
+// thread's own event loop (never called on the GUI thread).
+class ProbeEngineProber : public RunbookProber {
+public:
+    ProbeResult probe(const ProbeOptions& options, const std::atomic_bool* cancel) override;
+};
+
+// A compact WebSocket check on QWebSocket (kept for comparison in tests): upgrade, echo, idle hold, echo again. It reports the
 // cause ids of the diagnosis list that it can tell apart (ok, connection_refused,
 // connect_timeout, upgrade_not_forwarded, bad_gateway, http_error, idle_timeout, no_echo, ...).
 class WebSocketCheckProber : public RunbookProber {
