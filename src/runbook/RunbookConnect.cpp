@@ -55,9 +55,13 @@ Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPas
     if (!profile.ssh.isConfigured())
         return Result<HostFactory>::failure(QObject::tr("profile \"%1\" has no SSH access configured; add it, or act on "
                                                         "this machine with --local").arg(profile.name));
+    return sshFactory(SshTarget::fromProfile(profile.ssh), sudoPassword);
+}
+
+HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword)
+{
     auto secret = std::make_shared<SecretHolder>();
     secret->value = sudoPassword;
-    const SshTarget target = SshTarget::fromProfile(profile.ssh);
     return HostFactory([secret, target]() -> Result<std::unique_ptr<RemoteHost>> {
         auto session = std::make_unique<SshSession>(target);
         SshCredentials credentials;

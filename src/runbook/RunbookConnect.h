@@ -6,6 +6,7 @@
 
 #include "core/Result.h"
 #include "runbook/RunbookEngine.h"
+#include "ssh/SshTypes.h"
 
 namespace socketscope {
 
@@ -17,6 +18,8 @@ namespace RunbookConnect {
 Result<HostFactory> localFactory(const QByteArray& sudoPassword);
 // Connects over SSH as the profile says (agent or key; host key must already be known).
 Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword);
+// Connects to an explicit SSH target (its known_hosts files, key, timeouts).
+HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword);
 } // namespace RunbookConnect
 
 } // namespace socketscope
