@@ -9,6 +9,7 @@ namespace socketscope::cli {
 const QList<Command>& commands()
 {
     static const QList<Command> table = {
+        {"runbook", "runbook list|run NAME --profile P|rollback --profile P|export-ansible NAME   guided fixes (backup, patch, test, reload, verify, rollback)", &cmdRunbook},
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
         {"profiles", "profiles list|show NAME|add NAME [...]|remove NAME|import FILE|export FILE|import-ssh-config [FILE] [--json]   manage server profiles", &cmdProfiles},
         {"probe", "probe URL [--origin O] [-H 'N: v']... [--subprotocol P] [--ca F] [--insecure] [--proxy URL] [--echo N] [--size B] [--ping-interval S] [--hold S] [--bolt] [--timeout S] [--json]   probe a WebSocket endpoint", &cmdProbe},

@@ -16,5 +16,6 @@ int cmdSsh(CliContext& ctx);
 int cmdSshFingerprint(CliContext& ctx);
 int cmdLogs(CliContext& ctx);
 int cmdMonitor(CliContext& ctx);
+int cmdRunbook(CliContext& ctx);
 
 } // namespace socketscope::cli
