@@ -19,9 +19,6 @@ bool keychainMissing(QKeychain::Error e)
 
 } // namespace
 
-// wipeSecret() is defined once, in ssh/SshTypes.cpp (same declaration): two definitions broke
-// the link of every binary that uses both the profiles and the SSH module.
-
 SecretStore::SecretStore(QString service, QObject* parent)
     : QObject(parent), m_service(std::move(service))
 {
