@@ -10,7 +10,7 @@ const QList<Command>& commands()
 {
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
-        {"profiles", "profiles list|show NAME|add NAME [...]|remove NAME|import FILE|export FILE|import-ssh-config [FILE] [--json]   manage server profiles", &cmdProfiles},
+        {"profiles", "profiles list|show NAME|add NAME [...]|remove NAME|import FILE|export FILE|import-ssh-config [FILE]|set-secret NAME [--json]   manage server profiles (profiles help)", &cmdProfiles},
     };
     return table;
 }
