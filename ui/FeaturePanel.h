@@ -20,6 +20,11 @@ public:
     // The tab title.
     virtual QString title() const = 0;
 
+signals:
+    // The panel's verdict for its profile changed (state: ok/degraded/down/unknown). The window
+    // shows it in the header for the profile named by the panel's "profileName" property.
+    void verdictChanged(QString state, QString sentence);
+
 protected:
     AppContext& m_context;
 };

@@ -55,6 +55,8 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
                 new ConfigPanel(context, m_tabs), new RunbookPanel(context, m_tabs)};
     for (FeaturePanel* panel : std::as_const(m_panels))
         m_tabs->addTab(panel, panel->title());
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        connect(panel, &FeaturePanel::verdictChanged, this, [this, panel](const QString& state, const QString& sentence) { setVerdict(panel->property("profileName").toString(), state, sentence); });
     rightLayout->addWidget(m_tabs, 1);
 
     splitter->addWidget(m_profileList);

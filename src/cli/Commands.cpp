@@ -11,6 +11,12 @@ const QList<Command>& commands()
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
         {"profiles", "profiles list|show NAME|add NAME [...]|remove NAME|import FILE|export FILE|import-ssh-config [FILE]|set-secret NAME [--json]   manage server profiles (profiles help)", &cmdProfiles},
+        {"probe", "probe URL [--origin O] [-H 'N: v']... [--subprotocol P] [--ca F] [--insecure] [--proxy URL] [--echo N] [--size B] [--ping-interval S] [--hold S] [--bolt] [--timeout S] [--json]   probe a WebSocket endpoint", &cmdProbe},
+        {"diagnose", "diagnose --direct URL --via URL [probe options] [--json]   name the faulty hop", &cmdDiagnose},
+        {"lint", "lint nginx|haproxy FILE [--dump] [--threshold S] [--json] [--nginx-T] [--endpoint PATH] [--prefix DIR]   check a proxy config for WebSockets", &cmdLint},
+        {"fix", "fix nginx|haproxy FILE [--diff | -o OUT] [--threshold S] [--rules R,..] [--nginx-T] [--endpoint PATH]   write the minimal fix", &cmdFix},
+        {"ssh", "ssh USER@HOST[:PORT] [--key F] [--jump J] [--accept-new-host-key] [--password-stdin] [--sudo [--sudo-password-stdin]] [--timeout S] -- COMMAND...   run a command over SSH (exit: the command's status, 255 on SSH failure)", &cmdSsh},
+        {"ssh-fingerprint", "ssh-fingerprint USER@HOST[:PORT] [--json]   show the server's host key fingerprint and its known_hosts status", &cmdSshFingerprint},
     };
     return table;
 }

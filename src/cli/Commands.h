@@ -8,5 +8,11 @@ namespace socketscope::cli {
 // One function per command word; each lives in its feature's src/cli/*Commands.cpp.
 int cmdServe(CliContext& ctx);
 int cmdProfiles(CliContext& ctx);
+int cmdProbe(CliContext& ctx);
+int cmdDiagnose(CliContext& ctx);
+int cmdLint(CliContext& ctx);
+int cmdFix(CliContext& ctx);
+int cmdSsh(CliContext& ctx);
+int cmdSshFingerprint(CliContext& ctx);
 
 } // namespace socketscope::cli

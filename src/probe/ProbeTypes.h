@@ -63,6 +63,9 @@ struct TlsInfo {
     std::optional<int> daysToExpiry;
     QStringList errors;                           // as reported by Qt
     bool insecure = false;
+    // Added by the probe engine:
+    QString failureKind;                          // "untrusted", "hostname_mismatch", "expired", "pin_mismatch", "failed", "" (no failure)
+    bool pinned = false;                          // the peer matched the pinned certificate
 };
 
 enum class ClosedBy { None, ServerFrame, ServerFin, ServerReset, Client };
@@ -96,6 +99,16 @@ struct ProbeResult {
     QString protocolError;                        // detail for protocol_error / handshake_invalid
     QStringList evidence;
     QStringList advice;
+    // Added by the probe engine:
+    QString subprotocol;                          // the subprotocol the server chose
+    QString requestHead;                          // the upgrade request as sent, credentials redacted
+    QString proxy;                                // the proxy used ("" = direct, never the environment's)
+    int otherMessages = 0;                        // server messages that were not echoes (welcome, heartbeats)
+    QByteArray firstOtherMessage;                 // the first of them (e.g. the reference server's welcome), max 256 B
+    bool cancelled = false;                       // ProbeEngine::cancel() ended the probe
+    QString errorKind;                            // stable id of the low-level failure: "refused", "timeout",
+                                                  // "host_not_found", "proxy_refused", "proxy_auth", "closed",
+                                                  // "tls", "network", "config", "socket", ""
 };
 
 inline QString closedById(ClosedBy c)

@@ -1,27 +1,380 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "probe/OverviewPanel.h"
 
-#include "profiles/Profile.h"
+#include "AppContext.h"
+#include "core/ActivityLog.h"
+#include "diagnosis/Diagnosis.h"
+#include "probe/ProbeEngine.h"
+#include "probe/ProbeJson.h"
+#include "server/ReferenceServer.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace socketscope {
 
-OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
-    : FeaturePanel(context, parent), m_label(new QLabel(this))
+namespace {
+const QColor kOk(0x2e, 0x9d, 0x44);
+const QColor kDegraded(0xd0, 0x8a, 0x00);
+const QColor kDown(0xd0, 0x3b, 0x3b);
+
+QColor stateColour(const QString& state)
 {
+    if (state == QLatin1String("ok"))
+        return kOk;
+    if (state == QLatin1String("degraded"))
+        return kDegraded;
+    return kDown;
+}
+
+QString ms(const std::optional<double>& v) { return v ? QString::number(*v, 'f', *v < 10 ? 2 : 1) : QStringLiteral("—"); }
+
+QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setTextAlignment(align);
+    item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    return item;
+}
+} // namespace
+
+OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
+    : FeaturePanel(context, parent), m_engine(new ProbeEngine(this))
+{
+    setObjectName(QStringLiteral("overviewPanel"));
     auto* layout = new QVBoxLayout(this);
-    m_label->setAlignment(Qt::AlignCenter);
-    m_label->setWordWrap(true);
-    layout->addWidget(m_label);
+
+    auto* bar = new QHBoxLayout;
+    m_probeButton = new QPushButton(tr("Probe now"), this);
+    m_probeButton->setObjectName(QStringLiteral("probeNowPushButton"));
+    m_probeButton->setToolTip(tr("Probe the direct and public URLs (Ctrl+R)"));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelProbePushButton"));
+    m_cancelButton->setEnabled(false);
+    m_echoSpin = new QSpinBox(this);
+    m_echoSpin->setObjectName(QStringLiteral("echoCountSpinBox"));
+    m_echoSpin->setRange(0, 1000);
+    m_echoSpin->setValue(5);
+    m_echoSpin->setPrefix(tr("echo "));
+    m_holdSpin = new QSpinBox(this);
+    m_holdSpin->setObjectName(QStringLiteral("holdSecondsSpinBox"));
+    m_holdSpin->setRange(0, 3600);
+    m_holdSpin->setPrefix(tr("hold "));
+    m_holdSpin->setSuffix(tr(" s"));
+    m_holdSpin->setToolTip(tr("Stay connected and idle this long to catch proxy idle timeouts"));
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("probeStatusLabel"));
+    bar->addWidget(m_probeButton);
+    bar->addWidget(m_cancelButton);
+    bar->addWidget(m_echoSpin);
+    bar->addWidget(m_holdSpin);
+    bar->addWidget(m_status, 1);
+    layout->addLayout(bar);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("overviewBannerLabel"));
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { background: palette(alternate-base); border: 1px solid palette(mid); padding: 6px; }"));
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    auto* hopsBox = new QGroupBox(tr("Where does it break?"), this);
+    auto* hopsLayout = new QVBoxLayout(hopsBox);
+    m_table = new QTableWidget(0, 8, hopsBox);
+    m_table->setObjectName(QStringLiteral("hopTableWidget"));
+    m_table->setHorizontalHeaderLabels({tr("Hop"), tr("DNS ms"), tr("TCP ms"), tr("TLS ms (expiry)"), tr("Upgrade"),
+                                        tr("Echo RTT ms"), tr("Hold"), tr("Verdict")});
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setMaximumHeight(96);
+    hopsLayout->addWidget(m_table);
+    layout->addWidget(hopsBox);
+
+    m_verdict = new QLabel(this);
+    m_verdict->setObjectName(QStringLiteral("verdictLabel"));
+    m_verdict->setWordWrap(true);
+    m_verdict->setTextFormat(Qt::RichText);
+    m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_verdict);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    auto* evidenceBox = new QGroupBox(tr("Evidence"), split);
+    auto* evidenceLayout = new QVBoxLayout(evidenceBox);
+    m_evidence = new QTreeWidget(evidenceBox);
+    m_evidence->setObjectName(QStringLiteral("evidenceTreeWidget"));
+    m_evidence->setHeaderHidden(true);
+    m_evidence->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_copyButton = new QPushButton(tr("Copy evidence as text"), evidenceBox);
+    m_copyButton->setObjectName(QStringLiteral("copyEvidencePushButton"));
+    auto* copyAction = new QAction(tr("Copy evidence as text"), m_evidence);
+    m_evidence->addAction(copyAction);
+    evidenceLayout->addWidget(m_evidence);
+    evidenceLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
+    auto* adviceBox = new QGroupBox(tr("Advice"), split);
+    auto* adviceLayout = new QVBoxLayout(adviceBox);
+    m_advice = new QLabel(adviceBox);
+    m_advice->setObjectName(QStringLiteral("adviceLabel"));
+    m_advice->setWordWrap(true);
+    m_advice->setTextFormat(Qt::RichText);
+    m_advice->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_advice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    adviceLayout->addWidget(m_advice, 1);
+    split->addWidget(evidenceBox);
+    split->addWidget(adviceBox);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+
+    auto* probeAction = new QAction(tr("Probe now"), this);
+    probeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    probeAction->setShortcutContext(Qt::WindowShortcut);
+    addAction(probeAction);
+    connect(probeAction, &QAction::triggered, this, &OverviewPanel::probeNow);
+    connect(m_probeButton, &QPushButton::clicked, this, &OverviewPanel::probeNow);
+    connect(m_cancelButton, &QPushButton::clicked, this, &OverviewPanel::cancelProbes);
+    auto copy = [this] { QApplication::clipboard()->setText(evidenceText()); };
+    connect(m_copyButton, &QPushButton::clicked, this, copy);
+    connect(copyAction, &QAction::triggered, this, copy);
+    connect(m_engine, &ProbeEngine::finished, this, &OverviewPanel::onFinished);
+    connect(m_engine, &ProbeEngine::progress, this, [this](quint64 id, const QString& phase) {
+        if (m_running.contains(id))
+            m_status->setText(tr("Probing %1: %2…").arg(m_hops.value(m_running.value(id)).name, phase));
+    });
     setProfile(nullptr);
+}
+
+OverviewPanel::~OverviewPanel() = default;
+
+void OverviewPanel::setBanner(const QString& text)
+{
+    m_banner->setText(text);
+    m_banner->setVisible(!text.isEmpty());
 }
 
 void OverviewPanel::setProfile(const Profile* profile)
 {
-    m_label->setText(profile ? tr("Overview for %1 — not built yet (issue #3 (probe engine and diagnosis)).").arg(profile->name)
-                             : tr("Select a profile."));
+    cancelProbes();
+    m_hasProfile = profile != nullptr;
+    m_profile = profile ? *profile : Profile();
+    setProperty("profileName", m_profile.name);
+    m_hops.clear();
+    m_running.clear();
+    m_probeButton->setEnabled(m_hasProfile);
+    if (!m_hasProfile)
+        setBanner(tr("Select a profile on the left, then press Probe now (Ctrl+R)."));
+    else
+        setBanner({});
+    render();
+}
+
+ProbeOptions OverviewPanel::optionsFor(const QString& url) const
+{
+    ProbeOptions o;
+    o.url = url;
+    o.origin = m_profile.origin;
+    o.headers = m_profile.extraHeaders;
+    o.subprotocols = m_profile.subprotocols;
+    o.bolt = m_profile.bolt;
+    o.caFile = m_profile.tls.caFile;
+    o.pinnedCertificate = m_profile.tls.pinnedCertificate;
+    o.clientCertificate = m_profile.tls.clientCertificate;
+    o.clientKey = m_profile.tls.clientKey;
+    o.insecure = m_profile.tls.insecure;
+    o.echoCount = m_profile.bolt ? 0 : m_echoSpin->value();
+    o.holdS = m_holdSpin->value();
+    o.timeoutS = 5;
+    o.connectTimeoutS = 5;
+    return o;
+}
+
+void OverviewPanel::probeNow()
+{
+    if (!m_hasProfile || isProbing())
+        return;
+    QString publicUrl = m_profile.publicUrl;
+    if (m_profile.builtinDemo && m_context.demoServer && m_context.demoServer->isListening())
+        publicUrl = m_context.demoServer->echoUrl();
+    m_hops.clear();
+    if (!m_profile.directUrl.isEmpty())
+        m_hops.append({tr("direct"), m_profile.directUrl, {}, false});
+    if (!publicUrl.isEmpty())
+        m_hops.append({tr("public"), publicUrl, {}, false});
+    if (m_hops.isEmpty()) {
+        setBanner(tr("The profile “%1” has no URL to probe: add its public URL (and optionally the direct upstream URL).")
+                      .arg(m_profile.name));
+        return;
+    }
+    setBanner({});
+    for (int i = 0; i < m_hops.size(); ++i)
+        m_running.insert(m_engine->start(optionsFor(m_hops.at(i).url)), i);
+    if (m_context.activity)
+        m_context.activity->info(QStringLiteral("probe"), tr("Probing %1 (%2 hop(s))").arg(m_profile.name).arg(m_hops.size()));
+    m_probeButton->setEnabled(false);
+    m_cancelButton->setEnabled(true);
+    m_status->setText(tr("Probing…"));
+    emit verdictChanged(QStringLiteral("unknown"), tr("probing…"));
+    render();
+}
+
+void OverviewPanel::cancelProbes()
+{
+    for (auto it = m_running.cbegin(); it != m_running.cend(); ++it)
+        m_engine->cancel(it.key());
+}
+
+void OverviewPanel::onFinished(quint64 id, const ProbeResult& result)
+{
+    if (!m_running.contains(id))
+        return; // a probe of a previous profile
+    const int index = m_running.take(id);
+    m_hops[index].result = result;
+    m_hops[index].done = true;
+    if (m_context.activity) {
+        const QString line = tr("probe %1 %2 → %3").arg(m_profile.name, m_hops.at(index).name, result.cause);
+        if (result.ok)
+            m_context.activity->info(QStringLiteral("probe"), line);
+        else
+            m_context.activity->warning(QStringLiteral("probe"), line + QStringLiteral(": ") + causeSentence(result));
+    }
+    if (m_running.isEmpty()) {
+        m_probeButton->setEnabled(true);
+        m_cancelButton->setEnabled(false);
+        m_status->setText(tr("Last probe %1").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    }
+    render();
+    if (m_running.isEmpty())
+        emit probesFinished();
+}
+
+void OverviewPanel::render()
+{
+    renderTable();
+    renderEvidence();
+    const bool allDone = !m_hops.isEmpty() && m_running.isEmpty();
+    if (!allDone) {
+        m_verdict->setText(m_hops.isEmpty() ? tr("<i>Not probed yet — press Probe now (Ctrl+R).</i>") : tr("<i>Probing…</i>"));
+        m_advice->clear();
+        return;
+    }
+    const ProbeResult& pub = m_hops.last().result;
+    QString sentence;
+    QString state = verdictState(pub.cause);
+    if (m_hops.size() == 2) {
+        const HopVerdict v = diagnosePair(m_hops.first().result, pub);
+        sentence = v.verdict;
+        if (pub.ok && !m_hops.first().result.ok)
+            state = QStringLiteral("ok");
+    } else {
+        sentence = tr("%1: %2").arg(m_hops.last().name, causeSentence(pub));
+    }
+    m_verdict->setText(tr("<b>Verdict:</b> <span style='color:%1'>●</span> <b>%2</b> — %3")
+                           .arg(stateColour(state).name(), state, sentence.toHtmlEscaped()));
+    QString advice;
+    for (const Hop& hop : std::as_const(m_hops)) {
+        if (hop.result.advice.isEmpty())
+            continue;
+        advice += QStringLiteral("<p><b>%1</b> (%2)</p><ul>").arg(hop.name.toHtmlEscaped(), hop.result.cause);
+        for (const QString& a : hop.result.advice)
+            advice += QStringLiteral("<li>%1</li>").arg(a.toHtmlEscaped());
+        advice += QStringLiteral("</ul>");
+    }
+    m_advice->setText(advice.isEmpty() ? tr("Nothing to change: every hop works.") : advice);
+    emit verdictChanged(state, sentence);
+}
+
+void OverviewPanel::renderTable()
+{
+    m_table->setRowCount(int(m_hops.size()));
+    for (int row = 0; row < m_hops.size(); ++row) {
+        const Hop& hop = m_hops.at(row);
+        const ProbeResult& r = hop.result;
+        const QUrl url(hop.url);
+        m_table->setItem(row, 0, cell(QStringLiteral("%1  %2:%3").arg(hop.name, url.host())
+                                          .arg(url.port(url.scheme() == QLatin1String("wss") ? 443 : 80)),
+                                      Qt::AlignLeft | Qt::AlignVCenter));
+        if (!hop.done) {
+            for (int c = 1; c < 7; ++c)
+                m_table->setItem(row, c, cell(QString()));
+            m_table->setItem(row, 7, cell(tr("probing…"), Qt::AlignLeft | Qt::AlignVCenter));
+            continue;
+        }
+        m_table->setItem(row, 1, cell(ms(r.timings.dns)));
+        m_table->setItem(row, 2, cell(ms(r.timings.connect)));
+        QString tls = QStringLiteral("—");
+        if (r.tls.used)
+            tls = r.timings.tls ? QStringLiteral("%1 (%2 d)").arg(ms(r.timings.tls)).arg(r.tls.daysToExpiry.value_or(0))
+                                : tr("failed");
+        m_table->setItem(row, 3, cell(tls));
+        m_table->setItem(row, 4, cell(r.httpStatus ? QString::number(*r.httpStatus) : QStringLiteral("—")));
+        m_table->setItem(row, 5, cell(r.echoRtt.count ? QString::number(r.echoRtt.median, 'f', 2) : QStringLiteral("—")));
+        QString hold = QStringLiteral("—");
+        if (r.idleCutoffS)
+            hold = tr("✗ %1 s").arg(*r.idleCutoffS, 0, 'f', 1);
+        else if (r.heldS > 0)
+            hold = tr("ok %1 s").arg(r.heldS, 0, 'f', 0);
+        m_table->setItem(row, 6, cell(hold));
+        const QString state = verdictState(r.cause);
+        auto* verdict = cell(QStringLiteral("● %1").arg(r.cause), Qt::AlignLeft | Qt::AlignVCenter);
+        verdict->setForeground(stateColour(state));
+        verdict->setToolTip(causeSentence(r));
+        m_table->setItem(row, 7, verdict);
+    }
+}
+
+void OverviewPanel::renderEvidence()
+{
+    m_evidence->clear();
+    for (const Hop& hop : std::as_const(m_hops)) {
+        if (!hop.done)
+            continue;
+        const ProbeResult& r = hop.result;
+        auto* top = new QTreeWidgetItem(m_evidence, {QStringLiteral("%1 — %2 — %3").arg(hop.name, hop.url, r.cause)});
+        top->setForeground(0, stateColour(verdictState(r.cause)));
+        if (!r.statusLine.isEmpty())
+            new QTreeWidgetItem(top, {tr("Status line: %1").arg(r.statusLine)});
+        if (!r.responseHeaders.isEmpty()) {
+            auto* headers = new QTreeWidgetItem(top, {tr("Headers (%1)").arg(r.responseHeaders.size())});
+            for (const auto& h : r.responseHeaders)
+                new QTreeWidgetItem(headers, {QStringLiteral("%1: %2").arg(h.first, h.second)});
+        }
+        for (const QString& line : r.evidence) {
+            if (line.startsWith(QLatin1String("Close:")) || line.startsWith(QLatin1String("Idle cutoff")))
+                new QTreeWidgetItem(top, {line});
+        }
+        new QTreeWidgetItem(top, {tr("Timings ms: DNS %1 · TCP %2 · TLS %3 · upgrade %4 · first echo %5")
+                                      .arg(ms(r.timings.dns), ms(r.timings.connect), ms(r.timings.tls),
+                                           ms(r.timings.upgrade), ms(r.timings.firstEcho))});
+        auto* all = new QTreeWidgetItem(top, {tr("All evidence (%1 lines)").arg(r.evidence.size())});
+        for (const QString& line : r.evidence)
+            new QTreeWidgetItem(all, {line});
+        top->setExpanded(true);
+    }
+}
+
+QString OverviewPanel::evidenceText() const
+{
+    QString text;
+    for (const Hop& hop : m_hops) {
+        if (!hop.done)
+            continue;
+        text += hop.name + QStringLiteral(": ") + probeResultToText(hop.result) + QLatin1Char('\n');
+    }
+    return text;
 }
 
 } // namespace socketscope

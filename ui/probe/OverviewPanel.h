@@ -2,21 +2,75 @@
 #pragma once
 
 #include "FeaturePanel.h"
+#include "probe/ProbeTypes.h"
+#include "profiles/Profile.h"
+
+#include <QHash>
 
 class QLabel;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTreeWidget;
 
 namespace socketscope {
 
-// The "Overview" tab. Placeholder until issue #3 (probe engine and diagnosis) lands.
+class ProbeEngine;
+
+// The "Overview" tab: "Probe now" (Ctrl+R) probes the profile's direct and public URLs through
+// the core ProbeEngine (worker threads; the UI never waits), then shows where it breaks: a hop
+// table, the verdict sentence, the evidence tree (copyable as text) and the advice.
 class OverviewPanel : public FeaturePanel {
     Q_OBJECT
 public:
     explicit OverviewPanel(AppContext& context, QWidget* parent = nullptr);
+    ~OverviewPanel() override;
     void setProfile(const Profile* profile) override;
     QString title() const override { return tr("Overview"); }
 
+    // Starts the probes for the current profile (no-op while probes run or without a profile).
+    void probeNow();
+    // Cancels running probes; their partial results are still shown.
+    void cancelProbes();
+    // The evidence of the last probe as plain text (what "Copy evidence" puts on the clipboard).
+    QString evidenceText() const;
+    bool isProbing() const { return !m_running.isEmpty(); }
+
+signals:
+    // All probes of a "Probe now" have reported.
+    void probesFinished();
+
 private:
-    QLabel* m_label = nullptr;
+    struct Hop {
+        QString name;      // "direct" / "public"
+        QString url;
+        ProbeResult result;
+        bool done = false;
+    };
+    void onFinished(quint64 id, const ProbeResult& result);
+    void render();
+    void renderTable();
+    void renderEvidence();
+    void setBanner(const QString& text);
+    ProbeOptions optionsFor(const QString& url) const;
+
+    ProbeEngine* m_engine = nullptr;
+    Profile m_profile;
+    bool m_hasProfile = false;
+    QList<Hop> m_hops;
+    QHash<quint64, int> m_running; // probe id → index in m_hops
+
+    QPushButton* m_probeButton = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QPushButton* m_copyButton = nullptr;
+    QSpinBox* m_holdSpin = nullptr;
+    QSpinBox* m_echoSpin = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_banner = nullptr;
+    QTableWidget* m_table = nullptr;
+    QLabel* m_verdict = nullptr;
+    QTreeWidget* m_evidence = nullptr;
+    QLabel* m_advice = nullptr;
 };
 
 } // namespace socketscope

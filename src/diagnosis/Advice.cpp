@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Advice lines per cause: the directive to look at in nginx, HAProxy and cloud load balancers
+// (from the incident documents' symptom tables).
+#include "diagnosis/Diagnosis.h"
+
+namespace socketscope::diagnosis_detail {
+
+QStringList adviceFor(const QString& c, const ProbeResult& r)
+{
+    QStringList a;
+    if (c == QLatin1String("ok")) {
+        if (r.tls.insecure)
+            a << QStringLiteral("The certificate was not verified (--insecure): probe again with --ca FILE to check trust.");
+        return a;
+    }
+    if (c == QLatin1String("dns_failure"))
+        a << QStringLiteral("Check the host name for typos and that its DNS record exists (dig/nslookup from this machine).")
+          << QStringLiteral("Cloud LB: use the load balancer's DNS name (ALB/App Gateway/GCP LB) or a CNAME to it.");
+    else if (c == QLatin1String("connection_refused"))
+        a << QStringLiteral("Nothing listens on that port: check the service is running (systemctl status, ss -ltnp).")
+          << QStringLiteral("nginx: check `listen` in the server block and that nginx started without [emerg] bind() errors.")
+          << QStringLiteral("Check the firewall (ufw/iptables, cloud security group / NSG) allows the port.");
+    else if (c == QLatin1String("connect_timeout"))
+        a << QStringLiteral("Packets are dropped on the way: check the firewall / cloud security group (NSG, AWS SG, GCP firewall rules).")
+          << QStringLiteral("If only the direct upstream port times out, clients must go through the proxy (expected behind a firewall).");
+    else if (c == QLatin1String("tls_untrusted"))
+        a << QStringLiteral("Serve the full chain: nginx `ssl_certificate` must point at fullchain.pem, not cert.pem.")
+          << QStringLiteral("For a private CA, probe with --ca FILE; browsers need that CA installed too.");
+    else if (c == QLatin1String("tls_hostname_mismatch"))
+        a << QStringLiteral("The certificate does not cover this host name: check nginx `server_name` / `ssl_certificate` for this name, "
+                            "or reissue the certificate with the name in subjectAltName.");
+    else if (c == QLatin1String("tls_expired"))
+        a << QStringLiteral("Renew the certificate (certbot renew) and reload the proxy; check the renewal timer.");
+    else if (c == QLatin1String("tls_failed"))
+        a << QStringLiteral("Check nginx `ssl_protocols`/`ssl_ciphers` and that the port really speaks TLS (wss://) and not plain ws://.");
+    else if (c == QLatin1String("upgrade_not_forwarded"))
+        a << QStringLiteral("nginx: in the location, add `proxy_http_version 1.1;` (the default 1.0 cannot upgrade)")
+          << QStringLiteral("nginx: `proxy_set_header Upgrade $http_upgrade;` and `proxy_set_header Connection \"upgrade\";`")
+          << QStringLiteral("HAProxy: use `mode http` without `option httpclose`; HAProxy forwards upgrades by itself.")
+          << QStringLiteral("AWS: use an ALB (HTTP/1.1 listeners) — a Classic ELB in HTTP mode drops the upgrade; "
+                            "Azure Application Gateway: WebSocket support must be enabled; GCP: the backend service must be HTTP(S).");
+    else if (c == QLatin1String("origin_rejected"))
+        a << QStringLiteral("The Origin header is refused: add the page's origin to the allow-list (nginx `if ($http_origin …)` / app ALLOWED_ORIGINS).")
+          << QStringLiteral("Probe with --origin set to the page's origin to reproduce the browser.");
+    else if (c == QLatin1String("auth_required"))
+        a << QStringLiteral("Credentials are required: probe with --basic-user U --password-stdin or --bearer-stdin.")
+          << QStringLiteral("nginx: check `auth_basic` / `auth_request` on this location; 407 means a forward proxy wants credentials.");
+    else if (c == QLatin1String("not_found"))
+        a << QStringLiteral("The path is not routed: check the nginx `location` path (trailing slash in `proxy_pass` rewrites the URI) "
+                            "and the app's WebSocket route.");
+    else if (c == QLatin1String("bad_gateway"))
+        a << QStringLiteral("The proxy cannot reach the upstream: check the upstream is running and `proxy_pass` host:port is right.")
+          << QStringLiteral("nginx error.log shows `connect() failed (111: Connection refused) while connecting to upstream`.");
+    else if (c == QLatin1String("service_unavailable"))
+        a << QStringLiteral("No healthy server: HAProxy `server` lines / health checks (`check`), or the app is overloaded / in maintenance.")
+          << QStringLiteral("Cloud LB: check the target group / backend pool health.");
+    else if (c == QLatin1String("gateway_timeout"))
+        a << QStringLiteral("The upstream accepted but did not answer in time: nginx `proxy_connect_timeout` / `proxy_read_timeout`, "
+                            "HAProxy `timeout server`; GCP backend service timeout.");
+    else if (c == QLatin1String("http_error"))
+        a << QStringLiteral("The server answered HTTP %1 instead of 101: read the body excerpt and the server's log for the reason.")
+                 .arg(r.httpStatus.value_or(0));
+    else if (c == QLatin1String("handshake_invalid"))
+        a << QStringLiteral("The 101 answer is broken: something between client and app rewrites the handshake "
+                            "(a middlebox, or an app that answers 101 without Sec-WebSocket-Accept). Probe the upstream directly.");
+    else if (c == QLatin1String("idle_timeout"))
+        a << QStringLiteral("nginx: raise `proxy_read_timeout` and `proxy_send_timeout` in the WebSocket location (default 60s), e.g. 300s or more.")
+          << QStringLiteral("HAProxy: raise `timeout tunnel` (it overrides `timeout client`/`timeout server` once upgraded).")
+          << QStringLiteral("AWS ALB: idle timeout attribute (default 60 s); Azure App Gateway / GCP backend service timeout (default 30 s).")
+          << QStringLiteral("Or keep the connection busy: have the server (or client) send pings more often than the cutoff of %1 s.")
+                 .arg(r.idleCutoffS.value_or(r.heldS), 0, 'f', 1);
+    else if (c == QLatin1String("abnormal_closure"))
+        a << QStringLiteral("The connection was dropped without a close frame (1006): check the proxy's error.log at `info` level and "
+                            "the app's log for crashes or resets at that time.")
+          << QStringLiteral("nginx: `proxy_buffering off;` for streaming upstreams; check worker restarts (reload) and OOM kills.");
+    else if (c == QLatin1String("server_closed"))
+        a << QStringLiteral("The application closed the socket with code %1: read the app's log (1011 = internal error, "
+                            "1008 = policy, 1001 = going away/restart).").arg(r.closeCode.value_or(0));
+    else if (c == QLatin1String("no_echo"))
+        a << QStringLiteral("The endpoint does not echo: probe an echo endpoint (socketscope-cli serve, /ws/echo) next to the app, "
+                            "or use --echo 0 with --ping-interval for non-echo services.");
+    else if (c == QLatin1String("no_pong"))
+        a << QStringLiteral("Pings are not answered: the server or an intermediary drops control frames; check the app's WebSocket library.");
+    else if (c == QLatin1String("slow_response"))
+        a << QStringLiteral("Compare with a direct probe of the upstream: if direct is fast, look at proxy buffering "
+                            "(nginx `proxy_buffering off;`) and upstream keepalive; else the app itself is slow.");
+    else if (c == QLatin1String("protocol_error"))
+        a << QStringLiteral("The peer does not speak WebSocket correctly here: check the URL/port points at the WebSocket service "
+                            "(not a different TCP service) and the app's WebSocket library version.");
+    else if (c == QLatin1String("mixed_content"))
+        a << QStringLiteral("Use a wss:// URL from https pages (terminate TLS at the proxy) and pass `X-Forwarded-Proto: https`.");
+    return a;
+}
+
+} // namespace socketscope::diagnosis_detail

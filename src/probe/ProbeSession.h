@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "probe/FrameParser.h"
+#include "probe/HttpResponseParser.h"
+#include "probe/PeerCloseProbe.h"
+#include "probe/ProbeTypes.h"
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QSslError>
+#include <QUrl>
+
+class QSslSocket;
+class QTcpSocket;
+class QTimer;
+
+namespace socketscope {
+
+// One probe's state machine (DNS → TCP → TLS → upgrade → Bolt/echo → ping/hold → close) on the
+// thread it lives in. Raw QSslSocket + our own RFC 6455 client so that every byte is visible.
+// Emits done() exactly once; the owner deletes it afterwards.
+class ProbeSession : public QObject {
+    Q_OBJECT
+public:
+    ProbeSession(quint64 id, const ProbeOptions& options, QObject* parent = nullptr);
+    ~ProbeSession() override;
+
+    // Begins the probe (call on the session's thread).
+    void start();
+    // Ends the probe now; done() reports what was seen so far.
+    void cancel();
+    quint64 id() const { return m_id; }
+
+signals:
+    void progress(quint64 id, const QString& phase);
+    void done(quint64 id, const socketscope::ProbeResult& result);
+
+private:
+    enum class Phase { Idle, Dns, Connect, Tls, Upgrade, Body, Bolt, Echo, Ping, Hold, Closing, Done };
+
+    double elapsedMs() const;
+    void enterPhase(Phase phase, double timeoutS);
+    void lookupNext();
+    void connectNext();
+    void onConnected();
+    void onEncrypted();
+    void onSslErrors(const QList<QSslError>& errors);
+    void onReadyRead();
+    void onSocketError();
+    void onDisconnected();
+    void onPhaseTimeout();
+    void sendUpgrade();
+    void handleResponseHead();
+    void handleEvents(const QList<WsEvent>& events, double previousByteMs);
+    void nextStep();
+    void sendEcho();
+    void startHold();
+    void sendPing();
+    void beginClose();
+    void writeFrame(const QByteArray& frame);
+    void peerClosed(bool tcpOnly, double previousByteMs);
+    void failPhase(const QString& phase, const QString& error);
+    void finish();
+    QByteArray echoPayload(int index) const;
+    QString phaseName() const;
+    bool verifyPin();
+
+    quint64 m_id;
+    ProbeOptions m_options;
+    ProbeResult m_result;
+    QUrl m_url;
+    bool m_secure = false;
+    quint16 m_port = 0;
+    Phase m_phase = Phase::Idle;
+    QElapsedTimer m_clock;
+    double m_phaseStartMs = 0;
+    double m_lastByteMs = 0;
+    double m_holdStartMs = -1;
+    QList<QHostAddress> m_addresses;
+    qsizetype m_addressIndex = 0;
+    int m_lookupId = -1;
+    QTcpSocket* m_socket = nullptr;                // a QSslSocket for wss:// only (no TLS backend cost for ws://)
+    QSslSocket* m_ssl = nullptr;
+    QTimer* m_phaseTimer = nullptr;
+    QTimer* m_holdTimer = nullptr;
+    QTimer* m_pingTimer = nullptr;
+    QTimer* m_bodyTimer = nullptr;
+    PeerCloseProbe m_peerClose;
+    HttpResponseParser m_response;
+    FrameParser m_frames;
+    QByteArray m_key;
+    QList<QSslError> m_sslErrors;
+    int m_echoIndex = 0;
+    double m_echoSentMs = 0;
+    QByteArray m_expectedEcho;
+    bool m_boltDone = false;
+    double m_boltSentMs = 0;
+    int m_pingSeq = 0;
+    QByteArray m_outstandingPing;
+    double m_pingSentMs = 0;
+    bool m_holdOver = false;
+    bool m_finished = false;
+};
+
+} // namespace socketscope

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Overview tab against the in-process "Local demo" endpoint and a closed port.
+// With SOCKETSCOPE_SCREENSHOT_DIR set, saves overview.png of the main window there.
+#include "AppContext.h"
+#include "MainWindow.h"
+#include "core/ActivityLog.h"
+#include "lab/Lab.h"
+#include "probe/OverviewPanel.h"
+#include "profiles/Profile.h"
+#include "server/ReferenceServer.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTreeWidget>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+namespace {
+struct Fixture {
+    ActivityLog activity;
+    ReferenceServer demo;
+    AppContext context;
+    Fixture()
+    {
+        EXPECT_TRUE(demo.listen(QHostAddress::LocalHost, 0).ok());
+        context.activity = &activity;
+        context.demoServer = &demo;
+    }
+};
+} // namespace
+
+TEST(OverviewPanel, ProbeNowAgainstLocalDemoFillsHopTableVerdictAndEvidence)
+{
+    Fixture f;
+    MainWindow window(f.context);
+    auto* panel = window.findChild<OverviewPanel*>();
+    ASSERT_NE(panel, nullptr);
+    Profile demo;
+    demo.name = QStringLiteral("Local demo");
+    demo.builtinDemo = true;
+    panel->setProfile(&demo);
+    panel->findChild<QSpinBox*>(QStringLiteral("holdSecondsSpinBox"))->setValue(1);
+    QSignalSpy done(panel, &OverviewPanel::probesFinished);
+    QSignalSpy verdict(panel, &FeaturePanel::verdictChanged);
+    panel->probeNow();
+    EXPECT_TRUE(panel->isProbing()) << "probing never blocks the caller";
+    EXPECT_FALSE(panel->findChild<QPushButton*>(QStringLiteral("probeNowPushButton"))->isEnabled());
+    ASSERT_TRUE(lab::waitForCount(done, 1, 15000));
+    auto* table = panel->findChild<QTableWidget*>(QStringLiteral("hopTableWidget"));
+    ASSERT_EQ(table->rowCount(), 1);
+    EXPECT_EQ(table->item(0, 4)->text(), QStringLiteral("101"));
+    EXPECT_TRUE(table->item(0, 7)->text().contains(QStringLiteral("ok")));
+    EXPECT_TRUE(table->item(0, 6)->text().startsWith(QStringLiteral("ok")));
+    ASSERT_GE(verdict.count(), 2);
+    EXPECT_EQ(verdict.last().at(0).toString(), QStringLiteral("ok"));
+    EXPECT_TRUE(panel->findChild<QLabel*>(QStringLiteral("verdictLabel"))->text().contains(QStringLiteral("ok")));
+    EXPECT_TRUE(window.findChild<QLabel*>(QStringLiteral("verdictHeaderLabel"))->text().contains(QStringLiteral("Local demo")));
+    auto* tree = panel->findChild<QTreeWidget*>(QStringLiteral("evidenceTreeWidget"));
+    ASSERT_EQ(tree->topLevelItemCount(), 1);
+    EXPECT_TRUE(tree->topLevelItem(0)->child(0)->text(0).contains(QStringLiteral("101 Switching Protocols")));
+    panel->findChild<QPushButton*>(QStringLiteral("copyEvidencePushButton"))->click();
+    EXPECT_TRUE(QApplication::clipboard()->text().contains(QStringLiteral("HTTP/1.1 101")));
+    bool logged = false;
+    for (const ActivityEntry& e : f.activity.snapshot())
+        logged = logged || (e.source == QLatin1String("probe") && e.message.contains(QStringLiteral("→ ok")));
+    EXPECT_TRUE(logged);
+
+    const QByteArray dir = qgetenv("SOCKETSCOPE_SCREENSHOT_DIR");
+    if (!dir.isEmpty()) {
+        window.resize(1280, 800);
+        window.show();
+        QApplication::processEvents();
+        EXPECT_TRUE(window.grab().save(QString::fromLocal8Bit(dir) + QStringLiteral("/overview.png")));
+    }
+}
+
+TEST(OverviewPanel, DirectDownAndPublicRefusedNamesTheUpstreamAndShowsAdvice)
+{
+    Fixture f;
+    OverviewPanel panel(f.context);
+    Profile p;
+    p.name = QStringLiteral("broken");
+    p.directUrl = QStringLiteral("ws://127.0.0.1:%1/ws").arg(lab::freePort());
+    p.publicUrl = QStringLiteral("ws://127.0.0.1:%1/ws").arg(lab::freePort());
+    panel.setProfile(&p);
+    QSignalSpy done(&panel, &OverviewPanel::probesFinished);
+    QSignalSpy verdict(&panel, &FeaturePanel::verdictChanged);
+    panel.probeNow();
+    ASSERT_TRUE(lab::waitForCount(done, 1, 15000));
+    auto* table = panel.findChild<QTableWidget*>(QStringLiteral("hopTableWidget"));
+    ASSERT_EQ(table->rowCount(), 2);
+    EXPECT_TRUE(table->item(1, 7)->text().contains(QStringLiteral("connection_refused")));
+    EXPECT_EQ(verdict.last().at(0).toString(), QStringLiteral("down"));
+    EXPECT_TRUE(verdict.last().at(1).toString().contains(QStringLiteral("upstream")));
+    EXPECT_TRUE(panel.findChild<QLabel*>(QStringLiteral("adviceLabel"))->text().contains(QStringLiteral("Nothing listens")));
+}
+
+TEST(OverviewPanel, ProfileWithoutUrlShowsAnInlineBannerNotADialog)
+{
+    Fixture f;
+    OverviewPanel panel(f.context);
+    Profile p;
+    p.name = QStringLiteral("empty");
+    panel.setProfile(&p);
+    panel.probeNow();
+    EXPECT_FALSE(panel.isProbing());
+    EXPECT_TRUE(panel.findChild<QLabel*>(QStringLiteral("overviewBannerLabel"))->text().contains(QStringLiteral("no URL")));
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ssh/SshConnectionWidget.h"
+
+#include "ssh/HostKeyDialog.h"
+#include "ssh/SecretPromptDialog.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+namespace socketscope {
+
+SshConnectionWidget::SshConnectionWidget(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("sshConnectionWidget"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_dot = new QLabel(this);
+    m_dot->setObjectName(QStringLiteral("stateDotLabel"));
+    m_dot->setFixedSize(12, 12);
+    m_state = new QLabel(this);
+    m_state->setObjectName(QStringLiteral("stateLabel"));
+    m_target = new QLabel(this);
+    m_target->setObjectName(QStringLiteral("targetLabel"));
+    m_connect = new QPushButton(tr("&Connect"), this);
+    m_connect->setObjectName(QStringLiteral("connectPushButton"));
+    m_connect->setEnabled(false);
+    layout->addWidget(m_dot);
+    layout->addWidget(m_state);
+    layout->addWidget(m_target, 1);
+    layout->addWidget(m_connect);
+    connect(m_connect, &QPushButton::clicked, this, [this] {
+        if (!m_worker)
+            return;
+        if (m_connected)
+            m_worker->disconnectFromHost();
+        m_worker->connectToHost();
+    });
+    showState(SshWorker::State::Disconnected, tr("No SSH access configured"));
+}
+
+void SshConnectionWidget::attach(SshWorker* worker)
+{
+    if (m_worker)
+        disconnect(m_worker, nullptr, this, nullptr);
+    m_worker = worker;
+    m_connect->setEnabled(worker != nullptr);
+    if (!worker)
+        return;
+    m_target->setText(worker->target().describe());
+    connect(worker, &SshWorker::stateChanged, this, [this](SshWorker::State s, const QString& m) { showState(s, m); });
+    connect(worker, &SshWorker::connectionLost, this, [this](const QString& m) { showState(SshWorker::State::Disconnected, m, true); });
+    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
+            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, window()); });
+    connect(worker, &SshWorker::secretNeeded, this,
+            [this, worker](const SecretRequest& r) { SecretPromptDialog::askFor(worker, r, window()); });
+    showState(SshWorker::State::Disconnected, tr("Not connected"));
+}
+
+QString SshConnectionWidget::stateText() const { return m_state->text(); }
+
+void SshConnectionWidget::showState(SshWorker::State state, const QString& message, bool lost)
+{
+    QString word, colour;
+    switch (state) {
+    case SshWorker::State::Disconnected:
+        word = lost ? tr("Lost") : tr("Disconnected");
+        colour = lost ? QStringLiteral("#d83b01") : QStringLiteral("#8a8886");
+        break;
+    case SshWorker::State::Connecting: word = tr("Connecting"); colour = QStringLiteral("#c19c00"); break;
+    case SshWorker::State::Connected: word = tr("Connected"); colour = QStringLiteral("#107c10"); break;
+    case SshWorker::State::Failed: word = tr("Failed"); colour = QStringLiteral("#a4262c"); break;
+    }
+    m_connected = state == SshWorker::State::Connected;
+    m_state->setText(word);
+    m_dot->setStyleSheet(QStringLiteral("QLabel { background: %1; border-radius: 6px; }").arg(colour));
+    setToolTip(message);
+    m_connect->setText(state == SshWorker::State::Connected ? tr("&Reconnect") : tr("&Connect"));
+}
+
+} // namespace socketscope
