@@ -8,6 +8,7 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 #include "profiles/SshConfigImporter.h"
+#include "ssh/SshTypes.h" // wipeSecret
 
 #include <QCoreApplication>
 #include <QDir>
