@@ -8,7 +8,7 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 #include "profiles/SshConfigImporter.h"
-#include "ssh/SshTypes.h" // wipeSecret
+#include "core/SecretBytes.h"
 
 #include <QCoreApplication>
 #include <QDir>

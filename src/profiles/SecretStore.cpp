@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "profiles/SecretStore.h"
 
-#include "ssh/SshTypes.h" // wipeSecret
-
 #include <qt6keychain/keychain.h>
 
 #include <QCoreApplication>

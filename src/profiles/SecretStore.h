@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/SecretBytes.h"
+
 #include "core/Result.h"
 
 #include <QByteArray>
@@ -15,6 +17,7 @@ namespace socketscope {
 // The secrets a profile may need. They live only in the OS keychain (QtKeychain, no plaintext
 // fallback), keyed by profile id + kind; never in the profile file, argv, logs or the environment.
 enum class SecretKind { SshPassword, KeyPassphrase, SudoPassword };
+
 
 // Asynchronous access to the OS keychain. Every call returns at once; the callback runs later on
 // the caller's thread, unless `context` was destroyed meanwhile. Where no keychain service runs
