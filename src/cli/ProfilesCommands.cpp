@@ -28,7 +28,7 @@ constexpr const char* kUsage =
     "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
     "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
     "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
-    "             [--subprotocol P]... [--bolt] [--ca-file FILE] [--json]\n"
+    "             [--subprotocol P]... [--bolt] [--ca-file FILE] [--notes TEXT] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
     "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
