@@ -6,8 +6,11 @@
 #include "cli/ProfileLookup.h"
 #include "profiles/ProfileJson.h"
 #include "profiles/ProfileStore.h"
+#include "profiles/SecretStore.h"
 #include "profiles/SshConfigImporter.h"
+#include "core/SecretBytes.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -25,12 +28,16 @@ constexpr const char* kUsage =
     "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
     "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
     "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
-    "             [--subprotocol P]... [--bolt] [--ca-file FILE] [--json]\n"
+    "             [--subprotocol P]... [--bolt] [--ca-file FILE] [--notes TEXT] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
     "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] [--json]\n"
-    "Secrets are never options: the app asks for them, or reads them from the keychain.\n";
+    "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind ssh-password|key-passphrase|sudo-password\n"
+    "             --password-stdin\n"
+    "       socketscope-cli [--profiles FILE] profiles forget-secrets NAME\n"
+    "Secrets are never options: set-secret reads the secret from standard input and stores it in the\n"
+    "OS keychain (service SocketScope, or $SOCKETSCOPE_KEYCHAIN_SERVICE).\n";
 
 void printJson(CliContext& ctx, const QJsonValue& v)
 {
@@ -424,6 +431,100 @@ int cmdImportSshConfig(CliContext& ctx, const QStringList& args)
     return reportImport(ctx, json, store.importProfiles(profiles), QDir::toNativeSeparators(path));
 }
 
+QString keychainService()
+{
+    const QString env = qEnvironmentVariable("SOCKETSCOPE_KEYCHAIN_SERVICE");
+    return env.isEmpty() ? QStringLiteral("SocketScope") : env;
+}
+
+// Runs `action` once the keychain's availability is known; reports an unavailable keychain (exit 1).
+void withKeychain(CliContext& ctx, const QString& what, std::function<void(SecretStore*)> action)
+{
+    auto* secrets = new SecretStore(keychainService(), QCoreApplication::instance());
+    QObject::connect(secrets, &SecretStore::availabilityChanged, secrets, [&ctx, secrets, what, action] {
+        if (secrets->availability() != SecretStore::Availability::Available) {
+            *ctx.err << "profiles " << what << ": " << secrets->availabilityText() << '\n';
+            ctx.finish(ExitFinding);
+            return;
+        }
+        action(secrets);
+    }, Qt::SingleShotConnection);
+    secrets->checkAvailability();
+}
+
+int cmdSetSecret(CliContext& ctx, const QStringList& args)
+{
+    ArgParser p;
+    p.addValue(QStringLiteral("--kind"));
+    p.addFlag(QStringLiteral("--password-stdin"));
+    int rc = ExitOk;
+    if (!parseArgs(ctx, p, args, 1, 1, &rc))
+        return rc;
+    const QString kindName = p.value(QStringLiteral("--kind"));
+    std::optional<SecretKind> kind;
+    for (SecretKind k : {SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword})
+        if (SecretStore::kindName(k) == kindName)
+            kind = k;
+    if (!kind)
+        return usageError(ctx, QStringLiteral("--kind must be ssh-password, key-passphrase or sudo-password"));
+    if (!p.isSet(QStringLiteral("--password-stdin")))
+        return usageError(ctx, QStringLiteral("give the secret on standard input with --password-stdin (never as an argument)"));
+    const Result<Profile> prof = loadProfileForCli(ctx, p.positionals().first());
+    if (!prof) {
+        *ctx.err << "profiles set-secret: " << prof.error() << '\n';
+        return ExitUsage;
+    }
+    QByteArray secret = ctx.readStdin ? ctx.readStdin() : QByteArray();
+    if (secret.isEmpty())
+        return usageError(ctx, QStringLiteral("standard input was empty; pipe the secret into the command"));
+    const QUuid id = prof->id;
+    const QString name = prof->name;
+    auto held = std::make_shared<QByteArray>(std::move(secret));
+    withKeychain(ctx, QStringLiteral("set-secret"), [&ctx, id, name, held, kind](SecretStore* secrets) {
+        secrets->write(id, *kind, *held, secrets, [&ctx, name, kind](const Status& st) {
+            if (!st) {
+                *ctx.err << "profiles set-secret: " << st.error() << '\n';
+                ctx.finish(ExitFinding);
+                return;
+            }
+            *ctx.out << "Saved the " << SecretStore::kindName(*kind) << " of '" << name << "' in the keychain.\n";
+            ctx.finish(ExitOk);
+        });
+        wipeSecret(*held);
+    });
+    // Wiped here too when the keychain turned out unavailable.
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
+                     [held] { wipeSecret(*held); });
+    return ExitAsync;
+}
+
+int cmdForgetSecrets(CliContext& ctx, const QStringList& args)
+{
+    ArgParser p;
+    int rc = ExitOk;
+    if (!parseArgs(ctx, p, args, 1, 1, &rc))
+        return rc;
+    const Result<Profile> prof = loadProfileForCli(ctx, p.positionals().first());
+    if (!prof) {
+        *ctx.err << "profiles forget-secrets: " << prof.error() << '\n';
+        return ExitUsage;
+    }
+    const QUuid id = prof->id;
+    const QString name = prof->name;
+    withKeychain(ctx, QStringLiteral("forget-secrets"), [&ctx, id, name](SecretStore* secrets) {
+        secrets->removeAll(id, secrets, [&ctx, name](const Status& st) {
+            if (!st) {
+                *ctx.err << "profiles forget-secrets: " << st.error() << '\n';
+                ctx.finish(ExitFinding);
+                return;
+            }
+            *ctx.out << "Removed the saved secrets of '" << name << "' from the keychain.\n";
+            ctx.finish(ExitOk);
+        });
+    });
+    return ExitAsync;
+}
+
 } // namespace
 
 int cmdProfiles(CliContext& ctx)
@@ -446,6 +547,10 @@ int cmdProfiles(CliContext& ctx)
         return cmdImport(ctx, rest);
     if (sub == QLatin1String("import-ssh-config"))
         return cmdImportSshConfig(ctx, rest);
+    if (sub == QLatin1String("set-secret"))
+        return cmdSetSecret(ctx, rest);
+    if (sub == QLatin1String("forget-secrets"))
+        return cmdForgetSecrets(ctx, rest);
     if (sub == QLatin1String("--help") || sub == QLatin1String("help")) {
         *ctx.out << kUsage;
         return ExitOk;

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QSet>
 
+#include <cmath>
+
 namespace socketscope::ProfileJson {
 
 namespace {
@@ -42,7 +44,8 @@ public:
         if (v.isUndefined() || v.isNull())
             return;
         const double d = v.toDouble(-1e300);
-        if (!v.isDouble() || d != double(qint64(d)) || d < min || d > max)
+        // Range first: converting an out-of-range double to an integer is undefined.
+        if (!v.isDouble() || d < min || d > max || d != std::floor(d))
             return fail(key, tr("must be a whole number from %1 to %2").arg(min).arg(max));
         target = int(d);
     }
@@ -266,12 +269,12 @@ Result<QList<Profile>> parse(const QByteArray& data)
         return R::failure(tr("not a SocketScope profile document (\"format\" is not \"%1\")").arg(QLatin1String(kFormat)));
     const QJsonValue version = root.value(QStringLiteral("version"));
     const double v = version.toDouble(-1);
-    if (!version.isDouble() || v < 1 || v != double(qint64(v)))
+    if (!version.isDouble() || v < 1 || v != std::floor(v))
         return R::failure(tr("\"version\" must be a whole number (this build reads version %1)").arg(kVersion));
     if (v > kVersion)
         return R::failure(tr("written by a newer SocketScope (format version %1; this build reads version %2). "
                              "Update SocketScope to use it; the file is left as it is")
-                              .arg(qint64(v))
+                              .arg(QString::number(v, 'g', 12))
                               .arg(kVersion));
     const QJsonValue list = root.value(QStringLiteral("profiles"));
     if (!list.isArray())

@@ -22,12 +22,20 @@ struct CliRun {
     QByteArray err;
 };
 
-CliRun runCli(const QStringList& args)
+CliRun runCli(const QStringList& args, const QByteArray& stdinData = {})
 {
     QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Never touch the user's real keychain entries.
+    env.insert(QStringLiteral("SOCKETSCOPE_KEYCHAIN_SERVICE"), QStringLiteral("SocketScopeCliTests"));
+    p.setProcessEnvironment(env);
     p.start(lab::cliPath(), args);
     CliRun r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(30000))
+    if (!p.waitForStarted(10000))
+        return r;
+    p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000))
         return r;
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.out = p.readAllStandardOutput();
@@ -38,7 +46,10 @@ CliRun runCli(const QStringList& args)
 struct CliFixture : ::testing::Test {
     QTemporaryDir dir;
     QString store() const { return dir.filePath(QStringLiteral("profiles.json")); }
-    CliRun profiles(const QStringList& args) { return runCli(QStringList{QStringLiteral("--profiles"), store(), QStringLiteral("profiles")} + args); }
+    CliRun profiles(const QStringList& args, const QByteArray& stdinData = {})
+    {
+        return runCli(QStringList{QStringLiteral("--profiles"), store(), QStringLiteral("profiles")} + args, stdinData);
+    }
 };
 
 } // namespace
@@ -193,4 +204,28 @@ TEST_F(CliFixture, ImportSshConfig)
     const QJsonObject ssh = QJsonDocument::fromJson(show.out).object().value(QStringLiteral("ssh")).toObject();
     EXPECT_EQ(ssh.value(QStringLiteral("host")).toString(), QStringLiteral("prod.example.com"));
     EXPECT_EQ(ssh.value(QStringLiteral("jumpHost")).toString(), QStringLiteral("jump@bastion:2200"));
+}
+
+// Secrets come on standard input and go to the keychain, never into the profile file. This
+// machine may have no keychain service: then the command says so and fails (exit 1).
+TEST_F(CliFixture, SetSecretReadsStdinAndNeverWritesTheProfileFile)
+{
+    ASSERT_EQ(profiles({QStringLiteral("add"), QStringLiteral("prod"), QStringLiteral("--ssh"), QStringLiteral("admin@prod.example.com")}).exitCode, 0);
+    const QByteArray before = lab::readAll(store());
+    EXPECT_EQ(profiles({QStringLiteral("set-secret"), QStringLiteral("prod"), QStringLiteral("--kind"), QStringLiteral("sudo-password")}).exitCode, 2)
+        << "without --password-stdin";
+    EXPECT_EQ(profiles({QStringLiteral("set-secret"), QStringLiteral("prod"), QStringLiteral("--kind"), QStringLiteral("pin"),
+                        QStringLiteral("--password-stdin")}, "x").exitCode, 2);
+    const CliRun set = profiles({QStringLiteral("set-secret"), QStringLiteral("prod"), QStringLiteral("--kind"),
+                                 QStringLiteral("sudo-password"), QStringLiteral("--password-stdin")}, "cli-sudo-secret-5150\n");
+    if (set.exitCode == 1) {
+        EXPECT_TRUE(set.err.contains("unavailable") && set.err.contains("will ask each time")) << set.err.constData();
+    } else {
+        EXPECT_EQ(set.exitCode, 0) << set.err.constData();
+        EXPECT_EQ(profiles({QStringLiteral("forget-secrets"), QStringLiteral("prod")}).exitCode, 0);
+    }
+    EXPECT_FALSE(set.out.contains("cli-sudo-secret-5150"));
+    EXPECT_FALSE(set.err.contains("cli-sudo-secret-5150"));
+    EXPECT_EQ(lab::readAll(store()), before);
+    EXPECT_FALSE(lab::readAll(store()).contains("cli-sudo-secret-5150"));
 }

@@ -8,7 +8,11 @@
 #include "profiles/ProfileStore.h"
 #include "server/ReferenceServer.h"
 
+#include <QDeadlineTimer>
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QThread>
 #include <QJsonObject>
 #include <QLabel>
 #include <QListWidget>
@@ -104,4 +108,43 @@ TEST(MainWindowSmoke, BrokenStoreIsShownInlineAndLeftUntouched)
     // The demo still works, for this session only.
     EXPECT_EQ(listTexts(gui.window()), QStringList{QStringLiteral("Local demo — unknown")});
     EXPECT_EQ(lab::readAll(file), newer);
+}
+
+// The installed binary itself: started as a user starts it (offscreen here), it comes up, creates
+// the demo profile in the store given with --profiles, and keeps running until stopped.
+TEST(MainWindowSmoke, TheRealBinaryStartsAndCreatesTheDemoProfile)
+{
+    const QString app = QFileInfo(lab::cliPath()).absolutePath() + QStringLiteral("/socketscope");
+    if (!lab::haveExecutable(app))
+        GTEST_SKIP() << "build the socketscope target first: " << app.toStdString();
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("profiles.json"));
+    QProcess gui;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("config")));
+    gui.setProcessEnvironment(env);
+    gui.setProcessChannelMode(QProcess::MergedChannels);
+    gui.start(app, {QStringLiteral("--profiles"), file});
+    ASSERT_TRUE(gui.waitForStarted(10000));
+    // Poll the store file until the app has written the demo profile.
+    QDeadlineTimer deadline(20000);
+    std::optional<Profile> demo;
+    while (!deadline.hasExpired() && gui.state() == QProcess::Running) {
+        ProfileStore store(file);
+        if (store.load().ok() && !store.profiles().isEmpty()) {
+            demo = store.profiles().first();
+            break;
+        }
+        QThread::msleep(50);
+    }
+    const bool stillRunning = gui.state() == QProcess::Running;
+    gui.terminate();
+    if (!gui.waitForFinished(5000))
+        gui.kill();
+    ASSERT_TRUE(demo.has_value()) << "no demo profile written; app output: " << gui.readAll().toStdString();
+    EXPECT_TRUE(stillRunning);
+    EXPECT_EQ(demo->name, QStringLiteral("Local demo"));
+    EXPECT_TRUE(demo->builtinDemo);
+    EXPECT_TRUE(demo->publicUrl.startsWith(QStringLiteral("ws://127.0.0.1:"))) << demo->publicUrl.toStdString();
 }

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -104,7 +105,13 @@ TEST_F(PanelFixture, EditorValidatesInlineAndSavesANewProfile)
     EXPECT_FALSE(url->styleSheet().isEmpty()) << "the offending field is highlighted";
     // For looking at the editor: SOCKETSCOPE_TEST_GRAB_DIR=/tmp/x build/dev/tests/test_gui
     if (const QString grabDir = qEnvironmentVariable("SOCKETSCOPE_TEST_GRAB_DIR"); !grabDir.isEmpty())
+    {
         editor->grab().save(grabDir + QStringLiteral("/profile-editor.png"));
+        auto* tabs = editor->findChild<QTabWidget*>(QStringLiteral("sectionsTabWidget"));
+        tabs->setCurrentIndex(2);
+        editor->grab().save(grabDir + QStringLiteral("/profile-editor-ssh.png"));
+        tabs->setCurrentIndex(0);
+    }
     url->setText(QStringLiteral("wss://grafana.example.com/api/live/ws"));
     EXPECT_TRUE(save->isEnabled());
     EXPECT_TRUE(url->styleSheet().isEmpty());

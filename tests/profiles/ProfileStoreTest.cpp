@@ -253,6 +253,17 @@ TEST_F(StoreFixture, NewerVersionIsRefusedAndKept)
     EXPECT_EQ(lab::readAll(file()), newer);
 }
 
+TEST_F(StoreFixture, HugeNumbersAreRejectedNotConverted)
+{
+    // Out-of-range doubles must not be cast to int (undefined behaviour; UBSan checks it).
+    EXPECT_TRUE(ProfileJson::parse(R"({"format":"socketscope-profiles","version":1e300,"profiles":[]})")
+                    .error().contains(QStringLiteral("newer")));
+    const auto port = ProfileJson::parse(R"({"format":"socketscope-profiles","version":1,"profiles":[{"name":"a","ssh":{"port":1e300}}]})");
+    ASSERT_FALSE(port.ok());
+    EXPECT_TRUE(port.error().contains(QStringLiteral("ssh.port"))) << port.error().toStdString();
+    EXPECT_FALSE(ProfileJson::parse(R"({"format":"socketscope-profiles","version":1,"profiles":[{"name":"a","ssh":{"port":22.5}}]})").ok());
+}
+
 TEST_F(StoreFixture, ForeignJsonIsNotTakenForAStore)
 {
     ASSERT_TRUE(lab::writeFile(file(), R"({"profiles":[]})"));

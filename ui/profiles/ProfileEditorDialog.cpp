@@ -190,7 +190,10 @@ void ProfileEditorDialog::updateKeychainStatus()
     m_ui->keychainStatusLabel->setText(m_secrets ? m_secrets->availabilityText() : tr("keychain: not connected"));
     for (QLineEdit* e : {m_ui->sshPasswordLineEdit, m_ui->keyPassphraseLineEdit, m_ui->sudoPasswordLineEdit}) {
         e->setReadOnly(!available);
-        e->setPlaceholderText(available ? tr("leave empty to keep the saved one") : tr("no keychain: asked when needed"));
+        const bool checking = m_secrets && m_secrets->availability() == SecretStore::Availability::Unknown;
+        e->setPlaceholderText(available  ? tr("leave empty to keep the saved one")
+                              : checking ? tr("checking the keychain…")
+                                         : tr("no keychain: asked when needed"));
     }
 }
 

@@ -222,8 +222,11 @@ void ProfileListPanel::rebuild()
             toSelect = item;
     }
     applyFilter();
-    if (!m_autoSelect)
+    if (!m_autoSelect) {
+        for (QToolButton* b : {m_editButton, m_duplicateButton, m_deleteButton})
+            b->setEnabled(m_current.has_value());
         return;
+    }
     if (!toSelect && m_list->count() > 0 && !m_list->item(0)->isHidden())
         toSelect = m_list->item(0);
     m_list->setCurrentItem(toSelect);
