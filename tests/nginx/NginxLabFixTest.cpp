@@ -6,6 +6,7 @@
 #include "lab/Lab.h"
 #include "nginx/NginxAnalyzer.h"
 #include "nginx/NginxFixer.h"
+#include "probe/ProbeEngine.h"
 #include "server/ReferenceServer.h"
 
 #include <QDeadlineTimer>
@@ -45,6 +46,20 @@ int handshakeStatus(quint16 port)
     }
     const QList<QByteArray> statusLine = head.left(head.indexOf("\r\n")).split(' ');
     return statusLine.value(1).toInt();
+}
+
+// Runs one probe of the profile's endpoint (the probe engine with its diagnosis) and returns it.
+ProbeResult probe(const QString& url)
+{
+    ProbeEngine engine;
+    QSignalSpy finished(&engine, &ProbeEngine::finished);
+    ProbeOptions options;
+    options.url = url;
+    options.timeoutS = 5;
+    engine.start(options);
+    if (!waitForCount(finished, 1, 20000))
+        return {};
+    return finished.at(0).at(1).value<ProbeResult>();
 }
 
 // The PIDs of nginx's worker processes (children of the master), from Linux /proc.
@@ -87,8 +102,12 @@ TEST(NginxLabFix, FixTurnsARefusedUpgradeIntoAWorkingWebSocket)
     ASSERT_TRUE(nginxLab.start(&log)) << log.toStdString();
     ASSERT_TRUE(lab::waitForPort(port));
 
-    // What a client sees: the backend's refusal, passed on by nginx.
+    // What a client sees: the backend's refusal, passed on by nginx; the probe fails.
     EXPECT_EQ(handshakeStatus(port), 426);
+    const QString url = QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(port);
+    const ProbeResult before = probe(url);
+    EXPECT_FALSE(before.ok);
+    EXPECT_EQ(before.httpStatus.value_or(0), 426) << before.cause.toStdString();
 
     // What the analyzer says, given the endpoint path the profile probes.
     FixOptions options;
@@ -117,6 +136,9 @@ TEST(NginxLabFix, FixTurnsARefusedUpgradeIntoAWorkingWebSocket)
         QTest::qWait(20);
     }
     EXPECT_EQ(handshakeStatus(port), 101);
+    const ProbeResult after = probe(url);
+    EXPECT_TRUE(after.ok) << after.cause.toStdString() << ": " << after.errorString.toStdString();
+    EXPECT_EQ(after.cause, QStringLiteral("ok"));
 
     // And a real WebSocket client gets the welcome and its echo through nginx.
     QWebSocket client;
