@@ -15,8 +15,8 @@ const QList<Command>& commands()
         {"diagnose", "diagnose --direct URL --via URL [probe options] [--json]   name the faulty hop", &cmdDiagnose},
         {"lint", "lint nginx|haproxy FILE [--dump] [--threshold S] [--json] [--nginx-T] [--endpoint PATH] [--prefix DIR]   check a proxy config for WebSockets", &cmdLint},
         {"fix", "fix nginx|haproxy FILE [--diff | -o OUT] [--threshold S] [--rules R,..] [--nginx-T] [--endpoint PATH]   write the minimal fix", &cmdFix},
-        {"ssh", "ssh USER@HOST[:PORT] [--key F] [--jump J] [--accept-new-host-key] [--password-stdin] [--sudo [--sudo-password-stdin]] [--timeout S] -- COMMAND...   run a command over SSH (exit: the command's status, 255 on SSH failure)", &cmdSsh},
-        {"ssh-fingerprint", "ssh-fingerprint USER@HOST[:PORT] [--json]   show the server's host key fingerprint and its known_hosts status", &cmdSshFingerprint},
+        {"ssh", "ssh PROFILE|USER@HOST[:PORT] [--key F] [--jump J] [--accept-new-host-key] [--password-stdin] [--sudo [--sudo-password-stdin]] [--timeout S] -- COMMAND...   run a command over SSH (exit: the command's status, 255 on SSH failure)", &cmdSsh},
+        {"ssh-fingerprint", "ssh-fingerprint PROFILE|USER@HOST[:PORT] [--json]   show the server's host key fingerprint and its known_hosts status", &cmdSshFingerprint},
     };
     return table;
 }
