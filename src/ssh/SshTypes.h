@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "core/SecretBytes.h"
-
 // Plain data shared by the SSH session, its worker, the CLI and the dialogs.
 
+#include "core/SecretBytes.h"
 #include "profiles/Profile.h"
-#include "profiles/SecretStore.h" // wipeSecret()
 
 #include <QByteArray>
 #include <QMetaType>

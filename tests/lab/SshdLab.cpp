@@ -238,8 +238,17 @@ bool SshdLab::startDaemon(QString* error)
     QFile::setPermissions(QStringLiteral("/run/sshd"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
                                                           | QFileDevice::ReadGroup | QFileDevice::ExeGroup
                                                           | QFileDevice::ReadOther | QFileDevice::ExeOther);
-    if (!m_sshd.start(kSshd, {QStringLiteral("-D"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")),
-                              QStringLiteral("-E"), logPath()})) {
+    QStringList args = {QStringLiteral("-D"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")),
+                        QStringLiteral("-E"), logPath()};
+    QString program = kSshd;
+    // If the test process dies (crash, timeout kill) the listener must not outlive it: setpriv
+    // sets the parent-death signal, then execs sshd (same PID, absolute path kept for re-exec).
+    const QString setpriv = QStringLiteral("/usr/bin/setpriv");
+    if (haveExecutable(setpriv)) {
+        args = QStringList{QStringLiteral("--pdeathsig"), QStringLiteral("TERM"), QStringLiteral("--"), kSshd} + args;
+        program = setpriv;
+    }
+    if (!m_sshd.start(program, args)) {
         setError(error, QStringLiteral("could not start sshd"));
         return false;
     }
