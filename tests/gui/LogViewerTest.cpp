@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPalette>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -161,9 +162,22 @@ TEST(LogViewer, Screenshot)
     QTest::qWait(50);
     const QPixmap shot = fx.panel.grab();
     ASSERT_FALSE(shot.isNull());
+    // The same view on a dark palette: the tints and text colours follow the base colour.
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(45, 45, 48));
+    dark.setColor(QPalette::WindowText, QColor(220, 220, 220));
+    dark.setColor(QPalette::Base, QColor(30, 30, 30));
+    dark.setColor(QPalette::Text, QColor(220, 220, 220));
+    dark.setColor(QPalette::Button, QColor(60, 60, 64));
+    dark.setColor(QPalette::ButtonText, QColor(220, 220, 220));
+    fx.panel.setPalette(dark);
+    const QPixmap darkShot = fx.panel.grab();
+    ASSERT_FALSE(darkShot.isNull());
+    EXPECT_NE(shot.toImage(), darkShot.toImage());
     const QString outDir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR");
     if (!outDir.isEmpty()) {
         QDir().mkpath(outDir);
         EXPECT_TRUE(shot.save(QDir(outDir).filePath(QStringLiteral("logs.png"))));
+        EXPECT_TRUE(darkShot.save(QDir(outDir).filePath(QStringLiteral("logs-dark.png"))));
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/LogsPanel.h"
 
+#include "logs/LogLocator.h"
 #include "logs/LogSession.h"
 #include "logs/LogTimestamp.h"
 #include "logs/LogView.h"
@@ -67,6 +68,9 @@ void LogsPanel::buildUi()
     m_sourceCombo->addItem(tr("App log (profile, over SSH)"));
     m_openButton = new QPushButton(tr("&Open…"), this);
     m_openButton->setObjectName(QStringLiteral("openPushButton"));
+    m_findButton = new QPushButton(tr("Find logs"), this);
+    m_findButton->setObjectName(QStringLiteral("findLogsPushButton"));
+    m_findButton->setToolTip(tr("Ask the server where its logs are (nginx -T, neo4j.conf) over SSH"));
     m_followCheck = new QCheckBox(tr("&Follow"), this);
     m_followCheck->setObjectName(QStringLiteral("followCheckBox"));
     m_followCheck->setChecked(true);
@@ -80,6 +84,7 @@ void LogsPanel::buildUi()
     m_sourceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     sourceRow->addWidget(m_sourceCombo);
     sourceRow->addWidget(m_openButton);
+    sourceRow->addWidget(m_findButton);
     sourceRow->addWidget(m_followCheck);
     sourceRow->addWidget(m_pauseButton);
     sourceRow->addWidget(m_sourceLabel, 1);
@@ -167,6 +172,7 @@ void LogsPanel::buildUi()
     m_searchDebounce->setInterval(250);
 
     connect(m_openButton, &QPushButton::clicked, this, [this] { chooseSource(m_sourceCombo->currentIndex()); });
+    connect(m_findButton, &QPushButton::clicked, this, &LogsPanel::findServerLogs);
     connect(m_followCheck, &QCheckBox::toggled, this, [this](bool on) {
         if (auto* local = qobject_cast<LocalFileSource*>(m_session->source()))
             local->setFollowing(on);
@@ -243,6 +249,7 @@ void LogsPanel::setProfile(const Profile* profile)
 {
     m_profileName = profile ? profile->name : QString();
     m_profile = profile ? std::make_unique<Profile>(*profile) : nullptr;
+    m_findButton->setEnabled(profile && profile->ssh.isConfigured());
     const QStringList paths = {QString(), profile ? profile->logs.nginxErrorLog : QString(), profile ? profile->logs.appLog : QString()};
     const QStringList labels = {QString(), tr("nginx error log"), tr("App log")};
     for (int entry : {RemoteNginx, RemoteApp}) {
@@ -261,6 +268,43 @@ void LogsPanel::setProfile(const Profile* profile)
         // Qt's "disabled item" role: a reason is shown as its tooltip.
         m_sourceCombo->setItemData(entry, why.isEmpty() ? QVariant() : QVariant(0), Qt::UserRole - 1);
     }
+}
+
+void LogsPanel::findServerLogs()
+{
+    if (!m_profile || !m_profile->ssh.isConfigured())
+        return;
+    m_finder = std::make_unique<SshWorkerThread>(SshTarget::fromProfile(m_profile->ssh));
+    SshWorker* worker = m_finder->worker();
+    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
+            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
+    connect(worker, &SshWorker::secretNeeded, this,
+            [this, worker](const SecretRequest& request) { SecretPromptDialog::askFor(worker, request, this); });
+    auto report = std::make_shared<QString>();
+    const bool sudo = m_profile->ssh.sudoWithoutPassword;
+    connect(worker, &SshWorker::jobFinished, this, [this, report](quint64, const QString& error) {
+        showBanner(error.isEmpty() ? *report : tr("Finding the logs failed: %1").arg(error));
+    });
+    m_findButton->setEnabled(false);
+    connect(worker, &SshWorker::jobFinished, m_findButton, [this] { m_findButton->setEnabled(true); });
+    worker->runJob([report, sudo](RemoteHost& host, const std::atomic_bool&) {
+        LogFindOptions options;
+        options.sudo = sudo;
+        const ServerLogs found = logs::findServerLogs(host, options);
+        QStringList lines;
+        if (!found.nginxError.isEmpty())
+            lines << QObject::tr("nginx: %1").arg(found.nginxError);
+        for (const NginxErrorLog& e : found.nginx)
+            lines << QObject::tr("nginx error_log %1 (%2, %3)%4").arg(e.path, e.level, e.context,
+                         e.compiledDefault ? QObject::tr(", compiled-in default")
+                                           : QStringLiteral(" — %1:%2").arg(e.configFile).arg(e.configLine));
+        if (!found.neo4jError.isEmpty())
+            lines << QObject::tr("Neo4j: %1").arg(found.neo4jError);
+        for (const LogCandidate& c : found.neo4jCandidates)
+            lines << QObject::tr("Neo4j %1: %2").arg(c.path, c.note);
+        *report = lines.join(QLatin1Char('\n'));
+        return QString();
+    });
 }
 
 void LogsPanel::openRemote(const QString& path, bool follow)

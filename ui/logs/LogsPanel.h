@@ -23,6 +23,7 @@ class LogSession;
 namespace socketscope {
 
 class LogView;
+class SshWorkerThread;
 
 // The "Logs" tab: pick a source (a local file, or the profile's nginx error log / app log over
 // SSH), view it virtualized with highlighting, search (text/regex, case, only matching lines,
@@ -52,6 +53,9 @@ public slots:
     void nextProblem();
     void previousProblem();
     void exportSelection();
+    // Asks the profile's server (over SSH) where its logs are: every nginx error_log from
+    // `nginx -T`, Neo4j's configured log directory, and stale copies elsewhere; shown inline.
+    void findServerLogs();
 
 private:
     void buildUi();
@@ -69,6 +73,8 @@ private:
     LogView* m_view = nullptr;
     QComboBox* m_sourceCombo = nullptr;
     QPushButton* m_openButton = nullptr;
+    QPushButton* m_findButton = nullptr;
+    std::unique_ptr<SshWorkerThread> m_finder;
     QCheckBox* m_followCheck = nullptr;
     QPushButton* m_pauseButton = nullptr;
     QLabel* m_sourceLabel = nullptr;
