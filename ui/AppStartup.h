@@ -1,12 +1,56 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "AppContext.h"
+
+#include <QString>
+#include <QStringList>
+#include <QUuid>
+
+#include <memory>
+
 class QApplication;
 
 namespace socketscope {
 
-// Builds the application's core objects (activity log, demo server, profile store), shows the
-// main window and runs the event loop. Kept out of main() so the smoke test can drive it.
+class ActivityLog;
+class MainWindow;
+class ProfileStore;
+class ReferenceServer;
+class SecretStore;
+
+// Builds and owns the application's core objects (activity log, "Local demo" server, profile
+// store, keychain access) and the main window. Tests build one without running app.exec().
+class GuiApplication {
+public:
+    // `arguments` as from QCoreApplication::arguments(): "--profiles FILE" selects another store;
+    // so does the environment variable SOCKETSCOPE_PROFILES. `keychainService` names the keychain
+    // entries' service (tests use their own).
+    explicit GuiApplication(const QStringList& arguments, const QString& keychainService = QStringLiteral("SocketScope"));
+    ~GuiApplication();
+    GuiApplication(const GuiApplication&) = delete;
+    GuiApplication& operator=(const GuiApplication&) = delete;
+
+    // The profile store file in use.
+    QString profilesFile() const { return m_profilesFile; }
+    AppContext& context() { return m_context; }
+    MainWindow* window() const { return m_window.get(); }
+    // The id of the "Local demo" profile (null if the user deleted it).
+    QUuid demoProfileId() const { return m_demoId; }
+
+private:
+    QString m_profilesFile;
+    AppContext m_context;
+    std::unique_ptr<ActivityLog> m_activity;
+    std::unique_ptr<ReferenceServer> m_demo;
+    std::unique_ptr<ProfileStore> m_profiles;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<MainWindow> m_window;
+    QUuid m_demoId;
+};
+
+// Sets the application's names and icon, builds a GuiApplication, shows its window and runs the
+// event loop.
 int runGui(QApplication& app);
 
 } // namespace socketscope

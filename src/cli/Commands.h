@@ -7,7 +7,15 @@ namespace socketscope::cli {
 
 // One function per command word; each lives in its feature's src/cli/*Commands.cpp.
 int cmdServe(CliContext& ctx);
+int cmdProfiles(CliContext& ctx);
 int cmdProbe(CliContext& ctx);
 int cmdDiagnose(CliContext& ctx);
+int cmdLint(CliContext& ctx);
+int cmdFix(CliContext& ctx);
+int cmdSsh(CliContext& ctx);
+int cmdSshFingerprint(CliContext& ctx);
+int cmdLogs(CliContext& ctx);
+int cmdMonitor(CliContext& ctx);
+int cmdRunbook(CliContext& ctx);
 
 } // namespace socketscope::cli

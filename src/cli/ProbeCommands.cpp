@@ -2,6 +2,7 @@
 // `probe` and `diagnose`: the CLI contract (flags, JSON fields, exit 0/1/2).
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ProbeCliOptions.h"
 #include "diagnosis/Diagnosis.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
@@ -15,8 +16,6 @@
 #include <memory>
 
 namespace socketscope::cli {
-
-namespace {
 
 void declareProbeOptions(ArgParser& p)
 {
@@ -142,6 +141,7 @@ ProbeEngine* makeEngine()
                      [engine] { delete engine; });
     return engine;
 }
+namespace {
 
 void printJson(CliContext& ctx, const QJsonObject& o)
 {

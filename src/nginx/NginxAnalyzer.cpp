@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "nginx/NginxAnalyzer.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace socketscope::nginx {
+
+namespace {
+
+QString str(const QByteArray& b) { return QString::fromUtf8(b); }
+
+struct Context {
+    const NginxConfigSet& set;
+    const RuleOptions& options;
+    QSet<QByteArray> upgradeMaps;   // variables mapped from $http_upgrade ("$connection_upgrade")
+    bool sawHttp = false;           // an http block is visible (else: a site file on its own)
+    QString fileOf(int idx) const { return set.files()[size_t(idx)].path; }
+    QString where(const DirectiveRef& d) const
+    {
+        return QStringLiteral("%1:%2").arg(QFileInfo(fileOf(d.file)).fileName()).arg(d.node->pos().line);
+    }
+};
+
+QString fmtSeconds(double s)
+{
+    if (s < 0)
+        return QStringLiteral("?");
+    if (s < 1 && s > 0)
+        return QStringLiteral("%1 ms").arg(qRound(s * 1000));
+    return QStringLiteral("%1 s").arg(qRound64(s));
+}
+
+const QByteArray* findHeader(const QList<HeaderLine>& headers, const QByteArray& lowerName)
+{
+    for (const HeaderLine& h : headers) {
+        if (h.name.toLower() == lowerName)
+            return &h.value;
+    }
+    return nullptr;
+}
+
+ConfigFinding make(const Context& ctx, const QString& rule, const QString& severity, const DirectiveRef& at,
+                   const Scope* location, const QString& message, const QString& fix)
+{
+    ConfigFinding f;
+    f.rule = rule;
+    f.severity = severity;
+    if (at) {
+        f.file = ctx.fileOf(at.file);
+        f.line = at.node->pos().line;
+    } else {
+        f.file = ctx.fileOf(location->file);
+        f.line = location->node->pos().line;
+    }
+    f.message = message;
+    f.fix = fix;
+    return f;
+}
+
+void checkTimeout(const Context& ctx, LocationReport& r, const QByteArray& directive, const QString& rule,
+                  double seconds, double otherSeconds)
+{
+    const Scope* loc = r.location;
+    const DirectiveRef eff = loc->effective(directive);
+    if (seconds < 0 || seconds >= ctx.options.thresholdSeconds)
+        return;
+    const double fixValue = otherSeconds >= ctx.options.thresholdSeconds ? otherSeconds : ctx.options.suggestedSeconds;
+    const QString what = directive == "proxy_read_timeout"
+        ? QStringLiteral("an idle WebSocket (no frame from the backend) is closed after %1, seen by the client as 1006")
+        : QStringLiteral("a WebSocket the client stops reading is closed after %1");
+    const QString is = eff ? QStringLiteral("%1 is %2 (%3)").arg(str(directive), str(eff.node->arg(0)), ctx.where(eff))
+                           : QStringLiteral("%1 is not set (nginx's default 60 s)").arg(str(directive));
+    r.findings.append(make(ctx, rule, QStringLiteral("warning"), eff, loc,
+                           QStringLiteral("%1: %2, below the %3 threshold: %4")
+                               .arg(loc->label(), is, fmtSeconds(ctx.options.thresholdSeconds), what.arg(fmtSeconds(seconds))),
+                           QStringLiteral("%1 %2;").arg(str(directive), str(NginxAnalyzer::formatSeconds(fixValue)))));
+}
+
+void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive, const QString& rule, const QString& why)
+{
+    const DirectiveRef eff = r.location->effective(directive);
+    if (eff && eff.node->arg(0) == "off")
+        return;
+    const QString is = eff ? QStringLiteral("%1 is %2 (%3)").arg(str(directive), str(eff.node->arg(0)), ctx.where(eff))
+                           : QStringLiteral("%1 is not set (nginx's default: on)").arg(str(directive));
+    r.findings.append(make(ctx, rule, QStringLiteral("warning"), eff, r.location,
+                           QStringLiteral("%1: %2: %3").arg(r.location->label(), is, why),
+                           QStringLiteral("%1 off;").arg(str(directive))));
+}
+
+LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString& why)
+{
+    LocationReport r;
+    r.location = loc;
+    r.why = why;
+    const QString label = loc->label();
+
+    // WS001
+    const DirectiveRef version = loc->effective("proxy_http_version");
+    if (!version || version.node->arg(0) != "1.1") {
+        const QString is = version ? QStringLiteral("proxy_http_version is %1 (%2)").arg(str(version.node->arg(0)), ctx.where(version))
+                                   : QStringLiteral("proxy_http_version is not set, so nginx talks HTTP/1.0 to the backend");
+        r.findings.append(make(ctx, QStringLiteral("WS001"), QStringLiteral("error"), version, loc,
+                               QStringLiteral("%1: %2; the WebSocket upgrade needs HTTP/1.1 (backends answer 400)").arg(label, is),
+                               QStringLiteral("proxy_http_version 1.1;")));
+    }
+
+    // Headers: the list that applies here (WS002, WS003, WS010), and what this location drops (WS009).
+    const Scope* hs = loc->headerScope();
+    const QList<HeaderLine> headers = hs ? NginxAnalyzer::ownHeaders(hs) : QList<HeaderLine>();
+    const QList<HeaderLine> own = NginxAnalyzer::ownHeaders(loc);
+    auto headerRef = [&](const QByteArray& lower) -> DirectiveRef {
+        for (const HeaderLine& h : headers) {
+            if (h.name.toLower() == lower)
+                return h.ref;
+        }
+        return {};
+    };
+    const QByteArray* upgrade = findHeader(headers, "upgrade");
+    if (!upgrade || !upgrade->toLower().contains("$http_upgrade")) {
+        r.findings.append(make(ctx, QStringLiteral("WS002"), QStringLiteral("error"), headerRef("upgrade"), loc,
+                               upgrade ? QStringLiteral("%1: Upgrade is set to \"%2\", not $http_upgrade: the backend never sees the client's upgrade request").arg(label, str(*upgrade))
+                                       : QStringLiteral("%1: no proxy_set_header Upgrade $http_upgrade: nginx drops the hop-by-hop Upgrade header, the backend refuses (426/400) or answers plain HTTP").arg(label),
+                               QStringLiteral("proxy_set_header Upgrade $http_upgrade;")));
+    }
+    const QByteArray* connection = findHeader(headers, "connection");
+    bool connectionOk = false;
+    QString connectionWhy;
+    if (connection) {
+        const QByteArray v = connection->trimmed().toLower();
+        if (v.startsWith('$')) {
+            if (ctx.upgradeMaps.contains(v) || v == "$http_connection") // the client's own "Upgrade" token passes through
+                connectionOk = true;
+            else if (!ctx.sawHttp && v == "$connection_upgrade")
+                connectionOk = true; // a site file alone: the map lives in nginx.conf, which we have not seen
+            else
+                connectionWhy = QStringLiteral("Connection is set to %1 but no `map $http_upgrade %1 { … }` defines it").arg(str(*connection));
+        } else if (v.contains("upgrade")) {
+            connectionOk = true;
+        } else {
+            connectionWhy = QStringLiteral("Connection is set to \"%1\", not \"upgrade\"").arg(str(*connection));
+        }
+    } else {
+        connectionWhy = QStringLiteral("no proxy_set_header Connection \"upgrade\" (nginx sends \"Connection: close\")");
+    }
+    if (!connectionOk) {
+        r.findings.append(make(ctx, QStringLiteral("WS003"), QStringLiteral("error"), headerRef("connection"), loc,
+                               QStringLiteral("%1: %2: the upgrade request does not reach the backend").arg(label, connectionWhy),
+                               QStringLiteral("proxy_set_header Connection \"upgrade\";")));
+    }
+
+    // WS004 / WS005
+    const DirectiveRef readRef = loc->effective("proxy_read_timeout");
+    const DirectiveRef sendRef = loc->effective("proxy_send_timeout");
+    r.readSeconds = readRef ? parseNginxSeconds(readRef.node->arg(0)) : 60;
+    r.sendSeconds = sendRef ? parseNginxSeconds(sendRef.node->arg(0)) : 60;
+    checkTimeout(ctx, r, "proxy_read_timeout", QStringLiteral("WS004"), r.readSeconds, r.sendSeconds);
+    checkTimeout(ctx, r, "proxy_send_timeout", QStringLiteral("WS005"), r.sendSeconds, r.readSeconds);
+
+    // WS006 / WS007 / WS008
+    checkOff(ctx, r, "proxy_buffering", QStringLiteral("WS006"),
+             QStringLiteral("responses are buffered, so messages sent before or during the upgrade can be delayed"));
+    checkOff(ctx, r, "proxy_request_buffering", QStringLiteral("WS007"),
+             QStringLiteral("request bodies are buffered before reaching the backend, delaying handshakes of protocols such as Bolt"));
+    const DirectiveRef cache = loc->effective("proxy_cache");
+    if (cache && cache.node->arg(0) != "off") {
+        r.findings.append(make(ctx, QStringLiteral("WS008"), QStringLiteral("warning"), cache, loc,
+                               QStringLiteral("%1: proxy_cache %2 (%3) applies to the WebSocket location; upgrade responses must never be cached")
+                                   .arg(label, str(cache.node->arg(0)), ctx.where(cache)),
+                               QStringLiteral("proxy_cache off;")));
+    }
+
+    // WS009: own headers hide the inherited ones.
+    const Scope* outer = nullptr;
+    for (const Scope* s = loc->parent; s && !outer; s = s->parent)
+        outer = s->headerScope();
+    r.inheritedHeaders = outer ? NginxAnalyzer::ownHeaders(outer) : QList<HeaderLine>();
+    if (!own.isEmpty() && outer) {
+        QStringList names;
+        for (const HeaderLine& h : r.inheritedHeaders) {
+            if (!findHeader(own, h.name.toLower())) {
+                r.droppedHeaders.append(h);
+                names.append(str(h.name));
+            }
+        }
+        if (!names.isEmpty()) {
+            QStringList fix;
+            for (const HeaderLine& h : r.droppedHeaders) {
+                QByteArray line;
+                for (int i = 0; i < h.ref.node->words.size(); ++i)
+                    line += (i ? " " : "") + h.ref.node->words.at(i).raw;
+                fix.append(str(line) + QLatin1Char(';'));
+            }
+            r.findings.append(make(ctx, QStringLiteral("WS009"), QStringLiteral("warning"), own.front().ref, loc,
+                                   QStringLiteral("%1 sets its own proxy_set_header, so nginx drops every one inherited from the %2 (%3): %4 no longer reach the backend")
+                                       .arg(label, outer->label(), ctx.where(r.inheritedHeaders.front().ref), names.join(QStringLiteral(", "))),
+                                   fix.join(QLatin1Char(' '))));
+        }
+    }
+
+    // WS010: behind TLS without X-Forwarded-Proto.
+    if (const Scope* server = loc->enclosingServer()) {
+        bool tls = false;
+        for (const DirectiveRef& l : server->ownAll("listen")) {
+            if (l.node->args().contains("ssl"))
+                tls = true;
+        }
+        if (const DirectiveRef ssl = server->own("ssl"); ssl && ssl.node->arg(0) == "on")
+            tls = true;
+        if (tls && !findHeader(headers, "x-forwarded-proto")) {
+            r.findings.append(make(ctx, QStringLiteral("WS010"), QStringLiteral("info"), {}, loc,
+                                   QStringLiteral("%1: the server terminates TLS but does not pass X-Forwarded-Proto: the backend sees http/ws and may build ws:// URLs (mixed content) or reject the origin").arg(label),
+                                   QStringLiteral("proxy_set_header X-Forwarded-Proto $scheme;")));
+        }
+    }
+    return r;
+}
+
+void checkIncludeDirs(const Context& ctx, ConfigFindings& out)
+{
+    for (const GlobInclude& g : ctx.set.globIncludes()) {
+        const QString includer = ctx.fileOf(g.fileIndex);
+        for (const GlobMatch& m : g.matches) {
+            const QFileInfo fi(m.path);
+            const bool backup = NginxConfigSet::isBackupName(fi.fileName());
+            const bool sitesEnabled = QFileInfo(fi.path()).fileName() == QLatin1String("sites-enabled");
+            const bool plainFile = sitesEnabled && m.symlinkKnown && !m.isSymlink;
+            if (!backup && !plainFile)
+                continue;
+            ConfigFinding f;
+            f.rule = QStringLiteral("NG001");
+            f.file = includer;
+            f.line = g.line;
+            const QString avail = QDir::cleanPath(fi.path() + QStringLiteral("/../sites-available/") + fi.fileName());
+            if (backup) {
+                f.severity = QStringLiteral("error");
+                f.message = QStringLiteral("%1 looks like a backup copy, but `include %2` loads it as live configuration: "
+                                           "its server blocks duplicate the real ones (\"a duplicate default server\", or the old config answering)")
+                                .arg(m.path, g.pattern);
+                f.fix = sitesEnabled || !fi.path().endsWith(QLatin1String("sites-available"))
+                    ? QStringLiteral("mv %1 %2  # keep backups outside included directories").arg(m.path, sitesEnabled ? avail : QStringLiteral("/root/"))
+                    : QStringLiteral("mv %1 /root/").arg(m.path);
+            } else {
+                f.severity = QStringLiteral("warning");
+                f.message = QStringLiteral("%1 is a regular file, not a symlink into sites-available/: nginx loads it, and an edit "
+                                           "made in sites-available/ (or a copy left here) silently diverges from what runs")
+                                .arg(m.path);
+                f.fix = QStringLiteral("mv %1 %2 && ln -s %2 %1").arg(m.path, avail);
+            }
+            out.append(f);
+        }
+    }
+}
+
+} // namespace
+
+bool LocationReport::hasRule(const QString& rule) const
+{
+    for (const ConfigFinding& f : findings) {
+        if (f.rule == rule)
+            return true;
+    }
+    return false;
+}
+
+QList<HeaderLine> NginxAnalyzer::ownHeaders(const Scope* scope)
+{
+    QList<HeaderLine> list;
+    for (const DirectiveRef& d : scope->ownAll("proxy_set_header")) {
+        if (d.node->argCount() >= 1)
+            list.append({d.node->arg(0), d.node->arg(1), d});
+    }
+    return list;
+}
+
+QByteArray NginxAnalyzer::formatSeconds(double seconds)
+{
+    return QByteArray::number(qRound64(seconds)) + "s";
+}
+
+NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOptions& options)
+{
+    NginxAnalysis a;
+    a.root = buildScopes(set);
+    Context ctx{set, options, {}, false};
+    QList<const Scope*> maps;
+    collectScopes(a.root.get(), Scope::Kind::Map, maps);
+    for (const Scope* m : maps) {
+        if (m->node->argCount() >= 2 && m->node->arg(0).toLower() == "$http_upgrade")
+            ctx.upgradeMaps.insert(m->node->arg(1).toLower());
+    }
+    QList<const Scope*> https;
+    collectScopes(a.root.get(), Scope::Kind::Http, https);
+    ctx.sawHttp = !https.isEmpty();
+
+    // Locations the endpoint paths select, per server (or per file of bare locations).
+    QSet<const Scope*> byEndpoint;
+    QList<const Scope*> containers;
+    collectScopes(a.root.get(), Scope::Kind::Server, containers);
+    containers.append(a.root.get());
+    for (const QString& path : options.endpointPaths) {
+        for (const Scope* c : containers) {
+            if (const Scope* hit = selectLocation(c, path))
+                byEndpoint.insert(hit);
+        }
+    }
+
+    QList<const Scope*> locations;
+    collectScopes(a.root.get(), Scope::Kind::Location, locations);
+    for (const Scope* loc : locations) {
+        if (!loc->proxies())
+            continue;
+        QString why;
+        // An Upgrade header set here or at any enclosing level (even one this location's own
+        // proxy_set_header lines hide: that is the WS009 trap) shows WebSocket intent.
+        bool upgradeIntended = false;
+        for (const Scope* s = loc; s && !upgradeIntended; s = s->parent)
+            upgradeIntended = findHeader(ownHeaders(s), "upgrade") != nullptr;
+        if (upgradeIntended)
+            why = QStringLiteral("sets an Upgrade header");
+        else if (byEndpoint.contains(loc))
+            why = QStringLiteral("serves the endpoint path");
+        else if (options.markedLocations.contains(loc->locationArgs()))
+            why = QStringLiteral("marked as WebSocket");
+        if (why.isEmpty())
+            continue;
+        LocationReport r = checkLocation(ctx, loc, why);
+        a.findings.append(r.findings);
+        a.locations.append(std::move(r));
+    }
+    checkIncludeDirs(ctx, a.findings);
+    sortFindings(a.findings);
+    return a;
+}
+
+ConfigFindings NginxAnalyzer::lint(const NginxConfigSet& set, const RuleOptions& options)
+{
+    return analyze(set, options).findings;
+}
+
+} // namespace socketscope::nginx

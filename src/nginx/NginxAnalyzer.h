@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+// The WebSocket rules for nginx (WS001–WS010) and the include-directory rule (NG001).
+// A location is a WebSocket location when it proxies (proxy_pass) and either an Upgrade header
+// reaches it, or its path is a given endpoint's, or the user marked it.
+
+#include "nginx/ConfigFinding.h"
+#include "nginx/NginxConfigSet.h"
+#include "nginx/NginxScope.h"
+
+#include <QSet>
+
+#include <memory>
+
+namespace socketscope::nginx {
+
+// One proxy_set_header line.
+struct HeaderLine {
+    QByteArray name;     // as written
+    QByteArray value;    // unquoted
+    DirectiveRef ref;
+};
+
+// What the rules found for one WebSocket location.
+struct LocationReport {
+    const Scope* location = nullptr;
+    QString why;                       // "sets Upgrade", "matches endpoint /ws", "marked"
+    ConfigFindings findings;
+    QList<HeaderLine> droppedHeaders;  // WS009: inherited headers this location drops
+    QList<HeaderLine> inheritedHeaders;// the headers of the level it would inherit from
+    double readSeconds = 60;           // effective proxy_read_timeout (-1: not a literal time)
+    double sendSeconds = 60;
+    bool hasRule(const QString& rule) const;
+};
+
+struct NginxAnalysis {
+    std::unique_ptr<Scope> root;
+    QList<LocationReport> locations;   // WebSocket locations, in file order
+    ConfigFindings findings;           // everything, sorted
+};
+
+class NginxAnalyzer {
+public:
+    // Runs every rule on a loaded configuration.
+    static NginxAnalysis analyze(const NginxConfigSet& set, const RuleOptions& options);
+    // Convenience: only the findings.
+    static ConfigFindings lint(const NginxConfigSet& set, const RuleOptions& options);
+    // The headers written directly in a scope, in order.
+    static QList<HeaderLine> ownHeaders(const Scope* scope);
+    // Formats seconds the way the fixes write them ("3600s").
+    static QByteArray formatSeconds(double seconds);
+};
+
+} // namespace socketscope::nginx

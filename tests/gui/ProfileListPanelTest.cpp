@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The profile list panel: search, state word + colour, add through the editor with inline
+// validation, duplicate, delete with undo, JSON export/import, ~/.ssh/config import.
+#include "AppContext.h"
+#include "core/ActivityLog.h"
+#include "lab/Lab.h"
+#include "profiles/ProfileEditorDialog.h"
+#include "profiles/ProfileListPanel.h"
+#include "profiles/ProfileStore.h"
+#include "profiles/SecretStore.h"
+
+#include <QDialogButtonBox>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+namespace {
+
+struct PanelFixture : ::testing::Test {
+    QTemporaryDir dir;
+    ActivityLog activity;
+    ProfileStore store{dir.filePath(QStringLiteral("profiles.json"))};
+    SecretStore secrets{QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces)};
+    AppContext context;
+    std::unique_ptr<ProfileListPanel> panel;
+
+    void SetUp() override
+    {
+        ASSERT_TRUE(store.load().ok());
+        for (const char* name : {"neo4j-prod", "bindplane", "staging-api"}) {
+            Profile p;
+            p.name = QString::fromLatin1(name);
+            p.publicUrl = QStringLiteral("wss://%1.example.com/ws").arg(p.name);
+            ASSERT_TRUE(store.add(p).ok());
+        }
+        context.activity = &activity;
+        context.profiles = &store;
+        context.secrets = &secrets;
+        panel = std::make_unique<ProfileListPanel>(context);
+        panel->selectFirst();
+    }
+    QListWidget* list() const { return panel->findChild<QListWidget*>(QStringLiteral("profileListWidget")); }
+    QStringList visible() const
+    {
+        QStringList out;
+        for (int i = 0; i < list()->count(); ++i)
+            if (!list()->item(i)->isHidden())
+                out << list()->item(i)->text();
+        return out;
+    }
+};
+
+} // namespace
+
+TEST_F(PanelFixture, SearchFiltersByNameAndUrl)
+{
+    EXPECT_EQ(visible().size(), 3);
+    panel->findChild<QLineEdit*>(QStringLiteral("searchLineEdit"))->setText(QStringLiteral("BIND"));
+    EXPECT_EQ(visible(), QStringList{QStringLiteral("bindplane — unknown")});
+    panel->findChild<QLineEdit*>(QStringLiteral("searchLineEdit"))->setText(QStringLiteral("staging-api.example"));
+    EXPECT_EQ(visible(), QStringList{QStringLiteral("staging-api — unknown")});
+    EXPECT_EQ(panel->currentProfile()->name, QStringLiteral("staging-api")) << "selection follows the filter";
+}
+
+TEST_F(PanelFixture, StateIsShownAsWordAndColour)
+{
+    const Profile prod = *store.find(QStringLiteral("neo4j-prod"));
+    panel->setProfileState(prod.id, QStringLiteral("degraded"), QStringLiteral("idle_timeout after 60.0 s"));
+    QListWidgetItem* item = list()->item(0);
+    EXPECT_EQ(item->text(), QStringLiteral("neo4j-prod — degraded"));
+    EXPECT_TRUE(item->toolTip().contains(QStringLiteral("idle_timeout after 60.0 s")));
+    const QImage dot = item->icon().pixmap(16, 16).toImage();
+    EXPECT_EQ(dot.pixelColor(8, 8), QColor(0xd0, 0x8a, 0x00));
+    // The state survives a rebuild of the list (e.g. after another profile changed).
+    Profile other = *store.find(QStringLiteral("bindplane"));
+    other.notes = QStringLiteral("changed");
+    ASSERT_TRUE(store.update(other).ok());
+    EXPECT_EQ(list()->item(0)->text(), QStringLiteral("neo4j-prod — degraded"));
+}
+
+TEST_F(PanelFixture, EditorValidatesInlineAndSavesANewProfile)
+{
+    ProfileEditorDialog* editor = panel->addProfile();
+    ASSERT_NE(editor, nullptr);
+    auto* save = editor->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Save);
+    auto* issues = editor->findChild<QLabel*>(QStringLiteral("issuesLabel"));
+    auto* name = editor->findChild<QLineEdit*>(QStringLiteral("nameLineEdit"));
+    auto* url = editor->findChild<QLineEdit*>(QStringLiteral("publicUrlLineEdit"));
+    EXPECT_FALSE(save->isEnabled()) << "an empty name cannot be saved";
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("give the profile a name")));
+    name->setText(QStringLiteral("BINDPLANE"));
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("already exists"))) << issues->text().toStdString();
+    name->setText(QStringLiteral("grafana-live"));
+    url->setText(QStringLiteral("https://grafana.example.com/api/live/ws"));
+    EXPECT_FALSE(save->isEnabled());
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("use wss:// instead of https://"))) << issues->text().toStdString();
+    EXPECT_FALSE(url->styleSheet().isEmpty()) << "the offending field is highlighted";
+    // For looking at the editor: SOCKETSCOPE_TEST_GRAB_DIR=/tmp/x build/dev/tests/test_gui
+    if (const QString grabDir = qEnvironmentVariable("SOCKETSCOPE_TEST_GRAB_DIR"); !grabDir.isEmpty())
+        editor->grab().save(grabDir + QStringLiteral("/profile-editor.png"));
+    url->setText(QStringLiteral("wss://grafana.example.com/api/live/ws"));
+    EXPECT_TRUE(save->isEnabled());
+    EXPECT_TRUE(url->styleSheet().isEmpty());
+    save->click();
+    ASSERT_TRUE(store.find(QStringLiteral("grafana-live")).has_value());
+    EXPECT_EQ(store.find(QStringLiteral("grafana-live"))->publicUrl, QStringLiteral("wss://grafana.example.com/api/live/ws"));
+    EXPECT_EQ(panel->currentProfile()->name, QStringLiteral("grafana-live"));
+}
+
+TEST_F(PanelFixture, DuplicateThenDeleteWithUndo)
+{
+    panel->selectProfile(store.find(QStringLiteral("neo4j-prod"))->id);
+    panel->duplicateCurrent();
+    ASSERT_TRUE(store.find(QStringLiteral("neo4j-prod (copy)")).has_value());
+    EXPECT_EQ(store.find(QStringLiteral("neo4j-prod (copy)"))->publicUrl, store.find(QStringLiteral("neo4j-prod"))->publicUrl);
+    EXPECT_EQ(panel->currentProfile()->name, QStringLiteral("neo4j-prod (copy)"));
+
+    const Profile victim = *panel->currentProfile();
+    panel->deleteCurrent();
+    EXPECT_FALSE(store.findById(victim.id).has_value());
+    auto* undoFrame = panel->findChild<QFrame*>(QStringLiteral("undoFrame"));
+    EXPECT_FALSE(undoFrame->isHidden());
+    panel->findChild<QPushButton*>(QStringLiteral("undoDeletePushButton"))->click();
+    ASSERT_TRUE(store.findById(victim.id).has_value());
+    EXPECT_EQ(*store.findById(victim.id), victim) << "undo restores the same profile (same id: keychain entries still match)";
+    EXPECT_TRUE(undoFrame->isHidden());
+
+    ProfileStore reread(store.filePath());
+    ASSERT_TRUE(reread.load().ok());
+    EXPECT_EQ(reread.profiles().size(), 4);
+}
+
+TEST_F(PanelFixture, ExportThenImportReportsClashesInline)
+{
+    const QString exported = dir.filePath(QStringLiteral("export.json"));
+    panel->exportJson(exported);
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("Exported 3 profile(s)"))) << panel->noticeText().toStdString();
+    panel->importJson(exported);
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("0 added, 3 skipped"))) << panel->noticeText().toStdString();
+    EXPECT_EQ(store.profiles().size(), 3);
+    panel->importJson(dir.filePath(QStringLiteral("missing.json")));
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("missing.json")));
+}
+
+TEST_F(PanelFixture, ImportsHostsFromAnSshConfigFile)
+{
+    const QString config = dir.filePath(QStringLiteral("ssh_config"));
+    ASSERT_TRUE(lab::writeFile(config, "Host web1\n  HostName 10.0.0.5\n  User deploy\n  ProxyJump ops@bastion:2200\nHost *\n  Port 2222\n"));
+    panel->importSshConfig(config);
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("1 added"))) << panel->noticeText().toStdString();
+    const std::optional<Profile> web1 = store.find(QStringLiteral("web1"));
+    ASSERT_TRUE(web1.has_value());
+    EXPECT_EQ(web1->ssh.host, QStringLiteral("10.0.0.5"));
+    EXPECT_EQ(web1->ssh.port, 2222);
+    EXPECT_EQ(web1->ssh.jumpHost, QStringLiteral("ops@bastion:2200"));
+    EXPECT_TRUE(visible().contains(QStringLiteral("web1 — unknown")));
+}
+
+TEST_F(PanelFixture, FileChangedElsewhereIsNotOverwrittenAndCanBeReloaded)
+{
+    ProfileStore other(store.filePath()); // e.g. socketscope-cli in a terminal
+    ASSERT_TRUE(other.load().ok());
+    Profile fromCli;
+    fromCli.name = QStringLiteral("added-by-cli");
+    ASSERT_TRUE(other.add(fromCli).ok());
+    const QByteArray onDisk = lab::readAll(store.filePath());
+
+    panel->duplicateCurrent();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("changed by another program"))) << panel->noticeText().toStdString();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("Reload profiles")));
+    EXPECT_EQ(lab::readAll(store.filePath()), onDisk);
+
+    auto* notice = panel->findChild<QLabel*>(QStringLiteral("noticeLabel"));
+    emit notice->linkActivated(QStringLiteral("reload"));
+    EXPECT_TRUE(visible().contains(QStringLiteral("added-by-cli — unknown")));
+    panel->duplicateCurrent();
+    EXPECT_EQ(store.profiles().size(), 5);
+}

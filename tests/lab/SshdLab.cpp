@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lab/SshdLab.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLockFile>
+#include <QThread>
+
+#include <csignal>
+#ifndef _WIN32
+#include <sys/types.h>
+#include <unistd.h>
+#endif
+
+namespace socketscope::lab {
+
+namespace {
+
+const QString kSshd = QStringLiteral("/usr/sbin/sshd");
+const QString kKeygen = QStringLiteral("/usr/bin/ssh-keygen");
+// authorized_keys must not live under world-writable /tmp (sshd's StrictModes): the lab's
+// directory is created under a root-owned 0755 directory instead.
+const QString kLabBase = QStringLiteral("/var/lib/socketscope-sshlab");
+// Bump when the user's setup changes so existing machines redo it.
+const QString kUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.user-ready-v1");
+
+QString labTemplate()
+{
+#ifndef _WIN32
+    if (::geteuid() == 0 && QDir().mkpath(kLabBase)) {
+        QFile::setPermissions(kLabBase, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                            | QFileDevice::ReadGroup | QFileDevice::ExeGroup
+                                            | QFileDevice::ReadOther | QFileDevice::ExeOther);
+        return kLabBase + QStringLiteral("/lab-XXXXXX");
+    }
+#endif
+    return QDir::tempPath() + QStringLiteral("/socketscope-sshlab-XXXXXX");
+}
+
+int run(const QString& program, const QStringList& args, QByteArray* out = nullptr, const QByteArray& stdinData = {})
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, args);
+    if (!p.waitForStarted(5000))
+        return -1;
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished(2000);
+        return -1;
+    }
+    if (out)
+        *out = p.readAll();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void setError(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+}
+
+#ifndef _WIN32
+qint64 parentOf(qint64 pid)
+{
+    const QByteArray stat = readAll(QStringLiteral("/proc/%1/stat").arg(pid));
+    const qsizetype close = stat.lastIndexOf(')');
+    if (close < 0)
+        return -1;
+    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() : -1;
+}
+#endif
+
+} // namespace
+
+SshdLab::SshdLab() : m_dir(labTemplate())
+{
+    QFile::setPermissions(m_dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                            | QFileDevice::ReadGroup | QFileDevice::ExeGroup
+                                            | QFileDevice::ReadOther | QFileDevice::ExeOther);
+}
+
+SshdLab::~SshdLab()
+{
+    killSessions();
+    stop();
+}
+
+QString SshdLab::skipReason()
+{
+#ifdef _WIN32
+    return QStringLiteral("the sshd lab runs on Linux only");
+#else
+    if (::geteuid() != 0)
+        return QStringLiteral("the sshd lab needs root (it creates the user sstest and runs sshd)");
+    for (const QString& exe : {kSshd, kKeygen, QStringLiteral("/usr/sbin/useradd"), QStringLiteral("/usr/sbin/chpasswd"),
+                               QStringLiteral("/usr/bin/sudo"), QStringLiteral("/usr/sbin/visudo")}) {
+        if (!haveExecutable(exe))
+            return QStringLiteral("%1 is not installed").arg(exe);
+    }
+    return {};
+#endif
+}
+
+QString SshdLab::user() { return QStringLiteral("sstest"); }
+// Fixed (not random): several test processes may share the user at the same time.
+QByteArray SshdLab::password() { return QByteArrayLiteral("Lab-sstest-9f3kQ7"); }
+QByteArray SshdLab::keyPassphrase() { return QByteArrayLiteral("lab key passphrase 41"); }
+QString SshdLab::keyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519")); }
+QString SshdLab::encryptedKeyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519_enc")); }
+QString SshdLab::unauthorizedKeyFile() const { return m_dir.filePath(QStringLiteral("id_other")); }
+QString SshdLab::logPath() const { return m_dir.filePath(QStringLiteral("sshd.log")); }
+QByteArray SshdLab::log() const { return readAll(logPath()); }
+QString SshdLab::knownHostsPattern() const { return QStringLiteral("[127.0.0.1]:%1").arg(m_port); }
+
+QByteArray SshdLab::hostPublicKey() const
+{
+    const QList<QByteArray> parts = readAll(m_dir.filePath(QStringLiteral("host_ed25519.pub"))).trimmed().split(' ');
+    return parts.size() >= 2 ? parts[0] + ' ' + parts[1] : QByteArray();
+}
+
+QString SshdLab::hostKeyFingerprint() const
+{
+    QByteArray out;
+    if (run(kKeygen, {QStringLiteral("-l"), QStringLiteral("-E"), QStringLiteral("sha256"), QStringLiteral("-f"),
+                      m_dir.filePath(QStringLiteral("host_ed25519.pub"))}, &out) != 0)
+        return {};
+    const QList<QByteArray> parts = out.trimmed().split(' ');
+    return parts.size() >= 2 ? QString::fromLatin1(parts[1]) : QString();
+}
+
+bool SshdLab::writeKnownHosts(const QString& path, bool hashed) const
+{
+    if (!writeFile(path, knownHostsPattern().toLatin1() + ' ' + hostPublicKey() + '\n'))
+        return false;
+    if (!hashed)
+        return true;
+    const bool ok = run(kKeygen, {QStringLiteral("-H"), QStringLiteral("-f"), path}) == 0;
+    QFile::remove(path + QStringLiteral(".old"));
+    return ok;
+}
+
+bool SshdLab::ensureUser(QString* error)
+{
+    QLockFile lock(kLabBase + QStringLiteral("/.setup.lock"));
+    lock.setStaleLockTime(60000);
+    if (!lock.tryLock(60000)) {
+        setError(error, QStringLiteral("could not lock the sshd lab setup"));
+        return false;
+    }
+    QByteArray out;
+    if (run(QStringLiteral("/usr/bin/id"), {user()}) != 0
+        && run(QStringLiteral("/usr/sbin/useradd"), {QStringLiteral("-m"), QStringLiteral("-s"), QStringLiteral("/bin/sh"), user()}, &out) != 0) {
+        setError(error, QStringLiteral("useradd failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    if (QFile::exists(kUserMarker))
+        return true;
+    // chpasswd reads "user:password" on stdin: the password never appears in argv.
+    if (run(QStringLiteral("/usr/sbin/chpasswd"), {}, &out, user().toLatin1() + ':' + password() + '\n') != 0) {
+        setError(error, QStringLiteral("chpasswd failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    const QString candidate = kLabBase + QStringLiteral("/sudoers.candidate");
+    writeFile(candidate, QStringLiteral("# SocketScope test lab: sudo with the user's password\n%1 ALL=(ALL) ALL\n").arg(user()).toLatin1());
+    if (run(QStringLiteral("/usr/sbin/visudo"), {QStringLiteral("-cf"), candidate}, &out) != 0) {
+        setError(error, QStringLiteral("visudo rejected the sudo rule: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    const QString sudoers = QStringLiteral("/etc/sudoers.d/socketscope-test");
+    QFile::remove(sudoers);
+    if (!QFile::rename(candidate, sudoers)) {
+        setError(error, QStringLiteral("could not install %1").arg(sudoers));
+        return false;
+    }
+    QFile::setPermissions(sudoers, QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+    writeFile(kUserMarker, "1\n");
+    return true;
+}
+
+bool SshdLab::generateKey(const QString& path, const QByteArray& passphrase, QString* error)
+{
+    QFile::remove(path);
+    QFile::remove(path + QStringLiteral(".pub"));
+    QByteArray out;
+    // The passphrase is an argument of ssh-keygen here: a test key, not a user's secret.
+    if (run(kKeygen, {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"), QStringLiteral("-N"),
+                      QString::fromLatin1(passphrase), QStringLiteral("-C"), QStringLiteral("socketscope-lab"),
+                      QStringLiteral("-f"), path}, &out) != 0) {
+        setError(error, QStringLiteral("ssh-keygen failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    return true;
+}
+
+bool SshdLab::writeConfig(QString* error)
+{
+    const QString d = m_dir.path();
+    const QString conf = QStringLiteral(
+        "# SocketScope test lab sshd\n"
+        "Port %1\n"
+        "ListenAddress 127.0.0.1\n"
+        "HostKey %2/host_ed25519\n"
+        "PidFile %2/sshd.pid\n"
+        "AllowUsers %3\n"
+        "AuthorizedKeysFile %2/authorized_keys\n"
+        "UsePAM yes\n"
+        "PubkeyAuthentication yes\n"
+        "PasswordAuthentication yes\n"
+        "KbdInteractiveAuthentication yes\n"
+        "PermitRootLogin no\n"
+        "AllowTcpForwarding yes\n"
+        "PrintMotd no\n"
+        "LogLevel VERBOSE\n"
+        "Subsystem sftp internal-sftp\n").arg(m_port).arg(d, user());
+    if (!writeFile(m_dir.filePath(QStringLiteral("sshd_config")), conf.toLatin1())) {
+        setError(error, QStringLiteral("could not write sshd_config"));
+        return false;
+    }
+    QByteArray out;
+    if (run(kSshd, {QStringLiteral("-t"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config"))}, &out) != 0) {
+        setError(error, QStringLiteral("sshd -t failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    return true;
+}
+
+bool SshdLab::startDaemon(QString* error)
+{
+    QFile::remove(logPath());
+    QDir().mkpath(QStringLiteral("/run/sshd"));
+    QFile::setPermissions(QStringLiteral("/run/sshd"), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                          | QFileDevice::ReadGroup | QFileDevice::ExeGroup
+                                                          | QFileDevice::ReadOther | QFileDevice::ExeOther);
+    if (!m_sshd.start(kSshd, {QStringLiteral("-D"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")),
+                              QStringLiteral("-E"), logPath()})) {
+        setError(error, QStringLiteral("could not start sshd"));
+        return false;
+    }
+    QDeadlineTimer deadline(10000);
+    while (!deadline.hasExpired()) {
+        if (log().contains("Server listening on"))
+            return true;
+        if (!m_sshd.isRunning())
+            break;
+        QThread::msleep(10);
+    }
+    setError(error, QStringLiteral("sshd did not start: %1").arg(QString::fromLocal8Bit(log())));
+    m_sshd.stop();
+    return false;
+}
+
+bool SshdLab::start(QString* error)
+{
+    if (const QString reason = skipReason(); !reason.isEmpty()) {
+        setError(error, reason);
+        return false;
+    }
+    if (!m_prepared) {
+        if (!ensureUser(error))
+            return false;
+        if (!generateKey(m_dir.filePath(QStringLiteral("host_ed25519")), {}, error)
+            || !generateKey(keyFile(), {}, error)
+            || !generateKey(encryptedKeyFile(), keyPassphrase(), error)
+            || !generateKey(unauthorizedKeyFile(), {}, error))
+            return false;
+        const QByteArray keys = readAll(keyFile() + QStringLiteral(".pub")) + readAll(encryptedKeyFile() + QStringLiteral(".pub"));
+        if (!writeFile(m_dir.filePath(QStringLiteral("authorized_keys")), keys)) {
+            setError(error, QStringLiteral("could not write authorized_keys"));
+            return false;
+        }
+        QFile::setPermissions(m_dir.filePath(QStringLiteral("authorized_keys")),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+        m_port = freePort();
+        if (!writeConfig(error))
+            return false;
+        m_prepared = true;
+    }
+    return startDaemon(error);
+}
+
+void SshdLab::stop() { m_sshd.stop(); }
+
+bool SshdLab::rotateHostKey(QString* error)
+{
+    stop();
+    if (!generateKey(m_dir.filePath(QStringLiteral("host_ed25519")), {}, error))
+        return false;
+    return startDaemon(error);
+}
+
+QList<qint64> SshdLab::sessionPids() const
+{
+    QList<qint64> result;
+#ifndef _WIN32
+    const qint64 root = m_sshd.pid();
+    if (root <= 0)
+        return result;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& e : entries) {
+        bool ok = false;
+        const qint64 pid = e.toLongLong(&ok);
+        if (!ok || pid == root)
+            continue;
+        // Walk up the parent chain: a descendant of the listener is a per-connection process.
+        qint64 p = parentOf(pid);
+        for (int depth = 0; p > 1 && depth < 16; ++depth) {
+            if (p == root) {
+                result.append(pid);
+                break;
+            }
+            p = parentOf(p);
+        }
+    }
+#endif
+    return result;
+}
+
+void SshdLab::killSessions()
+{
+#ifndef _WIN32
+    for (qint64 pid : sessionPids())
+        ::kill(pid_t(pid), SIGKILL);
+#endif
+}
+
+} // namespace socketscope::lab

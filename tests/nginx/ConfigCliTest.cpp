@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `socketscope-cli lint|fix nginx|haproxy`: exit codes, the JSON contract, -o/--diff, stdin -T.
+#include "lab/Lab.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+namespace {
+
+struct CliRun {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+CliRun cli(const QStringList& args, const QByteArray& stdinData = {})
+{
+    QProcess p;
+    p.start(lab::cliPath(), args);
+    CliRun r;
+    if (!p.waitForStarted(5000))
+        return r;
+    p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QString fixture(const char* name) { return lab::fixturePath(QString::fromLatin1(name)); }
+
+} // namespace
+
+TEST(ConfigCli, LintJsonIsAnArrayOfTheContractFieldsAndExitsOneOnFindings)
+{
+    const CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), fixture("nginx/no-upgrade-headers.conf"),
+                       QStringLiteral("--endpoint"), QStringLiteral("/ws"), QStringLiteral("--json")});
+    EXPECT_EQ(r.code, 1) << r.err.toStdString();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &pe);
+    ASSERT_TRUE(doc.isArray()) << pe.errorString().toStdString() << r.out.toStdString();
+    const QJsonArray a = doc.array();
+    ASSERT_EQ(a.size(), 7);
+    const QJsonObject first = a.at(0).toObject();
+    EXPECT_EQ(first.keys(), QStringList({QStringLiteral("file"), QStringLiteral("fix"), QStringLiteral("line"),
+                                         QStringLiteral("message"), QStringLiteral("rule"), QStringLiteral("severity")}));
+    EXPECT_EQ(first.value(QStringLiteral("rule")).toString(), QStringLiteral("WS001"));
+    EXPECT_EQ(first.value(QStringLiteral("severity")).toString(), QStringLiteral("error"));
+    EXPECT_EQ(first.value(QStringLiteral("line")).toInt(), 10);
+    EXPECT_TRUE(first.value(QStringLiteral("file")).toString().endsWith(QStringLiteral("no-upgrade-headers.conf")));
+    EXPECT_EQ(first.value(QStringLiteral("fix")).toString(), QStringLiteral("proxy_http_version 1.1;"));
+}
+
+TEST(ConfigCli, CleanConfigExitsZeroAndParseErrorExitsTwoWithPosition)
+{
+    CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), fixture("nginx/map-upgrade.conf")});
+    EXPECT_EQ(r.code, 0) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains("clean"));
+
+    QTemporaryDir tmp;
+    const QString bad = tmp.filePath(QStringLiteral("bad.conf"));
+    lab::writeFile(bad, "server {\n    location / {\n        return 200 \"oops;\n    }\n}\n");
+    r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), bad, QStringLiteral("--json")});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(r.err.startsWith((bad + QStringLiteral(":3:20: unterminated")).toUtf8())) << r.err.toStdString();
+
+    r = cli({QStringLiteral("lint"), QStringLiteral("haproxy"), fixture("haproxy/client-only.cfg"), QStringLiteral("--threshold"), QStringLiteral("20")});
+    EXPECT_EQ(r.code, 1); // the missing tunnel is still HA001; 30 s client/server pass a 20 s threshold
+    EXPECT_TRUE(r.out.contains("HA001"));
+    EXPECT_FALSE(r.out.contains("HA002"));
+
+    r = cli({QStringLiteral("lint"), QStringLiteral("nginx")});
+    EXPECT_EQ(r.code, 2);
+}
+
+TEST(ConfigCli, DumpShowsTheTreeWithPositions)
+{
+    const CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), fixture("nginx/map-upgrade.conf"), QStringLiteral("--dump")});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_TRUE(r.out.contains("map-upgrade.conf:12:9      proxy_pass http://127.0.0.1:9000 ;")) << r.out.toStdString();
+}
+
+TEST(ConfigCli, FixWritesTheFileOrTheDiff)
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.filePath(QStringLiteral("fixed.conf"));
+    CliRun r = cli({QStringLiteral("fix"), QStringLiteral("nginx"), fixture("nginx/neo4j-current.conf"), QStringLiteral("-o"), out});
+    EXPECT_EQ(r.code, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains("fixed: WS005, WS006, WS007"));
+    EXPECT_TRUE(lab::readAll(out).contains("proxy_send_timeout 86400s;"));
+    r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), out});
+    EXPECT_EQ(r.code, 0) << r.out.toStdString(); // only WS010 (info) remains: advice, not a failure
+    EXPECT_TRUE(r.out.contains("WS010 info"));
+
+    r = cli({QStringLiteral("fix"), QStringLiteral("nginx"), fixture("nginx/neo4j-current.conf"), QStringLiteral("--diff")});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_TRUE(r.out.contains("+        proxy_buffering off;\n")) << r.out.toStdString();
+
+    r = cli({QStringLiteral("fix"), QStringLiteral("haproxy"), fixture("haproxy/client-only.cfg")});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_TRUE(r.out.contains("backend ws_back\n    timeout tunnel 3600s\n    server ws1")) << r.out.toStdString();
+}
+
+TEST(ConfigCli, ReadsNginxTOutputFromStdin)
+{
+    const QByteArray dump = "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"
+                            "# configuration file /etc/nginx/nginx.conf:\n"
+                            "http {\n    include /etc/nginx/sites-enabled/*;\n}\n\n"
+                            "# configuration file /etc/nginx/sites-enabled/default.backup.1:\n"
+                            "server { listen 80 default_server; }\n\n"
+                            "# configuration file /etc/nginx/sites-enabled/app:\n"
+                            "server {\n    listen 80;\n    location /ws { proxy_pass http://127.0.0.1:9; proxy_set_header Upgrade $http_upgrade; }\n}\n\n";
+    const CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), QStringLiteral("-"), QStringLiteral("--nginx-T"), QStringLiteral("--json")}, dump);
+    EXPECT_EQ(r.code, 1) << r.err.toStdString();
+    const QJsonArray a = QJsonDocument::fromJson(r.out).array();
+    QStringList keys;
+    for (const auto& v : a)
+        keys.append(v.toObject().value(QStringLiteral("rule")).toString() + QLatin1Char('@')
+                    + v.toObject().value(QStringLiteral("file")).toString() + QLatin1Char(':')
+                    + QString::number(v.toObject().value(QStringLiteral("line")).toInt()));
+    EXPECT_TRUE(keys.contains(QStringLiteral("NG001@/etc/nginx/nginx.conf:2"))) << keys.join(QLatin1Char(' ')).toStdString();
+    EXPECT_TRUE(keys.contains(QStringLiteral("WS003@/etc/nginx/sites-enabled/app:3")));
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ssh/SecretPromptDialog.h"
+
+#include "ssh/SshWorker.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace socketscope {
+
+SecretPromptDialog::SecretPromptDialog(const SecretRequest& request, QWidget* parent) : QDialog(parent)
+{
+    setObjectName(QStringLiteral("secretPromptDialog"));
+    QString title;
+    switch (request.kind) {
+    case SecretRequest::Kind::Password: title = tr("SSH password"); break;
+    case SecretRequest::Kind::KeyPassphrase: title = tr("Key passphrase"); break;
+    case SecretRequest::Kind::SudoPassword: title = tr("sudo password"); break;
+    case SecretRequest::Kind::KeyboardInteractive: title = tr("Server question"); break;
+    }
+    setWindowTitle(title);
+    auto* layout = new QVBoxLayout(this);
+    auto* label = new QLabel(this);
+    label->setObjectName(QStringLiteral("promptLabel"));
+    label->setWordWrap(true);
+    label->setText(request.retry ? tr("<b>That was not accepted.</b> %1").arg(request.prompt.toHtmlEscaped())
+                                 : request.prompt.toHtmlEscaped());
+    layout->addWidget(label);
+    m_edit = new QLineEdit(this);
+    m_edit->setObjectName(QStringLiteral("secretLineEdit"));
+    m_edit->setEchoMode(QLineEdit::Password);
+    m_edit->setAttribute(Qt::WA_InputMethodEnabled, false);
+    layout->addWidget(m_edit);
+    if (request.kind != SecretRequest::Kind::KeyboardInteractive) {
+        m_remember = new QCheckBox(tr("Remember in the system &keychain"), this);
+        m_remember->setObjectName(QStringLiteral("rememberCheckBox"));
+        layout->addWidget(m_remember);
+    }
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    buttons->setObjectName(QStringLiteral("promptButtonBox"));
+    buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("okPushButton"));
+    buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelPushButton"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    m_edit->setFocus();
+    setMinimumWidth(420);
+}
+
+void SecretPromptDialog::done(int result)
+{
+    if (result == QDialog::Accepted) {
+        m_secret = m_edit->text().toUtf8();
+        emit secretAccepted(*m_secret, rememberRequested());
+    } else
+        m_secret.reset();
+    // Do not leave the secret in the widget (QLineEdit keeps its text and undo history).
+    m_edit->setText(QString(m_edit->text().size(), QLatin1Char(' ')));
+    m_edit->clear();
+    QDialog::done(result);
+}
+
+std::optional<QByteArray> SecretPromptDialog::takeSecret()
+{
+    std::optional<QByteArray> s;
+    s.swap(m_secret);
+    return s;
+}
+
+bool SecretPromptDialog::rememberRequested() const { return m_remember && m_remember->isChecked(); }
+
+SecretPromptDialog* SecretPromptDialog::askFor(SshWorker* worker, const SecretRequest& request, QWidget* parent)
+{
+    auto* dialog = new SecretPromptDialog(request, parent);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(parent ? Qt::WindowModal : Qt::ApplicationModal);
+    QPointer<SshWorker> guarded(worker);
+    connect(dialog, &QDialog::finished, dialog, [guarded, dialog](int) {
+        std::optional<QByteArray> secret = dialog->takeSecret();
+        if (guarded)
+            guarded->answerSecret(secret);
+        if (secret)
+            wipeSecret(*secret);
+    });
+    dialog->open();
+    return dialog;
+}
+
+} // namespace socketscope
