@@ -60,9 +60,11 @@ ProbeEngine::~ProbeEngine()
         WorkerHost* host = w.host;
         // Sessions are children of the host: deleting it on its own thread ends them all. Blocking:
         // quit() alone could stop the loop before a queued delete ran (and leak the sockets).
-        QMetaObject::invokeMethod(host, [host] { delete host; }, Qt::BlockingQueuedConnection);
+        const bool deleted = QMetaObject::invokeMethod(host, [host] { delete host; }, Qt::BlockingQueuedConnection);
         w.thread->quit();
         w.thread->wait();
+        if (!deleted)
+            delete host; // the thread has ended: deleting from here is safe now
         delete w.thread;
     }
     delete d;

@@ -11,8 +11,14 @@
 #include <QTimer>
 
 #ifdef Q_OS_LINUX
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #endif
+
+#include <memory>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -348,3 +354,34 @@ TEST(ProbeEngine, ManyConcurrentProbesAllFinish)
         EXPECT_EQ(args.at(1).value<ProbeResult>().cause, QStringLiteral("ok"));
     }
 }
+
+#ifdef Q_OS_LINUX
+TEST(ProbeEngine, SynDroppedByAFullBacklogIsConnectTimeout)
+{
+    // A listener that never accepts, with its accept queue filled: Linux then drops further SYNs,
+    // which is what a firewall that drops packets looks like to the client (loopback only here).
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    ASSERT_EQ(::listen(fd, 0), 0);
+    socklen_t len = sizeof(addr);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+    const quint16 port = ntohs(addr.sin_port);
+    std::vector<std::unique_ptr<QTcpSocket>> fillers;
+    for (int i = 0; i < 4; ++i) {
+        fillers.push_back(std::make_unique<QTcpSocket>());
+        fillers.back()->connectToHost(QHostAddress::LocalHost, port);
+        fillers.back()->waitForConnected(200);
+    }
+    ProbeOptions o = opts(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    o.connectTimeoutS = 0.4;
+    const ProbeResult r = runProbe(o);
+    ::close(fd);
+    EXPECT_EQ(r.cause, QStringLiteral("connect_timeout")) << dump(r).toStdString();
+    EXPECT_EQ(r.errorPhase, QStringLiteral("connect"));
+    EXPECT_FALSE(r.timings.connect);
+}
+#endif

@@ -31,6 +31,7 @@ public:
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
     QByteArray lastTarget;
+    bool demandCredentials = false; // CONNECT only: answer 407 like a proxy that wants a login
 
 private:
     void serve(QTcpSocket* client)
@@ -56,6 +57,12 @@ private:
                     return;
                 const QByteArray target = buf->left(end).split(' ').value(1); // CONNECT host:port HTTP/1.1
                 lastTarget = target;
+                if (demandCredentials) {
+                    client->write("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"lab\"\r\n"
+                                  "Content-Length: 0\r\nConnection: close\r\n\r\n");
+                    client->disconnectFromHost();
+                    return;
+                }
                 buf->remove(0, end + 4);
                 *stage = 2;
                 const qsizetype colon = target.lastIndexOf(':');
@@ -167,4 +174,17 @@ TEST(ProbeProxy, ApplicationProxyIsIgnoredWithoutAnExplicitProxy)
     QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << r.evidence.join(QLatin1Char('\n')).toStdString();
     EXPECT_TRUE(r.proxy.isEmpty());
+}
+
+TEST(ProbeProxy, ProxyDemandingCredentialsIsAuthRequired)
+{
+    TinyProxy proxy(false);
+    proxy.demandCredentials = true;
+    ASSERT_TRUE(proxy.listen());
+    ProbeOptions o;
+    o.url = QStringLiteral("ws://127.0.0.1:9/ws");
+    o.proxyUrl = QStringLiteral("http://127.0.0.1:%1").arg(proxy.port());
+    o.timeoutS = 2;
+    const ProbeResult r = runProbe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << r.evidence.join(QLatin1Char('\n')).toStdString();
 }

@@ -303,3 +303,29 @@ TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
     ASSERT_TRUE(cli.waitForFinished(15000));
     EXPECT_EQ(cli.exitCode(), 0) << cli.readAllStandardOutput().constData() << cli.readAllStandardError().constData();
 }
+
+TEST(ProxyLab, NginxExpiredCertificateIsTlsExpired)
+{
+    lab::NginxLab nginx;
+    REQUIRE_NGINX(nginx);
+    QByteArray log;
+    if (lab::runProgram(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QStringLiteral("import cryptography")}, &log) != 0)
+        GTEST_SKIP() << "python3-cryptography is not installed (needed to make an expired certificate)";
+    QTemporaryDir certDir;
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/python3"),
+                              {QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/proxylab/make_expired_cert.py"), certDir.path()}, &log), 0)
+        << log.constData();
+    Backend serve;
+    ASSERT_TRUE(serve.start(QStringLiteral("serve")));
+    const quint16 port = lab::freePort();
+    const QString tls = QStringLiteral(" ssl;\n    ssl_certificate %1/cert.pem;\n    ssl_certificate_key %1/key.pem").arg(certDir.path());
+    ASSERT_TRUE(startNginx(nginx, {{QStringLiteral("expired"), proxySite(port, serve.port(), upgradeDirectives(), tls)}}, &log))
+        << log.constData();
+    ProbeOptions o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(port));
+    o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
+    const ProbeResult r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("tls_expired")) << describe(r).toStdString();
+    ASSERT_TRUE(r.tls.daysToExpiry);
+    EXPECT_LT(*r.tls.daysToExpiry, 0);
+    EXPECT_TRUE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("Renew")));
+}
