@@ -134,6 +134,16 @@ bool checkUrlArg(const QString& url, QString* error)
 
 namespace {
 
+// The engine's worker threads must end while the application is still whole: delete it when the
+// event loop is about to return, not during QCoreApplication's own destruction.
+ProbeEngine* makeEngine()
+{
+    auto* engine = new ProbeEngine;
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
+                     [engine] { delete engine; });
+    return engine;
+}
+
 void printJson(CliContext& ctx, const QJsonObject& o)
 {
     *ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
@@ -159,7 +169,7 @@ int cmdProbe(CliContext& ctx)
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("--json"));
-    auto* engine = new ProbeEngine(QCoreApplication::instance());
+    ProbeEngine* engine = makeEngine();
     QObject::connect(engine, &ProbeEngine::finished, engine, [&ctx, json](quint64, const ProbeResult& r) {
         if (json)
             printJson(ctx, probeResultToJson(r));
@@ -194,7 +204,7 @@ int cmdDiagnose(CliContext& ctx)
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("--json"));
-    auto* engine = new ProbeEngine(QCoreApplication::instance());
+    ProbeEngine* engine = makeEngine();
     ProbeOptions directOptions = options;
     directOptions.url = direct;
     directOptions.proxyUrl.clear(); // the direct hop never goes through the client proxy

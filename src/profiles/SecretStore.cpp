@@ -19,17 +19,6 @@ bool keychainMissing(QKeychain::Error e)
 
 } // namespace
 
-void wipeSecret(QByteArray& secret)
-{
-    if (!secret.isEmpty()) {
-        // data() detaches, so only this copy is wiped; callers keep a single copy where they can.
-        volatile char* p = secret.data();
-        for (qsizetype i = 0; i < secret.size(); ++i)
-            p[i] = 0;
-    }
-    secret.clear();
-}
-
 SecretStore::SecretStore(QString service, QObject* parent)
     : QObject(parent), m_service(std::move(service))
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/SecretBytes.h"
+
 #include "core/Result.h"
 
 #include <QByteArray>
@@ -16,8 +18,6 @@ namespace socketscope {
 // fallback), keyed by profile id + kind; never in the profile file, argv, logs or the environment.
 enum class SecretKind { SshPassword, KeyPassphrase, SudoPassword };
 
-// Overwrites the bytes of `secret` (its own copy) with zeros and clears it.
-void wipeSecret(QByteArray& secret);
 
 // Asynchronous access to the OS keychain. Every call returns at once; the callback runs later on
 // the caller's thread, unless `context` was destroyed meanwhile. Where no keychain service runs

@@ -90,21 +90,6 @@ SshCredentials::~SshCredentials()
     }
 }
 
-void wipeSecret(QByteArray& secret)
-{
-    if (secret.isEmpty())
-        return;
-    // Only wipe a buffer we own alone: detaching would copy the secret first.
-    if (!secret.isDetached()) {
-        secret = QByteArray();
-        return;
-    }
-    volatile char* p = secret.data();
-    for (qsizetype i = 0; i < secret.size(); ++i)
-        p[i] = 0;
-    secret.clear();
-}
-
 QString shellQuote(const QString& s)
 {
     QString out = s;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/SecretBytes.h"
+
 // Plain data shared by the SSH session, its worker, the CLI and the dialogs.
 
 #include "profiles/Profile.h"
@@ -99,8 +101,6 @@ struct SshPrompts {
     std::function<std::optional<QByteArray>(const SecretRequest&)> secret;
 };
 
-// Overwrites a secret's bytes before it is released (best effort; QByteArray may share data).
-void wipeSecret(QByteArray& secret);
 // POSIX shell single-quoting: 'it'\''s'.
 QString shellQuote(const QString& s);
 
