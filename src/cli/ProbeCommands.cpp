@@ -132,8 +132,6 @@ bool checkUrlArg(const QString& url, QString* error)
     return why.isEmpty();
 }
 
-namespace {
-
 // The engine's worker threads must end while the application is still whole: delete it when the
 // event loop is about to return, not during QCoreApplication's own destruction.
 ProbeEngine* makeEngine()
@@ -143,6 +141,7 @@ ProbeEngine* makeEngine()
                      [engine] { delete engine; });
     return engine;
 }
+namespace {
 
 void printJson(CliContext& ctx, const QJsonObject& o)
 {

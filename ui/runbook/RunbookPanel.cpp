@@ -1,27 +1,522 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runbook/RunbookPanel.h"
 
-#include "profiles/Profile.h"
+#include "AppContext.h"
+#include "core/ActivityLog.h"
+#include "remote/LocalHost.h"
+#include "runbook/AuditTrail.h"
+#include "runbook/ConfigFixer.h"
+#include "runbook/Runbook.h"
+#include "runbook/RunbookConfirmDialog.h"
+#include "runbook/RunbookConnect.h"
+#include "runbook/RunbookEngine.h"
 
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace socketscope {
 
-RunbookPanel::RunbookPanel(AppContext& context, QWidget* parent)
-    : FeaturePanel(context, parent), m_label(new QLabel(this))
+namespace {
+
+enum Column { ColState, ColStep, ColRisk, ColMessage };
+
+QColor stateColor(StepState s)
 {
-    auto* layout = new QVBoxLayout(this);
-    m_label->setAlignment(Qt::AlignCenter);
-    m_label->setWordWrap(true);
-    layout->addWidget(m_label);
+    switch (s) {
+    case StepState::Pending: return QColor(0x8c, 0x95, 0x9f);
+    case StepState::Running: return QColor(0x09, 0x69, 0xda);
+    case StepState::Ok: return QColor(0x1a, 0x7f, 0x37);
+    case StepState::Failed: return QColor(0xcf, 0x22, 0x2e);
+    case StepState::Skipped: return QColor(0xaf, 0xb8, 0xc1);
+    case StepState::RolledBack: return QColor(0xbc, 0x4c, 0x00);
+    }
+    return Qt::gray;
+}
+
+QString stateWord(StepState s)
+{
+    switch (s) {
+    case StepState::Pending: return QObject::tr("pending");
+    case StepState::Running: return QObject::tr("running");
+    case StepState::Ok: return QObject::tr("ok");
+    case StepState::Failed: return QObject::tr("failed");
+    case StepState::Skipped: return QObject::tr("skipped");
+    case StepState::RolledBack: return QObject::tr("rolled back");
+    }
+    return {};
+}
+
+// A state icon: a filled dot with a glyph, so the state never depends on colour alone.
+QIcon stateIcon(StepState s)
+{
+    QPixmap pm(32, 32);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setBrush(stateColor(s));
+    p.setPen(Qt::NoPen);
+    p.drawEllipse(QRectF(2, 2, 28, 28));
+    p.setPen(QPen(Qt::white, 3.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    switch (s) {
+    case StepState::Ok: p.drawPolyline(QPolygonF({QPointF(9, 16.5), QPointF(14, 21.5), QPointF(23, 11)})); break;
+    case StepState::Failed: p.drawLine(QPointF(11, 11), QPointF(21, 21)); p.drawLine(QPointF(21, 11), QPointF(11, 21)); break;
+    case StepState::Running: p.setBrush(Qt::white); p.setPen(Qt::NoPen); p.drawPie(QRectF(8, 8, 16, 16), 90 * 16, -270 * 16); break;
+    case StepState::Skipped: p.drawLine(QPointF(10, 16), QPointF(22, 16)); break;
+    case StepState::RolledBack: p.drawArc(QRectF(9, 9, 14, 14), 90 * 16, 270 * 16); p.drawLine(QPointF(16, 9), QPointF(20, 6)); p.drawLine(QPointF(16, 9), QPointF(20, 12)); break;
+    case StepState::Pending: p.setBrush(Qt::white); p.setPen(Qt::NoPen); p.drawEllipse(QRectF(12, 12, 8, 8)); break;
+    }
+    return QIcon(pm);
+}
+
+} // namespace
+
+RunbookPanel::RunbookPanel(AppContext& context, QWidget* parent)
+    : FeaturePanel(context, parent), m_runbooks(new QList<Runbook>)
+{
+    buildUi();
+    reloadRunbooks();
     setProfile(nullptr);
 }
 
+RunbookPanel::~RunbookPanel()
+{
+    m_engine.reset();
+    delete m_runbooks;
+}
+
+void RunbookPanel::buildUi()
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* top = new QHBoxLayout;
+    m_runbookCombo = new QComboBox(this);
+    m_runbookCombo->setObjectName(QStringLiteral("runbookComboBox"));
+    m_targetCombo = new QComboBox(this);
+    m_targetCombo->setObjectName(QStringLiteral("targetComboBox"));
+    m_targetCombo->addItem(tr("Over SSH (profile)"));
+    m_targetCombo->addItem(tr("On this machine"));
+    m_sudoEdit = new QLineEdit(this);
+    m_sudoEdit->setObjectName(QStringLiteral("sudoPasswordLineEdit"));
+    m_sudoEdit->setEchoMode(QLineEdit::Password);
+    m_sudoEdit->setPlaceholderText(tr("sudo password (kept in memory only)"));
+    m_monitorSpin = new QSpinBox(this);
+    m_monitorSpin->setObjectName(QStringLiteral("monitorSecondsSpinBox"));
+    m_monitorSpin->setRange(0, 3600);
+    m_monitorSpin->setValue(60);
+    m_monitorSpin->setSuffix(tr(" s monitor"));
+    top->addWidget(new QLabel(tr("Runbook:"), this));
+    top->addWidget(m_runbookCombo, 1);
+    top->addWidget(m_targetCombo);
+    top->addWidget(m_sudoEdit);
+    top->addWidget(m_monitorSpin);
+    layout->addLayout(top);
+
+    auto* buttons = new QHBoxLayout;
+    m_runStepButton = new QPushButton(tr("Run step"), this);
+    m_runStepButton->setObjectName(QStringLiteral("runStepPushButton"));
+    m_runStepButton->setShortcut(QKeySequence(Qt::Key_F10));
+    m_runStepButton->setToolTip(tr("Run the next step (F10)"));
+    m_runAllButton = new QPushButton(tr("Run all"), this);
+    m_runAllButton->setObjectName(QStringLiteral("runAllPushButton"));
+    m_runAllButton->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_runAllButton->setToolTip(tr("Run every step, asking before each change to the server (Ctrl+Shift+R)"));
+    m_dryRunButton = new QPushButton(tr("Dry run"), this);
+    m_dryRunButton->setObjectName(QStringLiteral("dryRunPushButton"));
+    m_dryRunButton->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    m_dryRunButton->setToolTip(tr("Show exactly what every step would run and change; change nothing (Ctrl+Shift+D)"));
+    m_rollbackButton = new QPushButton(tr("⟲ Rollback"), this);
+    m_rollbackButton->setObjectName(QStringLiteral("rollbackPushButton"));
+    m_rollbackButton->setStyleSheet(QStringLiteral("QPushButton { color: #bc4c00; font-weight: bold; }"));
+    m_rollbackButton->setToolTip(tr("Restore the backup, test, reload and verify"));
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelPushButton"));
+    m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
+    for (QPushButton* b : {m_runStepButton, m_runAllButton, m_dryRunButton, m_rollbackButton, m_cancelButton})
+        buttons->addWidget(b);
+    buttons->addStretch(1);
+    m_runLabel = new QLabel(this);
+    m_runLabel->setObjectName(QStringLiteral("runLabel"));
+    m_runLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    buttons->addWidget(m_runLabel);
+    layout->addLayout(buttons);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("bannerLabel"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    m_steps = new QTreeWidget(split);
+    m_steps->setObjectName(QStringLiteral("stepsTreeWidget"));
+    m_steps->setRootIsDecorated(false);
+    m_steps->setColumnCount(4);
+    m_steps->setHeaderLabels({tr("State"), tr("Step"), tr(""), tr("Result")});
+    m_steps->header()->setSectionResizeMode(ColState, QHeaderView::ResizeToContents);
+    m_steps->header()->setSectionResizeMode(ColStep, QHeaderView::ResizeToContents);
+    m_steps->header()->setSectionResizeMode(ColRisk, QHeaderView::ResizeToContents);
+    m_steps->header()->setStretchLastSection(true);
+    m_steps->setUniformRowHeights(false);
+    m_steps->setIconSize(QSize(18, 18));
+    m_steps->setWordWrap(true);
+    m_tabs = new QTabWidget(split);
+    m_tabs->setObjectName(QStringLiteral("runbookTabWidget"));
+    m_output = new QPlainTextEdit(m_tabs);
+    m_output->setObjectName(QStringLiteral("outputPlainTextEdit"));
+    m_output->setReadOnly(true);
+    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_output->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_output->setMaximumBlockCount(20000);
+    m_audit = new QTableWidget(m_tabs);
+    m_audit->setObjectName(QStringLiteral("auditTableWidget"));
+    m_audit->setColumnCount(6);
+    m_audit->setHorizontalHeaderLabels({tr("Time"), tr("Step"), tr("Event"), tr("Command / message"), tr("Exit"), tr("SHA-256 before → after")});
+    m_audit->horizontalHeader()->setStretchLastSection(true);
+    m_audit->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_audit->verticalHeader()->hide();
+    m_audit->setWordWrap(false);
+    m_audit->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tabs->addTab(m_output, tr("Output"));
+    m_tabs->addTab(m_audit, tr("Audit trail"));
+    split->addWidget(m_steps);
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({640, 640});
+    layout->addWidget(split, 1);
+
+    m_confirm = new RunbookConfirmDialog(this);
+    connect(m_confirm, &QDialog::finished, this, [this](int result) {
+        if (m_engine)
+            m_engine->answerConfirmation(result == QDialog::Accepted);
+    });
+    connect(m_runAllButton, &QPushButton::clicked, this, &RunbookPanel::onRunAll);
+    connect(m_runStepButton, &QPushButton::clicked, this, &RunbookPanel::onRunStep);
+    connect(m_dryRunButton, &QPushButton::clicked, this, &RunbookPanel::onDryRun);
+    connect(m_rollbackButton, &QPushButton::clicked, this, &RunbookPanel::onRollback);
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        if (m_engine)
+            m_engine->cancel();
+    });
+    connect(m_runbookCombo, &QComboBox::currentIndexChanged, this, [this] {
+        m_engine.reset();
+        resetChecklist();
+    });
+    connect(m_targetCombo, &QComboBox::currentIndexChanged, this, [this] { updateButtons(); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int i) {
+        if (m_tabs->widget(i) == m_audit)
+            refreshAudit();
+    });
+}
+
+void RunbookPanel::reloadRunbooks()
+{
+    QStringList errors;
+    *m_runbooks = Runbooks::all(&errors);
+    m_runbookCombo->clear();
+    for (const Runbook& rb : std::as_const(*m_runbooks))
+        m_runbookCombo->addItem(rb.title, rb.name);
+    if (!errors.isEmpty())
+        showBanner(errors.join(QLatin1Char('\n')), true);
+}
+
+const Runbook* RunbookPanel::currentRunbook() const
+{
+    const int i = m_runbookCombo->currentIndex();
+    return i >= 0 && i < m_runbooks->size() ? &m_runbooks->at(i) : nullptr;
+}
+
+void RunbookPanel::setActOnThisMachine(bool local) { m_targetCombo->setCurrentIndex(local ? 1 : 0); }
+void RunbookPanel::setMonitorSeconds(int seconds) { m_monitorSpin->setValue(seconds); }
+
 void RunbookPanel::setProfile(const Profile* profile)
 {
-    m_label->setText(profile ? tr("Runbook for %1 — not built yet (issue #7 (guided runbook)).").arg(profile->name)
-                             : tr("Select a profile."));
+    if (m_engine && m_engine->isBusy())
+        m_engine->cancel();
+    m_engine.reset();
+    m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
+    if (profile && !profile->ssh.isConfigured())
+        m_targetCombo->setCurrentIndex(1);
+    m_sudoEdit->setVisible(profile && !profile->ssh.sudoWithoutPassword && !LocalHost::isPrivileged());
+    m_banner->hide();
+    m_output->clear();
+    resetChecklist();
+    if (!profile)
+        showBanner(tr("Select a profile to run a runbook against its server."), false);
+}
+
+void RunbookPanel::resetChecklist()
+{
+    m_steps->clear();
+    const Runbook* rb = currentRunbook();
+    if (rb) {
+        for (const RunbookStep& s : rb->steps) {
+            auto* item = new QTreeWidgetItem(m_steps);
+            item->setIcon(ColState, stateIcon(StepState::Pending));
+            item->setText(ColState, stateWord(StepState::Pending));
+            item->setText(ColStep, s.title);
+            item->setToolTip(ColStep, s.description);
+            if (s.changesServer) {
+                item->setText(ColRisk, tr("⚠ changes server"));
+                item->setForeground(ColRisk, QColor(0xbc, 0x4c, 0x00));
+            }
+        }
+    }
+    m_runLabel->clear();
+    m_audit->setRowCount(0);
+    updateButtons();
+}
+
+void RunbookPanel::wireEngine(RunbookEngine* engine)
+{
+    connect(engine, &RunbookEngine::stepStateChanged, this, &RunbookPanel::onStepState);
+    connect(engine, &RunbookEngine::output, this, &RunbookPanel::onOutput);
+    connect(engine, &RunbookEngine::confirmationRequested, this, &RunbookPanel::onConfirmation);
+    connect(engine, &RunbookEngine::finished, this, &RunbookPanel::onFinished);
+    connect(engine, &RunbookEngine::busyChanged, this, &RunbookPanel::onBusy);
+    connect(engine, &RunbookEngine::backupCreated, this, [this](const QString& path) {
+        if (m_context.activity)
+            m_context.activity->info(QStringLiteral("runbook"), tr("backup written: %1").arg(path));
+        updateButtons();
+    });
+}
+
+bool RunbookPanel::ensureEngine(bool dryRun, bool fresh)
+{
+    const Runbook* rb = currentRunbook();
+    if (!m_profile || !rb)
+        return false;
+    if (m_engine && !fresh && m_engineDry == dryRun)
+        return true;
+    m_engine.reset();
+    resetChecklist();
+    m_output->clear();
+    m_banner->hide();
+    const bool local = m_targetCombo->currentIndex() == 1;
+    QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
+    Result<HostFactory> factory = local ? RunbookConnect::localFactory(sudo) : RunbookConnect::sshFactory(*m_profile, sudo);
+    if (!factory) {
+        wipeBytes(sudo);
+        showBanner(factory.error(), true);
+        return false;
+    }
+    auto engine = std::make_unique<RunbookEngine>(*rb, *m_profile);
+    engine->setHostFactory(factory.value());
+    if (m_fixerFactory)
+        engine->setConfigFixer(m_fixerFactory());
+    EngineOptions o;
+    o.dryRun = dryRun;
+    o.monitorSeconds = m_monitorSpin->value();
+    o.runsDir = m_runsDir;
+    o.sudoPassword = sudo;
+    wipeBytes(sudo);
+    engine->setOptions(o);
+    wipeBytes(o.sudoPassword);
+    wireEngine(engine.get());
+    if (const Status st = engine->begin(); !st) {
+        showBanner(st.error(), true);
+        return false;
+    }
+    m_engine = std::move(engine);
+    m_engineDry = dryRun;
+    m_runLabel->setText(tr("run %1%2").arg(m_engine->state().id, dryRun ? tr(" (dry run)") : QString()));
+    return true;
+}
+
+void RunbookPanel::onRunAll()
+{
+    const bool fresh = !m_engine || m_engineDry || m_engine->state().isFinished();
+    if (!ensureEngine(false, fresh))
+        return;
+    if (m_context.activity && m_profile)
+        m_context.activity->info(QStringLiteral("runbook"), tr("%1 on %2: run all").arg(currentRunbook()->title, m_profile->name));
+    m_engine->runAll();
+}
+
+int RunbookPanel::nextStep() const
+{
+    if (!m_engine)
+        return 0;
+    const RunState s = m_engine->state();
+    const Runbook& rb = m_engine->runbook();
+    for (int i = 0; i < rb.steps.size() && i < s.steps.size(); ++i)
+        if (!rb.steps.at(i).manual && s.steps.at(i).state != StepState::Ok && s.steps.at(i).state != StepState::Skipped)
+            return i;
+    return -1;
+}
+
+void RunbookPanel::onRunStep()
+{
+    if (!ensureEngine(false, !m_engine || m_engineDry))
+        return;
+    const int selected = m_steps->currentItem() ? m_steps->indexOfTopLevelItem(m_steps->currentItem()) : -1;
+    const int next = nextStep();
+    const int index = selected >= 0 && m_engine->state().steps.value(selected).state != StepState::Ok ? selected : next;
+    if (index < 0) {
+        showBanner(tr("Every step is done."), false);
+        return;
+    }
+    m_engine->runStep(index);
+}
+
+void RunbookPanel::onDryRun()
+{
+    if (!ensureEngine(true, true))
+        return;
+    m_engine->runAll();
+}
+
+void RunbookPanel::onRollback()
+{
+    if (!m_engine || m_engineDry || !m_engine->state().hasBackup()) {
+        // After a restart: roll back the profile's newest run that made a backup.
+        const Runbook* rb = currentRunbook();
+        if (!m_profile || !rb)
+            return;
+        const auto last = RunStore(m_runsDir).latestWithBackup(m_profile->name);
+        if (!last) {
+            showBanner(tr("No backup exists for %1 yet: nothing to roll back.").arg(m_profile->name), true);
+            return;
+        }
+        m_engine.reset();
+        resetChecklist();
+        const bool local = m_targetCombo->currentIndex() == 1;
+        QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
+        Result<HostFactory> factory = local ? RunbookConnect::localFactory(sudo) : RunbookConnect::sshFactory(*m_profile, sudo);
+        if (!factory)
+            return showBanner(factory.error(), true);
+        auto engine = std::make_unique<RunbookEngine>(*rb, *m_profile);
+        engine->setHostFactory(factory.value());
+        EngineOptions o;
+        o.runsDir = m_runsDir;
+        o.sudoPassword = sudo;
+        wipeBytes(sudo);
+        engine->setOptions(o);
+        wireEngine(engine.get());
+        if (const Status st = engine->resumeRun(last->id); !st)
+            return showBanner(st.error(), true);
+        m_engine = std::move(engine);
+        m_engineDry = false;
+        const RunState s = m_engine->state();
+        for (int i = 0; i < s.steps.size(); ++i)
+            onStepState(i, s.steps.at(i).state, s.steps.at(i).message);
+    }
+    m_engine->rollback();
+}
+
+void RunbookPanel::onStepState(int index, StepState state, const QString& message)
+{
+    QTreeWidgetItem* item = m_steps->topLevelItem(index);
+    if (!item)
+        return;
+    item->setIcon(ColState, stateIcon(state));
+    item->setText(ColState, stateWord(state));
+    item->setForeground(ColState, stateColor(state));
+    item->setText(ColMessage, message);
+    item->setToolTip(ColMessage, message);
+    if (state == StepState::Running)
+        m_steps->setCurrentItem(item);
+    updateButtons();
+}
+
+void RunbookPanel::onOutput(int, const QString& text)
+{
+    if (!text.isEmpty())
+        m_output->appendPlainText(text);
+}
+
+void RunbookPanel::onConfirmation(int, const QString& title, const QString& details)
+{
+    m_confirm->ask(title, details);
+}
+
+void RunbookPanel::onFinished(bool ok, const QString& summary)
+{
+    const RunState s = m_engine ? m_engine->state() : RunState{};
+    const bool fixed = ok && (s.dryRun || s.finalProbeCause.isEmpty() || s.finalProbeCause == QLatin1String("ok"));
+    showBanner(fixed ? tr("✔ %1").arg(summary) : tr("✖ %1").arg(summary), !fixed);
+    if (m_context.activity && m_profile) {
+        if (fixed)
+            m_context.activity->info(QStringLiteral("runbook"), tr("%1: %2").arg(m_profile->name, summary));
+        else
+            m_context.activity->error(QStringLiteral("runbook"), tr("%1: %2").arg(m_profile->name, summary));
+    }
+    refreshAudit();
+    updateButtons();
+}
+
+void RunbookPanel::onBusy(bool) { updateButtons(); }
+
+void RunbookPanel::refreshAudit()
+{
+    if (!m_engine)
+        return;
+    const QList<QJsonObject> lines = AuditTrail::read(m_engine->state().auditPath);
+    m_audit->setRowCount(int(lines.size()));
+    int row = 0;
+    for (const QJsonObject& o : lines) {
+        const QDateTime t = QDateTime::fromString(o.value(QLatin1String("time")).toString(), Qt::ISODateWithMs);
+        QString what = o.value(QLatin1String("command")).toString();
+        if (what.isEmpty())
+            what = o.value(QLatin1String("message")).toString();
+        if (o.contains(QLatin1String("path")))
+            what += QStringLiteral("  [%1]").arg(o.value(QLatin1String("path")).toString());
+        QString sums;
+        if (o.contains(QLatin1String("sha256_before")) || o.contains(QLatin1String("sha256_after")))
+            sums = QStringLiteral("%1 → %2").arg(o.value(QLatin1String("sha256_before")).toString().left(12),
+                                                 o.value(QLatin1String("sha256_after")).toString().left(12));
+        const QStringList cells{t.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), o.value(QLatin1String("step")).toString(),
+                                o.value(QLatin1String("event")).toString(), what.section(QLatin1Char('\n'), 0, 0).left(200),
+                                o.contains(QLatin1String("exit_status")) ? QString::number(o.value(QLatin1String("exit_status")).toInt()) : QString(),
+                                sums};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells.at(c));
+            item->setToolTip(c == 3 ? QString(what + QLatin1Char('\n') + o.value(QLatin1String("output")).toString()).trimmed() : cells.at(c));
+            m_audit->setItem(row, c, item);
+        }
+        ++row;
+    }
+    for (int c = 0; c < 3; ++c)
+        m_audit->resizeColumnToContents(c);
+    m_audit->setColumnWidth(3, 420);
+    m_audit->resizeColumnToContents(4);
+}
+
+void RunbookPanel::showBanner(const QString& text, bool error)
+{
+    m_banner->setText(text);
+    m_banner->setStyleSheet(error ? QStringLiteral("QLabel { background: #ffebe9; color: #82071e; border: 1px solid #cf222e; padding: 6px; }")
+                                  : QStringLiteral("QLabel { background: #dafbe1; color: #116329; border: 1px solid #1a7f37; padding: 6px; }"));
+    m_banner->show();
+}
+
+void RunbookPanel::updateButtons()
+{
+    const bool busy = m_engine && m_engine->isBusy();
+    const bool ready = m_profile.has_value() && currentRunbook();
+    m_runAllButton->setEnabled(ready && !busy);
+    m_runStepButton->setEnabled(ready && !busy);
+    m_dryRunButton->setEnabled(ready && !busy);
+    m_cancelButton->setEnabled(busy);
+    bool hasBackup = m_engine && !m_engineDry && m_engine->state().hasBackup();
+    if (!hasBackup && m_profile)
+        hasBackup = RunStore(m_runsDir).latestWithBackup(m_profile->name).has_value();
+    m_rollbackButton->setVisible(hasBackup);
+    m_rollbackButton->setEnabled(hasBackup && !busy);
 }
 
 } // namespace socketscope

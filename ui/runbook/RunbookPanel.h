@@ -1,22 +1,97 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "FeaturePanel.h"
+// The "Runbook" tab: the steps of a runbook as a checklist with state icons and words, buttons to
+// run a step, run all, dry run and roll back, the live output, the diff before a change (in a
+// confirmation dialog: a decision), and the audit trail. The engine runs on its own worker
+// thread in core; this panel only drives it and renders what it reports.
 
+#include "FeaturePanel.h"
+#include "profiles/Profile.h"
+#include "runbook/RunState.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+class QTabWidget;
+class QTreeWidget;
 
 namespace socketscope {
 
-// The "Runbook" tab. Placeholder until issue #7 (guided runbook) lands.
+class ConfigFixer;
+class RunbookConfirmDialog;
+class RunbookEngine;
+struct Runbook;
+
 class RunbookPanel : public FeaturePanel {
     Q_OBJECT
 public:
     explicit RunbookPanel(AppContext& context, QWidget* parent = nullptr);
+    ~RunbookPanel() override;
     void setProfile(const Profile* profile) override;
     QString title() const override { return tr("Runbook"); }
 
+    // Test seams: where run state is kept, and which fixer plans the change (default: the product's).
+    void setRunsDirectory(const QString& dir) { m_runsDir = dir; }
+    void setFixerFactory(std::function<std::unique_ptr<ConfigFixer>()> factory) { m_fixerFactory = std::move(factory); }
+    // Acts on this machine instead of over SSH (also a choice in the panel).
+    void setActOnThisMachine(bool local);
+    void setMonitorSeconds(int seconds);
+    RunbookEngine* engine() const { return m_engine.get(); }
+    RunbookConfirmDialog* confirmDialog() const { return m_confirm; }
+
 private:
-    QLabel* m_label = nullptr;
+    void buildUi();
+    void reloadRunbooks();
+    const Runbook* currentRunbook() const;
+    bool ensureEngine(bool dryRun, bool fresh);
+    void wireEngine(RunbookEngine* engine);
+    void onRunAll();
+    void onRunStep();
+    void onDryRun();
+    void onRollback();
+    void onStepState(int index, StepState state, const QString& message);
+    void onOutput(int index, const QString& text);
+    void onConfirmation(int index, const QString& title, const QString& details);
+    void onFinished(bool ok, const QString& summary);
+    void onBusy(bool busy);
+    void resetChecklist();
+    void refreshAudit();
+    void showBanner(const QString& text, bool error);
+    void updateButtons();
+    int nextStep() const;
+
+    std::optional<Profile> m_profile;
+    std::unique_ptr<RunbookEngine> m_engine;
+    bool m_engineDry = false;
+    QString m_runsDir;
+    std::function<std::unique_ptr<ConfigFixer>()> m_fixerFactory;
+    QList<Runbook>* m_runbooks = nullptr;
+
+    QComboBox* m_runbookCombo = nullptr;
+    QComboBox* m_targetCombo = nullptr;
+    QLineEdit* m_sudoEdit = nullptr;
+    QSpinBox* m_monitorSpin = nullptr;
+    QPushButton* m_runStepButton = nullptr;
+    QPushButton* m_runAllButton = nullptr;
+    QPushButton* m_dryRunButton = nullptr;
+    QPushButton* m_rollbackButton = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QLabel* m_banner = nullptr;
+    QLabel* m_runLabel = nullptr;
+    QTreeWidget* m_steps = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    QPlainTextEdit* m_output = nullptr;
+    QTableWidget* m_audit = nullptr;
+    RunbookConfirmDialog* m_confirm = nullptr;
 };
 
 } // namespace socketscope

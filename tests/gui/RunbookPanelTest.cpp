@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Runbook panel driving the real engine against a real nginx on this machine: confirmations
+// with the diff, the checklist's states, Rollback appearing once a backup exists, the audit view.
+// Screenshots go to $SOCKETSCOPE_SCREENSHOT_DIR when it is set.
+#include "AppContext.h"
+#include "core/ActivityLog.h"
+#include "lab/RunbookLab.h"
+#include "runbook/RunbookConfirmDialog.h"
+#include "runbook/RunbookEngine.h"
+#include "runbook/RunbookPanel.h"
+
+#include <QApplication>
+#include <QDeadlineTimer>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QThread>
+#include <QTreeWidget>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+using namespace socketscope::lab;
+
+namespace {
+
+// Spins the event loop until pred() holds; tick() runs on every turn (to answer dialogs).
+bool pumpUntil(const std::function<bool()>& pred, int timeoutMs, const std::function<void()>& tick = {})
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (!pred()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        if (tick)
+            tick();
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+void shoot(QWidget& w, const char* name)
+{
+    const QString dir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        w.grab().save(dir + QLatin1Char('/') + QString::fromLatin1(name));
+}
+
+class RunbookPanelTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        QString error;
+        if (!lab.start(&error))
+            GTEST_SKIP() << error.toStdString();
+        lab.profile().name = QStringLiteral("neo4j-lab");
+        context.activity = &activity;
+        panel = std::make_unique<RunbookPanel>(context);
+        panel->resize(1280, 760);
+        panel->setRunsDirectory(lab.runsDir());
+        const QByteArray target = lab.fixedSite().toUtf8();
+        panel->setFixerFactory([target] { return std::make_unique<FixedTargetFixer>(target); });
+        panel->setActOnThisMachine(true);
+        panel->setMonitorSeconds(2);
+        panel->setProfile(&lab.profile());
+        panel->show();
+    }
+    QString stateText(int row) const
+    {
+        return panel->findChild<QTreeWidget*>(QStringLiteral("stepsTreeWidget"))->topLevelItem(row)->text(0);
+    }
+
+    RunbookLab lab;
+    ActivityLog activity;
+    AppContext context;
+    std::unique_ptr<RunbookPanel> panel;
+};
+
+} // namespace
+
+TEST_F(RunbookPanelTest, RunAllWithConfirmationsFixesTheProxy)
+{
+    auto* rollback = panel->findChild<QPushButton*>(QStringLiteral("rollbackPushButton"));
+    EXPECT_FALSE(rollback->isVisible()) << "no backup yet";
+    panel->findChild<QPushButton*>(QStringLiteral("runAllPushButton"))->click();
+    ASSERT_TRUE(panel->engine());
+    QSignalSpy finished(panel->engine(), &RunbookEngine::finished);
+    QStringList asked;
+    bool sawDiff = false, shotRunning = false, shotDialog = false;
+    const bool done = pumpUntil(
+        [&] { return finished.count() > 0; },
+        120000,
+        [&] {
+            RunbookConfirmDialog* d = panel->confirmDialog();
+            if (d->isVisible()) {
+                asked << d->windowTitle();
+                if (d->details().contains(QStringLiteral("+        proxy_set_header Upgrade $http_upgrade;"))) {
+                    sawDiff = true;
+                    if (!shotDialog) {
+                        shotDialog = true;
+                        shoot(*d, "runbook-confirm-patch.png");
+                    }
+                }
+                d->applyButton()->click();
+            }
+            if (!shotRunning && stateText(6) == QLatin1String("running")) {
+                shotRunning = true;
+                shoot(*panel, "runbook-running.png");
+            }
+        });
+    ASSERT_TRUE(done);
+    EXPECT_EQ(asked.size(), 3) << "Backup, Patch and Reload each asked first";
+    EXPECT_TRUE(sawDiff) << "the diff is shown before Patch";
+    for (int i = 0; i < 8; ++i)
+        EXPECT_EQ(stateText(i), QStringLiteral("ok")) << i;
+    EXPECT_EQ(panel->engine()->state().finalProbeCause, QStringLiteral("ok"));
+    EXPECT_TRUE(rollback->isVisible()) << "Rollback is visible once a backup exists";
+    auto* banner = panel->findChild<QLabel*>(QStringLiteral("bannerLabel"));
+    EXPECT_TRUE(banner->isVisible());
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("ok"))) << banner->text().toStdString();
+    auto* audit = panel->findChild<QTableWidget*>(QStringLiteral("auditTableWidget"));
+    EXPECT_GT(audit->rowCount(), 20);
+    EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
+    shoot(*panel, "runbook-done.png");
+    panel->findChild<QTabWidget*>(QStringLiteral("runbookTabWidget"))->setCurrentIndex(1);
+    shoot(*panel, "runbook-audit.png");
+}
+
+TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
+{
+    const QByteArray original = readAll(lab.siteAvailable());
+    panel->findChild<QPushButton*>(QStringLiteral("dryRunPushButton"))->click();
+    ASSERT_TRUE(panel->engine());
+    QSignalSpy dryDone(panel->engine(), &RunbookEngine::finished);
+    bool asked = false;
+    ASSERT_TRUE(pumpUntil([&] { return dryDone.count() > 0; }, 60000, [&] { asked = asked || panel->confirmDialog()->isVisible(); }));
+    EXPECT_TRUE(dryDone.first().at(0).toBool()) << dryDone.first().at(1).toString().toStdString();
+    EXPECT_FALSE(asked) << "a dry run changes nothing, so it asks nothing";
+    EXPECT_TRUE(panel->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText().contains(QStringLiteral("would run:")));
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+
+    panel->findChild<QPushButton*>(QStringLiteral("runAllPushButton"))->click();
+    ASSERT_TRUE(panel->engine());
+    QSignalSpy runDone(panel->engine(), &RunbookEngine::finished);
+    int answered = 0;
+    ASSERT_TRUE(pumpUntil([&] { return runDone.count() > 0; }, 60000, [&] {
+        RunbookConfirmDialog* d = panel->confirmDialog();
+        if (!d->isVisible())
+            return;
+        if (answered++ == 0)
+            d->applyButton()->click(); // Backup: yes
+        else
+            d->reject();               // Patch: no
+    }));
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    EXPECT_EQ(stateText(2), QStringLiteral("ok"));
+    EXPECT_EQ(stateText(3), QStringLiteral("failed"));
+}

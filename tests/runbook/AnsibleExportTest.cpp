@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Ansible export: valid YAML with backup, validated edits, reload handler and verification;
+// its nginx validation command really accepts a good site and refuses a broken one.
+#include "lab/Lab.h"
+#include "profiles/Profile.h"
+#include "runbook/AnsibleExport.h"
+#include "runbook/Runbook.h"
+
+#include <QRegularExpression>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+namespace {
+
+QString exportFor(const Profile* profile)
+{
+    Result<Runbook> rb = Runbooks::find(QStringLiteral("nginx-websocket-fix"));
+    EXPECT_TRUE(rb);
+    Result<QString> y = AnsibleExport::playbook(rb.value(), profile);
+    EXPECT_TRUE(y) << y.error().toStdString();
+    return y ? y.value() : QString();
+}
+
+} // namespace
+
+TEST(AnsibleExport, PlaybookHasBackupValidatedEditsReloadHandlerAndVerification)
+{
+    Profile p;
+    p.name = QStringLiteral("neo4j-prod");
+    p.publicUrl = QStringLiteral("wss://neo4jprod.example/ws");
+    p.nginx.siteFile = QStringLiteral("/etc/nginx/sites-available/neo4j");
+    const QString y = exportFor(&p);
+    EXPECT_TRUE(y.contains(QStringLiteral("site_file: \"/etc/nginx/sites-available/neo4j\"")));
+    EXPECT_TRUE(y.contains(QStringLiteral("remote_src: true")));
+    EXPECT_TRUE(y.contains(QStringLiteral("backup_dir: \"/var/backups/socketscope\""))) << "never next to sites-enabled";
+    EXPECT_TRUE(y.contains(QStringLiteral("ansible.builtin.lineinfile:")));
+    EXPECT_TRUE(y.contains(QStringLiteral("validate: ")));
+    EXPECT_TRUE(y.contains(QStringLiteral("notify: reload nginx")));
+    EXPECT_TRUE(y.contains(QStringLiteral("[(emerg|alert)")));
+    EXPECT_TRUE(y.contains(QStringLiteral("status_code: 101")));
+    EXPECT_TRUE(y.contains(QStringLiteral("websocket_check_url: \"https://neo4jprod.example/ws\"")));
+    EXPECT_TRUE(y.contains(QStringLiteral("ansible.builtin.wait_for:")));
+
+    if (lab::haveExecutable(QStringLiteral("/usr/bin/python3"))) {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("pb.yml"));
+        lab::writeFile(file, y.toUtf8());
+        QByteArray out;
+        const int rc = lab::runProgram(QStringLiteral("/usr/bin/python3"),
+                                       {QStringLiteral("-c"), QStringLiteral("import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); "
+                                                                             "print(len(d[0]['tasks']), len(d[0]['handlers']))"), file},
+                                       &out);
+        if (!out.contains("No module named")) {
+            EXPECT_EQ(rc, 0) << out.toStdString();
+        }
+    }
+}
+
+TEST(AnsibleExport, ValidationCommandAcceptsAGoodSiteAndRefusesABrokenOne)
+{
+    if (!lab::haveExecutable(QStringLiteral("/usr/sbin/nginx")))
+        GTEST_SKIP() << "nginx is not installed";
+    const QString y = exportFor(nullptr);
+    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("validate: \"(.*)\"\\n")).match(y);
+    ASSERT_TRUE(m.hasMatch());
+    QString cmd = m.captured(1);
+    cmd.replace(QStringLiteral("\\\""), QStringLiteral("\"")); // YAML double-quoted → plain
+    ASSERT_EQ(cmd.count(QStringLiteral("%s")), 1) << "Ansible substitutes exactly one %s";
+    QTemporaryDir dir;
+    const quint16 port = lab::freePort();
+    const QString good = dir.filePath(QStringLiteral("good"));
+    const QString bad = dir.filePath(QStringLiteral("bad"));
+    lab::writeFile(good, QStringLiteral("server {\n  listen 127.0.0.1:%1;\n  location / {\n    proxy_pass http://127.0.0.1:9;\n"
+                                        "    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n  }\n}\n").arg(port).toUtf8());
+    lab::writeFile(bad, "server {\n  listen 127.0.0.1:1\n");
+    QString goodCmd = cmd;
+    QString badCmd = cmd;
+    QByteArray out;
+    EXPECT_EQ(lab::runProgram(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), goodCmd.replace(QStringLiteral("%s"), good)}, &out), 0)
+        << out.toStdString();
+    EXPECT_NE(lab::runProgram(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), badCmd.replace(QStringLiteral("%s"), bad)}, &out), 0);
+    EXPECT_TRUE(out.contains("unexpected end of file")) << out.toStdString();
+}

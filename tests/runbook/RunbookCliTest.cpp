@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `socketscope-cli runbook …` as a user runs it: a real profile store, a real nginx and backend,
+// --local, --dry-run, --yes, --json, exit status 0 only when the proxy is fixed.
+#include "lab/RunbookLab.h"
+
+#include "profiles/ProfileStore.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+using namespace socketscope::lab;
+
+namespace {
+
+class RunbookCli : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        QString error;
+        if (!lab.start(&error))
+            GTEST_SKIP() << error.toStdString();
+        lab.profile().name = QStringLiteral("lab-proxy");
+        ProfileStore store(home.filePath(QStringLiteral("profiles.json")));
+        ASSERT_TRUE(store.load());
+        const Status st = store.add(lab.profile());
+        ASSERT_TRUE(st) << st.error().toStdString();
+    }
+    // Runs the CLI with its own HOME/XDG dirs (run state and audit go there), stdin closed.
+    int cli(const QStringList& args, QByteArray* out)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), home.path());
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        p.setProcessEnvironment(env);
+        p.setProcessChannelMode(QProcess::SeparateChannels);
+        p.start(cliPath(), QStringList{QStringLiteral("--profiles"), home.filePath(QStringLiteral("profiles.json"))} + args);
+        p.closeWriteChannel();
+        // The backend lives in this process: keep its event loop turning while the CLI runs.
+        QDeadlineTimer deadline(120000);
+        while (p.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            p.waitForFinished(10);
+        }
+        *out = p.readAllStandardOutput() + p.readAllStandardError();
+        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+
+    RunbookLab lab;
+    QTemporaryDir home;
+};
+
+} // namespace
+
+TEST_F(RunbookCli, DryRunThenRunWithoutYesRefusesThenRunFixes)
+{
+    QByteArray out;
+    const QByteArray original = readAll(lab.siteAvailable());
+    ASSERT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"),
+                   QStringLiteral("lab-proxy"), QStringLiteral("--local"), QStringLiteral("--dry-run")}, &out), 0)
+        << out.toStdString();
+    EXPECT_TRUE(out.contains("would run:")) << out.toStdString();
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+
+    // Without --yes and without a terminal, the first server change is refused: nothing changes.
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"),
+                   QStringLiteral("lab-proxy"), QStringLiteral("--local")}, &out), 1);
+    EXPECT_TRUE(out.contains("--yes")) << out.toStdString();
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+
+    const int rc = cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"),
+                        QStringLiteral("lab-proxy"), QStringLiteral("--local"), QStringLiteral("--yes"), QStringLiteral("--monitor-seconds"),
+                        QStringLiteral("1"), QStringLiteral("--json")}, &out);
+    const QJsonObject j = QJsonDocument::fromJson(out).object();
+    EXPECT_EQ(rc, 0) << out.toStdString();
+    EXPECT_EQ(j.value(QLatin1String("final_probe")).toString(), QStringLiteral("ok"));
+    EXPECT_EQ(j.value(QLatin1String("outcome")).toString(), QStringLiteral("ok"));
+    EXPECT_TRUE(j.value(QLatin1String("backup")).toString().contains(QLatin1String("sites-available")));
+    EXPECT_NE(readAll(lab.siteAvailable()), original) << "the real nginx fixer changed the file";
+
+    // And back: rollback restores the original and nginx serves it again.
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("rollback"), QStringLiteral("--profile"), QStringLiteral("lab-proxy"),
+                   QStringLiteral("--local"), QStringLiteral("--yes")}, &out), 0)
+        << out.toStdString();
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    EXPECT_TRUE(lab.nginx().test());
+}
+
+TEST_F(RunbookCli, UsageErrorsExitTwo)
+{
+    QByteArray out;
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix")}, &out), 2);
+    EXPECT_TRUE(out.contains("--profile")) << out.toStdString();
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("no-such-runbook"), QStringLiteral("--profile"),
+                   QStringLiteral("lab-proxy"), QStringLiteral("--local")}, &out), 2);
+    EXPECT_TRUE(out.contains("no runbook named")) << out.toStdString();
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("frobnicate")}, &out), 2);
+}

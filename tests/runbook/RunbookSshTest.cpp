@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The runbook over a real sshd (SshdLab: user `sstest`, password-protected sudo) against a real
+// nginx owned by root: every change goes through sudo with the password on stdin. The password
+// must appear in no audit line, run file, log or process command line.
+#include "lab/RunbookLab.h"
+#include "lab/SshdLab.h"
+
+#include "runbook/AuditTrail.h"
+#include "runbook/Runbook.h"
+#include "runbook/RunbookConnect.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QSignalSpy>
+#include <QTimer>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+using namespace socketscope::lab;
+
+namespace {
+
+SshdLab* sharedSshd(QString* why)
+{
+    static std::unique_ptr<SshdLab> lab;
+    static QString error;
+    static bool tried = false;
+    if (!tried) {
+        tried = true;
+        error = SshdLab::skipReason();
+        if (error.isEmpty()) {
+            lab = std::make_unique<SshdLab>();
+            if (!lab->start(&error))
+                lab.reset();
+        }
+    }
+    *why = error;
+    return lab.get();
+}
+
+// Every process's command line right now (Linux /proc).
+QByteArray allCommandLines()
+{
+    QByteArray all;
+    QDirIterator it(QStringLiteral("/proc"), {QStringLiteral("[0-9]*")}, QDir::Dirs);
+    while (it.hasNext())
+        all += readAll(it.next() + QStringLiteral("/cmdline")) + '\n';
+    return all;
+}
+
+class RunbookOverSsh : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        QString why;
+        sshd = sharedSshd(&why);
+        if (!sshd)
+            GTEST_SKIP() << why.toStdString();
+        if (!lab.start(&why))
+            GTEST_SKIP() << why.toStdString();
+        lab.profile().ssh.host = sshd->host();
+        lab.profile().ssh.port = sshd->port();
+        lab.profile().ssh.user = SshdLab::user();
+        lab.profile().ssh.sudoWithoutPassword = false; // sstest must use sudo for root's nginx files
+        ASSERT_TRUE(sshd->writeKnownHosts(tmp.filePath(QStringLiteral("known_hosts"))));
+        target.host = sshd->host();
+        target.port = sshd->port();
+        target.user = SshdLab::user();
+        target.auth = SshTarget::Auth::KeyFile;
+        target.keyFile = sshd->keyFile();
+        target.appKnownHostsFile = tmp.filePath(QStringLiteral("known_hosts"));
+        target.userKnownHostsFile = tmp.filePath(QStringLiteral("none"));
+        target.connectTimeoutMs = 10000;
+    }
+    std::unique_ptr<RunbookEngine> engine(EngineOptions o)
+    {
+        o.sudoPassword = SshdLab::password();
+        auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+        e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
+        return e;
+    }
+
+    SshdLab* sshd = nullptr;
+    RunbookLab lab;
+    QTemporaryDir tmp;
+    SshTarget target;
+};
+
+bool waitFinished(RunbookEngine& e, const std::function<void()>& call, const std::function<void()>& tick = {})
+{
+    QSignalSpy spy(&e, &RunbookEngine::finished);
+    QTimer sampler;
+    if (tick) {
+        QObject::connect(&sampler, &QTimer::timeout, &sampler, tick);
+        sampler.start(20);
+    }
+    call();
+    return waitForCount(spy, 1, 120000) && spy.first().at(0).toBool();
+}
+
+} // namespace
+
+TEST_F(RunbookOverSsh, FixesWithSudoAndTheSudoPasswordLeaksNowhere)
+{
+    EngineOptions o;
+    o.autoConfirm = true;
+    o.monitorSeconds = 1;
+    o.auditCopy = tmp.filePath(QStringLiteral("audit-copy.jsonl"));
+    auto e = engine(o);
+    ASSERT_TRUE(e->begin());
+    const QByteArray password = SshdLab::password();
+    int samples = 0;
+    bool inCommandLine = false;
+    ASSERT_TRUE(waitFinished(*e, [&] { e->runAll(); }, [&] {
+        ++samples;
+        inCommandLine = inCommandLine || allCommandLines().contains(password);
+    }));
+    const RunState s = e->state();
+    EXPECT_EQ(s.finalProbeCause, QStringLiteral("ok"));
+    EXPECT_TRUE(s.host.contains(SshdLab::user()));
+    EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
+    EXPECT_GT(samples, 10);
+    EXPECT_FALSE(inCommandLine) << "the sudo password appeared in a process command line";
+
+    // Every file the run wrote locally, the audit copy, nginx's logs and sshd's log.
+    QStringList files{o.auditCopy, lab.nginx().errorLog(), sshd->logPath()};
+    QDirIterator it(lab.runsDir(), QDir::Files);
+    while (it.hasNext())
+        files << it.next();
+    for (const QString& f : files)
+        EXPECT_FALSE(readAll(f).contains(password)) << f.toStdString();
+    bool sudoUsed = false;
+    for (const QJsonObject& line : AuditTrail::read(s.auditPath))
+        sudoUsed = sudoUsed || (line.value(QLatin1String("event")) == QLatin1String("command") && line.value(QLatin1String("sudo")).toBool());
+    EXPECT_TRUE(sudoUsed) << "the run really went through sudo";
+}
+
+TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
+{
+    EngineOptions o;
+    o.monitorSeconds = 1;
+    auto first = engine(o);
+    ASSERT_TRUE(first->begin());
+    // Approve everything, but kill the SSH connection the moment Patch asks.
+    QObject::connect(first.get(), &RunbookEngine::confirmationRequested, first.get(), [&](int index, const QString&, const QString&) {
+        if (first->runbook().steps.at(index).id == QLatin1String("patch"))
+            sshd->killSessions();
+        first->answerConfirmation(true);
+    });
+    EXPECT_FALSE(waitFinished(*first, [&] { first->runAll(); }));
+    const RunState s = first->state();
+    EXPECT_EQ(s.steps.at(3).state, StepState::Failed) << s.steps.at(3).message.toStdString();
+    EXPECT_FALSE(s.isFinished());
+    EXPECT_FALSE(s.backupPath.isEmpty());
+    const QByteArray original = readAll(s.backupPath);
+    EXPECT_EQ(readAll(lab.siteAvailable()), original) << "the connection died before the write";
+    first.reset();
+
+    o.autoConfirm = true;
+    auto second = engine(o);
+    ASSERT_TRUE(second->resumeRun(s.id));
+    ASSERT_TRUE(waitFinished(*second, [&] { second->runAll(); }));
+    EXPECT_EQ(second->state().finalProbeCause, QStringLiteral("ok"));
+    EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
+    EXPECT_EQ(readAll(s.backupPath), original);
+}
