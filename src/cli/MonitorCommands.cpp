@@ -88,8 +88,15 @@ int cmdMonitor(CliContext& ctx)
         ctx.out->flush();
     }
 
-    auto* launcher = new EngineProbeLauncher(nullptr, QCoreApplication::instance());
-    auto* manager = new MonitorManager(launcher, QCoreApplication::instance());
+    // The engine's worker threads must end while the application is still whole: delete the
+    // monitor and its engine when the event loop is about to return.
+    auto* launcher = new EngineProbeLauncher;
+    auto* manager = new MonitorManager(launcher);
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
+                     [launcher, manager] {
+                         delete manager;
+                         delete launcher;
+                     });
     auto failures = std::make_shared<int>(0);
     auto done = std::make_shared<int>(0);
     QObject::connect(manager, &MonitorManager::probeFinished, manager,

@@ -4,7 +4,9 @@
 #include "monitor/MonitorExport.h"
 #include "monitor/MonitorManager.h"
 #include "monitor/ProbeMatrix.h"
+#include "probe/ProbeJson.h"
 #include "profiles/Profile.h"
+#include "profiles/ProfileJson.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -20,27 +22,6 @@ QString safeName(const QString& s)
     QString out = s;
     out.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     return out.isEmpty() ? QStringLiteral("profile") : out.left(60);
-}
-
-QJsonArray pairs(const QList<QPair<QString, QString>>& list)
-{
-    QJsonArray a;
-    for (const auto& [k, v] : list)
-        a.append(QJsonArray{k, v});
-    return a;
-}
-
-QJsonValue optMs(const std::optional<double>& v) { return v ? QJsonValue(*v) : QJsonValue(); }
-
-QJsonObject rtt(const RttStats& s)
-{
-    QJsonObject o;
-    o[QStringLiteral("count")] = s.count;
-    o[QStringLiteral("min_ms")] = s.min;
-    o[QStringLiteral("median_ms")] = s.median;
-    o[QStringLiteral("p95_ms")] = s.p95;
-    o[QStringLiteral("max_ms")] = s.max;
-    return o;
 }
 
 } // namespace
@@ -60,65 +41,12 @@ Result<QString> createBundleFolder(const QString& parentDir, const QString& prof
 
 QJsonObject profileJson(const Profile& p)
 {
-    QJsonObject o;
-    o[QStringLiteral("id")] = p.id.toString(QUuid::WithoutBraces);
-    o[QStringLiteral("name")] = p.name;
-    o[QStringLiteral("public_url")] = p.publicUrl;
-    o[QStringLiteral("direct_url")] = p.directUrl;
-    o[QStringLiteral("origin")] = p.origin;
-    o[QStringLiteral("headers")] = pairs(p.extraHeaders);
-    o[QStringLiteral("subprotocols")] = QJsonArray::fromStringList(p.subprotocols);
-    o[QStringLiteral("bolt")] = p.bolt;
-    QJsonObject tls;
-    tls[QStringLiteral("ca_file")] = p.tls.caFile;
-    tls[QStringLiteral("pinned_certificate")] = p.tls.pinnedCertificate;
-    tls[QStringLiteral("client_certificate")] = p.tls.clientCertificate;
-    tls[QStringLiteral("client_key")] = p.tls.clientKey;
-    tls[QStringLiteral("insecure")] = p.tls.insecure;
-    o[QStringLiteral("tls")] = tls;
-    QJsonObject ssh;
-    ssh[QStringLiteral("host")] = p.ssh.host;
-    ssh[QStringLiteral("port")] = p.ssh.port;
-    ssh[QStringLiteral("user")] = p.ssh.user;
-    ssh[QStringLiteral("jump_host")] = p.ssh.jumpHost;
-    o[QStringLiteral("ssh")] = ssh;
-    QJsonObject nginx;
-    nginx[QStringLiteral("site_file")] = p.nginx.siteFile;
-    nginx[QStringLiteral("enabled_link")] = p.nginx.enabledLink;
-    o[QStringLiteral("nginx")] = nginx;
-    o[QStringLiteral("service_name")] = p.serviceName;
-    return o;
+    return ProfileJson::toJson(p); // the profile store's own format; profiles never hold secrets
 }
 
 QJsonObject probeJson(const ProbeResult& r)
 {
-    QJsonObject o;
-    o[QStringLiteral("url")] = r.url;
-    o[QStringLiteral("started_at")] = r.startedAt.isValid() ? isoWithOffset(r.startedAt.toMSecsSinceEpoch()) : QString();
-    o[QStringLiteral("cause")] = r.cause;
-    o[QStringLiteral("ok")] = r.ok;
-    o[QStringLiteral("http_status")] = r.httpStatus ? QJsonValue(*r.httpStatus) : QJsonValue();
-    o[QStringLiteral("status_line")] = r.statusLine;
-    o[QStringLiteral("response_headers")] = pairs(r.responseHeaders);
-    o[QStringLiteral("close_code")] = r.closeCode ? QJsonValue(*r.closeCode) : QJsonValue();
-    o[QStringLiteral("close_reason")] = r.closeReason;
-    o[QStringLiteral("closed_by")] = closedById(r.closedBy);
-    QJsonObject t;
-    t[QStringLiteral("dns_ms")] = optMs(r.timings.dns);
-    t[QStringLiteral("tcp_ms")] = optMs(r.timings.connect);
-    t[QStringLiteral("tls_ms")] = optMs(r.timings.tls);
-    t[QStringLiteral("upgrade_ms")] = optMs(r.timings.upgrade);
-    t[QStringLiteral("first_echo_ms")] = optMs(r.timings.firstEcho);
-    o[QStringLiteral("timings")] = t;
-    o[QStringLiteral("echo_rtt")] = rtt(r.echoRtt);
-    o[QStringLiteral("ping_rtt")] = rtt(r.pingRtt);
-    o[QStringLiteral("held_s")] = r.heldS;
-    o[QStringLiteral("idle_cutoff_s")] = r.idleCutoffS ? QJsonValue(*r.idleCutoffS) : QJsonValue();
-    o[QStringLiteral("error_phase")] = r.errorPhase;
-    o[QStringLiteral("error")] = r.errorString;
-    o[QStringLiteral("evidence")] = QJsonArray::fromStringList(r.evidence);
-    o[QStringLiteral("advice")] = QJsonArray::fromStringList(r.advice);
-    return o;
+    return probeResultToJson(r); // the probe JSON contract (same document as `socketscope-cli probe --json`)
 }
 
 QString summaryMarkdown(const EvidenceInput& in)

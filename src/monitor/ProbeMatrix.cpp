@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/ProbeMatrix.h"
 
+#include "diagnosis/Diagnosis.h"
 #include "monitor/MonitorTypes.h"
 #include "monitor/ProbeLauncher.h"
 #include "profiles/Profile.h"
@@ -273,8 +274,13 @@ MatrixVerdict ProbeMatrix::verdict() const
         const MatrixRow& r = m_rows[i];
         if (i == direct || r.result.ok || !counts(r))
             continue;
-        fault(i, direct >= 0 ? tr("Direct works; %1 fails: %2.").arg(r.hop.label, r.result.cause)
-                             : tr("%1 fails: %2.").arg(r.hop.label, r.result.cause));
+        // The diagnosis's pair verdict names the hop and says why, in one sentence.
+        const QString why = direct >= 0 ? diagnosePair(m_rows[direct].result, r.result).verdict
+                                        : tr("%1 (%2).").arg(r.result.cause, causeSentence(r.result));
+        fault(i, tr("%1: %2").arg(r.hop.label, why));
+        const QString state = verdictState(r.result.cause);
+        if (!state.isEmpty())
+            v.state = state;
         return v;
     }
     v.state = QStringLiteral("ok");

@@ -78,5 +78,5 @@ TEST(MonitorExport, WritesCsvJsonPngAndAnEvidenceBundle)
     EXPECT_TRUE(summary.contains(QRegularExpression(QStringLiteral("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d\\d:\\d\\d"))))
         << "times carry the UTC offset";
     const QJsonObject prof = QJsonDocument::fromJson(lab::readAll(b.filePath(QStringLiteral("profile.json")))).object();
-    EXPECT_EQ(prof[QStringLiteral("public_url")].toString(), server.echoUrl());
+    EXPECT_EQ(prof[QStringLiteral("publicUrl")].toString(), server.echoUrl());
 }

@@ -82,7 +82,16 @@ TEST(MonitorLive, MonitorAgainstLabEndpointFillsTheChart)
     drag(charts->rttPlot(), centre, centre + QPoint(400, 0));
     EXPECT_FALSE(charts->following()) << "dragging the view into the past turns live follow off";
     charts->setFollowing(true);
-    maybeScreenshot(panel, "live.png");
+    if (!qEnvironmentVariableIsEmpty("SOCKETSCOPE_SCREENSHOT_DIR")) {
+        // For the documentation picture: a few dozen probes, the last 15 s in view.
+        ASSERT_TRUE(QTest::qWaitFor([&] { return m->buffer.rawCount() >= 45; }, 60000));
+        charts->setFollowing(false);
+        const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+        charts->rttPlot()->xAxis->setRange(now - 15, now + 0.5);
+        charts->refreshNow();
+        QTest::qWait(200); // let the queued replot paint before grabbing (screenshot only)
+        maybeScreenshot(panel, "live.png");
+    }
 }
 
 TEST(MonitorLive, StoppingTheBackendTurnsTheTimelineRedWithTheCloseMarker)

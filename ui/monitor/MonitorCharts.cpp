@@ -99,6 +99,9 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     ticker->setDateTimeSpec(Qt::LocalTime);
     plot->xAxis->setTicker(ticker);
     plot->yAxis->setLabel(yLabel);
+    // The same fixed left margin on every chart keeps their time axes aligned above each other.
+    plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msRight | QCP::msBottom);
+    plot->axisRect()->setMargins(QMargins(72, 0, 0, 0));
     return plot;
 }
 
