@@ -172,3 +172,23 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
     EXPECT_EQ(readAll(s.backupPath), original);
 }
+
+TEST_F(RunbookOverSsh, NoPermissionToWriteTheBackupStopsBeforeTheConfigIsTouched)
+{
+    // The profile says sstest may act directly (no sudo), but sites-available belongs to root.
+    lab.profile().ssh.sudoWithoutPassword = true;
+    const QByteArray original = readAll(lab.siteAvailable());
+    EngineOptions o;
+    o.autoConfirm = true;
+    o.monitorSeconds = 1;
+    auto e = engine(o);
+    ASSERT_TRUE(e->begin());
+    EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
+    const RunState s = e->state();
+    EXPECT_EQ(s.steps.at(2).state, StepState::Failed);
+    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("Permission denied"))) << s.steps.at(2).message.toStdString();
+    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("not touched")));
+    EXPECT_EQ(s.steps.at(3).state, StepState::Pending);
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    EXPECT_TRUE(s.backupPath.isEmpty());
+}
