@@ -18,6 +18,8 @@ const QList<Command>& commands()
         {"fix", "fix nginx|haproxy FILE [--diff | -o OUT] [--threshold S] [--rules R,..] [--nginx-T] [--endpoint PATH]   write the minimal fix", &cmdFix},
         {"ssh", "ssh USER@HOST[:PORT] [--key F] [--jump J] [--accept-new-host-key] [--password-stdin] [--sudo [--sudo-password-stdin]] [--timeout S] -- COMMAND...   run a command over SSH (exit: the command's status, 255 on SSH failure)", &cmdSsh},
         {"ssh-fingerprint", "ssh-fingerprint USER@HOST[:PORT] [--json]   show the server's host key fingerprint and its known_hosts status", &cmdSshFingerprint},
+        {"logs", "logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE] [--problems] [-n] [-i] [-F] [-c]   print, grep, follow a log", &cmdLogs},
+        {"monitor", "monitor URL [--interval S] [--count N] [--csv FILE] [--json] [--long-lived] [probe options]   probe every interval; one CSV row (or JSON line) per probe", &cmdMonitor},
     };
     return table;
 }

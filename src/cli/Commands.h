@@ -14,6 +14,8 @@ int cmdLint(CliContext& ctx);
 int cmdFix(CliContext& ctx);
 int cmdSsh(CliContext& ctx);
 int cmdSshFingerprint(CliContext& ctx);
+int cmdLogs(CliContext& ctx);
+int cmdMonitor(CliContext& ctx);
 int cmdRunbook(CliContext& ctx);
 
 } // namespace socketscope::cli

@@ -2,6 +2,7 @@
 // `probe` and `diagnose`: the CLI contract (flags, JSON fields, exit 0/1/2).
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ProbeCliOptions.h"
 #include "diagnosis/Diagnosis.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
@@ -15,8 +16,6 @@
 #include <memory>
 
 namespace socketscope::cli {
-
-namespace {
 
 void declareProbeOptions(ArgParser& p)
 {
@@ -133,6 +132,17 @@ bool checkUrlArg(const QString& url, QString* error)
     return why.isEmpty();
 }
 
+// The engine's worker threads must end while the application is still whole: delete it when the
+// event loop is about to return, not during QCoreApplication's own destruction.
+ProbeEngine* makeEngine()
+{
+    auto* engine = new ProbeEngine;
+    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
+                     [engine] { delete engine; });
+    return engine;
+}
+namespace {
+
 void printJson(CliContext& ctx, const QJsonObject& o)
 {
     *ctx.out << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
@@ -158,7 +168,7 @@ int cmdProbe(CliContext& ctx)
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("--json"));
-    auto* engine = new ProbeEngine(QCoreApplication::instance());
+    ProbeEngine* engine = makeEngine();
     QObject::connect(engine, &ProbeEngine::finished, engine, [&ctx, json](quint64, const ProbeResult& r) {
         if (json)
             printJson(ctx, probeResultToJson(r));
@@ -193,7 +203,7 @@ int cmdDiagnose(CliContext& ctx)
         return ExitUsage;
     }
     const bool json = p.isSet(QStringLiteral("--json"));
-    auto* engine = new ProbeEngine(QCoreApplication::instance());
+    ProbeEngine* engine = makeEngine();
     ProbeOptions directOptions = options;
     directOptions.url = direct;
     directOptions.proxyUrl.clear(); // the direct hop never goes through the client proxy

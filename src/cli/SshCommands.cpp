@@ -3,6 +3,7 @@
 // the same strict host-key checking as the GUI. Secrets come from stdin flags or a hidden prompt.
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ProfileLookup.h"
 #include "ssh/KnownHosts.h"
 #include "ssh/SshWorker.h"
 
@@ -46,17 +47,28 @@ void addTargetOptions(ArgParser& p)
     p.addFlag(QStringLiteral("--password-stdin"));
 }
 
-// The target from "user@host[:port]" and/or --host/--port/--user/--key/--jump.
-// (Profile names are resolved through the profile store once its CLI lookup is available.)
-Result<SshTarget> resolveTarget(const ArgParser& p, const QString& spec)
+// The target of a profile (by name or id) or of "user@host[:port]", then adjusted by
+// --host/--port/--user/--key/--jump.
+Result<SshTarget> resolveTarget(const CliContext& ctx, const ArgParser& p, const QString& spec)
 {
     using R = Result<SshTarget>;
     SshTarget t;
+    bool fromProfile = false;
     if (!spec.isEmpty()) {
-        std::optional<SshTarget> parsed = SshTarget::parseJump(spec, QString());
-        if (!parsed)
-            return R::failure(QStringLiteral("\"%1\" is not USER@HOST[:PORT]").arg(spec));
-        t = *parsed;
+        Result<Profile> profile = loadProfileForCli(ctx, spec);
+        if (profile) {
+            if (!profile->ssh.isConfigured())
+                return R::failure(QStringLiteral("profile \"%1\" has no SSH access configured").arg(profile->name));
+            t = SshTarget::fromProfile(profile->ssh);
+            fromProfile = true;
+        } else if (spec.contains(QLatin1Char('@'))) {
+            std::optional<SshTarget> parsed = SshTarget::parseJump(spec, QString());
+            if (!parsed)
+                return R::failure(QStringLiteral("\"%1\" is not USER@HOST[:PORT]").arg(spec));
+            t = *parsed;
+        } else {
+            return R::failure(profile.error() + QStringLiteral(" (or give USER@HOST[:PORT])"));
+        }
     }
     if (p.isSet(QStringLiteral("--host")))
         t.host = p.value(QStringLiteral("--host"));
@@ -71,9 +83,14 @@ Result<SshTarget> resolveTarget(const ArgParser& p, const QString& spec)
     }
     if (t.user.isEmpty())
         t.user = qEnvironmentVariable("USER");
-    t.keyFile = p.value(QStringLiteral("--key"));
-    t.jumpHost = p.value(QStringLiteral("--jump"));
-    t.auth = t.keyFile.isEmpty() ? SshTarget::Auth::Auto : SshTarget::Auth::KeyFile;
+    if (p.isSet(QStringLiteral("--key"))) {
+        t.keyFile = p.value(QStringLiteral("--key"));
+        t.auth = SshTarget::Auth::KeyFile;
+    } else if (!fromProfile) {
+        t.auth = SshTarget::Auth::Auto;
+    }
+    if (p.isSet(QStringLiteral("--jump")))
+        t.jumpHost = p.value(QStringLiteral("--jump"));
     if (t.host.isEmpty())
         return R::failure(QStringLiteral("no host: give USER@HOST[:PORT] or --host"));
     return t;
@@ -135,7 +152,7 @@ int cmdSsh(CliContext& ctx)
         *ctx.err << "ssh: " << (p.error().isEmpty() ? QStringLiteral("usage: ssh USER@HOST[:PORT] [options] -- COMMAND...") : p.error()) << '\n';
         return ExitUsage;
     }
-    Result<SshTarget> target = resolveTarget(p, p.positionals().value(0));
+    Result<SshTarget> target = resolveTarget(ctx, p, p.positionals().value(0));
     if (!target) {
         *ctx.err << "ssh: " << target.error() << '\n';
         return ExitUsage;
@@ -168,6 +185,8 @@ int cmdSsh(CliContext& ctx)
             wipeSecret(l);
         if (pwStdin && target->auth == SshTarget::Auth::Auto && target->keyFile.isEmpty())
             target->auth = SshTarget::Auth::Password;
+        if (pwStdin && target->auth == SshTarget::Auth::Agent)
+            target->auth = SshTarget::Auth::Auto; // the profile says agent; the password is the fallback
     }
 
     auto* holder = new WorkerHolder(*target);
@@ -208,7 +227,7 @@ int cmdSshFingerprint(CliContext& ctx)
         *ctx.err << "ssh-fingerprint: " << (p.error().isEmpty() ? QStringLiteral("unexpected argument") : p.error()) << '\n';
         return ExitUsage;
     }
-    Result<SshTarget> target = resolveTarget(p, p.positionals().value(0));
+    Result<SshTarget> target = resolveTarget(ctx, p, p.positionals().value(0));
     if (!target) {
         *ctx.err << "ssh-fingerprint: " << target.error() << '\n';
         return ExitUsage;

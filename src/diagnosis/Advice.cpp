@@ -44,7 +44,8 @@ QStringList adviceFor(const QString& c, const ProbeResult& r)
           << QStringLiteral("Probe with --origin set to the page's origin to reproduce the browser.");
     else if (c == QLatin1String("auth_required"))
         a << QStringLiteral("Credentials are required: probe with --basic-user U --password-stdin or --bearer-stdin.")
-          << QStringLiteral("nginx: check `auth_basic` / `auth_request` on this location; 407 means a forward proxy wants credentials.");
+          << QStringLiteral("nginx: check `auth_basic` / `auth_request` on this location; 407 means a forward proxy wants credentials.")
+          << QStringLiteral("A 400 \"No required SSL certificate was sent\" is nginx `ssl_verify_client on`: probe with --cert FILE --key FILE.");
     else if (c == QLatin1String("not_found"))
         a << QStringLiteral("The path is not routed: check the nginx `location` path (trailing slash in `proxy_pass` rewrites the URI) "
                             "and the app's WebSocket route.");

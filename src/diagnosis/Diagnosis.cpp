@@ -84,6 +84,8 @@ QString causeOf(const ProbeResult& r, const ProbeOptions& o)
             return QStringLiteral("tls_expired");
         return QStringLiteral("tls_failed");
     }
+    if (r.httpStatus && *r.httpStatus == 400 && r.bodyExcerpt.contains("SSL certificate"))
+        return QStringLiteral("auth_required"); // nginx: "No required SSL certificate was sent"
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {

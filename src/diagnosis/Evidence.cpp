@@ -26,10 +26,10 @@ QStringList evidenceFor(const ProbeResult& r)
         e << QStringLiteral("Through the proxy %1").arg(r.proxy);
     if (r.errorPhase == QLatin1String("url"))
         e << QStringLiteral("Invalid URL: %1").arg(r.errorString);
-    if (r.timings.dns)
+    if (r.errorPhase == QLatin1String("dns"))
+        e << QStringLiteral("DNS: looking up %1 failed after %2 ms: %3").arg(url.host(), ms(r.timings.dns), r.errorString);
+    else if (r.timings.dns)
         e << QStringLiteral("DNS: %1 → %2 in %3 ms").arg(url.host(), r.resolvedAddress, ms(r.timings.dns));
-    else if (r.errorPhase == QLatin1String("dns"))
-        e << QStringLiteral("DNS: looking up %1 failed: %2").arg(url.host(), r.errorString);
     if (r.timings.connect)
         e << QStringLiteral("TCP: connected to %1:%2 in %3 ms")
                  .arg(r.resolvedAddress.isEmpty() ? url.host() : r.resolvedAddress)

@@ -130,7 +130,7 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
     if (connection) {
         const QByteArray v = connection->trimmed().toLower();
         if (v.startsWith('$')) {
-            if (ctx.upgradeMaps.contains(v))
+            if (ctx.upgradeMaps.contains(v) || v == "$http_connection") // the client's own "Upgrade" token passes through
                 connectionOk = true;
             else if (!ctx.sawHttp && v == "$connection_upgrade")
                 connectionOk = true; // a site file alone: the map lives in nginx.conf, which we have not seen
@@ -312,8 +312,12 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
         if (!loc->proxies())
             continue;
         QString why;
-        const Scope* hs = loc->headerScope();
-        if (hs && findHeader(ownHeaders(hs), "upgrade"))
+        // An Upgrade header set here or at any enclosing level (even one this location's own
+        // proxy_set_header lines hide: that is the WS009 trap) shows WebSocket intent.
+        bool upgradeIntended = false;
+        for (const Scope* s = loc; s && !upgradeIntended; s = s->parent)
+            upgradeIntended = findHeader(ownHeaders(s), "upgrade") != nullptr;
+        if (upgradeIntended)
             why = QStringLiteral("sets an Upgrade header");
         else if (byEndpoint.contains(loc))
             why = QStringLiteral("serves the endpoint path");

@@ -192,7 +192,8 @@ private:
         }
         word->quoted = false;
         word->raw = m_text.mid(m_i, j - m_i);
-        word->value = unescape(m_data + m_i, j - m_i);
+        // Most words have no escape: share the bytes instead of copying them again.
+        word->value = word->raw.contains('\\') ? unescape(m_data + m_i, j - m_i) : word->raw;
         advanceTo(j);
         return true;
     }
@@ -300,13 +301,14 @@ private:
                 break;
             }
             ConfNode node;
-            node.words.append(word);
+            node.file = m_path;
+            node.words.append(std::move(word));
             for (;;) {
                 ConfWord w;
                 if (!next(&tok, &w, &trivia, &pos))
                     return false;
                 if (tok == Tok::Word) {
-                    node.words.append(w);
+                    node.words.append(std::move(w));
                     continue;
                 }
                 if (tok == Tok::Semi) {

@@ -45,6 +45,7 @@ struct ConfNode {
     qsizetype closeOffset = 0;      // offset of '}' (blocks)
     qsizetype endOffset = 0;        // one past ';' or '}'
     QList<int> includedFiles;       // for `include`: indices into the NginxConfigSet's files
+    QString file;                   // the file the node was read from (shared string)
 
     const QByteArray& name() const { return words.front().value; }
     int argCount() const { return int(words.size()) - 1; }

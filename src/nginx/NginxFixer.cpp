@@ -120,24 +120,28 @@ private:
         };
         const QByteArray upgradeValue = "$http_upgrade";
         const QByteArray connectionValue = "\"upgrade\"";
+        // Headers to restate: all inherited ones when this location had none (adding one hides
+        // them), or the ones WS009 found dropped. An inherited Upgrade/Connection with a value
+        // that would not upgrade is left out: setHeader() writes the right one instead.
+        QList<HeaderLine> restate;
         if (own.isEmpty()) {
-            // Adding the first proxy_set_header here hides every inherited one: restate them
-            // (with corrected Upgrade/Connection values when those are being fixed).
-            if (const Scope* hs = m_loc->headerScope()) {
-                for (const HeaderLine& h : NginxAnalyzer::ownHeaders(hs)) {
-                    const QByteArray lower = h.name.toLower();
-                    if ((lower == "upgrade" && ws002) || (lower == "connection" && ws003))
-                        continue;
-                    lines.append(directiveText(h.ref.node));
-                }
-                if (!lines.isEmpty()) {
-                    fixed.insert(QStringLiteral("WS009"));
-                    m_rules.append(QStringLiteral("WS009"));
-                }
-            }
+            if (const Scope* hs = m_loc->headerScope())
+                restate = NginxAnalyzer::ownHeaders(hs);
         } else if (ws009) {
-            for (const HeaderLine& h : m_r.droppedHeaders)
-                lines.append(directiveText(h.ref.node));
+            restate = m_r.droppedHeaders;
+        }
+        QSet<QByteArray> restated;
+        for (const HeaderLine& h : restate) {
+            const QByteArray lower = h.name.toLower();
+            const QByteArray value = h.value.trimmed().toLower();
+            if (lower == "upgrade" && !value.contains("$http_upgrade"))
+                continue;
+            if (lower == "connection" && !value.contains("upgrade") && !value.startsWith('$'))
+                continue;
+            lines.append(directiveText(h.ref.node));
+            restated.insert(lower);
+        }
+        if (!lines.isEmpty()) {
             fixed.insert(QStringLiteral("WS009"));
             m_rules.append(QStringLiteral("WS009"));
         }
@@ -147,6 +151,8 @@ private:
                 return;
             fixed.insert(rule);
             m_rules.append(rule);
+            if (restated.contains(lower))
+                return; // the restated inherited line already carries a working value
             const HeaderLine* h = ownHeader(lower);
             if (h && h->ref.node->argCount() >= 2) {
                 replaceArg(h->ref, 1, value);
@@ -213,22 +219,26 @@ private:
     QStringList m_rules;
 };
 
+// Applies non-overlapping edits in one pass (identical edits — a snippet shared by several
+// locations — are applied once; an edit overlapping the previous one is dropped).
 QByteArray applyEdits(const QByteArray& text, QList<Edit> edits)
 {
-    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset > b.offset; });
-    QByteArray out = text;
-    qsizetype limit = out.size();
+    std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.offset < b.offset; });
+    QByteArray out;
+    out.reserve(text.size() + edits.size() * 64);
+    qsizetype pos = 0;
     const Edit* previous = nullptr;
     for (const Edit& e : edits) {
-        // a snippet included by several locations gets the same replacement once
         if (previous && previous->offset == e.offset && previous->removeLen == e.removeLen && previous->insert == e.insert)
             continue;
+        if (e.offset < pos || e.offset + e.removeLen > text.size())
+            continue;
+        out.append(text.constData() + pos, e.offset - pos);
+        out.append(e.insert);
+        pos = e.offset + e.removeLen;
         previous = &e;
-        if (e.offset + e.removeLen > limit)
-            continue; // overlapping edit: keep the later one (never produced by the fixer)
-        out.replace(e.offset, e.removeLen, e.insert);
-        limit = e.offset;
     }
+    out.append(text.constData() + pos, text.size() - pos);
     return out;
 }
 

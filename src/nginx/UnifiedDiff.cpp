@@ -41,10 +41,47 @@ QList<DiffLine> UnifiedDiff::compare(const QByteArray& a, const QByteArray& b)
     auto removed = [&](qsizetype i) { out.append({DiffLine::Op::Removed, int(pre + i + 1), 0, x.at(pre + i)}); };
     auto added = [&](qsizetype j) { out.append({DiffLine::Op::Added, 0, int(pre + j + 1), y.at(pre + j)}); };
     if (qint64(n + 1) * qint64(m + 1) > kMaxLcsCells) {
-        for (qsizetype i = 0; i < n; ++i)
-            removed(i);
-        for (qsizetype j = 0; j < m; ++j)
-            added(j);
+        // Too big for an exact LCS: a greedy walk that re-synchronises on the nearest matching
+        // line within a window. Exact for the fixer's edits (local insertions/replacements).
+        constexpr qsizetype kWindow = 256;
+        qsizetype i = 0;
+        qsizetype j = 0;
+        while (i < n && j < m) {
+            if (x.at(pre + i) == y.at(pre + j)) {
+                out.append({DiffLine::Op::Equal, int(pre + i + 1), int(pre + j + 1), x.at(pre + i)});
+                ++i;
+                ++j;
+                continue;
+            }
+            qsizetype addRun = -1; // y[j..j+addRun) inserted, then x[i] matches
+            for (qsizetype k = 1; k < kWindow && j + k < m; ++k) {
+                if (y.at(pre + j + k) == x.at(pre + i)) {
+                    addRun = k;
+                    break;
+                }
+            }
+            qsizetype delRun = -1; // x[i..i+delRun) removed, then y[j] matches
+            for (qsizetype k = 1; k < kWindow && i + k < n; ++k) {
+                if (x.at(pre + i + k) == y.at(pre + j)) {
+                    delRun = k;
+                    break;
+                }
+            }
+            if (addRun > 0 && (delRun < 0 || addRun <= delRun)) {
+                for (qsizetype k = 0; k < addRun; ++k)
+                    added(j++);
+            } else if (delRun > 0) {
+                for (qsizetype k = 0; k < delRun; ++k)
+                    removed(i++);
+            } else {
+                removed(i++);
+                added(j++);
+            }
+        }
+        while (i < n)
+            removed(i++);
+        while (j < m)
+            added(j++);
     } else {
         // lcs[i][j] = LCS length of x[pre+i..] and y[pre+j..]
         std::vector<int> lcs(size_t((n + 1) * (m + 1)), 0);

@@ -58,8 +58,9 @@ ProbeEngine::~ProbeEngine()
 {
     for (Private::Worker& w : d->workers) {
         WorkerHost* host = w.host;
-        // Sessions are children of the host: deleting it on its own thread ends them all.
-        QMetaObject::invokeMethod(host, [host] { delete host; }, Qt::QueuedConnection);
+        // Sessions are children of the host: deleting it on its own thread ends them all. Blocking:
+        // quit() alone could stop the loop before a queued delete ran (and leak the sockets).
+        QMetaObject::invokeMethod(host, [host] { delete host; }, Qt::BlockingQueuedConnection);
         w.thread->quit();
         w.thread->wait();
         delete w.thread;

@@ -9,6 +9,8 @@ namespace socketscope {
 
 // Runs WebSocket probes asynchronously (sockets spread over worker threads). Public calls may be
 // made from any thread; results come back as queued signals on the engine's thread.
+// Destroy it while the application object is still whole (own it in a scope, or delete it on
+// QCoreApplication::aboutToQuit) — not as a child destroyed by ~QCoreApplication.
 class ProbeEngine : public QObject {
     Q_OBJECT
 public:

@@ -71,14 +71,18 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
         return R::failure(err);
     }
     QString line = command;
-    QByteArray marker;
-    const bool sendPassword = sudo && !m_target.sudoNoPassword;
+    QByteArray marker, prompt;
     if (sudo) {
         // sudo prints nothing on success: the elevated shell prints a marker on stderr, so we know
-        // the password was accepted before any of the command's own stdin is sent.
-        marker = randomMarker();
+        // sudo let the command run before any of the command's own stdin is sent. A unique
+        // prompt (not secret) tells us when sudo really asks: with NOPASSWD rules it does not,
+        // and a password sent blindly would become the command's stdin.
+        const QByteArray tag = randomMarker();
+        marker = tag + "_OK";
+        prompt = tag + "_PASSWORD:";
         const QString inner = QStringLiteral("echo %1 >&2; exec sh -c \"$1\"").arg(QString::fromLatin1(marker));
-        line = (sendPassword ? QStringLiteral("sudo -k -S -p '' sh -c ") : QStringLiteral("sudo -n sh -c "))
+        line = (m_target.sudoNoPassword ? QStringLiteral("sudo -n sh -c ")
+                                        : QStringLiteral("sudo -k -S -p '%1' sh -c ").arg(QString::fromLatin1(prompt)))
             + shellQuote(inner) + QStringLiteral(" socketscope-sudo ") + shellQuote(command);
     }
     const QByteArray utf8 = line.toUtf8();
@@ -87,17 +91,14 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
     if (!sudo)
         return R(std::move(ch));
 
-    if (sendPassword) {
-        std::optional<QByteArray> pw = sudoPassword(false);
-        if (!pw)
-            return R::failure(QStringLiteral("sudo needs the password of %1 and none was given.").arg(m_target.user));
-        QByteArray p = *pw + '\n';
-        const bool ok = writeAll(ch.get(), p);
-        wipeSecret(p);
-        if (!ok)
-            return R::failure(lostMessage(QStringLiteral("while sending the sudo password")));
-    }
+    const auto wrongPassword = [&] {
+        // Forget the wrong password so the next attempt asks again.
+        m_credentials.sudoPassword.reset();
+        ssh_channel_send_eof(ch.get());
+        return R::failure(QStringLiteral("sudo: incorrect password for %1 on %2.").arg(m_target.user, m_target.host));
+    };
     QByteArray out, err, buf;
+    int passwordsSent = 0;
     QDeadlineTimer deadline(qMin(timeoutMs, 60000));
     for (;;) {
         if (cancelled(cancel))
@@ -110,6 +111,23 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
             err += buf;
         if (o == SSH_ERROR || e == SSH_ERROR)
             return R::failure(lostMessage(QStringLiteral("while waiting for sudo")));
+        if (!prompt.isEmpty() && err.contains(prompt)) {
+            err.replace(prompt, QByteArray());
+            if (passwordsSent > 0)
+                return wrongPassword(); // asked again
+            std::optional<QByteArray> pw = sudoPassword(false);
+            if (!pw) {
+                ssh_channel_send_eof(ch.get());
+                return R::failure(QStringLiteral("sudo needs the password of %1 and none was given.").arg(m_target.user));
+            }
+            QByteArray p = *pw + '\n';
+            const bool ok = writeAll(ch.get(), p);
+            wipeSecret(p);
+            if (!ok)
+                return R::failure(lostMessage(QStringLiteral("while sending the sudo password")));
+            ++passwordsSent;
+            deadline = QDeadlineTimer(qMin(timeoutMs, 60000)); // PAM may take seconds to answer
+        }
         const qsizetype at = err.indexOf(marker);
         if (at >= 0) {
             const qsizetype end = err.indexOf('\n', at);
@@ -121,13 +139,8 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
                 *earlyStderr = err.left(at) + err.mid(end + 1);
             return R(std::move(ch));
         }
-        if (err.contains("Sorry, try again") || err.contains("incorrect password")) {
-            // Forget the wrong password so the next attempt asks again.
-            if (m_credentials.sudoPassword)
-                m_credentials.sudoPassword.reset();
-            ssh_channel_send_eof(ch.get());
-            return R::failure(QStringLiteral("sudo: incorrect password for %1 on %2.").arg(m_target.user, m_target.host));
-        }
+        if (err.contains("Sorry, try again") || err.contains("incorrect password"))
+            return wrongPassword();
         if (o == SSH_EOF && e == SSH_EOF) {
             const QString msg = QString::fromUtf8(err).trimmed();
             return R::failure(QStringLiteral("sudo refused to run the command on %1: %2")

@@ -284,8 +284,16 @@ Status SshSession::writeFileAtomic(const QString& path, const QByteArray& data, 
     } else {
         tmp = QStringLiteral("%1/.%2.socketscope-%3.tmp").arg(dirOf(real), baseOf(real))
                   .arg(QRandomGenerator::global()->generate64(), 16, 16, QLatin1Char('0'));
-        if (Status w = sftpWrite(tmp, data, 0600, options); !w)
+        if (Status w = sftpWrite(tmp, data, 0600, options); !w) {
+            if (m_sftp) {
+                // Best effort: do not leave a partial temp file next to the real one.
+                const QByteArray t = tmp.toUtf8();
+                sftp_unlink(m_sftp, t.constData());
+            }
+            if (w.error() == QLatin1String("Cancelled."))
+                return w;
             return Status::failure(w.error() + QStringLiteral(" (to replace %1 in a directory you cannot write, use sudo)").arg(path));
+        }
     }
     const QString command = QStringLiteral("sh -c %1 socketscope-replace %2 %3")
                                 .arg(shellQuote(QString::fromLatin1(kReplaceScript)), shellQuote(real), shellQuote(tmp));

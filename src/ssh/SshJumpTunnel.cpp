@@ -22,9 +22,13 @@ Status SshJumpTunnel::open(SshSession& session, std::unique_ptr<SshSession>& jum
     return Status::failure(QStringLiteral("Jump hosts are not supported on Windows yet."));
 #else
     const SshTarget& target = session.target();
-    std::optional<SshTarget> jump = SshTarget::parseJump(target.jumpHost, target.user);
+    // A chain "a,b" (OpenSSH ProxyJump): b is reached through a, the target through b.
+    QStringList hops = target.jumpHost.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QString last = hops.isEmpty() ? QString() : hops.takeLast().trimmed();
+    std::optional<SshTarget> jump = SshTarget::parseJump(last, target.user);
     if (!jump)
-        return Status::failure(QStringLiteral("The jump host \"%1\" is not of the form user@host:port.").arg(target.jumpHost));
+        return Status::failure(QStringLiteral("The jump host \"%1\" is not of the form user@host:port.").arg(last));
+    jump->jumpHost = hops.join(QLatin1Char(','));
     jump->keyFile = target.keyFile;
     jump->agentSocket = target.agentSocket;
     jump->appKnownHostsFile = target.appKnownHostsFile;

@@ -6,10 +6,12 @@
 #include "ssh/KnownHosts.h"
 #include "ssh/SshJumpTunnel.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRegularExpression>
 
 #include <libssh/libssh.h>
+#include <libssh/server.h> // ssh_send_keepalive() is declared there but works for clients
 #include <libssh/sftp.h>
 
 #include <csignal>
@@ -86,7 +88,15 @@ bool SshSession::sendKeepalive()
 {
     if (!isConnected())
         return false;
-    return ssh_send_ignore(m_session, "keepalive") == SSH_OK && isConnected();
+    // keepalive@openssh.com with want-reply: the server must answer (REQUEST_FAILURE is fine),
+    // so silence means a dead path even when TCP has not noticed yet. libssh waits for the
+    // answer up to the session timeout and does not report the wait's outcome: time it.
+    QElapsedTimer waited;
+    waited.start();
+    ssh_send_keepalive(m_session);
+    if (!isConnected())
+        return false;
+    return waited.elapsed() < qMax(500, m_target.connectTimeoutMs - 200);
 }
 
 Status SshSession::openSession()

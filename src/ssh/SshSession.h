@@ -62,7 +62,8 @@ public:
     void disconnect();
     // The key presented at the last connect.
     const HostKeyInfo& hostKey() const { return m_hostKey; }
-    // Sends an SSH_MSG_IGNORE so idle NATs keep the connection; false when the socket is dead.
+    // Sends keepalive@openssh.com and waits for the answer (up to connectTimeoutMs); false when
+    // the connection is dead or the server did not answer in time.
     bool sendKeepalive();
 
     // Runs a shell command (see RemoteHost::run). stdout/stderr apart, exit status after EOF.

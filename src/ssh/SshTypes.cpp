@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/SshTypes.h"
 
+#include <QDir>
 #include <QRegularExpression>
 
 namespace socketscope {
@@ -24,6 +25,8 @@ SshTarget SshTarget::fromProfile(const SshAccess& access)
     t.port = access.port;
     t.user = access.user;
     t.keyFile = access.keyFile;
+    if (t.keyFile == QLatin1String("~") || t.keyFile.startsWith(QLatin1String("~/")))
+        t.keyFile = QDir::homePath() + t.keyFile.mid(1);
     t.jumpHost = access.jumpHost;
     t.sudoNoPassword = access.sudoWithoutPassword;
     switch (access.auth) {

@@ -6,6 +6,7 @@
 // Plain data shared by the SSH session, its worker, the CLI and the dialogs.
 
 #include "profiles/Profile.h"
+#include "profiles/SecretStore.h" // wipeSecret()
 
 #include <QByteArray>
 #include <QMetaType>

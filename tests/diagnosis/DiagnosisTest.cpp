@@ -321,3 +321,11 @@ TEST(Diagnosis, EveryCauseIdIsReachableFromObservations)
         check(examples.value(id).first, id, examples.value(id).second);
     }
 }
+
+TEST(Diagnosis, MissingClientCertificate400IsAuthRequiredNotAnUpgradeProblem)
+{
+    ProbeResult r = refusedUpgrade(400, QStringLiteral("HTTP/1.1 400 Bad Request"));
+    r.bodyExcerpt = "<html><head><title>400 No required SSL certificate was sent</title></head></html>";
+    const Diagnosis d = check(r, QStringLiteral("auth_required"));
+    EXPECT_TRUE(anyContains(d.advice, QStringLiteral("--cert")));
+}

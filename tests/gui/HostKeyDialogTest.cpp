@@ -7,6 +7,7 @@
 
 #include "lab/Lab.h"
 
+#include <QCheckBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -135,12 +136,19 @@ TEST(SecretPromptDialogTest, NeverEchoesAndForgetsTheTextAfterClosing)
     EXPECT_EQ(edit->echoMode(), QLineEdit::Password);
     QTest::keyClicks(edit, QStringLiteral("s3cret!"));
     EXPECT_NE(edit->displayText(), QStringLiteral("s3cret!"));
+    QList<QPair<QByteArray, bool>> accepted;
+    QObject::connect(&d, &SecretPromptDialog::secretAccepted, &d,
+                     [&](const QByteArray& s, bool remember) { accepted.append({s, remember}); });
+    d.findChild<QCheckBox*>(QStringLiteral("rememberCheckBox"))->setChecked(true);
     QTest::mouseClick(d.findChild<QPushButton*>(QStringLiteral("okPushButton")), Qt::LeftButton);
     EXPECT_TRUE(edit->text().isEmpty());
     std::optional<QByteArray> s = d.takeSecret();
     ASSERT_TRUE(s.has_value());
     EXPECT_EQ(*s, QByteArray("s3cret!"));
     EXPECT_FALSE(d.takeSecret().has_value()) << "taken once";
+    ASSERT_EQ(accepted.size(), 1);
+    EXPECT_EQ(accepted[0].first, QByteArray("s3cret!"));
+    EXPECT_TRUE(accepted[0].second) << "the caller stores it in the keychain";
 
     SecretPromptDialog cancelled(r);
     cancelled.show();

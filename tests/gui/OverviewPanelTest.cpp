@@ -114,3 +114,27 @@ TEST(OverviewPanel, ProfileWithoutUrlShowsAnInlineBannerNotADialog)
     EXPECT_FALSE(panel.isProbing());
     EXPECT_TRUE(panel.findChild<QLabel*>(QStringLiteral("overviewBannerLabel"))->text().contains(QStringLiteral("no URL")));
 }
+
+TEST(OverviewPanel, ReselectingTheSameProfileKeepsTheResultsAnotherProfileClearsThem)
+{
+    Fixture f;
+    OverviewPanel panel(f.context);
+    Profile demo;
+    demo.name = QStringLiteral("Local demo");
+    demo.builtinDemo = true;
+    panel.setProfile(&demo);
+    QSignalSpy done(&panel, &OverviewPanel::probesFinished);
+    panel.probeNow();
+    ASSERT_TRUE(lab::waitForCount(done, 1, 15000));
+    auto* table = panel.findChild<QTableWidget*>(QStringLiteral("hopTableWidget"));
+    ASSERT_EQ(table->rowCount(), 1);
+    Profile renamed = demo;
+    renamed.name = QStringLiteral("Local demo (renamed)");
+    panel.setProfile(&renamed);
+    EXPECT_EQ(table->rowCount(), 1);
+    EXPECT_EQ(panel.property("profileName").toString(), QStringLiteral("Local demo (renamed)"));
+    Profile other;
+    other.name = QStringLiteral("other");
+    panel.setProfile(&other);
+    EXPECT_EQ(table->rowCount(), 0);
+}

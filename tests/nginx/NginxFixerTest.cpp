@@ -198,3 +198,25 @@ TEST(UnifiedDiff, EqualTextsGiveNoDiff)
     EXPECT_EQ(d.toStdString(), "--- a/f\n+++ b/f\n@@ -1,6 +1,6 @@\n 1\n 2\n-3\n+X\n 4\n 5\n 6\n"
                                "@@ -9,4 +9,4 @@\n 9\n 10\n 11\n-12\n+Y\n");
 }
+
+TEST(UnifiedDiff, LargeFilesStillGiveLocalHunks)
+{
+    QByteArray a;
+    QByteArray b;
+    for (int i = 0; i < 5000; ++i) {
+        const QByteArray line = "line " + QByteArray::number(i % 7) + "\n"; // many repeated lines
+        a += line;
+        b += line;
+        if (i == 10 || i == 4000)
+            b += "inserted " + QByteArray::number(i) + "\n";
+    }
+    int added = 0;
+    int removed = 0;
+    for (const DiffLine& d : UnifiedDiff::compare(a, b)) {
+        added += d.op == DiffLine::Op::Added;
+        removed += d.op == DiffLine::Op::Removed;
+    }
+    EXPECT_EQ(added, 2);
+    EXPECT_EQ(removed, 0);
+    EXPECT_EQ(UnifiedDiff::unified(a, b, QStringLiteral("a"), QStringLiteral("b")).count("\n@@ "), 2); // two hunks
+}

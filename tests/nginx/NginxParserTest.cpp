@@ -44,6 +44,7 @@ TEST(NginxParser, KeepsPositionsOfEveryWord)
     EXPECT_EQ(server.pos().line, 2);
     EXPECT_EQ(server.pos().column, 1);
     EXPECT_EQ(server.pos().offset, 7);
+    EXPECT_EQ(server.file, QStringLiteral("t.conf"));
     ASSERT_EQ(server.children.size(), 2u);
     EXPECT_EQ(server.children[0].pos().line, 3);
     EXPECT_EQ(server.children[0].pos().column, 3);

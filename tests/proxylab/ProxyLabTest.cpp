@@ -5,6 +5,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QCryptographicHash>
+#include <QFile>
 #include <QTcpServer>
 
 #include <gtest/gtest.h>
@@ -226,4 +228,78 @@ TEST(ProxyLab, BackendClosing1011NeverEchoingOrAnsweringGarbage)
     r = probe(quickOptions(wsUrl(garbage.port(), QStringLiteral("/"))));
     EXPECT_EQ(r.cause, QStringLiteral("protocol_error")) << describe(r).toStdString();
     EXPECT_TRUE(r.protocolError.contains(QStringLiteral("not HTTP")));
+}
+
+TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
+{
+    lab::NginxLab nginx;
+    REQUIRE_NGINX(nginx);
+    QTemporaryDir certDir, clientDir;
+    QByteArray log;
+    ASSERT_TRUE(makeSelfSignedCert(certDir.path(), QStringLiteral("DNS:localhost"), &log)) << log.constData();
+    ASSERT_TRUE(makeSelfSignedCert(clientDir.path(), QStringLiteral("DNS:probe-client"), &log)) << log.constData();
+    QByteArray hash;
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/openssl"), {QStringLiteral("passwd"), QStringLiteral("-apr1"),
+                                                                   QStringLiteral("s3cret")}, &hash), 0);
+    const QString htpasswd = certDir.filePath(QStringLiteral("htpasswd"));
+    ASSERT_TRUE(lab::writeFile(htpasswd, "ops:" + hash.trimmed() + "\n"));
+    QFile::setPermissions(htpasswd, QFileDevice::ReadOwner | QFileDevice::ReadOther | QFileDevice::ReadGroup);
+    QFile::setPermissions(certDir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                              | QFileDevice::ExeOther | QFileDevice::ExeGroup);
+    Backend serve;
+    ASSERT_TRUE(serve.start(QStringLiteral("serve")));
+    const quint16 mtls = lab::freePort(), basic = lab::freePort();
+    const QString tls = QStringLiteral(" ssl;\n    ssl_certificate %1/cert.pem;\n    ssl_certificate_key %1/key.pem;\n"
+                                       "    ssl_verify_client on;\n    ssl_client_certificate %2/cert.pem")
+                            .arg(certDir.path(), clientDir.path());
+    const QString auth = upgradeDirectives() + QStringLiteral("        auth_basic \"lab\";\n        auth_basic_user_file %1;\n").arg(htpasswd);
+    ASSERT_TRUE(startNginx(nginx, {{QStringLiteral("mtls"), proxySite(mtls, serve.port(), upgradeDirectives(), tls)},
+                                   {QStringLiteral("basic"), proxySite(basic, serve.port(), auth)}}, &log))
+        << log.constData();
+
+    // Pinning the server certificate replaces CA trust; a wrong pin fails even with the CA.
+    QByteArray der;
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/openssl"), {QStringLiteral("x509"), QStringLiteral("-in"),
+                                                                   certDir.filePath(QStringLiteral("cert.pem")), QStringLiteral("-outform"),
+                                                                   QStringLiteral("DER"), QStringLiteral("-out"),
+                                                                   certDir.filePath(QStringLiteral("cert.der"))}, &der), 0);
+    const QByteArray pin = "sha256/" + QCryptographicHash::hash(lab::readAll(certDir.filePath(QStringLiteral("cert.der"))),
+                                                                QCryptographicHash::Sha256).toBase64();
+    ProbeOptions o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(mtls));
+    o.clientCertificate = clientDir.filePath(QStringLiteral("cert.pem"));
+    o.clientKey = clientDir.filePath(QStringLiteral("key.pem"));
+    o.pinnedCertificate = QString::fromLatin1(pin);
+    ProbeResult r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    EXPECT_TRUE(r.tls.pinned);
+    o.pinnedCertificate = QStringLiteral("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
+    r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("tls_failed")) << describe(r).toStdString();
+    EXPECT_EQ(r.tls.failureKind, QStringLiteral("pin_mismatch"));
+    // Without the client certificate nginx answers 400 "No required SSL certificate was sent".
+    o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(mtls));
+    o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
+    r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 400);
+
+    o = quickOptions(wsUrl(basic));
+    r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 401);
+    o.basicAuthUser = QStringLiteral("ops");
+    o.basicAuthPassword = QStringLiteral("s3cret");
+    r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    EXPECT_FALSE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("s3cret")));
+    // The CLI reads the password from standard input, never argv.
+    QProcess cli;
+    cli.start(lab::cliPath(), {QStringLiteral("probe"), wsUrl(basic), QStringLiteral("--basic-user"), QStringLiteral("ops"),
+                               QStringLiteral("--password-stdin"), QStringLiteral("--json")});
+    ASSERT_TRUE(cli.waitForStarted());
+    cli.write("s3cret\n");
+    cli.closeWriteChannel();
+    ASSERT_TRUE(cli.waitForFinished(15000));
+    EXPECT_EQ(cli.exitCode(), 0) << cli.readAllStandardOutput().constData() << cli.readAllStandardError().constData();
 }

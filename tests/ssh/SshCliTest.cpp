@@ -83,3 +83,19 @@ TEST_F(SshCliTest, PasswordAndSudoPasswordFromStdin)
     EXPECT_EQ(wrongLogin.exitCode, 255);
     EXPECT_TRUE(wrongLogin.err.contains("wrong password")) << wrongLogin.err.constData();
 }
+
+TEST_F(SshCliTest, ProfileFromTheStoreGivesHostUserAndKey)
+{
+    const QString store = m_tmp.filePath(QStringLiteral("profiles.json"));
+    CliRun added = cli({QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("lab box"),
+                        QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:9/ws"), QStringLiteral("--ssh"), spec(),
+                        QStringLiteral("--auth"), QStringLiteral("key-file"), QStringLiteral("--key"), m_lab->keyFile()});
+    ASSERT_EQ(added.exitCode, 0) << added.err.constData() << added.out.constData();
+    CliRun ran = cli({QStringLiteral("--profiles"), store, QStringLiteral("ssh"), QStringLiteral("lab box"),
+                      QStringLiteral("--accept-new-host-key"), QStringLiteral("--"), QStringLiteral("id"), QStringLiteral("-un")});
+    EXPECT_EQ(ran.exitCode, 0) << ran.err.constData();
+    EXPECT_EQ(ran.out, QByteArray("sstest\n"));
+    CliRun missing = cli({QStringLiteral("--profiles"), store, QStringLiteral("ssh"), QStringLiteral("no such"), QStringLiteral("--"), QStringLiteral("true")});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_TRUE(missing.err.contains("lab box")) << "the error lists the known profiles: " << missing.err.constData();
+}

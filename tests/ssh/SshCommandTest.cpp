@@ -290,3 +290,21 @@ TEST_F(SshCommandTest, FollowStreamsAppendedLinesAndStopsWithTerm)
     EXPECT_FALSE(received.contains("one\n")) << "-n 2 shows only the last two lines";
     QFile::remove(log);
 }
+
+TEST_F(SshCommandTest, KeepaliveNoticesAFrozenServer)
+{
+    SshTarget t = target();
+    t.connectTimeoutMs = 2000;
+    SshSession s(t);
+    ASSERT_TRUE(s.connect().ok());
+    EXPECT_TRUE(s.sendKeepalive()) << "a live server answers";
+    const QList<qint64> sessions = m_lab->sessionPids();
+    ASSERT_FALSE(sessions.isEmpty());
+    for (qint64 pid : sessions)
+        ::kill(pid_t(pid), SIGSTOP);
+    const bool alive = s.sendKeepalive();
+    for (qint64 pid : sessions)
+        ::kill(pid_t(pid), SIGCONT);
+    m_lab->killSessions();
+    EXPECT_FALSE(alive) << "no answer within the timeout must count as dead";
+}

@@ -1,27 +1,537 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/LogsPanel.h"
 
+#include "logs/LogSession.h"
+#include "logs/LogTimestamp.h"
+#include "logs/LogView.h"
+#include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
+#include "ssh/HostKeyDialog.h"
+#include "ssh/SecretPromptDialog.h"
+#include "ssh/SshWorker.h"
 
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace socketscope {
 
+using namespace socketscope::logs;
+
+namespace {
+enum SourceEntry { LocalFile = 0, RemoteNginx = 1, RemoteApp = 2 };
+
+QAction* addShortcut(QWidget* owner, const QKeySequence& keys, const std::function<void()>& fn)
+{
+    auto* a = new QAction(owner);
+    a->setShortcut(keys);
+    a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    QObject::connect(a, &QAction::triggered, owner, fn);
+    owner->addAction(a);
+    return a;
+}
+} // namespace
+
 LogsPanel::LogsPanel(AppContext& context, QWidget* parent)
-    : FeaturePanel(context, parent), m_label(new QLabel(this))
+    : FeaturePanel(context, parent), m_session(std::make_unique<LogSession>())
+{
+    setObjectName(QStringLiteral("logsPanel"));
+    buildUi();
+    setProfile(nullptr);
+}
+
+LogsPanel::~LogsPanel() = default;
+
+void LogsPanel::buildUi()
 {
     auto* layout = new QVBoxLayout(this);
-    m_label->setAlignment(Qt::AlignCenter);
-    m_label->setWordWrap(true);
-    layout->addWidget(m_label);
-    setProfile(nullptr);
+
+    auto* sourceRow = new QHBoxLayout;
+    m_sourceCombo = new QComboBox(this);
+    m_sourceCombo->setObjectName(QStringLiteral("sourceComboBox"));
+    m_sourceCombo->addItem(tr("Local file…"));
+    m_sourceCombo->addItem(tr("nginx error log (profile, over SSH)"));
+    m_sourceCombo->addItem(tr("App log (profile, over SSH)"));
+    m_openButton = new QPushButton(tr("&Open…"), this);
+    m_openButton->setObjectName(QStringLiteral("openPushButton"));
+    m_followCheck = new QCheckBox(tr("&Follow"), this);
+    m_followCheck->setObjectName(QStringLiteral("followCheckBox"));
+    m_followCheck->setChecked(true);
+    m_followCheck->setToolTip(tr("Show lines as they are appended (rotation and truncation are noticed)"));
+    m_pauseButton = new QPushButton(tr("Pause"), this);
+    m_pauseButton->setObjectName(QStringLiteral("pausePushButton"));
+    m_pauseButton->setCheckable(true);
+    m_pauseButton->setToolTip(tr("Stop scrolling to new lines (they keep being read); Ctrl+P"));
+    m_sourceLabel = new QLabel(this);
+    m_sourceLabel->setObjectName(QStringLiteral("sourceLabel"));
+    m_sourceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    sourceRow->addWidget(m_sourceCombo);
+    sourceRow->addWidget(m_openButton);
+    sourceRow->addWidget(m_followCheck);
+    sourceRow->addWidget(m_pauseButton);
+    sourceRow->addWidget(m_sourceLabel, 1);
+    layout->addLayout(sourceRow);
+
+    auto* searchRow = new QHBoxLayout;
+    m_searchEdit = new QLineEdit(this);
+    m_searchEdit->setObjectName(QStringLiteral("searchLineEdit"));
+    m_searchEdit->setPlaceholderText(tr("Search (Ctrl+F) — F3 next, Shift+F3 previous"));
+    m_searchEdit->setClearButtonEnabled(true);
+    m_regexCheck = new QCheckBox(tr("Rege&x"), this);
+    m_regexCheck->setObjectName(QStringLiteral("regexCheckBox"));
+    m_caseCheck = new QCheckBox(tr("&Case"), this);
+    m_caseCheck->setObjectName(QStringLiteral("caseCheckBox"));
+    m_onlyMatchingCheck = new QCheckBox(tr("Only &matching"), this);
+    m_onlyMatchingCheck->setObjectName(QStringLiteral("onlyMatchingCheckBox"));
+    m_prevButton = new QToolButton(this);
+    m_prevButton->setObjectName(QStringLiteral("previousMatchToolButton"));
+    m_prevButton->setText(tr("◀"));
+    m_prevButton->setToolTip(tr("Previous match (Shift+F3)"));
+    m_nextButton = new QToolButton(this);
+    m_nextButton->setObjectName(QStringLiteral("nextMatchToolButton"));
+    m_nextButton->setText(tr("▶"));
+    m_nextButton->setToolTip(tr("Next match (F3)"));
+    m_matchLabel = new QLabel(this);
+    m_matchLabel->setObjectName(QStringLiteral("matchCountLabel"));
+    m_problemLabel = new QLabel(this);
+    m_problemLabel->setObjectName(QStringLiteral("problemCountLabel"));
+    m_nextProblemButton = new QPushButton(tr("Next problem"), this);
+    m_nextProblemButton->setObjectName(QStringLiteral("nextProblemPushButton"));
+    m_nextProblemButton->setToolTip(tr("Jump to the next problem line (F8 or Ctrl+J; Shift+F8 goes back)"));
+    m_timeCheck = new QCheckBox(tr("&Time"), this);
+    m_timeCheck->setObjectName(QStringLiteral("timeColumnCheckBox"));
+    m_timeCheck->setChecked(true);
+    m_timeCheck->setToolTip(tr("Show the parsed timestamp of each line in local time"));
+    m_timeEdit = new QLineEdit(this);
+    m_timeEdit->setObjectName(QStringLiteral("goToTimeLineEdit"));
+    m_timeEdit->setPlaceholderText(tr("Go to time…"));
+    m_timeEdit->setToolTip(tr("yyyy-MM-dd HH:mm[:ss] or HH:mm[:ss]; Enter jumps to the first line at or after it"));
+    m_timeEdit->setMaximumWidth(150);
+    searchRow->addWidget(m_searchEdit, 1);
+    searchRow->addWidget(m_regexCheck);
+    searchRow->addWidget(m_caseCheck);
+    searchRow->addWidget(m_onlyMatchingCheck);
+    searchRow->addWidget(m_prevButton);
+    searchRow->addWidget(m_nextButton);
+    searchRow->addWidget(m_matchLabel);
+    searchRow->addSpacing(12);
+    searchRow->addWidget(m_problemLabel);
+    searchRow->addWidget(m_nextProblemButton);
+    searchRow->addSpacing(12);
+    searchRow->addWidget(m_timeCheck);
+    searchRow->addWidget(m_timeEdit);
+    layout->addLayout(searchRow);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("bannerLabel"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #c0392b; border-radius: 3px; padding: 4px; }"));
+    m_banner->hide();
+    layout->addWidget(m_banner);
+
+    m_view = new LogView(*m_session, this);
+    layout->addWidget(m_view, 1);
+
+    auto* statusRow = new QHBoxLayout;
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("progressBar"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setRange(0, 1000);
+    m_progress->hide();
+    m_cancelButton = new QPushButton(tr("Cancel"), this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelPushButton"));
+    m_cancelButton->hide();
+    statusRow->addWidget(m_statusLabel, 1);
+    statusRow->addWidget(m_progress);
+    statusRow->addWidget(m_cancelButton);
+    layout->addLayout(statusRow);
+
+    m_searchDebounce = new QTimer(this);
+    m_searchDebounce->setSingleShot(true);
+    m_searchDebounce->setInterval(250);
+
+    connect(m_openButton, &QPushButton::clicked, this, [this] { chooseSource(m_sourceCombo->currentIndex()); });
+    connect(m_followCheck, &QCheckBox::toggled, this, [this](bool on) {
+        if (auto* local = qobject_cast<LocalFileSource*>(m_session->source()))
+            local->setFollowing(on);
+        else if (auto* remote = qobject_cast<RemoteLogSource*>(m_session->source()))
+            openRemote(remote->remotePath(), on); // a live tail and a whole-file read are different requests
+        m_view->setFollowTail(on && !m_pauseButton->isChecked());
+        updateSourceStatus();
+    });
+    connect(m_pauseButton, &QPushButton::toggled, this, &LogsPanel::setPaused);
+    connect(m_view, &LogView::followInterrupted, this, [this](bool away) {
+        if (m_followCheck->isChecked() && away != m_pauseButton->isChecked())
+            m_pauseButton->setChecked(away); // scrolling up pauses; back at the end resumes
+    });
+    connect(m_searchEdit, &QLineEdit::textChanged, m_searchDebounce, qOverload<>(&QTimer::start));
+    connect(m_searchEdit, &QLineEdit::returnPressed, this, [this] {
+        if (m_searchDebounce->isActive() || m_session->matcher().query().pattern != m_searchEdit->text())
+            startSearch();
+        else
+            findNext();
+    });
+    connect(m_searchDebounce, &QTimer::timeout, this, &LogsPanel::startSearch);
+    for (QCheckBox* box : {m_regexCheck, m_caseCheck})
+        connect(box, &QCheckBox::toggled, this, &LogsPanel::startSearch);
+    connect(m_onlyMatchingCheck, &QCheckBox::toggled, m_view, &LogView::setOnlyMatching);
+    connect(m_timeCheck, &QCheckBox::toggled, m_view, &LogView::setShowTime);
+    connect(m_prevButton, &QToolButton::clicked, this, &LogsPanel::findPrevious);
+    connect(m_nextButton, &QToolButton::clicked, this, &LogsPanel::findNext);
+    connect(m_nextProblemButton, &QPushButton::clicked, this, &LogsPanel::nextProblem);
+    connect(m_timeEdit, &QLineEdit::returnPressed, this, &LogsPanel::jumpToTime);
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        m_session->cancelIndexing();
+        m_session->cancelSearch();
+        updateProgress();
+    });
+
+    connect(m_session.get(), &LogSession::linesChanged, this, [this] { updateSourceStatus(); });
+    connect(m_session.get(), &LogSession::indexProgress, this, [this](qint64 done, qint64 total) {
+        m_progress->setFormat(tr("indexing %p%"));
+        m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
+    });
+    connect(m_session.get(), &LogSession::searchProgress, this, [this](qint64 done, qint64 total) {
+        if (m_session->isIndexing())
+            return;
+        m_progress->setFormat(tr("searching %p%"));
+        m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
+    });
+    connect(m_session.get(), &LogSession::indexingChanged, this, &LogsPanel::updateProgress);
+    connect(m_session.get(), &LogSession::searchingChanged, this, &LogsPanel::updateProgress);
+    connect(m_session.get(), &LogSession::scanningChanged, this, &LogsPanel::updateProgress);
+    connect(m_session.get(), &LogSession::matchesChanged, this, &LogsPanel::updateSearchStatus);
+    connect(m_session.get(), &LogSession::problemsChanged, this, &LogsPanel::updateProblemStatus);
+    connect(m_session.get(), &LogSession::searchFailed, this, [this](const QString& message) {
+        m_matchLabel->setText(tr("invalid pattern"));
+        showBanner(message);
+    });
+    connect(m_session.get(), &LogSession::sourceFailed, this, &LogsPanel::showBanner);
+
+    addShortcut(this, QKeySequence::Find, [this] { m_searchEdit->setFocus(); m_searchEdit->selectAll(); });
+    addShortcut(this, QKeySequence(Qt::Key_F3), [this] { findNext(); });
+    addShortcut(this, QKeySequence(Qt::SHIFT | Qt::Key_F3), [this] { findPrevious(); });
+    addShortcut(this, QKeySequence(Qt::Key_F8), [this] { nextProblem(); });
+    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_J), [this] { nextProblem(); });
+    addShortcut(this, QKeySequence(Qt::SHIFT | Qt::Key_F8), [this] { previousProblem(); });
+    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pauseButton->toggle(); });
+    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_S), [this] { exportSelection(); });
+    addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_O), [this] { chooseSource(LocalFile); });
+
+    updateSearchStatus();
+    updateProblemStatus();
+    updateSourceStatus();
 }
 
 void LogsPanel::setProfile(const Profile* profile)
 {
-    m_label->setText(profile ? tr("Logs for %1 — not built yet (issue #5 (SSH and the log viewer)).").arg(profile->name)
-                             : tr("Select a profile."));
+    m_profileName = profile ? profile->name : QString();
+    m_profile = profile ? std::make_unique<Profile>(*profile) : nullptr;
+    const QStringList paths = {QString(), profile ? profile->logs.nginxErrorLog : QString(), profile ? profile->logs.appLog : QString()};
+    const QStringList labels = {QString(), tr("nginx error log"), tr("App log")};
+    for (int entry : {RemoteNginx, RemoteApp}) {
+        QString why;
+        if (!profile)
+            why = tr("Select a profile first.");
+        else if (!profile->ssh.isConfigured())
+            why = tr("The profile has no SSH access (host and user): add it in the profile.");
+        else if (paths[entry].isEmpty())
+            why = tr("The profile names no %1 path: set it in the profile.").arg(labels[entry]);
+        m_sourceCombo->setItemText(entry, profile ? tr("%1 of %2 (%3)").arg(labels[entry], profile->name,
+                                                                             paths[entry].isEmpty() ? tr("not set") : paths[entry])
+                                                  : tr("%1 (profile, over SSH)").arg(labels[entry]));
+        m_sourceCombo->setItemData(entry, why.isEmpty() ? tr("Read %1 over SSH (Follow: live tail)").arg(paths[entry]) : why,
+                                   Qt::ToolTipRole);
+        // Qt's "disabled item" role: a reason is shown as its tooltip.
+        m_sourceCombo->setItemData(entry, why.isEmpty() ? QVariant() : QVariant(0), Qt::UserRole - 1);
+    }
+}
+
+void LogsPanel::openRemote(const QString& path, bool follow)
+{
+    if (!m_profile || !m_profile->ssh.isConfigured())
+        return;
+    m_banner->hide();
+    auto source = std::make_unique<RemoteLogSource>(SshTarget::fromProfile(m_profile->ssh), path,
+                                                    follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile,
+                                                    1000, false);
+    SshWorker* worker = source->worker();
+    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
+            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
+    connect(worker, &SshWorker::secretNeeded, this,
+            [this, worker](const SecretRequest& request) { SecretPromptDialog::askFor(worker, request, this); });
+    connect(source.get(), &RemoteLogSource::notice, this, &LogsPanel::showBanner);
+    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    m_pauseButton->setChecked(false);
+    m_view->setFollowTail(follow);
+    m_session->open(std::move(source));
+    updateSourceStatus();
+}
+
+void LogsPanel::openLocalFile(const QString& path, bool follow)
+{
+    m_banner->hide();
+    m_localPath = path;
+    m_followCheck->blockSignals(true);
+    m_followCheck->setChecked(follow);
+    m_followCheck->blockSignals(false);
+    m_pauseButton->setChecked(false);
+    m_view->setFollowTail(follow);
+    auto source = std::make_unique<LocalFileSource>(path, follow);
+    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    m_session->open(std::move(source));
+    updateSourceStatus();
+}
+
+void LogsPanel::chooseSource(int index)
+{
+    if (index != LocalFile) {
+        const QString path = !m_profile ? QString() : index == RemoteNginx ? m_profile->logs.nginxErrorLog : m_profile->logs.appLog;
+        if (!m_profile || !m_profile->ssh.isConfigured() || path.isEmpty()) {
+            showBanner(m_sourceCombo->itemData(index, Qt::ToolTipRole).toString());
+            return;
+        }
+        openRemote(path, m_followCheck->isChecked());
+        return;
+    }
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a log file"), m_localPath,
+                                                      tr("Logs (*.log *.txt *.log.*);;All files (*)"));
+    if (!path.isEmpty())
+        openLocalFile(path, m_followCheck->isChecked());
+}
+
+qint64 LogsPanel::problemCount() const
+{
+    return qint64(m_session->problems().lines.size());
+}
+
+void LogsPanel::startSearch()
+{
+    m_searchDebounce->stop();
+    m_banner->hide();
+    SearchQuery q;
+    q.pattern = m_searchEdit->text();
+    q.regex = m_regexCheck->isChecked();
+    q.caseSensitive = m_caseCheck->isChecked();
+    m_session->setSearch(q);
+    updateSearchStatus();
+}
+
+void LogsPanel::updateSearchStatus()
+{
+    const bool active = m_session->hasSearch();
+    m_prevButton->setEnabled(active);
+    m_nextButton->setEnabled(active);
+    if (!active) {
+        m_matchLabel->setText(QString());
+        return;
+    }
+    const QString n = QLocale().toString(qint64(m_session->matches().size()));
+    m_matchLabel->setText(m_session->isSearching() ? tr("%1 matches so far…").arg(n)
+                                                   : (m_session->matches().size() == 1 ? tr("1 match") : tr("%1 matches").arg(n)));
+}
+
+void LogsPanel::updateProblemStatus()
+{
+    const qint64 n = problemCount();
+    // A word and a colour: the count says it, the colour only repeats it.
+    m_problemLabel->setText(n == 0 ? tr("no problems") : (n == 1 ? tr("1 problem") : tr("%1 problems").arg(QLocale().toString(n))));
+    m_problemLabel->setStyleSheet(n > 0 ? QStringLiteral("QLabel { color: #c0392b; font-weight: bold; }") : QString());
+    m_nextProblemButton->setEnabled(n > 0);
+}
+
+void LogsPanel::updateProgress()
+{
+    const bool busy = m_session->isIndexing() || m_session->isSearching();
+    m_progress->setVisible(busy);
+    m_cancelButton->setVisible(busy);
+    if (!busy)
+        m_progress->setValue(0);
+    updateSearchStatus();
+    updateSourceStatus();
+}
+
+void LogsPanel::updateSourceStatus()
+{
+    LogSource* source = m_session->source();
+    if (!source) {
+        m_sourceLabel->setText(tr("No log open — Ctrl+O opens a local file."));
+        m_statusLabel->setText(QString());
+        return;
+    }
+    QString state;
+    if (source->state() == LogSource::State::Failed)
+        state = tr("failed");
+    else if (m_followCheck->isChecked() && m_pauseButton->isChecked())
+        state = tr("paused");
+    else if (m_followCheck->isChecked() && source->canFollow())
+        state = tr("following");
+    else if (m_session->isIndexing())
+        state = tr("loading");
+    else
+        state = tr("loaded");
+    m_sourceLabel->setText(QStringLiteral("<b>%1</b> — %2").arg(state, source->describe().toHtmlEscaped()));
+    const auto file = m_session->file();
+    QString status = tr("%1 lines").arg(QLocale().toString(m_session->lineCount()));
+    if (file && m_session->lineCount() > 0)
+        status += tr(" · %1 MB · index %2 bytes/line")
+                      .arg(QLocale().toString(double(file->indexedBytes()) / 1e6, 'f', 1))
+                      .arg(QLocale().toString(file->indexBytesPerLine(), 'f', 2));
+    if (m_pauseButton->isChecked() && m_session->lineCount() > m_linesAtPause)
+        status += tr(" · %1 new lines since pause").arg(QLocale().toString(m_session->lineCount() - m_linesAtPause));
+    m_statusLabel->setText(status);
+}
+
+void LogsPanel::setPaused(bool paused)
+{
+    m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
+    m_linesAtPause = m_session->lineCount();
+    m_view->setFollowTail(m_followCheck->isChecked() && !paused);
+    updateSourceStatus();
+}
+
+void LogsPanel::showBanner(const QString& message)
+{
+    m_banner->setText(message);
+    m_banner->setVisible(!message.isEmpty());
+    updateSourceStatus();
+}
+
+namespace {
+// The first entry of `lines` after (forward) or before `from`, wrapping around.
+qint64 stepThrough(const std::vector<qint64>& lines, qint64 from, bool forward)
+{
+    if (lines.empty())
+        return -1;
+    if (forward) {
+        auto it = std::upper_bound(lines.begin(), lines.end(), from);
+        return it == lines.end() ? lines.front() : *it;
+    }
+    auto it = std::lower_bound(lines.begin(), lines.end(), from);
+    return it == lines.begin() ? lines.back() : *(it - 1);
+}
+} // namespace
+
+void LogsPanel::findNext()
+{
+    const qint64 line = stepThrough(m_session->matches(), m_view->currentLine(), true);
+    if (line >= 0) {
+        m_pauseButton->setChecked(m_followCheck->isChecked());
+        m_view->goToLine(line);
+    }
+}
+
+void LogsPanel::findPrevious()
+{
+    const qint64 line = stepThrough(m_session->matches(), m_view->currentLine() < 0 ? m_session->lineCount() : m_view->currentLine(), false);
+    if (line >= 0) {
+        m_pauseButton->setChecked(m_followCheck->isChecked());
+        m_view->goToLine(line);
+    }
+}
+
+void LogsPanel::nextProblem()
+{
+    const qint64 line = stepThrough(m_session->problems().lines, m_view->currentLine(), true);
+    if (line >= 0) {
+        m_pauseButton->setChecked(m_followCheck->isChecked());
+        m_view->goToLine(line);
+    }
+}
+
+void LogsPanel::previousProblem()
+{
+    const auto& lines = m_session->problems().lines;
+    const qint64 line = stepThrough(lines, m_view->currentLine() < 0 ? m_session->lineCount() : m_view->currentLine(), false);
+    if (line >= 0) {
+        m_pauseButton->setChecked(m_followCheck->isChecked());
+        m_view->goToLine(line);
+    }
+}
+
+void LogsPanel::jumpToTime()
+{
+    const auto file = m_session->file();
+    if (!file)
+        return;
+    const QString text = m_timeEdit->text().trimmed();
+    QDateTime when;
+    for (const QString& format : {QStringLiteral("yyyy-MM-dd HH:mm:ss"), QStringLiteral("yyyy-MM-dd HH:mm"),
+                                  QStringLiteral("yyyy/MM/dd HH:mm:ss"), QStringLiteral("yyyy/MM/dd HH:mm")}) {
+        when = QDateTime::fromString(text, format);
+        if (when.isValid())
+            break;
+    }
+    if (!when.isValid()) {
+        QTime time = QTime::fromString(text, QStringLiteral("HH:mm:ss"));
+        if (!time.isValid())
+            time = QTime::fromString(text, QStringLiteral("HH:mm"));
+        // A time alone means: on the day of the line being looked at (or the first line).
+        const qint64 ref = qMax<qint64>(0, m_view->currentLine());
+        const auto stamp = parseLogTime(file->readRawLines(ref, 1, 256).value(0));
+        const auto first = stamp ? stamp : parseLogTime(file->readRawLines(0, 1, 256).value(0));
+        if (time.isValid() && first)
+            when = QDateTime((first->hasOffset ? first->time.toLocalTime() : first->time).date(), time);
+    }
+    if (!when.isValid()) {
+        showBanner(tr("\"%1\" is not a time: use yyyy-MM-dd HH:mm[:ss] or HH:mm[:ss].").arg(text));
+        return;
+    }
+    const qint64 line = findLineAtTime(*file, when);
+    if (line < 0) {
+        showBanner(tr("Every timestamped line is before %1.").arg(when.toString(Qt::ISODate)));
+        return;
+    }
+    m_banner->hide();
+    m_pauseButton->setChecked(m_followCheck->isChecked());
+    m_view->goToLine(line);
+}
+
+void LogsPanel::exportSelection()
+{
+    const auto rows = m_view->selectedRows();
+    const auto file = m_session->file();
+    if (!file || rows.first < 0) {
+        showBanner(tr("Select lines first (click, then Shift+click), then export."));
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export selected lines"), QString(), tr("Logs (*.log *.txt)"));
+    if (path.isEmpty())
+        return;
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly)) {
+        showBanner(tr("Cannot write %1: %2").arg(path, out.errorString()));
+        return;
+    }
+    for (qint64 r = rows.first; r <= rows.second;) {
+        if (m_view->onlyMatching()) {
+            out.write(file->readRawLines(m_view->lineAtRow(r), 1, 0, true).value(0) + '\n');
+            ++r;
+            continue;
+        }
+        const qint64 n = qMin<qint64>(10000, rows.second - r + 1);
+        for (const QByteArray& line : file->readRawLines(r, n, 0, true))
+            out.write(line + '\n');
+        r += n;
+    }
+    if (!out.commit())
+        showBanner(tr("Cannot write %1: %2").arg(path, out.errorString()));
 }
 
 } // namespace socketscope

@@ -3,20 +3,95 @@
 
 #include "FeaturePanel.h"
 
+#include <QString>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTimer;
+class QToolButton;
+
+namespace socketscope::logs {
+class LogSession;
+}
 
 namespace socketscope {
 
-// The "Logs" tab. Placeholder until issue #5 (SSH and the log viewer) lands.
+class LogView;
+
+// The "Logs" tab: pick a source (a local file, or the profile's nginx error log / app log over
+// SSH), view it virtualized with highlighting, search (text/regex, case, only matching lines,
+// F3/Shift+F3), jump between problems (F8 / Ctrl+J), follow with pause, jump to a time, copy and
+// export the selection. All heavy work runs in the core LogSession's worker thread.
 class LogsPanel : public FeaturePanel {
     Q_OBJECT
 public:
     explicit LogsPanel(AppContext& context, QWidget* parent = nullptr);
+    ~LogsPanel() override;
     void setProfile(const Profile* profile) override;
     QString title() const override { return tr("Logs"); }
 
+    // Opens a file on this machine (follow: keep showing lines as they are appended).
+    void openLocalFile(const QString& path, bool follow);
+    // Opens the selected profile's log over SSH: followed live (`tail -n 1000 -F`) or whole.
+    // The host key is checked; an unknown one is shown for a decision, a changed one refused.
+    void openRemote(const QString& path, bool follow);
+    logs::LogSession& session() const { return *m_session; }
+    LogView* view() const { return m_view; }
+    // Problem lines found so far (the number shown next to "Next problem").
+    qint64 problemCount() const;
+
+public slots:
+    void findNext();
+    void findPrevious();
+    void nextProblem();
+    void previousProblem();
+    void exportSelection();
+
 private:
-    QLabel* m_label = nullptr;
+    void buildUi();
+    void startSearch();
+    void updateSearchStatus();
+    void updateProblemStatus();
+    void updateProgress();
+    void updateSourceStatus();
+    void showBanner(const QString& message);
+    void jumpToTime();
+    void chooseSource(int index);
+    void setPaused(bool paused);
+
+    std::unique_ptr<logs::LogSession> m_session;
+    LogView* m_view = nullptr;
+    QComboBox* m_sourceCombo = nullptr;
+    QPushButton* m_openButton = nullptr;
+    QCheckBox* m_followCheck = nullptr;
+    QPushButton* m_pauseButton = nullptr;
+    QLabel* m_sourceLabel = nullptr;
+    QLineEdit* m_searchEdit = nullptr;
+    QCheckBox* m_regexCheck = nullptr;
+    QCheckBox* m_caseCheck = nullptr;
+    QCheckBox* m_onlyMatchingCheck = nullptr;
+    QToolButton* m_prevButton = nullptr;
+    QToolButton* m_nextButton = nullptr;
+    QLabel* m_matchLabel = nullptr;
+    QLabel* m_problemLabel = nullptr;
+    QPushButton* m_nextProblemButton = nullptr;
+    QCheckBox* m_timeCheck = nullptr;
+    QLineEdit* m_timeEdit = nullptr;
+    QLabel* m_banner = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QLabel* m_statusLabel = nullptr;
+    QTimer* m_searchDebounce = nullptr;
+    QString m_profileName;
+    std::unique_ptr<Profile> m_profile;
+    QString m_localPath;
+    qint64 m_linesAtPause = 0;
 };
 
 } // namespace socketscope

@@ -1,27 +1,454 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/LivePanel.h"
 
-#include "profiles/Profile.h"
+#include "AppContext.h"
+#include "core/ActivityLog.h"
+#include "monitor/EngineProbeLauncher.h"
+#include "monitor/EvidenceBundle.h"
+#include "monitor/MatrixView.h"
+#include "monitor/MonitorCharts.h"
+#include "monitor/MonitorExport.h"
+#include "monitor/MonitorManager.h"
+#include "monitor/ProbeMatrix.h"
 
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
+#include <QMenu>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace socketscope {
 
-LivePanel::LivePanel(AppContext& context, QWidget* parent)
-    : FeaturePanel(context, parent), m_label(new QLabel(this))
+namespace {
+
+enum Col { NameCol, StateCol, IntervalCol, CauseCol, ProbesCol };
+enum ExportKind { ExportCsv, ExportJson, ExportPng, ExportPdf, ExportBundle };
+constexpr int kMaxEventRows = 300;
+
+QColor stateColor(MonitorState s)
 {
-    auto* layout = new QVBoxLayout(this);
-    m_label->setAlignment(Qt::AlignCenter);
-    m_label->setWordWrap(true);
-    layout->addWidget(m_label);
+    switch (s) {
+    case MonitorState::Ok: return QColor(40, 160, 80);
+    case MonitorState::Degraded: return QColor(230, 145, 20);
+    case MonitorState::Down: return QColor(210, 40, 40);
+    case MonitorState::Paused: return QColor(90, 120, 200);
+    case MonitorState::Unknown: break;
+    }
+    return QColor(128, 128, 128);
+}
+
+} // namespace
+
+LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launcher)
+    : FeaturePanel(context, parent), m_launcher(launcher)
+{
+    if (!m_launcher)
+        m_launcher = new EngineProbeLauncher(nullptr, this);
+    m_manager = new MonitorManager(m_launcher, this);
+    m_matrix = new ProbeMatrix(m_launcher, this);
+    buildUi();
+
+    connect(m_manager, &MonitorManager::monitorAdded, this, [this](int) { refreshList(); });
+    connect(m_manager, &MonitorManager::monitorRemoved, this, [this](int id) {
+        if (id == m_current) {
+            m_current = 0;
+            m_charts->setMonitor(nullptr);
+            m_events->clear();
+        }
+        refreshList();
+    });
+    connect(m_manager, &MonitorManager::sampleAdded, this, [this](int id, const Sample&) {
+        refreshItem(id);
+        if (id == m_current)
+            m_charts->scheduleRefresh();
+    });
+    connect(m_manager, &MonitorManager::stateChanged, this, [this](int id, MonitorState st) {
+        refreshItem(id);
+        refreshControls();
+        if (m_context.activity && st != MonitorState::Paused) {
+            const Monitor* m = m_manager->monitor(id);
+            const QString msg = tr("monitor %1 → %2 (%3)").arg(m->spec.name, monitorStateId(st), m->lastCause);
+            if (st == MonitorState::Down)
+                m_context.activity->warning(QStringLiteral("monitor"), msg);
+            else
+                m_context.activity->info(QStringLiteral("monitor"), msg);
+        }
+    });
+    connect(m_manager, &MonitorManager::eventAdded, this, [this](int id, const MonitorEvent& e) {
+        if (id == m_current) {
+            appendEvent(id, e);
+            m_charts->scheduleRefresh();
+        }
+    });
     setProfile(nullptr);
+}
+
+LivePanel::~LivePanel()
+{
+    // Monitors and the matrix cancel their probes before the launcher (created first) goes.
+    // The views go first: they borrow the monitors and the matrix.
+    delete m_tabs;
+    delete m_manager;
+    delete m_matrix;
+}
+
+void LivePanel::buildUi()
+{
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("bannerLabel"));
+    m_banner->setWordWrap(true);
+    m_banner->setVisible(false);
+
+    m_list = new QTreeWidget(this);
+    m_list->setObjectName(QStringLiteral("monitorsTreeWidget"));
+    m_list->setHeaderLabels({tr("Monitor"), tr("State"), tr("Every"), tr("Last cause"), tr("Probes")});
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    m_start = new QPushButton(tr("&Monitor profile"), this);
+    m_start->setObjectName(QStringLiteral("startPushButton"));
+    m_start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
+    m_start->setToolTip(tr("Probe the selected profile every interval (Ctrl+M)"));
+    m_pause = new QPushButton(tr("&Pause"), this);
+    m_pause->setObjectName(QStringLiteral("pausePushButton"));
+    m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_remove = new QPushButton(tr("Stop"), this);
+    m_remove->setObjectName(QStringLiteral("removePushButton"));
+    m_interval = new QDoubleSpinBox(this);
+    m_interval->setObjectName(QStringLiteral("intervalSpinBox"));
+    m_interval->setRange(0.2, 3600);
+    m_interval->setDecimals(1);
+    m_interval->setValue(5);
+    m_interval->setSuffix(tr(" s"));
+    m_interval->setToolTip(tr("Seconds between probes"));
+    m_longLived = new QCheckBox(tr("Keep a &long-lived connection"), this);
+    m_longLived->setObjectName(QStringLiteral("longLivedCheckBox"));
+    m_longLived->setChecked(true);
+    m_longLived->setToolTip(tr("Also hold one idle connection open and record exactly when and how it dies"));
+    m_export = new QToolButton(this);
+    m_export->setObjectName(QStringLiteral("exportToolButton"));
+    m_export->setText(tr("&Export"));
+    m_export->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(m_export);
+    menu->addAction(tr("Samples as CSV…"), this, [this] { exportWithDialog(ExportCsv); });
+    menu->addAction(tr("Samples as JSON…"), this, [this] { exportWithDialog(ExportJson); });
+    menu->addAction(tr("Charts as PNG…"), this, [this] { exportWithDialog(ExportPng); });
+    menu->addAction(tr("Charts as PDF…"), this, [this] { exportWithDialog(ExportPdf); });
+    menu->addSeparator();
+    menu->addAction(tr("Evidence bundle…"), this, [this] { exportWithDialog(ExportBundle); });
+    m_export->setMenu(menu);
+
+    m_stateLabel = new QLabel(this);
+    m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
+    m_events = new QListWidget(this);
+    m_events->setObjectName(QStringLiteral("eventsListWidget"));
+    m_events->setWordWrap(true);
+
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    auto* row1 = new QHBoxLayout;
+    row1->addWidget(m_start);
+    row1->addWidget(m_pause);
+    row1->addWidget(m_remove);
+    auto* row2 = new QHBoxLayout;
+    row2->addWidget(m_interval);
+    row2->addWidget(m_longLived);
+    row2->addStretch(1);
+    row2->addWidget(m_export);
+    leftLayout->addLayout(row1);
+    leftLayout->addLayout(row2);
+    leftLayout->addWidget(m_list, 2);
+    leftLayout->addWidget(m_stateLabel);
+    leftLayout->addWidget(new QLabel(tr("Events"), left));
+    leftLayout->addWidget(m_events, 3);
+
+    m_charts = new MonitorCharts(this);
+    m_matrixView = new MatrixView(m_matrix, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("liveTabWidget"));
+    m_tabs->addTab(m_charts, tr("Charts"));
+    m_tabs->addTab(m_matrixView, tr("Where does it break?"));
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(m_tabs);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_banner);
+    layout->addWidget(splitter, 1);
+
+    connect(m_start, &QPushButton::clicked, this, [this] { startMonitor(); });
+    connect(m_pause, &QPushButton::clicked, this, [this] {
+        const Monitor* m = m_manager->monitor(m_current);
+        if (!m)
+            return;
+        if (m->paused)
+            m_manager->resume(m_current);
+        else
+            m_manager->pause(m_current);
+        refreshItem(m_current);
+        refreshControls();
+    });
+    connect(m_remove, &QPushButton::clicked, this, [this] { m_manager->remove(m_current); });
+    connect(m_interval, &QDoubleSpinBox::editingFinished, this, [this] {
+        if (const Monitor* m = m_manager->monitor(m_current); m && m->spec.intervalS != m_interval->value()) {
+            m_manager->setInterval(m_current, m_interval->value());
+            refreshItem(m_current);
+        }
+    });
+    connect(m_list, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
+        if (item)
+            selectMonitor(item->data(NameCol, Qt::UserRole).toInt());
+    });
 }
 
 void LivePanel::setProfile(const Profile* profile)
 {
-    m_label->setText(profile ? tr("Live for %1 — not built yet (issue #4 (monitors and charts)).").arg(profile->name)
-                             : tr("Select a profile."));
+    if (profile)
+        m_profile = *profile;
+    else
+        m_profile.reset();
+    m_matrixView->setProfile(m_profile ? &*m_profile : nullptr);
+    if (m_profile)
+        if (const int id = m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces)))
+            selectMonitor(id);
+    refreshControls();
+}
+
+int LivePanel::startMonitor()
+{
+    if (!m_profile)
+        return 0;
+    if (m_profile->publicUrl.isEmpty() && m_profile->directUrl.isEmpty()) {
+        showBanner(tr("The profile %1 has no URL to monitor: add its public URL on the Overview tab.").arg(m_profile->name), true);
+        return 0;
+    }
+    if (const int existing = m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces))) {
+        selectMonitor(existing);
+        return existing;
+    }
+    MonitorSpec spec = MonitorSpec::fromProfile(*m_profile);
+    spec.intervalS = m_interval->value();
+    spec.longLived = m_longLived->isChecked();
+    return startMonitor(spec);
+}
+
+int LivePanel::startMonitor(const MonitorSpec& spec)
+{
+    showBanner({}, false);
+    const int id = m_manager->add(spec);
+    if (m_context.activity)
+        m_context.activity->info(QStringLiteral("monitor"), tr("monitoring %1 every %2 s").arg(spec.options.url).arg(spec.intervalS));
+    selectMonitor(id);
+    return id;
+}
+
+void LivePanel::selectMonitor(int id)
+{
+    if (id == m_current && m_charts->monitor() == m_manager->monitor(id))
+        return;
+    m_current = id;
+    const Monitor* m = m_manager->monitor(id);
+    m_charts->setMonitor(m);
+    m_events->clear();
+    if (m) {
+        const int first = std::max(0, m->events.size() - kMaxEventRows);
+        for (int i = first; i < m->events.size(); ++i)
+            appendEvent(id, m->events.at(i));
+        m_interval->setValue(m->spec.intervalS);
+    }
+    if (QTreeWidgetItem* item = itemFor(id); item && m_list->currentItem() != item)
+        m_list->setCurrentItem(item);
+    refreshControls();
+}
+
+QString LivePanel::stateWord(int id) const
+{
+    const Monitor* m = m_manager->monitor(id);
+    return m ? monitorStateId(m->state) : QString();
+}
+
+QTreeWidgetItem* LivePanel::itemFor(int id) const
+{
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i)
+        if (m_list->topLevelItem(i)->data(NameCol, Qt::UserRole).toInt() == id)
+            return m_list->topLevelItem(i);
+    return nullptr;
+}
+
+void LivePanel::refreshList()
+{
+    const QList<int> ids = m_manager->ids();
+    for (int i = m_list->topLevelItemCount() - 1; i >= 0; --i)
+        if (!ids.contains(m_list->topLevelItem(i)->data(NameCol, Qt::UserRole).toInt()))
+            delete m_list->takeTopLevelItem(i);
+    for (int id : ids) {
+        if (!itemFor(id)) {
+            auto* item = new QTreeWidgetItem(m_list);
+            item->setData(NameCol, Qt::UserRole, id);
+        }
+        refreshItem(id);
+    }
+    refreshControls();
+}
+
+void LivePanel::refreshItem(int id)
+{
+    QTreeWidgetItem* item = itemFor(id);
+    const Monitor* m = m_manager->monitor(id);
+    if (!item || !m)
+        return;
+    item->setText(NameCol, m->spec.name.isEmpty() ? m->spec.options.url : m->spec.name);
+    item->setToolTip(NameCol, m->spec.options.url);
+    item->setText(StateCol, QStringLiteral("● ") + monitorStateId(m->state));
+    item->setForeground(StateCol, stateColor(m->state));
+    item->setText(IntervalCol, tr("%1 s").arg(m->spec.intervalS));
+    item->setText(CauseCol, m->lastCause);
+    item->setText(ProbesCol, QString::number(m->probesDone));
+    if (id == m_current) {
+        m_stateLabel->setText(QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b> — %3")
+                                  .arg(stateColor(m->state).name(), monitorStateId(m->state),
+                                       m->lastCause.isEmpty() ? tr("waiting for the first probe") : m->lastCause.toHtmlEscaped()));
+    }
+}
+
+void LivePanel::refreshControls()
+{
+    const Monitor* m = m_manager->monitor(m_current);
+    m_start->setEnabled(m_profile.has_value());
+    m_pause->setEnabled(m != nullptr);
+    m_remove->setEnabled(m != nullptr);
+    m_export->setEnabled(m != nullptr || m_profile.has_value());
+    m_pause->setText(m && m->paused ? tr("&Resume") : tr("&Pause"));
+    if (!m)
+        m_stateLabel->setText(m_profile ? tr("Not monitored: press “Monitor profile” (Ctrl+M).") : tr("Select a profile."));
+    else
+        refreshItem(m_current);
+}
+
+void LivePanel::appendEvent(int, const MonitorEvent& e)
+{
+    const QString time = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss"));
+    auto* item = new QListWidgetItem(QStringLiteral("%1  %2").arg(time, e.text), m_events);
+    QStringList tip = {isoWithOffset(e.timeMs)};
+    tip << e.evidence;
+    for (const QString& a : e.advice)
+        tip << tr("advice: %1").arg(a);
+    item->setToolTip(tip.join(QLatin1Char('\n')));
+    if (e.kind == MonitorEvent::Kind::ConnectionClosed || (e.kind == MonitorEvent::Kind::StateChanged && e.text.endsWith(QLatin1String("down"))))
+        item->setForeground(QColor(210, 40, 40));
+    while (m_events->count() > kMaxEventRows)
+        delete m_events->takeItem(0);
+    m_events->scrollToBottom();
+}
+
+void LivePanel::showBanner(const QString& text, bool error)
+{
+    m_banner->setText(text);
+    m_banner->setStyleSheet(error ? QStringLiteral("QLabel { background: #fde2e1; color: #7a1010; padding: 6px; border-radius: 4px; }")
+                                  : QStringLiteral("QLabel { background: #e3f1e6; color: #114d22; padding: 6px; border-radius: 4px; }"));
+    m_banner->setVisible(!text.isEmpty());
+}
+
+Status LivePanel::exportSamplesCsv(const QString& path) const
+{
+    const Monitor* m = m_manager->monitor(m_current);
+    return m ? monitorexport::writeCsv(*m, path) : Status::failure(tr("No monitor selected."));
+}
+
+Status LivePanel::exportSamplesJson(const QString& path) const
+{
+    const Monitor* m = m_manager->monitor(m_current);
+    return m ? monitorexport::writeJson(*m, path) : Status::failure(tr("No monitor selected."));
+}
+
+Status LivePanel::exportCharts(const QString& dir, bool pdf, QStringList* written) const
+{
+    const Monitor* m = m_manager->monitor(m_current);
+    if (!m)
+        return Status::failure(tr("No monitor selected."));
+    return m_charts->saveImages(dir, QStringLiteral("chart"), pdf, 1280, 360, written);
+}
+
+Result<QString> LivePanel::exportBundle(const QString& parentDir) const
+{
+    const Monitor* m = m_manager->monitor(m_current);
+    const QString name = m_profile ? m_profile->name : m ? m->spec.name : QString();
+    auto folder = evidence::createBundleFolder(parentDir, name);
+    if (!folder)
+        return folder;
+    EvidenceInput in;
+    in.profile = m_profile ? &*m_profile : nullptr;
+    in.monitor = m;
+    bool matrixRan = false;
+    for (const MatrixRow& r : m_matrix->rows())
+        matrixRan = matrixRan || r.status == MatrixRow::Status::Done;
+    in.matrix = matrixRan ? m_matrix : nullptr;
+    if (m) {
+        QStringList written;
+        if (Status st = m_charts->saveImages(*folder, QStringLiteral("chart"), false, 1280, 360, &written); !st)
+            return Result<QString>::failure(st.error());
+        for (const QString& f : written)
+            in.chartFiles << QFileInfo(f).fileName();
+    }
+    if (Status st = evidence::writeBundle(*folder, in); !st)
+        return Result<QString>::failure(st.error());
+    return folder;
+}
+
+void LivePanel::exportWithDialog(int kind)
+{
+    const QString docs = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    Status st;
+    QString where;
+    switch (kind) {
+    case ExportCsv:
+        where = QFileDialog::getSaveFileName(this, tr("Export samples"), docs + QStringLiteral("/samples.csv"), tr("CSV (*.csv)"));
+        if (!where.isEmpty())
+            st = exportSamplesCsv(where);
+        break;
+    case ExportJson:
+        where = QFileDialog::getSaveFileName(this, tr("Export samples"), docs + QStringLiteral("/samples.json"), tr("JSON (*.json)"));
+        if (!where.isEmpty())
+            st = exportSamplesJson(where);
+        break;
+    case ExportPng:
+    case ExportPdf:
+        where = QFileDialog::getExistingDirectory(this, tr("Folder for the chart images"), docs);
+        if (!where.isEmpty())
+            st = exportCharts(where, kind == ExportPdf);
+        break;
+    case ExportBundle: {
+        where = QFileDialog::getExistingDirectory(this, tr("Folder for the evidence bundle"), docs);
+        if (where.isEmpty())
+            break;
+        const auto r = exportBundle(where);
+        st = r ? Status::success() : Status::failure(r.error());
+        if (r)
+            where = *r;
+        break;
+    }
+    default: break;
+    }
+    if (where.isEmpty())
+        return;
+    if (!st)
+        showBanner(st.error(), true);
+    else
+        showBanner(tr("Exported to %1").arg(QDir::toNativeSeparators(where)), false);
 }
 
 } // namespace socketscope

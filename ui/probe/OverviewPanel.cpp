@@ -168,6 +168,11 @@ void OverviewPanel::setBanner(const QString& text)
 
 void OverviewPanel::setProfile(const Profile* profile)
 {
+    if (profile && m_hasProfile && profile->id == m_profile.id) {
+        m_profile = *profile; // edited or re-selected: keep the last results, use the new settings next time
+        setProperty("profileName", m_profile.name);
+        return;
+    }
     cancelProbes();
     m_hasProfile = profile != nullptr;
     m_profile = profile ? *profile : Profile();

@@ -54,9 +54,10 @@ SecretPromptDialog::SecretPromptDialog(const SecretRequest& request, QWidget* pa
 
 void SecretPromptDialog::done(int result)
 {
-    if (result == QDialog::Accepted)
+    if (result == QDialog::Accepted) {
         m_secret = m_edit->text().toUtf8();
-    else
+        emit secretAccepted(*m_secret, rememberRequested());
+    } else
         m_secret.reset();
     // Do not leave the secret in the widget (QLineEdit keeps its text and undo history).
     m_edit->setText(QString(m_edit->text().size(), QLatin1Char(' ')));

@@ -30,6 +30,10 @@ public:
 
     void done(int result) override;
 
+signals:
+    // On OK, before finished(): the entered secret and whether to keep it in the keychain.
+    void secretAccepted(const QByteArray& secret, bool remember);
+
 private:
     QLineEdit* m_edit = nullptr;
     QCheckBox* m_remember = nullptr;

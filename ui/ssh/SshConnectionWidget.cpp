@@ -4,9 +4,13 @@
 #include "ssh/HostKeyDialog.h"
 #include "ssh/SecretPromptDialog.h"
 
+#include "profiles/SecretStore.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+
+#include <memory>
 
 namespace socketscope {
 
@@ -39,8 +43,10 @@ SshConnectionWidget::SshConnectionWidget(QWidget* parent) : QWidget(parent)
     showState(SshWorker::State::Disconnected, tr("No SSH access configured"));
 }
 
-void SshConnectionWidget::attach(SshWorker* worker)
+void SshConnectionWidget::attach(SshWorker* worker, SecretStore* secrets, const QUuid& profileId)
 {
+    m_secrets = secrets;
+    m_profileId = profileId;
     if (m_worker)
         disconnect(m_worker, nullptr, this, nullptr);
     m_worker = worker;
@@ -52,9 +58,53 @@ void SshConnectionWidget::attach(SshWorker* worker)
     connect(worker, &SshWorker::connectionLost, this, [this](const QString& m) { showState(SshWorker::State::Disconnected, m, true); });
     connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
             [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, window()); });
-    connect(worker, &SshWorker::secretNeeded, this,
-            [this, worker](const SecretRequest& r) { SecretPromptDialog::askFor(worker, r, window()); });
+    connect(worker, &SshWorker::secretNeeded, this, &SshConnectionWidget::askSecret);
     showState(SshWorker::State::Disconnected, tr("Not connected"));
+    loadSavedSecrets();
+}
+
+void SshConnectionWidget::loadSavedSecrets()
+{
+    if (!m_secrets || m_profileId.isNull() || !m_worker)
+        return;
+    // Three asynchronous keychain reads, handed to the worker together once all have answered.
+    auto pending = std::make_shared<int>(3);
+    auto found = std::make_shared<SshCredentials>();
+    QPointer<SshWorker> worker(m_worker);
+    for (SecretKind kind : {SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword}) {
+        m_secrets->read(m_profileId, kind, this, [pending, found, worker, kind](Result<QByteArray> r) {
+            if (r) {
+                std::optional<QByteArray>& slot = kind == SecretKind::SshPassword    ? found->password
+                                                  : kind == SecretKind::KeyPassphrase ? found->keyPassphrase
+                                                                                      : found->sudoPassword;
+                slot = r.value();
+                wipeSecret(r.value());
+            }
+            if (--*pending == 0 && worker)
+                worker->setCredentials(*found);
+        });
+    }
+}
+
+void SshConnectionWidget::askSecret(const SecretRequest& request)
+{
+    SecretPromptDialog* dialog = SecretPromptDialog::askFor(m_worker, request, window());
+    if (!m_secrets || m_profileId.isNull() || request.kind == SecretRequest::Kind::KeyboardInteractive)
+        return;
+    const SecretKind kind = request.kind == SecretRequest::Kind::KeyPassphrase ? SecretKind::KeyPassphrase
+                            : request.kind == SecretRequest::Kind::SudoPassword ? SecretKind::SudoPassword
+                                                                                : SecretKind::SshPassword;
+    QPointer<SecretStore> secrets(m_secrets);
+    const QUuid id = m_profileId;
+    connect(dialog, &SecretPromptDialog::secretAccepted, this, [this, secrets, id, kind](const QByteArray& secret, bool remember) {
+        if (!remember || !secrets)
+            return;
+        QPointer<SshConnectionWidget> self(this);
+        secrets->write(id, kind, secret, this, [self](const Status& st) {
+            if (!st && self)
+                self->setToolTip(tr("Could not save in the keychain: %1").arg(st.error()));
+        });
+    });
 }
 
 QString SshConnectionWidget::stateText() const { return m_state->text(); }

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// socketscope-cli logs: print, grep, list problems in, or follow a log file.
+#include "cli/ArgParser.h"
+#include "cli/Commands.h"
+#include "cli/ProfileLookup.h"
+#include "logs/HighlightRules.h"
+#include "logs/LogFile.h"
+#include "logs/LogSearch.h"
+#include "logs/LogSource.h"
+#include "logs/RemoteLogSource.h"
+#include "ssh/SshWorker.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#ifndef _WIN32
+#include <termios.h>
+#include <unistd.h>
+#endif
+
+namespace socketscope::cli {
+
+using namespace socketscope::logs;
+
+namespace {
+
+// Raw line output: bytes exactly as in the file (no re-encoding), so `logs F --grep RE -n`
+// prints what `grep -n RE F` prints.
+class RawOut {
+public:
+    RawOut() { std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20); }
+    ~RawOut() { std::fflush(stdout); }
+    void line(qint64 number, QByteArrayView text, bool numbers, QByteArrayView extra = {})
+    {
+        if (numbers)
+            std::fprintf(stdout, "%lld:", static_cast<long long>(number + 1));
+        if (!extra.isEmpty())
+            std::fwrite(extra.data(), 1, std::size_t(extra.size()), stdout);
+        std::fwrite(text.data(), 1, std::size_t(text.size()), stdout);
+        std::fputc('\n', stdout);
+    }
+    void flush() { std::fflush(stdout); }
+};
+
+struct Options {
+    bool numbers = false;
+    bool count = false;
+    bool problems = false;
+    bool follow = false;
+    LineMatcher matcher;
+    RuleSet rules;
+};
+
+// Prints lines [from, to) according to the options; returns how many were selected.
+qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, RawOut& out,
+                 std::map<int, qint64>* perRule)
+{
+    qint64 selected = 0;
+    if (o.problems) {
+        ProblemScan scan;
+        scanProblems(file, o.rules, from, to, scan);
+        for (std::size_t i = 0; i < scan.lines.size(); ++i) {
+            const qint64 line = scan.lines[i];
+            const QByteArray text = file.readRawLines(line, 1, 0, true).value(0);
+            if (!o.matcher.isEmpty() && !o.matcher.matches(QByteArrayView(text).chopped(text.endsWith('\r') ? 1 : 0)))
+                continue;
+            ++selected;
+            if (perRule)
+                ++(*perRule)[scan.rules[i]];
+            if (!o.count)
+                out.line(line, text, o.numbers, QByteArray("[" + o.rules.rules()[scan.rules[i]].id.toUtf8() + "] "));
+        }
+        return selected;
+    }
+    if (!o.matcher.isEmpty()) {
+        std::vector<qint64> hits;
+        searchLines(file, o.matcher, from, to, hits, {}, {}, [&](qint64 line, QByteArrayView text) {
+            if (!o.count)
+                out.line(line, text, o.numbers);
+        });
+        return qint64(hits.size());
+    }
+    for (qint64 at = from; at < to; at += 10000) {
+        const QList<QByteArray> lines = file.readRawLines(at, qMin<qint64>(10000, to - at), 0, true);
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            out.line(at + i, lines[i], o.numbers);
+    }
+    return to - from;
+}
+
+// Lines that are complete (the last one may still be being written while following).
+qint64 completeLines(const LogFile& file)
+{
+    return file.withIndex([](const LineIndex& index, qint64, quint64) { return index.lineCount(); });
+}
+
+// Reads a secret from the terminal without echo; nullopt without a terminal (use --password-stdin).
+std::optional<QByteArray> promptHidden(const QString& prompt)
+{
+#ifndef _WIN32
+    FILE* tty = std::fopen("/dev/tty", "r+");
+    if (!tty)
+        return std::nullopt;
+    const int fd = fileno(tty);
+    termios old {};
+    const bool haveTermios = tcgetattr(fd, &old) == 0;
+    if (haveTermios) {
+        termios noEcho = old;
+        noEcho.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(fd, TCSAFLUSH, &noEcho);
+    }
+    std::fprintf(tty, "%s: ", prompt.toLocal8Bit().constData());
+    std::fflush(tty);
+    QByteArray line;
+    for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty))
+        line.append(char(c));
+    if (haveTermios)
+        tcsetattr(fd, TCSAFLUSH, &old);
+    std::fputs("\n", tty);
+    std::fclose(tty);
+    return line;
+#else
+    Q_UNUSED(prompt);
+    return std::nullopt;
+#endif
+}
+
+// Prints what a whole (non-followed) log selects and returns the exit code.
+int printAll(CliContext& ctx, const LogFile& file, const Options& o)
+{
+    RawOut out;
+    std::map<int, qint64> perRule;
+    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule);
+    if (o.count)
+        std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
+    out.flush();
+    if (o.problems && !o.count) {
+        QStringList parts;
+        for (const auto& [rule, n] : perRule)
+            parts.append(QStringLiteral("%1 ×%2").arg(o.rules.rules()[rule].name).arg(n));
+        *ctx.out << selected << (selected == 1 ? " problem line" : " problem lines")
+                 << (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", "))) << '\n';
+        ctx.out->flush();
+    }
+    if (o.problems)
+        return selected > 0 ? ExitFinding : ExitOk;
+    if (!o.matcher.isEmpty())
+        return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
+    return ExitOk;
+}
+
+// Follow: print each completed line as it arrives in `file` (source->grew()), until killed.
+void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFile>& file, const Options& o)
+{
+    auto out = std::make_shared<RawOut>();
+    auto printed = std::make_shared<qint64>(0);
+    QObject::connect(source, &LogSource::grew, source, [file, o, out, printed, &ctx] {
+        const auto r = file->update();
+        if (!r) {
+            *ctx.err << "logs: " << r.error() << '\n';
+            ctx.err->flush();
+            return;
+        }
+        if (r->change == LogFile::Change::Reset && *printed > 0) {
+            *ctx.err << "logs: " << file->path() << " was truncated or replaced; following the new content\n";
+            ctx.err->flush();
+            *printed = 0;
+        }
+        const qint64 complete = completeLines(*file);
+        if (complete > *printed) {
+            emitRange(*file, o, *printed, complete, *out, nullptr);
+            *printed = complete;
+            out->flush();
+        }
+    });
+}
+
+// A profile's log over SSH: the whole file, or followed live with `tail -n N -F`.
+int logsRemote(CliContext& ctx, const ArgParser& p, const QString& profileName, const Options& o)
+{
+    const auto profile = loadProfileForCli(ctx, profileName);
+    if (!profile) {
+        *ctx.err << "logs: " << profile.error() << '\n';
+        return ExitUsage;
+    }
+    if (!profile->ssh.isConfigured()) {
+        *ctx.err << "logs: profile '" << profile->name << "' has no SSH access configured (host, user)\n";
+        return ExitUsage;
+    }
+    QString path = p.value(QStringLiteral("--remote"));
+    if (path == QLatin1String("nginx"))
+        path = profile->logs.nginxErrorLog;
+    else if (path == QLatin1String("app"))
+        path = profile->logs.appLog;
+    else if (path.isEmpty())
+        path = profile->logs.nginxErrorLog.isEmpty() ? profile->logs.appLog : profile->logs.nginxErrorLog;
+    if (path.isEmpty()) {
+        *ctx.err << "logs: profile '" << profile->name << "' names no log file; give one with --remote PATH\n";
+        return ExitUsage;
+    }
+    bool linesOk = true;
+    const int tailLines = p.isSet(QStringLiteral("--lines")) ? p.value(QStringLiteral("--lines")).toInt(&linesOk) : 10;
+    if (!linesOk || tailLines < 0) {
+        *ctx.err << "logs: --lines needs a number of lines\n";
+        return ExitUsage;
+    }
+
+    SshTarget sshTarget = SshTarget::fromProfile(profile->ssh);
+    SshCredentials credentials;
+    const bool pwStdin = p.isSet(QStringLiteral("--password-stdin"));
+    const bool sudoStdin = p.isSet(QStringLiteral("--sudo-password-stdin"));
+    if (pwStdin || sudoStdin) {
+        QByteArray all = ctx.readStdin();
+        QList<QByteArray> lines = all.split('\n');
+        wipeSecret(all);
+        if (pwStdin)
+            credentials.password = lines.value(0).trimmed();
+        if (sudoStdin)
+            credentials.sudoPassword = lines.value(pwStdin ? 1 : 0).trimmed();
+        for (QByteArray& l : lines)
+            wipeSecret(l);
+    }
+    const auto mode = o.follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile;
+    auto* source = new RemoteLogSource(sshTarget, path, mode, tailLines, p.isSet(QStringLiteral("--sudo")),
+                                       QCoreApplication::instance());
+    SshWorker* w = source->worker();
+    w->setAcceptNewHostKeys(p.isSet(QStringLiteral("--accept-new-host-key")));
+    w->setCredentials(credentials);
+    QObject::connect(w, &SshWorker::secretNeeded, source, [w](const SecretRequest& r) { w->answerSecret(promptHidden(r.prompt)); });
+    auto file = std::make_shared<LogFile>(source->localPath());
+    QObject::connect(source, &LogSource::failed, source, [&ctx](const QString& message) {
+        *ctx.err << "logs: " << message << '\n';
+        ctx.finish(ExitUsage);
+    });
+    QObject::connect(source, &RemoteLogSource::notice, source, [&ctx](const QString& message) {
+        *ctx.err << "logs: remote: " << message << '\n';
+        ctx.err->flush();
+    });
+    if (o.follow) {
+        followPrint(ctx, source, file, o);
+    } else {
+        QObject::connect(source, &LogSource::stateChanged, source, [&ctx, file, o](LogSource::State state) {
+            if (state != LogSource::State::Finished)
+                return;
+            const auto r = file->update();
+            if (!r) {
+                *ctx.err << "logs: " << r.error() << '\n';
+                ctx.finish(ExitUsage);
+                return;
+            }
+            ctx.finish(printAll(ctx, *file, o));
+        });
+    }
+    source->start();
+    return ExitAsync;
+}
+
+} // namespace
+
+int cmdLogs(CliContext& ctx)
+{
+    ArgParser p;
+    p.addValue(QStringLiteral("--remote"));
+    p.addValue(QStringLiteral("--grep"), QStringLiteral("-e"));
+    p.addValue(QStringLiteral("--rules"));
+    p.addFlag(QStringLiteral("--follow"), QStringLiteral("-f"));
+    p.addFlag(QStringLiteral("--problems"));
+    p.addFlag(QStringLiteral("--line-numbers"), QStringLiteral("-n"));
+    p.addFlag(QStringLiteral("--ignore-case"), QStringLiteral("-i"));
+    p.addFlag(QStringLiteral("--fixed-strings"), QStringLiteral("-F"));
+    p.addFlag(QStringLiteral("--count"), QStringLiteral("-c"));
+    p.addValue(QStringLiteral("--lines"));
+    p.addFlag(QStringLiteral("--accept-new-host-key"));
+    p.addFlag(QStringLiteral("--password-stdin"));
+    p.addFlag(QStringLiteral("--sudo"));
+    p.addFlag(QStringLiteral("--sudo-password-stdin"));
+    if (!p.parse(ctx.args) || p.positionals().size() != 1) {
+        *ctx.err << "logs: " << (p.error().isEmpty() ? QStringLiteral("expected one PROFILE_OR_FILE") : p.error()) << '\n'
+                 << "usage: logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems] [-n] [-c]\n";
+        return ExitUsage;
+    }
+    const QString target = p.positionals().first();
+    const bool looksLikePath = target.contains(QLatin1Char('/')) || target.contains(QLatin1Char('\\'))
+                               || QFileInfo::exists(target);
+    const bool remote = p.isSet(QStringLiteral("--remote")) || !looksLikePath;
+
+    Options o;
+    o.numbers = p.isSet(QStringLiteral("--line-numbers"));
+    o.count = p.isSet(QStringLiteral("--count"));
+    o.problems = p.isSet(QStringLiteral("--problems"));
+    o.follow = p.isSet(QStringLiteral("--follow"));
+    if (p.isSet(QStringLiteral("--grep"))) {
+        SearchQuery q;
+        q.pattern = p.value(QStringLiteral("--grep"));
+        q.regex = !p.isSet(QStringLiteral("--fixed-strings"));
+        q.caseSensitive = !p.isSet(QStringLiteral("--ignore-case"));
+        if (q.pattern.isEmpty()) {
+            *ctx.err << "logs: --grep needs a non-empty pattern\n";
+            return ExitUsage;
+        }
+        auto m = LineMatcher::compile(q);
+        if (!m) {
+            *ctx.err << "logs: --grep: " << m.error() << '\n';
+            return ExitUsage;
+        }
+        o.matcher = *m;
+    }
+    if (o.problems) {
+        o.rules = RuleSet::builtin();
+        const QString rulesFile = p.value(QStringLiteral("--rules"), RuleSet::userRulesPath());
+        auto user = RuleSet::loadUserRules(rulesFile);
+        if (!user) {
+            *ctx.err << "logs: " << user.error() << '\n';
+            return ExitUsage;
+        }
+        o.rules.merge(*user);
+    }
+
+    if (remote)
+        return logsRemote(ctx, p, target, o);
+
+    auto file = std::make_shared<LogFile>(target);
+    const auto indexed = file->update();
+    if (!indexed) {
+        *ctx.err << "logs: " << indexed.error() << '\n';
+        return ExitUsage;
+    }
+    ctx.out->flush();
+    if (!o.follow)
+        return printAll(ctx, *file, o);
+
+    auto* source = new LocalFileSource(target, true, QCoreApplication::instance());
+    followPrint(ctx, source, file, o);
+    source->start();
+    return ExitAsync;
+}
+
+} // namespace socketscope::cli

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/Result.h"
+#include "logs/LogSearch.h"
+
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+
+#include <vector>
+
+namespace socketscope::logs {
+
+// How bad a highlighted match is. Error and Critical lines count as problems.
+enum class Severity { Info = 0, Warning = 1, Error = 2, Critical = 3 };
+
+// "info" / "warning" / "error" / "critical".
+QString severityName(Severity s);
+
+// One highlighting rule: a literal or a regular expression, with a stable id (a contract:
+// user rule files and the CLI name rules by id).
+struct HighlightRule {
+    QString id;              // e.g. "nginx.upstream-timed-out"
+    QString name;            // short label shown to the user
+    QString pattern;
+    bool regex = false;
+    bool caseSensitive = true;
+    Severity severity = Severity::Error;
+    QString hint;            // what it usually means
+    bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
+    bool isProblem() const { return severity >= Severity::Error; }
+};
+
+// A list of highlighting rules, compiled. Loaded from JSON documents of the form
+// {"format":"socketscope-log-rules","version":1,"rules":[{"id","name","pattern","regex",
+// "caseSensitive","severity","hint","generic"}]}; built-in sets live in :/rules/*.json.
+class RuleSet {
+public:
+    // Parses one rules document; `origin` names it in error messages.
+    static Result<RuleSet> fromJson(const QByteArray& json, const QString& origin);
+    // Every built-in set (nginx error log, Neo4j log).
+    static RuleSet builtin();
+    // Where user rules live: <config dir>/log-rules.json.
+    static QString userRulesPath();
+    // Reads user rules; a missing file is an empty set, a broken one an error naming it.
+    static Result<RuleSet> loadUserRules(const QString& path);
+
+    // Adds the rules of `other` after these (a rule with an id already present replaces it).
+    void merge(const RuleSet& other);
+    const QList<HighlightRule>& rules() const { return m_rules; }
+    bool isEmpty() const { return m_rules.isEmpty(); }
+
+    struct Span {
+        qsizetype start = 0;
+        qsizetype length = 0;
+        int rule = -1;       // index into rules()
+    };
+    // Every rule match in a decoded line, in rule order.
+    QList<Span> spans(QStringView line) const;
+    // The most severe rule matching the line (first in order on ties), or -1.
+    int strongestRule(QStringView line) const;
+    // The problem rule (error/critical) that best names the line: the first specific one that
+    // matches, else the first generic level marker; -1 when none matches.
+    int problemRule(QStringView line) const;
+    // One matcher that matches any problem rule, to find candidate lines in a whole file.
+    LineMatcher problemMatcher() const;
+
+private:
+    Status add(const HighlightRule& rule);
+    bool ruleMatches(int index, QStringView line) const;
+    QList<HighlightRule> m_rules;
+    QList<QRegularExpression> m_compiled; // per rule (literals escaped)
+};
+
+// Problem lines found in a file: the line numbers and, for each, the rule that flagged it.
+struct ProblemScan {
+    std::vector<qint64> lines;
+    std::vector<int> rules;
+};
+
+// Blocking: scans lines [from, to) for problem rules and appends what it finds.
+SearchStats scanProblems(const LogFile& file, const RuleSet& rules, qint64 from, qint64 to,
+                         ProblemScan& out, const CancelFn& cancelled = {}, const ProgressFn& progress = {});
+
+} // namespace socketscope::logs

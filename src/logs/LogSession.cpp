@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "logs/LogSession.h"
+
+#include <QElapsedTimer>
+#include <QMetaObject>
+
+#include <algorithm>
+
+namespace socketscope::logs {
+
+namespace {
+constexpr qint64 kSearchChunkLines = 400000; // results reach the view while a big search runs
+constexpr qint64 kProgressIntervalMs = 100;
+} // namespace
+
+// State shared with the worker thread. Generations cancel: a job runs while its generation is
+// still the current one. Fields below the atomics are touched by the worker thread only.
+struct LogSession::Worker {
+    std::shared_ptr<LogFile> file;
+    std::atomic<quint64> indexGen{0};
+    std::atomic<quint64> searchGen{0};
+    std::atomic<quint64> problemGen{0};
+    std::atomic_bool indexQueued{false};
+    std::atomic_bool closed{false};
+
+    LineMatcher matcher;
+    quint64 matcherGen = 0;
+    qint64 searchedUpTo = 0;
+    bool searchStopped = true;
+    RuleSet rules;
+    quint64 rulesGen = 0;
+    qint64 scannedUpTo = 0;
+    bool scanStopped = true;
+
+    qint64 completeLines() const
+    {
+        return file->withIndex([](const LineIndex& i, qint64, quint64) { return i.lineCount(); });
+    }
+};
+
+LogSession::LogSession(QObject* parent) : QObject(parent)
+{
+    m_thread.setObjectName(QStringLiteral("LogSession"));
+    m_workerContext = new QObject;
+    m_workerContext->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_workerContext, &QObject::deleteLater);
+    m_thread.start();
+    m_rules = RuleSet::builtin();
+}
+
+LogSession::~LogSession()
+{
+    close();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void LogSession::post(std::function<void()> job)
+{
+    QMetaObject::invokeMethod(m_workerContext, std::move(job), Qt::QueuedConnection);
+}
+
+void LogSession::close()
+{
+    if (m_worker) {
+        m_worker->closed = true;
+        ++m_worker->indexGen;
+        ++m_worker->searchGen;
+        ++m_worker->problemGen;
+    }
+    if (m_source) {
+        m_source->disconnect(this);
+        m_source->stop();
+    }
+    m_source.reset();
+    m_worker.reset();
+    m_file.reset();
+    m_lineCount = 0;
+    m_matches.clear();
+    m_problems = {};
+    m_indexing = m_searching = m_scanning = false;
+}
+
+void LogSession::open(std::unique_ptr<LogSource> source)
+{
+    close();
+    m_source = std::move(source);
+    m_file = std::make_shared<LogFile>(m_source->localPath());
+    m_worker = std::make_shared<Worker>();
+    m_worker->file = m_file;
+    connect(m_source.get(), &LogSource::grew, this, &LogSession::scheduleIndex);
+    connect(m_source.get(), &LogSource::failed, this, &LogSession::sourceFailed);
+    emit linesChanged(0, true);
+    emit matchesChanged();
+    emit problemsChanged();
+    // The search and the rules carry over to the newly opened log.
+    if (!m_matcher.isEmpty())
+        setSearch(m_matcher.query());
+    setRules(m_rules);
+    m_source->start();
+}
+
+void LogSession::cancelIndexing()
+{
+    if (m_worker)
+        ++m_worker->indexGen;
+}
+
+void LogSession::scheduleIndex()
+{
+    const std::shared_ptr<Worker> w = m_worker;
+    if (!w || w->indexQueued.exchange(true))
+        return;
+    if (!m_indexing) {
+        m_indexing = true;
+        emit indexingChanged(true);
+    }
+    const quint64 gen = w->indexGen.load();
+    QPointer<LogSession> self(this);
+    post([w, self, gen] { workerIndex(w, self, gen); });
+}
+
+void LogSession::workerIndex(const std::shared_ptr<Worker>& w, QPointer<LogSession> self, quint64 gen)
+{
+    w->indexQueued = false;
+    QElapsedTimer clock;
+    clock.start();
+    auto progress = [&](qint64 done, qint64 total) {
+        if (clock.elapsed() < kProgressIntervalMs)
+            return;
+        clock.restart();
+        const qint64 lines = w->file->lineCount();
+        QMetaObject::invokeMethod(self, [self, w, done, total, lines] {
+            if (!self || self->m_worker != w)
+                return;
+            self->m_lineCount = lines; // lines indexed so far are viewable already
+            emit self->linesChanged(lines, false);
+            emit self->indexProgress(done, total);
+        }, Qt::QueuedConnection);
+    };
+    const auto result = w->file->update([w, gen] { return w->indexGen.load() != gen || w->closed.load(); }, progress);
+    const bool reset = result.ok() && result->change == LogFile::Change::Reset;
+    const qint64 lines = w->file->lineCount();
+    const QString error = result.ok() ? QString() : result.error();
+    const bool finished = result.ok() && !result->cancelled;
+    if (reset) {
+        w->searchedUpTo = 0;
+        w->scannedUpTo = 0;
+    }
+    QMetaObject::invokeMethod(self, [self, w, lines, reset, finished, error] {
+        if (self)
+            self->applyIndex(w, lines, reset, finished, error);
+    }, Qt::QueuedConnection);
+    if (!result.ok() || result->change == LogFile::Change::None)
+        return;
+    workerSearch(w, self, false);
+    workerProblems(w, self, false);
+}
+
+void LogSession::applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool reset, bool finished, const QString& error)
+{
+    if (m_worker != w)
+        return;
+    Q_UNUSED(finished);
+    if (reset) {
+        m_matches.clear();
+        m_problems = {};
+        emit matchesChanged();
+        emit problemsChanged();
+    }
+    m_lineCount = lines;
+    emit linesChanged(lines, reset);
+    if (!w->indexQueued.load() && m_indexing) {
+        m_indexing = false;
+        emit indexingChanged(false);
+    }
+    if (!error.isEmpty())
+        emit sourceFailed(error);
+}
+
+void LogSession::workerSearch(const std::shared_ptr<Worker>& w, QPointer<LogSession> self, bool fromStart)
+{
+    if (w->matcher.isEmpty() || (w->searchStopped && !fromStart))
+        return;
+    const quint64 gen = w->matcherGen;
+    auto cancelled = [w, gen] { return w->searchGen.load() != gen || w->closed.load(); };
+    const qint64 total = w->file->lineCount();
+    const qint64 complete = w->completeLines();
+    qint64 from = w->searchedUpTo;
+    do {
+        const qint64 to = qMin(total, from + kSearchChunkLines);
+        std::vector<qint64> found;
+        const SearchStats stats = searchLines(*w->file, w->matcher, from, to, found, cancelled);
+        const bool done = to >= total || stats.cancelled;
+        QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found), done, to, total] {
+            if (self)
+                self->applyMatches(w, gen, from, found, done, to, total);
+        }, Qt::QueuedConnection);
+        if (stats.cancelled) {
+            w->searchStopped = true;
+            return;
+        }
+        from = to;
+    } while (from < total);
+    w->searchedUpTo = complete; // a last line still being written is searched again
+    w->searchStopped = false;
+}
+
+void LogSession::applyMatches(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const std::vector<qint64>& found,
+                              bool done, qint64 to, qint64 total)
+{
+    if (m_worker != w || w->searchGen.load() != gen)
+        return;
+    m_matches.erase(std::lower_bound(m_matches.begin(), m_matches.end(), from), m_matches.end());
+    m_matches.insert(m_matches.end(), found.begin(), found.end());
+    emit searchProgress(to, total);
+    emit matchesChanged();
+    if (done && m_searching) {
+        m_searching = false;
+        emit searchingChanged(false);
+    }
+}
+
+void LogSession::workerProblems(const std::shared_ptr<Worker>& w, QPointer<LogSession> self, bool fromStart)
+{
+    if (w->rules.isEmpty() || (w->scanStopped && !fromStart))
+        return;
+    const quint64 gen = w->rulesGen;
+    auto cancelled = [w, gen] { return w->problemGen.load() != gen || w->closed.load(); };
+    const qint64 total = w->file->lineCount();
+    const qint64 complete = w->completeLines();
+    const qint64 from = w->scannedUpTo;
+    ProblemScan found;
+    const SearchStats stats = scanProblems(*w->file, w->rules, from, total, found, cancelled);
+    QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found)] {
+        if (self)
+            self->applyProblems(w, gen, from, found);
+    }, Qt::QueuedConnection);
+    w->scanStopped = stats.cancelled;
+    if (!stats.cancelled)
+        w->scannedUpTo = complete;
+}
+
+void LogSession::applyProblems(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const ProblemScan& found)
+{
+    if (m_worker != w || w->problemGen.load() != gen)
+        return;
+    const auto cut = std::lower_bound(m_problems.lines.begin(), m_problems.lines.end(), from);
+    m_problems.rules.resize(std::size_t(cut - m_problems.lines.begin()));
+    m_problems.lines.erase(cut, m_problems.lines.end());
+    m_problems.lines.insert(m_problems.lines.end(), found.lines.begin(), found.lines.end());
+    m_problems.rules.insert(m_problems.rules.end(), found.rules.begin(), found.rules.end());
+    emit problemsChanged();
+    if (m_scanning) {
+        m_scanning = false;
+        emit scanningChanged(false);
+    }
+}
+
+void LogSession::setSearch(const SearchQuery& query)
+{
+    auto compiled = LineMatcher::compile(query);
+    if (!compiled) {
+        emit searchFailed(compiled.error());
+        return;
+    }
+    m_matcher = *compiled;
+    m_matches.clear();
+    emit matchesChanged();
+    if (!m_worker)
+        return;
+    const std::shared_ptr<Worker> w = m_worker;
+    const quint64 gen = ++w->searchGen;
+    const bool active = !m_matcher.isEmpty();
+    if (active != m_searching) {
+        m_searching = active;
+        emit searchingChanged(active);
+    }
+    const LineMatcher matcher = m_matcher;
+    QPointer<LogSession> self(this);
+    post([w, self, gen, matcher] {
+        if (w->searchGen.load() != gen)
+            return;
+        w->matcher = matcher;
+        w->matcherGen = gen;
+        w->searchedUpTo = 0;
+        workerSearch(w, self, true);
+    });
+}
+
+void LogSession::cancelSearch()
+{
+    if (!m_worker)
+        return;
+    ++m_worker->searchGen;
+    if (m_searching) {
+        m_searching = false;
+        emit searchingChanged(false);
+    }
+}
+
+void LogSession::setRules(const RuleSet& rules)
+{
+    m_rules = rules;
+    m_problems = {};
+    emit problemsChanged();
+    if (!m_worker)
+        return;
+    const std::shared_ptr<Worker> w = m_worker;
+    const quint64 gen = ++w->problemGen;
+    if (!m_scanning) {
+        m_scanning = true;
+        emit scanningChanged(true);
+    }
+    QPointer<LogSession> self(this);
+    post([w, self, gen, rules] {
+        if (w->problemGen.load() != gen)
+            return;
+        w->rules = rules;
+        w->rulesGen = gen;
+        w->scannedUpTo = 0;
+        workerProblems(w, self, true);
+    });
+}
+
+} // namespace socketscope::logs

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "monitor/ProbeMatrix.h"
+
+#include "monitor/MonitorTypes.h"
+#include "monitor/ProbeLauncher.h"
+#include "profiles/Profile.h"
+
+#include <QJsonArray>
+#include <QUrl>
+
+namespace socketscope {
+
+namespace {
+
+QString ms(double v) { return QString::number(v, 'f', v < 100 ? 1 : 0); }
+
+QString portSuffix(const QUrl& u)
+{
+    const int def = u.scheme() == QLatin1String("wss") ? 443 : 80;
+    return QStringLiteral(":%1").arg(u.port(def));
+}
+
+// The same URL with the other scheme on that scheme's default port.
+QString otherScheme(const QUrl& u)
+{
+    QUrl v(u);
+    v.setScheme(u.scheme() == QLatin1String("wss") ? QStringLiteral("ws") : QStringLiteral("wss"));
+    v.setPort(-1);
+    return v.toString();
+}
+
+bool upgraded(const ProbeResult& r) { return r.httpStatus && *r.httpStatus == 101; }
+
+} // namespace
+
+ProbeMatrix::ProbeMatrix(ProbeLauncher* launcher, QObject* parent) : QObject(parent), m_launcher(launcher)
+{
+    connect(m_launcher, &ProbeLauncher::finished, this, &ProbeMatrix::onFinished);
+}
+
+ProbeMatrix::~ProbeMatrix()
+{
+    cancel();
+}
+
+QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& secondProxyUrl)
+{
+    QList<MatrixHop> hops;
+    if (!profile.directUrl.isEmpty()) {
+        const QUrl u(profile.directUrl);
+        hops.append({QStringLiteral("direct"), QStringLiteral("direct %1").arg(portSuffix(u)), profile.directUrl, false});
+    }
+    const QUrl pub(profile.publicUrl);
+    if (!profile.publicUrl.isEmpty() && pub.isValid()) {
+        const bool tls = pub.scheme() == QLatin1String("wss");
+        const MatrixHop named{tls ? QStringLiteral("proxy_tls") : QStringLiteral("proxy_http"),
+                              QStringLiteral("proxy %1%2").arg(pub.scheme(), portSuffix(pub)), profile.publicUrl, false};
+        const QUrl other(otherScheme(pub));
+        const MatrixHop variant{tls ? QStringLiteral("proxy_http") : QStringLiteral("proxy_tls"),
+                                QStringLiteral("proxy %1%2").arg(other.scheme(), portSuffix(other)), other.toString(), true};
+        // HTTP before TLS: the order an operator reads "where does it break?" in.
+        if (tls)
+            hops << variant << named;
+        else
+            hops << named << variant;
+    }
+    if (!secondProxyUrl.isEmpty()) {
+        const QUrl u(secondProxyUrl);
+        hops.append({QStringLiteral("proxy2"), QStringLiteral("second proxy %1%2").arg(u.scheme(), portSuffix(u)),
+                     secondProxyUrl, false});
+    }
+    return hops;
+}
+
+void ProbeMatrix::setProfile(const Profile& profile, const QString& secondProxyUrl)
+{
+    ProbeOptions base;
+    base.origin = profile.origin;
+    base.headers = profile.extraHeaders;
+    base.subprotocols = profile.subprotocols;
+    base.bolt = profile.bolt;
+    base.caFile = profile.tls.caFile;
+    base.pinnedCertificate = profile.tls.pinnedCertificate;
+    base.clientCertificate = profile.tls.clientCertificate;
+    base.clientKey = profile.tls.clientKey;
+    base.insecure = profile.tls.insecure;
+    base.echoCount = 3;
+    base.timeoutS = 5;
+    base.connectTimeoutS = 5;
+    setHops(hopsFor(profile, secondProxyUrl), base);
+}
+
+void ProbeMatrix::setHops(const QList<MatrixHop>& hops, const ProbeOptions& base)
+{
+    cancel();
+    m_base = base;
+    m_rows.clear();
+    for (const MatrixHop& h : hops) {
+        MatrixRow r;
+        r.hop = h;
+        m_rows.append(r);
+    }
+    m_probeIds = QList<quint64>(m_rows.size(), 0);
+}
+
+void ProbeMatrix::run()
+{
+    cancel();
+    if (!m_launcher)
+        return;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        ProbeOptions o = m_base;
+        o.url = m_rows[i].hop.url;
+        o.holdS = m_holdS;
+        o.pingIntervalS = 0; // idle on purpose: the hold column asks whether the hop drops idle connections
+        m_rows[i].status = MatrixRow::Status::Running;
+        m_rows[i].result = ProbeResult{};
+        m_probeIds[i] = m_launcher->start(o);
+        emit rowChanged(i);
+    }
+    if (m_rows.isEmpty())
+        emit finished();
+}
+
+void ProbeMatrix::cancel()
+{
+    for (int i = 0; i < m_probeIds.size(); ++i) {
+        if (m_probeIds[i] == 0)
+            continue;
+        const quint64 id = m_probeIds[i];
+        m_probeIds[i] = 0; // the late finished() is ignored
+        m_rows[i].status = MatrixRow::Status::Pending;
+        if (m_launcher)
+            m_launcher->cancel(id);
+    }
+}
+
+bool ProbeMatrix::isRunning() const
+{
+    return std::any_of(m_probeIds.begin(), m_probeIds.end(), [](quint64 id) { return id != 0; });
+}
+
+void ProbeMatrix::onFinished(quint64 id, const ProbeResult& result)
+{
+    const qsizetype row = m_probeIds.indexOf(id);
+    if (row < 0 || id == 0)
+        return;
+    m_probeIds[row] = 0;
+    m_rows[row].status = MatrixRow::Status::Done;
+    m_rows[row].result = result;
+    emit rowChanged(int(row));
+    if (!isRunning())
+        emit finished();
+}
+
+QString ProbeMatrix::columnTitle(int column)
+{
+    switch (column) {
+    case Hop: return tr("hop");
+    case Dns: return tr("DNS ms");
+    case Tcp: return tr("TCP ms");
+    case Tls: return tr("TLS ms (expiry)");
+    case Upgrade: return tr("upgrade");
+    case Echo: return tr("echo ms");
+    case Hold: return tr("idle hold");
+    case Verdict: return tr("verdict");
+    default: break;
+    }
+    return {};
+}
+
+bool ProbeMatrix::cellFailed(int row, int column) const
+{
+    if (row < 0 || row >= m_rows.size() || m_rows[row].status != MatrixRow::Status::Done)
+        return false;
+    const ProbeResult& r = m_rows[row].result;
+    switch (column) {
+    case Dns: return r.errorPhase == QLatin1String("dns");
+    case Tcp: return r.errorPhase == QLatin1String("connect");
+    case Tls: return r.errorPhase == QLatin1String("tls");
+    case Upgrade: return r.errorPhase == QLatin1String("upgrade") || (r.httpStatus && *r.httpStatus != 101);
+    case Echo: return r.errorPhase == QLatin1String("echo") || (upgraded(r) && r.echoSent > r.echoReceived);
+    case Hold: return upgraded(r) && r.heldS + 0.05 < m_holdS;
+    case Verdict: return !r.ok;
+    default: break;
+    }
+    return false;
+}
+
+QString ProbeMatrix::cellText(int row, int column) const
+{
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    const MatrixRow& mr = m_rows[row];
+    if (column == Hop)
+        return mr.hop.label;
+    if (mr.status == MatrixRow::Status::Running)
+        return column == Verdict ? tr("running…") : QString();
+    if (mr.status == MatrixRow::Status::Pending)
+        return {};
+    const ProbeResult& r = mr.result;
+    const QString dash = QStringLiteral("—");
+    const QString cross = QStringLiteral("✗");
+    switch (column) {
+    case Dns:
+        return r.timings.dns ? ms(*r.timings.dns) : cellFailed(row, column) ? cross : dash;
+    case Tcp:
+        return r.timings.connect ? ms(*r.timings.connect) : cellFailed(row, column) ? cross : dash;
+    case Tls: {
+        if (cellFailed(row, column))
+            return cross + QLatin1Char(' ') + (r.tls.errors.isEmpty() ? r.cause : r.tls.errors.first());
+        if (!r.tls.used)
+            return dash;
+        const QString days = r.tls.daysToExpiry ? tr(" (%1 d)").arg(*r.tls.daysToExpiry) : QString();
+        return (r.timings.tls ? ms(*r.timings.tls) : dash) + days;
+    }
+    case Upgrade:
+        if (r.httpStatus)
+            return (*r.httpStatus == 101 ? QString() : cross + QLatin1Char(' ')) + QString::number(*r.httpStatus);
+        return cellFailed(row, column) ? cross : dash;
+    case Echo:
+        if (r.echoRtt.count > 0)
+            return ms(r.echoRtt.median) + (cellFailed(row, column) ? QStringLiteral(" ✗") : QString());
+        return cellFailed(row, column) ? cross : dash;
+    case Hold:
+        if (!upgraded(r))
+            return dash;
+        if (cellFailed(row, column)) {
+            const QString code = r.closeCode ? QStringLiteral(" (%1)").arg(*r.closeCode) : QString();
+            return QStringLiteral("%1 %2 s%3").arg(cross).arg(r.idleCutoffS.value_or(r.heldS), 0, 'f', 1).arg(code);
+        }
+        return tr("ok %1 s").arg(r.heldS, 0, 'f', 0);
+    case Verdict:
+        return r.cause.isEmpty() ? (r.ok ? QStringLiteral("ok") : tr("failed")) : r.cause;
+    default: break;
+    }
+    return {};
+}
+
+MatrixVerdict ProbeMatrix::verdict() const
+{
+    MatrixVerdict v;
+    v.state = QStringLiteral("unknown");
+    if (m_rows.isEmpty()) {
+        v.sentence = tr("The profile names no URL to probe.");
+        return v;
+    }
+    for (const MatrixRow& r : m_rows)
+        if (r.status != MatrixRow::Status::Done) {
+            v.sentence = isRunning() ? tr("Probing every hop…") : tr("Not run yet.");
+            return v;
+        }
+    // A derived variant that nothing answers is "not served", not a fault.
+    const auto counts = [](const MatrixRow& r) {
+        return !r.hop.derived
+               || !(r.result.errorPhase == QLatin1String("connect") || r.result.errorPhase == QLatin1String("dns"));
+    };
+    int direct = -1;
+    for (int i = 0; i < m_rows.size(); ++i)
+        if (m_rows[i].hop.id == QLatin1String("direct"))
+            direct = i;
+    const auto fault = [&](int i, const QString& sentence) {
+        v.faultyRow = i;
+        v.sentence = sentence;
+        v.advice = m_rows[i].result.advice;
+        v.state = upgraded(m_rows[i].result) ? QStringLiteral("degraded") : QStringLiteral("down");
+    };
+    if (direct >= 0 && !m_rows[direct].result.ok) {
+        fault(direct, tr("The backend itself fails (%1): fix the service before the proxy.").arg(m_rows[direct].result.cause));
+        return v;
+    }
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const MatrixRow& r = m_rows[i];
+        if (i == direct || r.result.ok || !counts(r))
+            continue;
+        fault(i, direct >= 0 ? tr("Direct works; %1 fails: %2.").arg(r.hop.label, r.result.cause)
+                             : tr("%1 fails: %2.").arg(r.hop.label, r.result.cause));
+        return v;
+    }
+    v.state = QStringLiteral("ok");
+    v.sentence = tr("Every hop upgrades, echoes and holds %1 s.").arg(m_holdS, 0, 'f', 0);
+    return v;
+}
+
+QJsonObject ProbeMatrix::toJson() const
+{
+    static const char* const keys[] = {"hop", "dns_ms", "tcp_ms", "tls", "upgrade", "echo_ms", "idle_hold", "verdict"};
+    QJsonArray hops;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const MatrixRow& mr = m_rows[i];
+        QJsonObject o;
+        o[QStringLiteral("id")] = mr.hop.id;
+        o[QStringLiteral("label")] = mr.hop.label;
+        o[QStringLiteral("url")] = mr.hop.url;
+        o[QStringLiteral("derived")] = mr.hop.derived;
+        o[QStringLiteral("cause")] = mr.result.cause;
+        o[QStringLiteral("ok")] = mr.result.ok;
+        if (mr.result.startedAt.isValid())
+            o[QStringLiteral("time")] = isoWithOffset(mr.result.startedAt.toMSecsSinceEpoch());
+        QJsonObject cells;
+        for (int c = Dns; c < ColumnCount; ++c)
+            cells[QString::fromLatin1(keys[c])] = cellText(i, c);
+        o[QStringLiteral("cells")] = cells;
+        o[QStringLiteral("evidence")] = QJsonArray::fromStringList(mr.result.evidence);
+        o[QStringLiteral("advice")] = QJsonArray::fromStringList(mr.result.advice);
+        hops.append(o);
+    }
+    const MatrixVerdict v = verdict();
+    QJsonObject verdictObj;
+    verdictObj[QStringLiteral("state")] = v.state;
+    verdictObj[QStringLiteral("sentence")] = v.sentence;
+    verdictObj[QStringLiteral("faulty_hop")] = v.faultyRow >= 0 ? QJsonValue(m_rows[v.faultyRow].hop.id) : QJsonValue();
+    verdictObj[QStringLiteral("advice")] = QJsonArray::fromStringList(v.advice);
+    QJsonObject root;
+    root[QStringLiteral("hold_s")] = m_holdS;
+    root[QStringLiteral("hops")] = hops;
+    root[QStringLiteral("verdict")] = verdictObj;
+    return root;
+}
+
+QString ProbeMatrix::toMarkdown() const
+{
+    QString md;
+    QStringList head, rule;
+    for (int c = 0; c < ColumnCount; ++c) {
+        head << columnTitle(c);
+        rule << QStringLiteral("---");
+    }
+    md += QStringLiteral("| ") + head.join(QStringLiteral(" | ")) + QStringLiteral(" |\n");
+    md += QStringLiteral("| ") + rule.join(QStringLiteral(" | ")) + QStringLiteral(" |\n");
+    for (int r = 0; r < m_rows.size(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < ColumnCount; ++c)
+            cells << cellText(r, c).replace(QLatin1Char('|'), QStringLiteral("\\|"));
+        md += QStringLiteral("| ") + cells.join(QStringLiteral(" | ")) + QStringLiteral(" |\n");
+    }
+    const MatrixVerdict v = verdict();
+    md += QStringLiteral("\n**Verdict (%1):** %2\n").arg(v.state, v.sentence);
+    for (const QString& a : v.advice)
+        md += QStringLiteral("- %1\n").arg(a);
+    return md;
+}
+
+} // namespace socketscope

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "LogTestUtil.h"
+
+#include "logs/HighlightRules.h"
+
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+using namespace socketscope::logs;
+
+namespace {
+QString ruleIdFor(const RuleSet& rules, const QString& line)
+{
+    const int r = rules.problemRule(line);
+    return r >= 0 ? rules.rules()[r].id : QString();
+}
+} // namespace
+
+TEST(HighlightRules, EverySeedStringIsAProblemInTheBuiltinSets)
+{
+    const RuleSet rules = RuleSet::builtin();
+    ASSERT_FALSE(rules.isEmpty());
+    // The seed lines, as the incident notes quote them (text around the strings varies).
+    const QList<QPair<QString, QString>> seeds = {
+        {QStringLiteral("bolt-14190 as the client failed to authenticate within 30000 ms."), QStringLiteral("neo4j.failed-to-authenticate")},
+        {QStringLiteral("o.n.b.t.TransportSelectionHandler ClientTimeoutException: Terminated"), QStringLiteral("neo4j.client-timeout")},
+        {QStringLiteral("Caused by: Connection reset by peer"), QStringLiteral("net.connection-reset")},
+        {QStringLiteral("Increase in network aborts detected (more than 2"), QStringLiteral("neo4j.network-aborts")},
+        {QStringLiteral("*7 upstream timed out (110: Connection timed out) while proxying upgraded connection"), QStringLiteral("nginx.upstream-timed-out")},
+        {QStringLiteral("*9 upstream prematurely closed connection while reading response header"), QStringLiteral("nginx.prematurely-closed")},
+        {QStringLiteral("2026/01/28 10:01:49 [emerg] 811#811: unknown directive \"proxy_bufering\""), QStringLiteral("nginx.emerg")},
+        {QStringLiteral("nginx: [emerg] a duplicate default server for 0.0.0.0:80"), QStringLiteral("nginx.duplicate-default-server")},
+        {QStringLiteral("2026/01/28 10:01:49 [alert] 811#811: worker process 812 exited on signal 9"), QStringLiteral("nginx.alert")},
+    };
+    for (const auto& [line, id] : seeds) {
+        EXPECT_EQ(ruleIdFor(rules, line), id) << line.toStdString();
+        const auto spans = rules.spans(line);
+        EXPECT_FALSE(spans.isEmpty()) << line.toStdString();
+    }
+    // Others an operator expects.
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("2026/01/28 10:03:00 [crit] 1#1: SSL_read() failed")), QStringLiteral("nginx.crit"));
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("connect() failed (111: Connection refused) while connecting to upstream")),
+              QStringLiteral("nginx.connect-failed"));
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("no live upstreams while connecting to upstream")), QStringLiteral("nginx.no-live-upstreams"));
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("nginx: bind() to 127.0.0.1:8080 failed (98: Address already in use)")),
+              QStringLiteral("nginx.bind-failed"));
+    // Warnings are highlighted but are not problems; plain lines are neither.
+    const QString warn = QStringLiteral("2026-01-28 09:24:14.123+0000 WARN  [o.n.k.a.p.GlobalProcedures] slow");
+    EXPECT_EQ(rules.problemRule(warn), -1);
+    ASSERT_GE(rules.strongestRule(warn), 0);
+    EXPECT_EQ(rules.rules()[rules.strongestRule(warn)].severity, Severity::Warning);
+    EXPECT_EQ(rules.strongestRule(QStringLiteral("2026/01/28 10:03:00 [info] client closed keepalive connection")), -1);
+}
+
+TEST(HighlightRules, SpansPointAtTheMatchedText)
+{
+    const RuleSet rules = RuleSet::builtin();
+    const QString line = QStringLiteral("x [emerg] y");
+    const auto spans = rules.spans(line);
+    ASSERT_EQ(spans.size(), 1);
+    EXPECT_EQ(line.mid(spans[0].start, spans[0].length), QStringLiteral("[emerg]"));
+}
+
+TEST(HighlightRules, UserRulesLoadMergeAndReportErrors)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("log-rules.json"));
+    EXPECT_TRUE(RuleSet::loadUserRules(path).ok()); // missing file: no user rules, no error
+    ASSERT_TRUE(logtest::writeBytes(path, R"({"format":"socketscope-log-rules","version":1,"rules":[
+        {"id":"my.ws-drop","name":"WS drop","pattern":"code=100[16]","regex":true,"severity":"critical"},
+        {"id":"nginx.warn","pattern":"[warn]","severity":"info"}]})"));
+    const auto user = RuleSet::loadUserRules(path);
+    ASSERT_TRUE(user.ok()) << user.error().toStdString();
+    RuleSet rules = RuleSet::builtin();
+    const auto before = rules.rules().size();
+    rules.merge(*user);
+    EXPECT_EQ(rules.rules().size(), before + 1); // nginx.warn replaced, my.ws-drop added
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("[WS] disconnected - code=1006")), QStringLiteral("my.ws-drop"));
+
+    ASSERT_TRUE(logtest::writeBytes(path, R"({"rules":[{"id":"bad","pattern":"(unclosed","regex":true}]})"));
+    const auto broken = RuleSet::loadUserRules(path);
+    ASSERT_FALSE(broken.ok());
+    EXPECT_TRUE(broken.error().contains(path));
+    EXPECT_TRUE(broken.error().contains(QStringLiteral("bad")));
+    ASSERT_TRUE(logtest::writeBytes(path, "{ not json"));
+    EXPECT_FALSE(RuleSet::loadUserRules(path).ok());
+}
+
+TEST(HighlightRules, ProblemScanCountsEveryProblemLineOnce)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("p.log"));
+    const QByteArray data = logtest::realisticLog(50000);
+    ASSERT_TRUE(logtest::writeBytes(path, data));
+    LogFile f(path);
+    ASSERT_TRUE(f.update().ok());
+    const RuleSet rules = RuleSet::builtin();
+    ProblemScan scan;
+    scanProblems(f, rules, 0, f.lineCount(), scan);
+    // Independent count: every line, decoded and checked one by one.
+    qint64 expected = 0;
+    for (const QByteArray& line : data.split('\n'))
+        if (!line.isEmpty() && rules.problemRule(QString::fromUtf8(line)) >= 0)
+            ++expected;
+    EXPECT_EQ(qint64(scan.lines.size()), expected);
+    EXPECT_GT(expected, 10000);
+    ASSERT_EQ(scan.lines.size(), scan.rules.size());
+    EXPECT_TRUE(std::is_sorted(scan.lines.begin(), scan.lines.end()));
+}

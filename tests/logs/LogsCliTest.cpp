@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// socketscope-cli logs, run as a process the way a user runs it, compared with grep.
+#include "LogTestUtil.h"
+#include "lab/Lab.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+namespace {
+
+const QString kFixture = QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/seed-mixed.log");
+
+struct CliRun {
+    int code = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+CliRun run(const QString& program, const QStringList& args)
+{
+    QProcess p;
+    p.start(program, args);
+    CliRun r;
+    if (!p.waitForFinished(30000))
+        return r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+CliRun cli(const QStringList& args)
+{
+    return run(lab::cliPath(), QStringList{QStringLiteral("logs")} + args);
+}
+
+CliRun grep(const QStringList& args)
+{
+    return run(QStringLiteral("grep"), QStringList{QStringLiteral("-a")} + args);
+}
+
+} // namespace
+
+TEST(LogsCli, GrepWithLineNumbersPrintsExactlyWhatGrepPrints)
+{
+    for (const QString& re : {QStringLiteral("upstream timed out|Connection reset"), QStringLiteral("^2026/01/28 10:0[0-6]"),
+                              QStringLiteral("\\[(emerg|alert|crit)\\]"), QStringLiteral("peer$")}) {
+        const CliRun ours = cli({kFixture, QStringLiteral("--grep"), re, QStringLiteral("-n")});
+        const CliRun ref = grep({QStringLiteral("-n"), QStringLiteral("-E"), re, kFixture});
+        EXPECT_EQ(ours.code, 0) << re.toStdString() << ours.err.constData();
+        EXPECT_FALSE(ours.out.isEmpty());
+        EXPECT_EQ(ours.out, ref.out) << re.toStdString();
+    }
+    // Without -n, case-insensitive, fixed strings, count: as grep -i -F / -c.
+    EXPECT_EQ(cli({kFixture, QStringLiteral("--grep"), QStringLiteral("CONNECTION RESET BY PEER"), QStringLiteral("-i"), QStringLiteral("-F")}).out,
+              grep({QStringLiteral("-i"), QStringLiteral("-F"), QStringLiteral("CONNECTION RESET BY PEER"), kFixture}).out);
+    EXPECT_EQ(cli({kFixture, QStringLiteral("--grep"), QStringLiteral("[error]"), QStringLiteral("-F"), QStringLiteral("-c")}).out,
+              grep({QStringLiteral("-F"), QStringLiteral("-c"), QStringLiteral("[error]"), kFixture}).out);
+}
+
+TEST(LogsCli, GrepOnABigFileMatchesGrep)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, logtest::realisticLog(120000)));
+    const CliRun ours = cli({path, QStringLiteral("--grep"), QStringLiteral("bolt-1[0-9]{3}'"), QStringLiteral("-n")});
+    const CliRun ref = grep({QStringLiteral("-n"), QStringLiteral("-E"), QStringLiteral("bolt-1[0-9]{3}'"), path});
+    EXPECT_EQ(ours.out, ref.out);
+    EXPECT_GT(ours.out.count('\n'), 100);
+}
+
+TEST(LogsCli, NoMatchExitsOneLikeGrepAndErrorsExitTwo)
+{
+    CliRun r = cli({kFixture, QStringLiteral("--grep"), QStringLiteral("no such text anywhere")});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(r.out.isEmpty());
+    r = cli({kFixture, QStringLiteral("--grep"), QStringLiteral("bolt-(")});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(r.err.contains("Invalid regular expression")) << r.err.constData();
+    r = cli({QStringLiteral("/nonexistent/error.log")});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_TRUE(r.err.contains("/nonexistent/error.log")) << r.err.constData();
+}
+
+TEST(LogsCli, ProblemsListsEachProblemLineWithItsRuleAndASummary)
+{
+    const CliRun r = cli({kFixture, QStringLiteral("--problems"), QStringLiteral("-n")});
+    EXPECT_EQ(r.code, 1); // problems found
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    ASSERT_GE(lines.size(), 10);
+    EXPECT_TRUE(lines.contains("2:[nginx.upstream-timed-out] " + lab::readAll(kFixture).split('\n').at(1))) << r.out.constData();
+    EXPECT_TRUE(r.out.contains("7:[neo4j.client-timeout] 2026-01-28 09:24:14.123+0000 ERROR")) << r.out.constData();
+    EXPECT_TRUE(r.out.contains("10:[nginx.duplicate-default-server] ")) << r.out.constData();
+    EXPECT_TRUE(r.out.contains("11:[nginx.alert] ")) << r.out.constData();
+    EXPECT_TRUE(r.out.contains("3:[neo4j.network-aborts] ")) << r.out.constData();
+    EXPECT_TRUE(r.out.contains("6:[nginx.prematurely-closed] ")) << r.out.constData();
+    EXPECT_FALSE(r.out.contains("\n8:[")); // a WARN line is highlighted but is not a problem
+    EXPECT_TRUE(lines.last().contains("problem lines:")) << lines.last().constData();
+
+    const CliRun count = cli({kFixture, QStringLiteral("--problems"), QStringLiteral("-c")});
+    EXPECT_EQ(count.out.trimmed().toInt(), lines.size() - 1);
+}
+
+TEST(LogsCli, UnknownProfileIsAClearError)
+{
+    QTemporaryDir dir;
+    const QString profiles = dir.filePath(QStringLiteral("profiles.json"));
+    QProcess p;
+    p.start(lab::cliPath(), {QStringLiteral("--profiles"), profiles, QStringLiteral("logs"), QStringLiteral("neo4j-prod"),
+                             QStringLiteral("--remote"), QStringLiteral("/data/neo4j/logs/neo4j.log")});
+    ASSERT_TRUE(p.waitForFinished(30000));
+    EXPECT_EQ(p.exitCode(), 2);
+    const QByteArray err = p.readAllStandardError();
+    EXPECT_TRUE(err.contains("neo4j-prod")) << err.constData();
+    EXPECT_TRUE(err.contains(profiles.toUtf8())) << err.constData();
+}
+
+TEST(LogsCli, FollowPrintsAppendedMatchingLines)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("live.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, "2026/01/28 10:00:00 [info] quiet\n"));
+    QProcess p;
+    p.start(lab::cliPath(), {QStringLiteral("logs"), path, QStringLiteral("--follow"), QStringLiteral("--grep"),
+                             QStringLiteral("timed out"), QStringLiteral("-n")});
+    ASSERT_TRUE(p.waitForStarted());
+    QByteArray seen;
+    ASSERT_TRUE(logtest::writeBytes(path, "2026/01/28 10:03:00 [error] upstream timed out\n2026/01/28 10:03:01 [info] other\n", true));
+    QTRY_VERIFY_WITH_TIMEOUT((seen += p.readAllStandardOutput()).contains("2:2026/01/28 10:03:00 [error] upstream timed out\n"), 5000);
+    EXPECT_FALSE(seen.contains("other"));
+    p.terminate();
+    p.waitForFinished(5000);
+}
