@@ -65,7 +65,11 @@ struct RunState {
     QJsonObject toJson() const;
     static RunState fromJson(const QJsonObject& o);
     bool hasBackup() const { return !backupPath.isEmpty(); }
-    bool isFinished() const { return outcome != QLatin1String("running"); }
+    // Done for good (ok, rolled back, a dry run); a failed, cancelled or interrupted run can resume.
+    bool isFinished() const
+    {
+        return outcome == QLatin1String("ok") || outcome == QLatin1String("rolled_back") || outcome == QLatin1String("dry_run");
+    }
 };
 
 // Where run states live and how they are found again.

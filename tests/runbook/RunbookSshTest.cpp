@@ -142,13 +142,18 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     o.monitorSeconds = 1;
     auto first = engine(o);
     ASSERT_TRUE(first->begin());
-    // Approve everything, but kill the SSH connection the moment Patch asks.
+    // Approve everything, but kill the SSH connection the moment Patch asks, and keep sshd down
+    // so that the session cannot simply reconnect.
     QObject::connect(first.get(), &RunbookEngine::confirmationRequested, first.get(), [&](int index, const QString&, const QString&) {
-        if (first->runbook().steps.at(index).id == QLatin1String("patch"))
+        if (first->runbook().steps.at(index).id == QLatin1String("patch")) {
             sshd->killSessions();
+            sshd->stop();
+        }
         first->answerConfirmation(true);
     });
-    EXPECT_FALSE(waitFinished(*first, [&] { first->runAll(); }));
+    QStringList said;
+    QObject::connect(first.get(), &RunbookEngine::output, first.get(), [&](int, const QString& t) { said << t; });
+    EXPECT_FALSE(waitFinished(*first, [&] { first->runAll(); })) << said.join(QLatin1Char('\n')).right(3000).toStdString();
     const RunState s = first->state();
     EXPECT_EQ(s.steps.at(3).state, StepState::Failed) << s.steps.at(3).message.toStdString();
     EXPECT_FALSE(s.isFinished());
@@ -156,6 +161,8 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     const QByteArray original = readAll(s.backupPath);
     EXPECT_EQ(readAll(lab.siteAvailable()), original) << "the connection died before the write";
     first.reset();
+    QString error;
+    ASSERT_TRUE(sshd->start(&error)) << error.toStdString();
 
     o.autoConfirm = true;
     auto second = engine(o);
@@ -164,4 +171,24 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     EXPECT_EQ(second->state().finalProbeCause, QStringLiteral("ok"));
     EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
     EXPECT_EQ(readAll(s.backupPath), original);
+}
+
+TEST_F(RunbookOverSsh, NoPermissionToWriteTheBackupStopsBeforeTheConfigIsTouched)
+{
+    // The profile says sstest may act directly (no sudo), but sites-available belongs to root.
+    lab.profile().ssh.sudoWithoutPassword = true;
+    const QByteArray original = readAll(lab.siteAvailable());
+    EngineOptions o;
+    o.autoConfirm = true;
+    o.monitorSeconds = 1;
+    auto e = engine(o);
+    ASSERT_TRUE(e->begin());
+    EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
+    const RunState s = e->state();
+    EXPECT_EQ(s.steps.at(2).state, StepState::Failed);
+    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("Permission denied"))) << s.steps.at(2).message.toStdString();
+    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("not touched")));
+    EXPECT_EQ(s.steps.at(3).state, StepState::Pending);
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    EXPECT_TRUE(s.backupPath.isEmpty());
 }
