@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The step kinds that observe rather than change: Verify (probe through the proxy), Monitor
+// (follow the logs) and the generic command step. The others live in RunbookSteps.cpp.
+#include "runbook/RunbookWorker.h"
+
+#include "remote/LocalHost.h"
+#include "runbook/NginxFacts.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QScopeGuard>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QThread>
+
+namespace socketscope {
+
+namespace {
+
+// The last non-empty line of a command's output.
+QString lastLine(const QByteArray& output)
+{
+    const QList<QByteArray> lines = output.split('\n');
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it)
+        if (!it->trimmed().isEmpty())
+            return QString::fromUtf8(it->trimmed());
+    return {};
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- Verify and Monitor
+
+ProbeResult RunbookWorker::probe(const QString& url, double holdS)
+{
+    ProbeOptions o;
+    o.url = url;
+    o.origin = m_profile.origin;
+    o.headers = m_profile.extraHeaders;
+    o.subprotocols = m_profile.subprotocols;
+    o.echoCount = 1;
+    o.holdS = holdS;
+    o.timeoutS = 10;
+    if (holdS > 0)
+        say(tr("probing %1: upgrade, echo, idle hold %2 s, echo").arg(url).arg(holdS));
+    const ProbeResult r = m_prober->probe(o, &m_cancel);
+    AuditEvent e;
+    e.step = m_current >= 0 ? m_runbook.steps.at(m_current).id : QString();
+    e.event = QStringLiteral("probe");
+    e.message = r.evidence.join(QLatin1String("; "));
+    e.extra.insert(QStringLiteral("url"), url);
+    e.extra.insert(QStringLiteral("cause"), r.cause);
+    e.extra.insert(QStringLiteral("hold_s"), holdS);
+    if (r.httpStatus)
+        e.extra.insert(QStringLiteral("http_status"), *r.httpStatus);
+    if (r.idleCutoffS)
+        e.extra.insert(QStringLiteral("idle_cutoff_s"), *r.idleCutoffS);
+    m_audit.append(e);
+    return r;
+}
+
+Status RunbookWorker::stepVerify()
+{
+    const RunState s = snapshot();
+    const QString url = param(QStringLiteral("url"));
+    if (url.isEmpty())
+        return Status::failure(tr("the profile has no public URL to probe through the proxy"));
+    double hold = m_params.value(QStringLiteral("holdSeconds")).toDouble();
+    const double maxHold = m_params.value(QStringLiteral("maxHoldSeconds"), 120).toDouble();
+    if (hold <= 0)
+        hold = s.oldIdleCutoffS.value_or(60.0) + 2.0;
+    hold = qMin(hold, maxHold);
+    if (m_options.dryRun) {
+        say(tr("would probe %1: upgrade, echo, idle hold %2 s (longer than the old cutoff of %3 s), echo")
+                .arg(url).arg(hold).arg(s.oldIdleCutoffS.value_or(60.0)));
+        return Status::success();
+    }
+    const ProbeResult r = probe(url, hold);
+    {
+        QMutexLocker lock(&m_stateMutex);
+        m_state.finalProbeCause = r.cause;
+    }
+    for (const QString& ev : r.evidence)
+        say(ev);
+    if (!r.ok)
+        return Status::failure(tr("through the proxy: %1%2").arg(r.cause, r.evidence.isEmpty() ? QString() : QStringLiteral(" — ") + r.evidence.last()));
+    setStep(m_current, StepState::Ok, tr("through the proxy: ok (upgrade, echo, held idle %1 s)").arg(r.heldS, 0, 'f', 1));
+    return Status::success();
+}
+
+Status RunbookWorker::stepMonitor()
+{
+    const RunState s = snapshot();
+    const double seconds = m_params.value(QStringLiteral("seconds")).toDouble();
+    QStringList patterns;
+    for (const QVariant& v : m_params.value(QStringLiteral("patterns")).toList())
+        patterns << v.toString();
+    QStringList files{s.errorLog};
+    if (!s.appLog.isEmpty())
+        files << s.appLog;
+    if (seconds <= 0) {
+        setStep(m_current, StepState::Skipped, tr("monitoring skipped (0 s)"));
+        return Status::success();
+    }
+    if (m_options.dryRun) {
+        say(tr("would follow %1 for %2 s counting: %3").arg(files.join(QLatin1String(", "))).arg(seconds).arg(patterns.join(QLatin1String(" | "))));
+        return Status::success();
+    }
+    QList<qint64> offsets;
+    for (const QString& f : files) {
+        Result<qint64> n = remoteSize(f);
+        if (!n)
+            return Status::failure(n.error());
+        offsets << *n;
+    }
+    say(tr("following %1 for %2 s").arg(files.join(QLatin1String(", "))).arg(seconds));
+    QList<QByteArray> carry(files.size());
+    QMap<QString, int> counts;
+    QStringList samples;
+    QElapsedTimer clock;
+    clock.start();
+    m_quiet = true;
+    auto unquiet = qScopeGuard([this] { m_quiet = false; });
+    bool last = false;
+    while (!last) {
+        last = clock.elapsed() >= qint64(seconds * 1000);
+        for (int i = 0; i < files.size(); ++i) {
+            Result<qint64> size = remoteSize(files.at(i));
+            if (size && *size < offsets[i]) { // rotated or truncated
+                offsets[i] = 0;
+                carry[i].clear();
+            }
+            Result<QByteArray> fresh = readSince(files.at(i), offsets.at(i), 4 * 1024 * 1024);
+            if (!fresh)
+                continue;
+            offsets[i] += fresh->size();
+            QByteArray data = carry.at(i) + fresh.value();
+            const qsizetype end = data.lastIndexOf('\n');
+            carry[i] = end < 0 ? data : data.mid(end + 1);
+            if (end < 0)
+                continue;
+            for (const QByteArray& line : data.left(end).split('\n')) {
+                const QString l = QString::fromUtf8(line);
+                for (const QString& p : std::as_const(patterns)) {
+                    if (l.contains(p, Qt::CaseInsensitive)) {
+                        ++counts[p];
+                        if (samples.size() < 20)
+                            samples << QStringLiteral("%1: %2").arg(QFileInfo(files.at(i)).fileName(), l.trimmed());
+                        emit output(m_current, m_audit.redactor().redact(QStringLiteral("⚠ %1: %2").arg(files.at(i), l.trimmed())));
+                        break;
+                    }
+                }
+            }
+        }
+        if (cancelled())
+            return Status::failure(tr("monitoring cancelled"));
+        if (!last)
+            QThread::msleep(1000);
+    }
+    m_quiet = false;
+    AuditEvent e;
+    e.step = m_runbook.steps.at(m_current).id;
+    e.event = QStringLiteral("monitor");
+    QJsonObject c;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        c.insert(it.key(), it.value());
+    e.extra.insert(QStringLiteral("counts"), c);
+    e.extra.insert(QStringLiteral("seconds"), seconds);
+    e.output = samples.join(QLatin1Char('\n'));
+    m_audit.append(e);
+    if (!counts.isEmpty()) {
+        QStringList parts;
+        for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+            parts << QStringLiteral("\"%1\" ×%2").arg(it.key()).arg(it.value());
+        return Status::failure(tr("problem lines in %1 s: %2").arg(seconds).arg(parts.join(QLatin1String(", "))));
+    }
+    setStep(m_current, StepState::Ok, tr("no problem pattern in %1 s of %2").arg(seconds).arg(files.join(QLatin1String(", "))));
+    return Status::success();
+}
+
+// ---------------------------------------------------------------- command
+
+Status RunbookWorker::stepCommand()
+{
+    const RunbookStep& step = m_runbook.steps.at(m_current);
+    const QString cmd = param(QStringLiteral("command"));
+    const bool sudo = m_params.value(QStringLiteral("sudo"), false).toBool();
+    if (cmd.isEmpty())
+        return Status::failure(tr("the step has no \"command\" parameter"));
+    if (step.changesServer && !m_options.dryRun && !confirm(m_current, tr("Run: %1").arg(cmd)))
+        return Status::failure(tr("not confirmed"));
+    Result<CommandResult> r = step.changesServer ? change(cmd, sudo) : exec(cmd, sudo);
+    if (!r)
+        return Status::failure(r.error());
+    if (r->exitStatus != 0)
+        return Status::failure(tr("exit status %1: %2").arg(r->exitStatus).arg(lastLine(r->stdErr + r->stdOut)));
+    return Status::success();
+}
+
+} // namespace socketscope
