@@ -10,7 +10,7 @@ mode="${1:-run}"
 PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeychain-qt6-dev
   libgtest-dev libgmock-dev cmake ninja-build g++ pkg-config
   xvfb xauth imagemagick nginx libnginx-mod-stream haproxy openssh-server python3-websockets sudo
-  clang libclang-rt-14-dev dpkg-dev file)
+  python3-cryptography openssh-client clang libclang-rt-14-dev dpkg-dev file ccache)
 
 install_missing() {
   local missing=()
@@ -26,6 +26,10 @@ install_missing() {
 }
 
 jobs=$(nproc 2>/dev/null || echo 2)
+# ccache only speeds up rebuilds on the same machine; the build is the same without it.
+if command -v ccache >/dev/null 2>&1; then
+  export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD"
+fi
 
 case "$mode" in
   run)

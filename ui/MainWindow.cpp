@@ -4,6 +4,7 @@
 #include "AppContext.h"
 #include "FeaturePanel.h"
 #include "common/ActivityView.h"
+#include "core/ActivityLog.h"
 #include "core/Version.h"
 #include "logs/LogsPanel.h"
 #include "monitor/LivePanel.h"
@@ -11,6 +12,7 @@
 #include "probe/OverviewPanel.h"
 #include "profiles/Profile.h"
 #include "profiles/ProfileListPanel.h"
+#include "profiles/ProfileStore.h"
 #include "runbook/RunbookPanel.h"
 
 #include <QAction>
@@ -55,8 +57,26 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
                 new ConfigPanel(context, m_tabs), new RunbookPanel(context, m_tabs)};
     for (FeaturePanel* panel : std::as_const(m_panels))
         m_tabs->addTab(panel, panel->title());
-    for (FeaturePanel* panel : std::as_const(m_panels))
-        connect(panel, &FeaturePanel::verdictChanged, this, [this, panel](const QString& state, const QString& sentence) { setVerdict(panel->property("profileName").toString(), state, sentence); });
+    for (FeaturePanel* panel : std::as_const(m_panels)) {
+        // A panel's verdict becomes the header line and the profile's dot + word in the list.
+        connect(panel, &FeaturePanel::verdictChanged, this, [this, panel](const QString& state, const QString& sentence) {
+            const QString name = panel->property("profileName").toString();
+            setVerdict(name, state, sentence);
+            // By name, not "the current one": the user may have moved on while the probe ran.
+            if (const auto profile = m_context.profiles ? m_context.profiles->find(name) : std::nullopt)
+                m_profileList->setProfileState(profile->id, state, sentence);
+        });
+    }
+    auto* config = qobject_cast<ConfigPanel*>(m_panels.at(3));
+    auto* runbook = qobject_cast<RunbookPanel*>(m_panels.at(4));
+    connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const QString& path, const QByteArray&, const QByteArray&) {
+        // The runbook never applies a fix computed from a local copy: it re-reads the live file on
+        // the server, rebuilds the fix with the same rules and shows that diff before Patch.
+        m_context.activity->info(QStringLiteral("config"),
+                                 tr("Fix for %1 handed to the runbook: it re-reads the file on the server and "
+                                    "shows the diff before Patch.").arg(path));
+        m_tabs->setCurrentWidget(runbook);
+    });
     rightLayout->addWidget(m_tabs, 1);
 
     splitter->addWidget(m_profileList);

@@ -2,6 +2,7 @@
 // socketscope-cli logs: print, grep, list problems in, or follow a log file.
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/TerminalPrompt.h"
 #include "cli/ProfileLookup.h"
 #include "logs/HighlightRules.h"
 #include "logs/LogFile.h"
@@ -17,10 +18,6 @@
 #include <map>
 #include <memory>
 
-#ifndef _WIN32
-#include <termios.h>
-#include <unistd.h>
-#endif
 
 namespace socketscope::cli {
 
@@ -96,37 +93,6 @@ qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, 
 qint64 completeLines(const LogFile& file)
 {
     return file.withIndex([](const LineIndex& index, qint64, quint64) { return index.lineCount(); });
-}
-
-// Reads a secret from the terminal without echo; nullopt without a terminal (use --password-stdin).
-std::optional<QByteArray> promptHidden(const QString& prompt)
-{
-#ifndef _WIN32
-    FILE* tty = std::fopen("/dev/tty", "r+");
-    if (!tty)
-        return std::nullopt;
-    const int fd = fileno(tty);
-    termios old {};
-    const bool haveTermios = tcgetattr(fd, &old) == 0;
-    if (haveTermios) {
-        termios noEcho = old;
-        noEcho.c_lflag &= ~tcflag_t(ECHO);
-        tcsetattr(fd, TCSAFLUSH, &noEcho);
-    }
-    std::fprintf(tty, "%s: ", prompt.toLocal8Bit().constData());
-    std::fflush(tty);
-    QByteArray line;
-    for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty))
-        line.append(char(c));
-    if (haveTermios)
-        tcsetattr(fd, TCSAFLUSH, &old);
-    std::fputs("\n", tty);
-    std::fclose(tty);
-    return line;
-#else
-    Q_UNUSED(prompt);
-    return std::nullopt;
-#endif
 }
 
 // Prints what a whole (non-followed) log selects and returns the exit code.

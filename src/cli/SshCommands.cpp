@@ -3,6 +3,7 @@
 // the same strict host-key checking as the GUI. Secrets come from stdin flags or a hidden prompt.
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/TerminalPrompt.h"
 #include "cli/ProfileLookup.h"
 #include "ssh/KnownHosts.h"
 #include "ssh/SshWorker.h"
@@ -14,10 +15,6 @@
 #include <cstdio>
 #include <memory>
 
-#ifndef _WIN32
-#include <termios.h>
-#include <unistd.h>
-#endif
 
 namespace socketscope::cli {
 
@@ -94,40 +91,6 @@ Result<SshTarget> resolveTarget(const CliContext& ctx, const ArgParser& p, const
     if (t.host.isEmpty())
         return R::failure(QStringLiteral("no host: give USER@HOST[:PORT] or --host"));
     return t;
-}
-
-// Reads a line from the terminal without echo; nullopt when there is no terminal.
-std::optional<QByteArray> promptHidden(const QString& prompt)
-{
-#ifndef _WIN32
-    FILE* tty = std::fopen("/dev/tty", "r+");
-    if (!tty)
-        return std::nullopt;
-    const int fd = fileno(tty);
-    termios old {};
-    const bool haveTermios = tcgetattr(fd, &old) == 0;
-    if (haveTermios) {
-        termios noEcho = old;
-        noEcho.c_lflag &= ~tcflag_t(ECHO);
-        tcsetattr(fd, TCSAFLUSH, &noEcho);
-    }
-    std::fputs(prompt.toLocal8Bit().constData(), tty);
-    std::fputs(": ", tty);
-    std::fflush(tty);
-    QByteArray line;
-    for (int c = std::fgetc(tty); c != EOF && c != '\n'; c = std::fgetc(tty))
-        line.append(char(c));
-    if (haveTermios)
-        tcsetattr(fd, TCSAFLUSH, &old);
-    std::fputs("\n", tty);
-    std::fclose(tty);
-    if (line.endsWith('\r'))
-        line.chop(1);
-    return line;
-#else
-    Q_UNUSED(prompt);
-    return std::nullopt; // Windows: use --password-stdin
-#endif
 }
 
 void writeRaw(FILE* f, const QByteArray& bytes)
