@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/MonitorTypes.h"
 
+#include "probe/ProbeProfile.h"
+
 #include "profiles/Profile.h"
 
 #include <QTimeZone>
@@ -25,15 +27,7 @@ MonitorSpec MonitorSpec::fromProfile(const Profile& profile)
     spec.name = profile.name;
     spec.profileId = profile.id.toString(QUuid::WithoutBraces);
     spec.options = defaultOptions(profile.publicUrl.isEmpty() ? profile.directUrl : profile.publicUrl);
-    spec.options.origin = profile.origin;
-    spec.options.headers = profile.extraHeaders;
-    spec.options.subprotocols = profile.subprotocols;
-    spec.options.bolt = profile.bolt;
-    spec.options.caFile = profile.tls.caFile;
-    spec.options.pinnedCertificate = profile.tls.pinnedCertificate;
-    spec.options.clientCertificate = profile.tls.clientCertificate;
-    spec.options.clientKey = profile.tls.clientKey;
-    spec.options.insecure = profile.tls.insecure;
+    applyProfile(spec.options, profile);
     return spec;
 }
 

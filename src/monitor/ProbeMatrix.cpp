@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/ProbeMatrix.h"
 
+#include "probe/ProbeProfile.h"
+
 #include "diagnosis/Diagnosis.h"
 #include "monitor/MonitorTypes.h"
 #include "monitor/ProbeLauncher.h"
@@ -76,15 +78,7 @@ QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& sec
 void ProbeMatrix::setProfile(const Profile& profile, const QString& secondProxyUrl)
 {
     ProbeOptions base;
-    base.origin = profile.origin;
-    base.headers = profile.extraHeaders;
-    base.subprotocols = profile.subprotocols;
-    base.bolt = profile.bolt;
-    base.caFile = profile.tls.caFile;
-    base.pinnedCertificate = profile.tls.pinnedCertificate;
-    base.clientCertificate = profile.tls.clientCertificate;
-    base.clientKey = profile.tls.clientKey;
-    base.insecure = profile.tls.insecure;
+    applyProfile(base, profile);
     base.echoCount = 3;
     base.timeoutS = 5;
     base.connectTimeoutS = 5;

@@ -3,6 +3,8 @@
 // (follow the logs) and the generic command step. The others live in RunbookSteps.cpp.
 #include "runbook/RunbookWorker.h"
 
+#include "probe/ProbeProfile.h"
+
 #include "remote/LocalHost.h"
 #include "runbook/NginxFacts.h"
 
@@ -36,9 +38,9 @@ ProbeResult RunbookWorker::probe(const QString& url, double holdS)
 {
     ProbeOptions o;
     o.url = url;
-    o.origin = m_profile.origin;
-    o.headers = m_profile.extraHeaders;
-    o.subprotocols = m_profile.subprotocols;
+    // The profile's Origin, headers and TLS options (a private CA behind wss://) apply to Verify too.
+    applyProfile(o, m_profile);
+    o.bolt = false; // Verify checks upgrade, echo and the idle hold; Bolt has its own probe.
     o.echoCount = 1;
     o.holdS = holdS;
     o.timeoutS = 10;

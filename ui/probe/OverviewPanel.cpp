@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "probe/OverviewPanel.h"
 
+#include "probe/ProbeProfile.h"
+
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "diagnosis/Diagnosis.h"
@@ -191,15 +193,7 @@ ProbeOptions OverviewPanel::optionsFor(const QString& url) const
 {
     ProbeOptions o;
     o.url = url;
-    o.origin = m_profile.origin;
-    o.headers = m_profile.extraHeaders;
-    o.subprotocols = m_profile.subprotocols;
-    o.bolt = m_profile.bolt;
-    o.caFile = m_profile.tls.caFile;
-    o.pinnedCertificate = m_profile.tls.pinnedCertificate;
-    o.clientCertificate = m_profile.tls.clientCertificate;
-    o.clientKey = m_profile.tls.clientKey;
-    o.insecure = m_profile.tls.insecure;
+    applyProfile(o, m_profile);
     o.echoCount = m_profile.bolt ? 0 : m_echoSpin->value();
     o.holdS = m_holdSpin->value();
     o.timeoutS = 5;

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "probe/ProbeProfile.h"
+
+namespace socketscope {
+
+void applyProfile(ProbeOptions& options, const Profile& profile)
+{
+    options.origin = profile.origin;
+    options.headers = profile.extraHeaders;
+    options.subprotocols = profile.subprotocols;
+    options.bolt = profile.bolt;
+    options.caFile = profile.tls.caFile;
+    options.pinnedCertificate = profile.tls.pinnedCertificate;
+    options.clientCertificate = profile.tls.clientCertificate;
+    options.clientKey = profile.tls.clientKey;
+    options.insecure = profile.tls.insecure;
+}
+
+} // namespace socketscope
