@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "probe/ProbeEngine.h"
 
+#include "core/ThreadCrypto.h"
 #include "diagnosis/Diagnosis.h"
 #include "probe/ProbeSession.h"
 
@@ -49,6 +50,7 @@ ProbeEngine::ProbeEngine(QObject* parent) : QObject(parent), d(new Private)
         w.thread->setObjectName(QStringLiteral("probe-worker-%1").arg(i));
         w.host = new WorkerHost;
         w.host->moveToThread(w.thread);
+        releaseCryptoStateWhenFinished(w.thread); // TLS probes use OpenSSL on this thread
         w.thread->start();
         d->workers.push_back(w);
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runbook/RunbookEngine.h"
 
+#include "core/ThreadCrypto.h"
 #include "runbook/RunbookWorker.h"
 
 #include <QUrl>
@@ -59,6 +60,7 @@ Status RunbookEngine::startWorker(const std::optional<QString>& resumeId)
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("runbook-worker"));
     m_worker->moveToThread(m_thread);
+    releaseCryptoStateWhenFinished(m_thread); // SSH and TLS verification run on this thread
     connect(m_worker, &RunbookWorker::stepStateChanged, this, &RunbookEngine::stepStateChanged);
     connect(m_worker, &RunbookWorker::output, this, &RunbookEngine::output);
     connect(m_worker, &RunbookWorker::confirmationRequested, this, &RunbookEngine::confirmationRequested);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/SshJumpTunnel.h"
 
+#include "core/ThreadCrypto.h"
 #include "ssh/SshSession.h"
 
 #include <libssh/libssh.h>
@@ -61,7 +62,10 @@ Status SshJumpTunnel::open(SshSession& session, std::unique_ptr<SshSession>& jum
     tunnel->m_pumpFd = fds[1];
     tunnel->m_channel = ch;
     SshJumpTunnel* t = tunnel.get();
-    t->m_thread = std::thread([t, js = jumpSession.get(), ch] { t->pump(js, ch); });
+    t->m_thread = std::thread([t, js = jumpSession.get(), ch] {
+        t->pump(js, ch);
+        releaseThreadCryptoState();
+    });
     return Status::success();
 #endif
 }

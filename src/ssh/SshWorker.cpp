@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/SshWorker.h"
 
+#include "core/ThreadCrypto.h"
+
 #include "ssh/SshRemoteHost.h"
 #include "ssh/SshSession.h"
 
@@ -331,6 +333,7 @@ SshWorkerThread::SshWorkerThread(SshTarget target) : m_worker(new SshWorker(std:
     // `finished` is emitted on the worker thread after its event loop ended: the last place
     // where the worker's timer and session can be closed on their own thread.
     QObject::connect(&m_thread, &QThread::finished, w, [w] { w->teardownOnThread(); }, Qt::DirectConnection);
+    releaseCryptoStateWhenFinished(&m_thread); // after the session is closed
     m_thread.start();
     QMetaObject::invokeMethod(w, [w] { w->initOnThread(); }, Qt::QueuedConnection);
 }

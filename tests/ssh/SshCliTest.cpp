@@ -80,7 +80,7 @@ TEST_F(SshCliTest, PasswordAndSudoPasswordFromStdin)
 
     CliRun wrongLogin = cli({QStringLiteral("ssh"), spec(), QStringLiteral("--password-stdin"), QStringLiteral("--"), QStringLiteral("id")},
                             "nope\n");
-    EXPECT_EQ(wrongLogin.exitCode, 255);
+    EXPECT_EQ(wrongLogin.exitCode, 255) << wrongLogin.err.constData();
     EXPECT_TRUE(wrongLogin.err.contains("wrong password")) << wrongLogin.err.constData();
 }
 
