@@ -3,6 +3,7 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
+#include "cli/TerminalPrompt.h"
 #include "runbook/AnsibleExport.h"
 #include "runbook/AuditTrail.h"
 #include "runbook/RunbookConnect.h"
@@ -189,6 +190,17 @@ int cmdAudit(CliContext& ctx, const QStringList& args)
     return ExitOk;
 }
 
+// Like `ssh`: an unknown host key only with --accept-new-host-key (a changed one never); a
+// missing login password, passphrase or sudo password asked on the terminal, hidden.
+SshPrompts sshPrompts(const ArgParser& p)
+{
+    SshPrompts prompts;
+    if (p.isSet(QStringLiteral("--accept-new-host-key")))
+        prompts.hostKey = [](const HostKeyInfo&) { return HostKeyDecision::AcceptAndRemember; };
+    prompts.secret = [](const SecretRequest& request) { return promptHidden(request.prompt); };
+    return prompts;
+}
+
 // Runs (or resumes, or rolls back) with an engine that lives until the event loop ends.
 int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
 {
@@ -198,6 +210,7 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     p.addFlag(QStringLiteral("--yes"), QStringLiteral("-y"));
     p.addFlag(QStringLiteral("--resume"));
     p.addFlag(QStringLiteral("--sudo-password-stdin"));
+    p.addFlag(QStringLiteral("--accept-new-host-key"));
     p.addValue(QStringLiteral("--monitor-seconds"));
     p.addFlag(QStringLiteral("--json"));
     p.addFlag(QStringLiteral("--local"));
@@ -255,7 +268,7 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
 
     auto* engine = new RunbookEngine(rb.value(), profile.value(), QCoreApplication::instance());
     Result<HostFactory> factory = p.isSet(QStringLiteral("--local")) ? RunbookConnect::localFactory(sudoPassword)
-                                                                       : RunbookConnect::sshFactory(profile.value(), sudoPassword);
+                                                                       : RunbookConnect::sshFactory(profile.value(), sudoPassword, sshPrompts(p));
     wipeBytes(sudoPassword);
     if (!factory) {
         *ctx.err << "runbook: " << factory.error() << '\n';

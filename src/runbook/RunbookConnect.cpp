@@ -50,20 +50,21 @@ Result<HostFactory> localFactory(const QByteArray& sudoPassword)
     });
 }
 
-Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword)
+Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword, SshPrompts prompts)
 {
     if (!profile.ssh.isConfigured())
         return Result<HostFactory>::failure(QObject::tr("profile \"%1\" has no SSH access configured; add it, or act on "
                                                         "this machine with --local").arg(profile.name));
-    return sshFactory(SshTarget::fromProfile(profile.ssh), sudoPassword);
+    return sshFactory(SshTarget::fromProfile(profile.ssh), sudoPassword, std::move(prompts));
 }
 
-HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword)
+HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword, SshPrompts prompts)
 {
     auto secret = std::make_shared<SecretHolder>();
     secret->value = sudoPassword;
-    return HostFactory([secret, target]() -> Result<std::unique_ptr<RemoteHost>> {
+    return HostFactory([secret, target, prompts = std::move(prompts)]() -> Result<std::unique_ptr<RemoteHost>> {
         auto session = std::make_unique<SshSession>(target);
+        session->setPrompts(prompts);
         SshCredentials credentials;
         if (!secret->value.isEmpty())
             credentials.sudoPassword = secret->value;

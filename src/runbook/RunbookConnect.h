@@ -16,10 +16,12 @@ void wipeBytes(QByteArray& secret);
 namespace RunbookConnect {
 // Acts on this machine through local processes (sudo with the password on stdin when needed).
 Result<HostFactory> localFactory(const QByteArray& sudoPassword);
-// Connects over SSH as the profile says (agent or key; host key must already be known).
-Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword);
+// Connects over SSH as the profile says. `prompts` answer an unknown host key and a missing
+// password or passphrase (on the engine's thread); without them an unknown key is refused and
+// only the agent or an unencrypted key can log in.
+Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword, SshPrompts prompts = {});
 // Connects to an explicit SSH target (its known_hosts files, key, timeouts).
-HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword);
+HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword, SshPrompts prompts = {});
 } // namespace RunbookConnect
 
 } // namespace socketscope

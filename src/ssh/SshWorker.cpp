@@ -14,7 +14,6 @@ namespace socketscope {
 
 namespace {
 constexpr int kKeepaliveMs = 30000;
-constexpr int kAnswerTimeoutMs = 10 * 60 * 1000; // a prompt nobody answers ends as a refusal
 const QString kCancelled = QStringLiteral("Cancelled.");
 } // namespace
 
@@ -30,6 +29,8 @@ SshWorker::SshWorker(SshTarget target) : m_target(std::move(target)), m_session(
     prompts.hostKey = [this](const HostKeyInfo& info) { return askHostKey(info); };
     prompts.secret = [this](const SecretRequest& request) { return askSecret(request); };
     m_session->setPrompts(prompts);
+    connect(&m_prompts, &SshPromptRelay::hostKeyDecisionNeeded, this, &SshWorker::hostKeyDecisionNeeded, Qt::DirectConnection);
+    connect(&m_prompts, &SshPromptRelay::secretNeeded, this, &SshWorker::secretNeeded, Qt::DirectConnection);
     m_session->setCancelFlag(&m_currentCancel);
 }
 
@@ -70,8 +71,6 @@ bool SshWorker::begin(quint64 id)
         m_currentId = id;
         cancelled = m_cancelled.remove(id) || id < m_cancelBelow.load() || m_shuttingDown.load();
         m_currentCancel = cancelled;
-        m_hasHostKeyAnswer = false;
-        m_hasSecretAnswer = false;
     }
     if (cancelled)
         emit failed(id, kCancelled);
@@ -80,36 +79,27 @@ bool SshWorker::begin(quint64 id)
 
 void SshWorker::cancel(quint64 id)
 {
-    QMutexLocker lock(&m_mutex);
-    m_cancelled.insert(id);
-    if (m_currentId.load() == id)
-        m_currentCancel = true;
-    m_answered.wakeAll();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_cancelled.insert(id);
+        if (m_currentId.load() == id)
+            m_currentCancel = true;
+    }
+    m_prompts.wake(); // a pending question sees the cancel now
 }
 
 void SshWorker::cancelAll()
 {
-    QMutexLocker lock(&m_mutex);
-    m_cancelBelow = m_nextId.load();
-    m_currentCancel = true;
-    m_answered.wakeAll();
+    {
+        QMutexLocker lock(&m_mutex);
+        m_cancelBelow = m_nextId.load();
+        m_currentCancel = true;
+    }
+    m_prompts.wake();
 }
 
-void SshWorker::answerHostKey(HostKeyDecision decision)
-{
-    QMutexLocker lock(&m_mutex);
-    m_hostKeyAnswer = decision;
-    m_hasHostKeyAnswer = true;
-    m_answered.wakeAll();
-}
-
-void SshWorker::answerSecret(const std::optional<QByteArray>& secret)
-{
-    QMutexLocker lock(&m_mutex);
-    m_secretAnswer = secret;
-    m_hasSecretAnswer = true;
-    m_answered.wakeAll();
-}
+void SshWorker::answerHostKey(HostKeyDecision decision) { m_prompts.answerHostKey(decision); }
+void SshWorker::answerSecret(const std::optional<QByteArray>& secret) { m_prompts.answerSecret(secret); }
 
 HostKeyDecision SshWorker::askHostKey(const HostKeyInfo& info)
 {
@@ -117,38 +107,14 @@ HostKeyDecision SshWorker::askHostKey(const HostKeyInfo& info)
         return HostKeyDecision::AcceptAndRemember;
     if (!isSignalConnected(QMetaMethod::fromSignal(&SshWorker::hostKeyDecisionNeeded)))
         return HostKeyDecision::Reject;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_hasHostKeyAnswer = false;
-    }
-    emit hostKeyDecisionNeeded(info);
-    QMutexLocker lock(&m_mutex);
-    QDeadlineTimer deadline(kAnswerTimeoutMs);
-    while (!m_hasHostKeyAnswer && !m_currentCancel && !deadline.hasExpired())
-        m_answered.wait(&m_mutex, QDeadlineTimer(100));
-    const HostKeyDecision d = m_hasHostKeyAnswer ? m_hostKeyAnswer : HostKeyDecision::Reject;
-    m_hasHostKeyAnswer = false;
-    return d;
+    return m_prompts.askHostKey(info, [this] { return m_currentCancel.load(); });
 }
 
 std::optional<QByteArray> SshWorker::askSecret(const SecretRequest& request)
 {
     if (!isSignalConnected(QMetaMethod::fromSignal(&SshWorker::secretNeeded)))
         return std::nullopt;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_hasSecretAnswer = false;
-    }
-    emit secretNeeded(request);
-    QMutexLocker lock(&m_mutex);
-    QDeadlineTimer deadline(kAnswerTimeoutMs);
-    while (!m_hasSecretAnswer && !m_currentCancel && !deadline.hasExpired())
-        m_answered.wait(&m_mutex, QDeadlineTimer(100));
-    std::optional<QByteArray> answer;
-    if (m_hasSecretAnswer)
-        answer.swap(m_secretAnswer);
-    m_hasSecretAnswer = false;
-    return answer;
+    return m_prompts.askSecret(request, [this] { return m_currentCancel.load(); });
 }
 
 void SshWorker::setState(State state, const QString& message)

@@ -8,6 +8,7 @@
 // Own a worker through SshWorkerThread, which creates the thread and joins it.
 
 #include "remote/RemoteHost.h"
+#include "ssh/SshPromptRelay.h"
 #include "ssh/SshTypes.h"
 
 #include <QByteArray>
@@ -15,7 +16,6 @@
 #include <QObject>
 #include <QSet>
 #include <QThread>
-#include <QWaitCondition>
 
 #include <atomic>
 #include <functional>
@@ -120,13 +120,9 @@ private:
     std::atomic_bool m_currentCancel{false};
     std::atomic_bool m_acceptNewHostKeys{false};
     std::atomic_bool m_shuttingDown{false};
-    QMutex m_mutex;                          // guards the fields below
-    QWaitCondition m_answered;
+    QMutex m_mutex;                          // guards m_cancelled
     QSet<quint64> m_cancelled;
-    bool m_hasHostKeyAnswer = false;
-    HostKeyDecision m_hostKeyAnswer = HostKeyDecision::Reject;
-    bool m_hasSecretAnswer = false;
-    std::optional<QByteArray> m_secretAnswer;
+    SshPromptRelay m_prompts;                // the session's questions, re-emitted as our signals
 };
 
 // Owns a QThread with one SshWorker living on it. Destroying it cancels all requests,

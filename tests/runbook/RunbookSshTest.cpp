@@ -8,6 +8,7 @@
 #include "runbook/AuditTrail.h"
 #include "runbook/Runbook.h"
 #include "runbook/RunbookConnect.h"
+#include "ssh/SshPromptRelay.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -191,4 +192,68 @@ TEST_F(RunbookOverSsh, NoPermissionToWriteTheBackupStopsBeforeTheConfigIsTouched
     EXPECT_EQ(s.steps.at(3).state, StepState::Pending);
     EXPECT_EQ(readAll(lab.siteAvailable()), original);
     EXPECT_TRUE(s.backupPath.isEmpty());
+}
+
+// An unknown host key is a question for whoever drives the run (the GUI's dialog): asked once
+// with the server's real fingerprint, remembered when so answered, and the run goes on.
+TEST_F(RunbookOverSsh, UnknownHostKeyIsAskedThroughTheRelayAndRemembered)
+{
+    target.appKnownHostsFile = tmp.filePath(QStringLiteral("fresh_known_hosts"));
+    auto relay = std::make_shared<SshPromptRelay>();
+    QObject receiver;
+    QStringList asked;
+    QObject::connect(relay.get(), &SshPromptRelay::hostKeyDecisionNeeded, &receiver, [&](const HostKeyInfo& info) {
+        asked << info.fingerprint;
+        relay->answerHostKey(HostKeyDecision::AcceptAndRemember);
+    });
+    EngineOptions o;
+    o.dryRun = true;
+    o.sudoPassword = SshdLab::password();
+    auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+    e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
+    ASSERT_TRUE(e->begin());
+    ASSERT_TRUE(waitFinished(*e, [&] { e->runAll(); })) << e->state().steps.at(0).message.toStdString();
+    ASSERT_EQ(asked.size(), 1);
+    EXPECT_EQ(asked.first(), sshd->hostKeyFingerprint());
+    EXPECT_TRUE(QFileInfo::exists(target.appKnownHostsFile)) << "remembered in the app's known_hosts";
+
+    // Known now: a second run with nobody to ask connects without a question.
+    auto again = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+    again->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
+    ASSERT_TRUE(again->begin());
+    EXPECT_TRUE(waitFinished(*again, [&] { again->runAll(); })) << again->state().steps.at(0).message.toStdString();
+    EXPECT_EQ(asked.size(), 1);
+}
+
+// Rejected, or refused because the relay was shut down while the question was open (the tab
+// closed): Preflight fails with the fingerprint and the way to trust it, and nothing is touched.
+TEST_F(RunbookOverSsh, RejectedOrAbandonedHostKeyQuestionStopsPreflight)
+{
+    target.appKnownHostsFile = tmp.filePath(QStringLiteral("fresh_known_hosts"));
+    const QByteArray original = readAll(lab.siteAvailable());
+    for (const bool abandon : {false, true}) {
+        auto relay = std::make_shared<SshPromptRelay>();
+        QObject receiver;
+        int asked = 0;
+        QObject::connect(relay.get(), &SshPromptRelay::hostKeyDecisionNeeded, &receiver, [&](const HostKeyInfo&) {
+            ++asked;
+            if (abandon)
+                relay->shutdown();
+            else
+                relay->answerHostKey(HostKeyDecision::Reject);
+        });
+        EngineOptions o;
+        o.autoConfirm = true;
+        auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+        e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
+        ASSERT_TRUE(e->begin());
+        EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
+        EXPECT_EQ(asked, 1) << abandon;
+        const RunState s = e->state();
+        EXPECT_EQ(s.steps.at(0).state, StepState::Failed);
+        EXPECT_TRUE(s.steps.at(0).message.contains(sshd->hostKeyFingerprint())) << s.steps.at(0).message.toStdString();
+        EXPECT_TRUE(s.steps.at(0).message.contains(QStringLiteral("--accept-new-host-key")));
+        EXPECT_FALSE(QFileInfo::exists(target.appKnownHostsFile));
+        EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    }
 }

@@ -10,6 +10,9 @@
 #include "runbook/RunbookConfirmDialog.h"
 #include "runbook/RunbookConnect.h"
 #include "runbook/RunbookEngine.h"
+#include "ssh/HostKeyDialog.h"
+#include "ssh/SecretPromptDialog.h"
+#include "ssh/SshPromptRelay.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -94,7 +97,7 @@ RunbookPanel::RunbookPanel(AppContext& context, QWidget* parent)
 
 RunbookPanel::~RunbookPanel()
 {
-    m_engine.reset();
+    dropEngine();
     delete m_runbooks;
 }
 
@@ -213,7 +216,7 @@ void RunbookPanel::buildUi()
             m_engine->cancel();
     });
     connect(m_runbookCombo, &QComboBox::currentIndexChanged, this, [this] {
-        m_engine.reset();
+        dropEngine();
         resetChecklist();
     });
     connect(m_targetCombo, &QComboBox::currentIndexChanged, this, [this] { updateButtons(); });
@@ -247,7 +250,7 @@ void RunbookPanel::setProfile(const Profile* profile)
 {
     if (m_engine && m_engine->isBusy())
         m_engine->cancel();
-    m_engine.reset();
+    dropEngine();
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
     if (profile && !profile->ssh.isConfigured())
         m_targetCombo->setCurrentIndex(1);
@@ -295,6 +298,35 @@ void RunbookPanel::wireEngine(RunbookEngine* engine)
     });
 }
 
+Result<HostFactory> RunbookPanel::makeHostFactory(const QByteArray& sudoPassword)
+{
+    if (m_targetCombo->currentIndex() == 1)
+        return RunbookConnect::localFactory(sudoPassword);
+    auto relay = std::make_shared<SshPromptRelay>();
+    // Weak: a question queued to this thread may arrive after its engine (and relay) ended.
+    const std::weak_ptr<SshPromptRelay> weak = relay;
+    connect(relay.get(), &SshPromptRelay::hostKeyDecisionNeeded, this, [this, weak](const HostKeyInfo& info) {
+        if (const auto r = weak.lock())
+            HostKeyDialog::askFor(r.get(), info, this);
+    });
+    connect(relay.get(), &SshPromptRelay::secretNeeded, this, [this, weak](const SecretRequest& request) {
+        if (const auto r = weak.lock())
+            SecretPromptDialog::askFor(r.get(), request, this);
+    });
+    Result<HostFactory> factory = RunbookConnect::sshFactory(*m_profile, sudoPassword, promptsFor(relay));
+    if (factory)
+        m_prompts = relay;
+    return factory;
+}
+
+void RunbookPanel::dropEngine()
+{
+    if (m_prompts)
+        m_prompts->shutdown();
+    m_engine.reset();
+    m_prompts.reset();
+}
+
 bool RunbookPanel::ensureEngine(bool dryRun, bool fresh)
 {
     const Runbook* rb = currentRunbook();
@@ -302,13 +334,12 @@ bool RunbookPanel::ensureEngine(bool dryRun, bool fresh)
         return false;
     if (m_engine && !fresh && m_engineDry == dryRun)
         return true;
-    m_engine.reset();
+    dropEngine();
     resetChecklist();
     m_output->clear();
     m_banner->hide();
-    const bool local = m_targetCombo->currentIndex() == 1;
     QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
-    Result<HostFactory> factory = local ? RunbookConnect::localFactory(sudo) : RunbookConnect::sshFactory(*m_profile, sudo);
+    Result<HostFactory> factory = makeHostFactory(sudo);
     if (!factory) {
         wipeBytes(sudo);
         showBanner(factory.error(), true);
@@ -392,11 +423,10 @@ void RunbookPanel::onRollback()
             showBanner(tr("No backup exists for %1 yet: nothing to roll back.").arg(m_profile->name), true);
             return;
         }
-        m_engine.reset();
+        dropEngine();
         resetChecklist();
-        const bool local = m_targetCombo->currentIndex() == 1;
         QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
-        Result<HostFactory> factory = local ? RunbookConnect::localFactory(sudo) : RunbookConnect::sshFactory(*m_profile, sudo);
+        Result<HostFactory> factory = makeHostFactory(sudo);
         if (!factory)
             return showBanner(factory.error(), true);
         auto engine = std::make_unique<RunbookEngine>(*rb, *m_profile);

@@ -9,6 +9,7 @@
 #include "FeaturePanel.h"
 #include "profiles/Profile.h"
 #include "runbook/RunState.h"
+#include "runbook/RunbookEngine.h"
 
 #include <functional>
 #include <memory>
@@ -29,6 +30,7 @@ namespace socketscope {
 class ConfigFixer;
 class RunbookConfirmDialog;
 class RunbookEngine;
+class SshPromptRelay;
 struct Runbook;
 
 class RunbookPanel : public FeaturePanel {
@@ -53,6 +55,11 @@ private:
     void reloadRunbooks();
     const Runbook* currentRunbook() const;
     bool ensureEngine(bool dryRun, bool fresh);
+    // How the next engine reaches the server; over SSH its questions (unknown host key,
+    // password, passphrase) open the same dialogs as the Logs tab.
+    Result<HostFactory> makeHostFactory(const QByteArray& sudoPassword);
+    // Ends the engine; a question it is waiting on is refused first, so this never blocks.
+    void dropEngine();
     void wireEngine(RunbookEngine* engine);
     void onRunAll();
     void onRunStep();
@@ -71,6 +78,7 @@ private:
 
     std::optional<Profile> m_profile;
     std::unique_ptr<RunbookEngine> m_engine;
+    std::shared_ptr<SshPromptRelay> m_prompts; // the current engine's SSH questions
     bool m_engineDry = false;
     QString m_runsDir;
     std::function<std::unique_ptr<ConfigFixer>()> m_fixerFactory;

@@ -128,18 +128,29 @@ void HostKeyDialog::choose(HostKeyDecision decision)
         accept();
 }
 
-HostKeyDialog* HostKeyDialog::askFor(SshWorker* worker, const HostKeyInfo& info, QWidget* parent)
+template <typename Asker>
+HostKeyDialog* HostKeyDialog::openFor(Asker* asker, const HostKeyInfo& info, QWidget* parent)
 {
     auto* dialog = new HostKeyDialog(info, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(parent ? Qt::WindowModal : Qt::ApplicationModal);
-    QPointer<SshWorker> guarded(worker);
+    QPointer<Asker> guarded(asker);
     connect(dialog, &QDialog::finished, dialog, [guarded, dialog](int) {
         if (guarded)
             guarded->answerHostKey(dialog->decision());
     });
     dialog->open();
     return dialog;
+}
+
+HostKeyDialog* HostKeyDialog::askFor(SshWorker* worker, const HostKeyInfo& info, QWidget* parent)
+{
+    return openFor(worker, info, parent);
+}
+
+HostKeyDialog* HostKeyDialog::askFor(SshPromptRelay* relay, const HostKeyInfo& info, QWidget* parent)
+{
+    return openFor(relay, info, parent);
 }
 
 } // namespace socketscope

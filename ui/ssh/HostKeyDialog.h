@@ -14,6 +14,7 @@ class QPushButton;
 
 namespace socketscope {
 
+class SshPromptRelay;
 class SshWorker;
 
 class HostKeyDialog : public QDialog {
@@ -26,8 +27,12 @@ public:
     // Opens a window-modal dialog for a worker's hostKeyDecisionNeeded and answers the worker
     // when it closes (a closed window counts as Reject).
     static HostKeyDialog* askFor(SshWorker* worker, const HostKeyInfo& info, QWidget* parent);
+    // The same for a relay's hostKeyDecisionNeeded (sessions that a runbook owns).
+    static HostKeyDialog* askFor(SshPromptRelay* relay, const HostKeyInfo& info, QWidget* parent);
 
 private:
+    template <typename Asker>
+    static HostKeyDialog* openFor(Asker* asker, const HostKeyInfo& info, QWidget* parent);
     void choose(HostKeyDecision decision);
     HostKeyInfo m_info;
     HostKeyDecision m_decision = HostKeyDecision::Reject;

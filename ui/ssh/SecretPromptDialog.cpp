@@ -74,12 +74,13 @@ std::optional<QByteArray> SecretPromptDialog::takeSecret()
 
 bool SecretPromptDialog::rememberRequested() const { return m_remember && m_remember->isChecked(); }
 
-SecretPromptDialog* SecretPromptDialog::askFor(SshWorker* worker, const SecretRequest& request, QWidget* parent)
+template <typename Asker>
+SecretPromptDialog* SecretPromptDialog::openFor(Asker* asker, const SecretRequest& request, QWidget* parent)
 {
     auto* dialog = new SecretPromptDialog(request, parent);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(parent ? Qt::WindowModal : Qt::ApplicationModal);
-    QPointer<SshWorker> guarded(worker);
+    QPointer<Asker> guarded(asker);
     connect(dialog, &QDialog::finished, dialog, [guarded, dialog](int) {
         std::optional<QByteArray> secret = dialog->takeSecret();
         if (guarded)
@@ -89,6 +90,16 @@ SecretPromptDialog* SecretPromptDialog::askFor(SshWorker* worker, const SecretRe
     });
     dialog->open();
     return dialog;
+}
+
+SecretPromptDialog* SecretPromptDialog::askFor(SshWorker* worker, const SecretRequest& request, QWidget* parent)
+{
+    return openFor(worker, request, parent);
+}
+
+SecretPromptDialog* SecretPromptDialog::askFor(SshPromptRelay* relay, const SecretRequest& request, QWidget* parent)
+{
+    return openFor(relay, request, parent);
 }
 
 } // namespace socketscope

@@ -15,6 +15,7 @@ class QCheckBox;
 
 namespace socketscope {
 
+class SshPromptRelay;
 class SshWorker;
 
 class SecretPromptDialog : public QDialog {
@@ -27,6 +28,8 @@ public:
     bool rememberRequested() const;
     // Opens the dialog for a worker's secretNeeded and answers the worker when it closes.
     static SecretPromptDialog* askFor(SshWorker* worker, const SecretRequest& request, QWidget* parent);
+    // The same for a relay's secretNeeded (sessions that a runbook owns).
+    static SecretPromptDialog* askFor(SshPromptRelay* relay, const SecretRequest& request, QWidget* parent);
 
     void done(int result) override;
 
@@ -35,6 +38,8 @@ signals:
     void secretAccepted(const QByteArray& secret, bool remember);
 
 private:
+    template <typename Asker>
+    static SecretPromptDialog* openFor(Asker* asker, const SecretRequest& request, QWidget* parent);
     QLineEdit* m_edit = nullptr;
     QCheckBox* m_remember = nullptr;
     std::optional<QByteArray> m_secret;
