@@ -5,13 +5,17 @@
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "lab/RunbookLab.h"
+#include "lab/SshdLab.h"
 #include "runbook/RunbookConfirmDialog.h"
 #include "runbook/RunbookEngine.h"
 #include "runbook/RunbookPanel.h"
+#include "ssh/HostKeyDialog.h"
+#include "ssh/SecretPromptDialog.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -157,4 +161,59 @@ TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
     EXPECT_EQ(readAll(lab.siteAvailable()), original);
     EXPECT_EQ(stateText(2), QStringLiteral("ok"));
     EXPECT_EQ(stateText(3), QStringLiteral("failed"));
+}
+
+// Over a real sshd with password login: the panel's run asks the unknown host key and then the
+// login password through the same dialogs as the Logs tab, and goes on with the answers.
+TEST(RunbookPanelOverSsh, AsksTheHostKeyAndThePasswordThenRuns)
+{
+    if (const QString why = SshdLab::skipReason(); !why.isEmpty())
+        GTEST_SKIP() << why.toStdString();
+    SshdLab sshd;
+    RunbookLab lab;
+    QString error;
+    ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
+    if (!lab.start(&error))
+        GTEST_SKIP() << error.toStdString();
+    lab.profile().name = QStringLiteral("neo4j-over-ssh");
+    lab.profile().ssh.host = sshd.host();
+    lab.profile().ssh.port = sshd.port();
+    lab.profile().ssh.user = SshdLab::user();
+    lab.profile().ssh.auth = SshAccess::AuthMethod::Password;
+    lab.profile().ssh.sudoWithoutPassword = false;
+
+    ActivityLog activity;
+    AppContext context;
+    context.activity = &activity;
+    RunbookPanel panel(context);
+    panel.resize(1280, 760);
+    panel.setRunsDirectory(lab.runsDir());
+    panel.setActOnThisMachine(false);
+    panel.setProfile(&lab.profile());
+    panel.show();
+    auto* sudo = panel.findChild<QLineEdit*>(QStringLiteral("sudoPasswordLineEdit"));
+    ASSERT_TRUE(sudo && sudo->isVisible());
+    sudo->setText(QString::fromUtf8(SshdLab::password()));
+
+    panel.findChild<QPushButton*>(QStringLiteral("dryRunPushButton"))->click();
+    ASSERT_TRUE(panel.engine()) << panel.findChild<QLabel*>(QStringLiteral("bannerLabel"))->text().toStdString();
+    QSignalSpy finished(panel.engine(), &RunbookEngine::finished);
+    QString fingerprintShown, passwordPrompt;
+    const bool done = pumpUntil([&] { return finished.count() > 0; }, 60000, [&] {
+        if (auto* d = panel.findChild<HostKeyDialog*>(); d && d->isVisible()) {
+            fingerprintShown = d->info().fingerprint;
+            shoot(*d, "runbook-host-key.png");
+            d->findChild<QPushButton*>(QStringLiteral("acceptOncePushButton"))->click();
+        }
+        if (auto* d = panel.findChild<SecretPromptDialog*>(); d && d->isVisible()) {
+            passwordPrompt = d->findChild<QLabel*>(QStringLiteral("promptLabel"))->text();
+            d->findChild<QLineEdit*>(QStringLiteral("secretLineEdit"))->setText(QString::fromUtf8(SshdLab::password()));
+            d->findChild<QPushButton*>(QStringLiteral("okPushButton"))->click();
+        }
+    });
+    ASSERT_TRUE(done);
+    EXPECT_EQ(fingerprintShown, sshd.hostKeyFingerprint()) << "the dialog shows the server's real key";
+    EXPECT_TRUE(passwordPrompt.contains(SshdLab::user())) << passwordPrompt.toStdString();
+    EXPECT_TRUE(finished.first().at(0).toBool()) << panel.engine()->state().steps.at(0).message.toStdString();
+    EXPECT_TRUE(panel.engine()->state().host.contains(SshdLab::user()));
 }

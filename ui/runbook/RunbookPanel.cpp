@@ -219,7 +219,10 @@ void RunbookPanel::buildUi()
         dropEngine();
         resetChecklist();
     });
-    connect(m_targetCombo, &QComboBox::currentIndexChanged, this, [this] { updateButtons(); });
+    connect(m_targetCombo, &QComboBox::currentIndexChanged, this, [this] {
+        updateSudoField();
+        updateButtons();
+    });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int i) {
         if (m_tabs->widget(i) == m_audit)
             refreshAudit();
@@ -243,6 +246,14 @@ const Runbook* RunbookPanel::currentRunbook() const
     return i >= 0 && i < m_runbooks->size() ? &m_runbooks->at(i) : nullptr;
 }
 
+void RunbookPanel::updateSudoField()
+{
+    // Whose sudo: on this machine, ours (not needed when already root); over SSH, the profile's
+    // user (not needed when the profile says it may act directly or has NOPASSWD sudo).
+    const bool local = m_targetCombo->currentIndex() == 1;
+    m_sudoEdit->setVisible(m_profile && (local ? !LocalHost::isPrivileged() : !m_profile->ssh.sudoWithoutPassword));
+}
+
 void RunbookPanel::setActOnThisMachine(bool local) { m_targetCombo->setCurrentIndex(local ? 1 : 0); }
 void RunbookPanel::setMonitorSeconds(int seconds) { m_monitorSpin->setValue(seconds); }
 
@@ -254,7 +265,7 @@ void RunbookPanel::setProfile(const Profile* profile)
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
     if (profile && !profile->ssh.isConfigured())
         m_targetCombo->setCurrentIndex(1);
-    m_sudoEdit->setVisible(profile && !profile->ssh.sudoWithoutPassword && !LocalHost::isPrivileged());
+    updateSudoField();
     m_banner->hide();
     m_output->clear();
     resetChecklist();

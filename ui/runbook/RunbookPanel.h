@@ -74,6 +74,7 @@ private:
     void refreshAudit();
     void showBanner(const QString& text, bool error);
     void updateButtons();
+    void updateSudoField();
     int nextStep() const;
 
     std::optional<Profile> m_profile;
