@@ -6,10 +6,12 @@
 #include "AppStartup.h"
 #include "MainWindow.h"
 #include "lab/Lab.h"
+#include "monitor/LivePanel.h"
 #include "nginx/ConfigPanel.h"
 #include "probe/OverviewPanel.h"
 #include "runbook/RunbookPanel.h"
 
+#include <QDeadlineTimer>
 #include <QLabel>
 #include <QListWidget>
 #include <QSignalSpy>
@@ -60,4 +62,25 @@ TEST(MainWindowWiring, HandingAFixToTheRunbookOpensTheRunbookTab)
     w->tabs()->setCurrentWidget(config);
     emit config->handToRunbook(QStringLiteral("/etc/nginx/sites-available/neo4j"), QByteArray("fixed"), QByteArray("diff"));
     EXPECT_EQ(w->tabs()->currentWidget(), runbook);
+}
+
+TEST(MainWindowWiring, ALiveMonitorSetsTheHeaderAndTheListEntry)
+{
+    QTemporaryDir dir;
+    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
+                       keychainService());
+    MainWindow* w = gui.window();
+    w->show();
+    auto* live = w->findChild<LivePanel*>();
+    ASSERT_NE(live, nullptr);
+    ASSERT_GT(live->startMonitor(), 0) << "a monitor for the selected profile (the Local demo)";
+    auto* header = w->findChild<QLabel*>(QStringLiteral("verdictHeaderLabel"));
+    auto* list = w->findChild<QListWidget*>(QStringLiteral("profileListWidget"));
+    QDeadlineTimer deadline(20000);
+    while (!header->text().contains(QStringLiteral("live monitor")) && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    EXPECT_TRUE(header->text().contains(QStringLiteral("Local demo")) && header->text().contains(QStringLiteral(" ok ")))
+        << header->text().toStdString();
+    EXPECT_TRUE(header->text().contains(QStringLiteral("live monitor"))) << header->text().toStdString();
+    EXPECT_EQ(list->item(0)->text(), QStringLiteral("Local demo — ok"));
 }

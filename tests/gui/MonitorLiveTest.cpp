@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QApplication>
 #include <QMouseEvent>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -104,6 +105,7 @@ TEST(MonitorLive, StoppingTheBackendTurnsTheTimelineRedWithTheCloseMarker)
     LivePanel panel(ctx);
     panel.resize(1280, 800);
     panel.show();
+    QSignalSpy verdicts(&panel, &FeaturePanel::verdictChanged);
     const int id = panel.startMonitor(fastSpec(lab.url(), true));
     MonitorCharts* charts = panel.charts();
     ASSERT_TRUE(QTest::qWaitFor([&] { return panel.stateWord(id) == QLatin1String("ok") && lab.backend.connectionCount() >= 1; }, 15000));
@@ -117,6 +119,12 @@ TEST(MonitorLive, StoppingTheBackendTurnsTheTimelineRedWithTheCloseMarker)
     const Monitor* m = panel.manager()->monitor(id);
     const Sample& last = m->buffer.raw(m->buffer.rawCount() - 1);
     EXPECT_EQ(last.httpStatus, 502);
+    // The window's header and the profile's dot follow: the panel's verdict went ok, then down
+    // with the probe's cause in words.
+    ASSERT_GE(verdicts.size(), 2);
+    EXPECT_EQ(verdicts.first().at(0).toString(), QStringLiteral("ok"));
+    EXPECT_EQ(verdicts.last().at(0).toString(), QStringLiteral("down"));
+    EXPECT_TRUE(verdicts.last().at(1).toString().contains(QStringLiteral("502"))) << verdicts.last().at(1).toString().toStdString();
     // The long-lived connection's end is on the timeline: abnormal closure, the server side cut TCP.
     ASSERT_TRUE(QTest::qWaitFor([&] { return !charts->markerLabels().isEmpty(); }, 5000));
     EXPECT_TRUE(charts->markerLabels().contains(QStringLiteral("close 1006 server_fin")))

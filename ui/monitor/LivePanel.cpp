@@ -3,6 +3,7 @@
 
 #include "AppContext.h"
 #include "core/ActivityLog.h"
+#include "diagnosis/Diagnosis.h"
 #include "monitor/EngineProbeLauncher.h"
 #include "monitor/EvidenceBundle.h"
 #include "monitor/MatrixView.h"
@@ -60,6 +61,8 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
 
     connect(m_manager, &MonitorManager::monitorAdded, this, [this](int) { refreshList(); });
     connect(m_manager, &MonitorManager::monitorRemoved, this, [this](int id) {
+        m_lastSentence.remove(id);
+        m_lastVerdict.remove(id);
         if (id == m_current) {
             m_current = 0;
             m_charts->setMonitor(nullptr);
@@ -72,9 +75,14 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
         if (id == m_current)
             m_charts->scheduleRefresh();
     });
+    connect(m_manager, &MonitorManager::probeFinished, this, [this](int id, const ProbeResult& r) {
+        m_lastSentence.insert(id, causeSentence(r));
+        reportVerdict(id);
+    });
     connect(m_manager, &MonitorManager::stateChanged, this, [this](int id, MonitorState st) {
         refreshItem(id);
         refreshControls();
+        reportVerdict(id); // also a long-lived connection's death, which ends no periodic probe
         if (m_context.activity && st != MonitorState::Paused) {
             const Monitor* m = m_manager->monitor(id);
             const QString msg = tr("monitor %1 → %2 (%3)").arg(m->spec.name, monitorStateId(st), m->lastCause);
@@ -353,6 +361,33 @@ void LivePanel::appendEvent(int, const MonitorEvent& e)
     while (m_events->count() > kMaxEventRows)
         delete m_events->takeItem(0);
     m_events->scrollToBottom();
+}
+
+void LivePanel::reportVerdict(int id)
+{
+    // A running monitor's state is its profile's verdict, like the Overview's probe: the window
+    // shows it in the header and as the profile's dot and word. Only changes are reported.
+    const Monitor* m = m_manager->monitor(id);
+    if (!m || m->state == MonitorState::Paused || m->state == MonitorState::Unknown)
+        return;
+    QString sentence = m_lastSentence.value(id);
+    if (m->state == MonitorState::Degraded && m->longLivedBroken) {
+        for (int i = m->events.size() - 1; i >= 0; --i) {
+            if (m->events.at(i).kind == MonitorEvent::Kind::ConnectionClosed) {
+                sentence = m->events.at(i).text;
+                break;
+            }
+        }
+    }
+    if (sentence.isEmpty())
+        return;
+    const QString state = monitorStateId(m->state);
+    const QString key = state + QLatin1Char('\n') + sentence;
+    if (m_lastVerdict.value(id) == key)
+        return;
+    m_lastVerdict.insert(id, key);
+    setProperty("profileName", m->spec.name);
+    emit verdictChanged(state, tr("live monitor: %1").arg(sentence));
 }
 
 void LivePanel::showBanner(const QString& text, bool error)

@@ -6,6 +6,8 @@
 #include "monitor/MonitorTypes.h"
 #include "profiles/Profile.h"
 
+#include <QHash>
+
 #include <optional>
 
 class QCheckBox;
@@ -68,6 +70,7 @@ private:
     void refreshControls();
     void appendEvent(int id, const MonitorEvent& event);
     void showBanner(const QString& text, bool error);
+    void reportVerdict(int id);
     void exportWithDialog(int kind);
     QTreeWidgetItem* itemFor(int id) const;
 
@@ -76,6 +79,8 @@ private:
     ProbeMatrix* m_matrix = nullptr;
     std::optional<Profile> m_profile;
     int m_current = 0;
+    QHash<int, QString> m_lastSentence; // per monitor: its last periodic probe in words
+    QHash<int, QString> m_lastVerdict;  // per monitor: the state and sentence last reported
     QLabel* m_banner = nullptr;
     QTreeWidget* m_list = nullptr;
     QPushButton* m_start = nullptr;
