@@ -5,7 +5,9 @@
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "lab/RunbookLab.h"
+#include "lab/KeyringLab.h"
 #include "lab/SshdLab.h"
+#include "profiles/SecretStore.h"
 #include "runbook/RunbookConfirmDialog.h"
 #include "runbook/RunbookEngine.h"
 #include "runbook/RunbookPanel.h"
@@ -23,6 +25,7 @@
 #include <QTableWidget>
 #include <QThread>
 #include <QTreeWidget>
+#include <QUuid>
 
 #include <gtest/gtest.h>
 
@@ -164,56 +167,110 @@ TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
 }
 
 // Over a real sshd with password login: the panel's run asks the unknown host key and then the
-// login password through the same dialogs as the Logs tab, and goes on with the answers.
-TEST(RunbookPanelOverSsh, AsksTheHostKeyAndThePasswordThenRuns)
-{
-    if (const QString why = SshdLab::skipReason(); !why.isEmpty())
-        GTEST_SKIP() << why.toStdString();
+// login password through the same dialogs as the Logs tab, and goes on with the answers. With
+// the password saved in the OS keychain (a real Secret Service), no password dialog appears.
+class RunbookPanelOverSsh : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (const QString why = SshdLab::skipReason(); !why.isEmpty())
+            GTEST_SKIP() << why.toStdString();
+        QString error;
+        ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
+        if (!lab.start(&error))
+            GTEST_SKIP() << error.toStdString();
+        lab.profile().name = QStringLiteral("neo4j-over-ssh");
+        lab.profile().ssh.host = sshd.host();
+        lab.profile().ssh.port = sshd.port();
+        lab.profile().ssh.user = SshdLab::user();
+        lab.profile().ssh.auth = SshAccess::AuthMethod::Password;
+        lab.profile().ssh.sudoWithoutPassword = false;
+        context.activity = &activity;
+    }
+    struct Seen {
+        QString fingerprint;
+        QStringList passwordPrompts;
+        bool ok = false;
+        QString firstStep;
+    };
+    // A dry run from the panel; dialogs are answered as a user would (accept once, the password).
+    Seen dryRun()
+    {
+        Seen seen;
+        RunbookPanel panel(context);
+        panel.resize(1280, 760);
+        panel.setRunsDirectory(lab.runsDir());
+        panel.setActOnThisMachine(false);
+        panel.setProfile(&lab.profile());
+        panel.show();
+        auto* sudo = panel.findChild<QLineEdit*>(QStringLiteral("sudoPasswordLineEdit"));
+        EXPECT_TRUE(sudo && sudo->isVisible()) << "over SSH the remote user's sudo password is asked";
+        if (sudo)
+            sudo->setText(QString::fromUtf8(SshdLab::password()));
+        panel.findChild<QPushButton*>(QStringLiteral("dryRunPushButton"))->click();
+        if (!panel.engine()) {
+            seen.firstStep = panel.findChild<QLabel*>(QStringLiteral("bannerLabel"))->text();
+            return seen;
+        }
+        QSignalSpy finished(panel.engine(), &RunbookEngine::finished);
+        const bool done = pumpUntil([&] { return finished.count() > 0; }, 60000, [&] {
+            if (auto* d = panel.findChild<HostKeyDialog*>(); d && d->isVisible()) {
+                seen.fingerprint = d->info().fingerprint;
+                shoot(*d, "runbook-host-key.png");
+                d->findChild<QPushButton*>(QStringLiteral("acceptOncePushButton"))->click();
+            }
+            if (auto* d = panel.findChild<SecretPromptDialog*>(); d && d->isVisible()) {
+                seen.passwordPrompts << d->findChild<QLabel*>(QStringLiteral("promptLabel"))->text();
+                d->findChild<QLineEdit*>(QStringLiteral("secretLineEdit"))->setText(QString::fromUtf8(SshdLab::password()));
+                d->findChild<QPushButton*>(QStringLiteral("okPushButton"))->click();
+            }
+        });
+        EXPECT_TRUE(done);
+        seen.ok = done && finished.first().at(0).toBool();
+        seen.firstStep = panel.engine()->state().steps.at(0).message;
+        EXPECT_TRUE(panel.engine()->state().host.contains(SshdLab::user()));
+        return seen;
+    }
+
     SshdLab sshd;
     RunbookLab lab;
-    QString error;
-    ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
-    if (!lab.start(&error))
-        GTEST_SKIP() << error.toStdString();
-    lab.profile().name = QStringLiteral("neo4j-over-ssh");
-    lab.profile().ssh.host = sshd.host();
-    lab.profile().ssh.port = sshd.port();
-    lab.profile().ssh.user = SshdLab::user();
-    lab.profile().ssh.auth = SshAccess::AuthMethod::Password;
-    lab.profile().ssh.sudoWithoutPassword = false;
-
     ActivityLog activity;
     AppContext context;
-    context.activity = &activity;
-    RunbookPanel panel(context);
-    panel.resize(1280, 760);
-    panel.setRunsDirectory(lab.runsDir());
-    panel.setActOnThisMachine(false);
-    panel.setProfile(&lab.profile());
-    panel.show();
-    auto* sudo = panel.findChild<QLineEdit*>(QStringLiteral("sudoPasswordLineEdit"));
-    ASSERT_TRUE(sudo && sudo->isVisible());
-    sudo->setText(QString::fromUtf8(SshdLab::password()));
+};
 
-    panel.findChild<QPushButton*>(QStringLiteral("dryRunPushButton"))->click();
-    ASSERT_TRUE(panel.engine()) << panel.findChild<QLabel*>(QStringLiteral("bannerLabel"))->text().toStdString();
-    QSignalSpy finished(panel.engine(), &RunbookEngine::finished);
-    QString fingerprintShown, passwordPrompt;
-    const bool done = pumpUntil([&] { return finished.count() > 0; }, 60000, [&] {
-        if (auto* d = panel.findChild<HostKeyDialog*>(); d && d->isVisible()) {
-            fingerprintShown = d->info().fingerprint;
-            shoot(*d, "runbook-host-key.png");
-            d->findChild<QPushButton*>(QStringLiteral("acceptOncePushButton"))->click();
-        }
-        if (auto* d = panel.findChild<SecretPromptDialog*>(); d && d->isVisible()) {
-            passwordPrompt = d->findChild<QLabel*>(QStringLiteral("promptLabel"))->text();
-            d->findChild<QLineEdit*>(QStringLiteral("secretLineEdit"))->setText(QString::fromUtf8(SshdLab::password()));
-            d->findChild<QPushButton*>(QStringLiteral("okPushButton"))->click();
-        }
+TEST_F(RunbookPanelOverSsh, AsksTheHostKeyAndThePasswordThenRuns)
+{
+    const Seen seen = dryRun();
+    EXPECT_EQ(seen.fingerprint, sshd.hostKeyFingerprint()) << "the dialog shows the server's real key";
+    ASSERT_EQ(seen.passwordPrompts.size(), 1);
+    EXPECT_TRUE(seen.passwordPrompts.first().contains(SshdLab::user())) << seen.passwordPrompts.first().toStdString();
+    EXPECT_TRUE(seen.ok) << seen.firstStep.toStdString();
+}
+
+TEST_F(RunbookPanelOverSsh, UsesTheLoginPasswordSavedInTheKeychain)
+{
+    if (const QString why = KeyringLab::skipReason(); !why.isEmpty())
+        GTEST_SKIP() << why.toStdString();
+    KeyringLab keyring;
+    QString error;
+    ASSERT_TRUE(keyring.start(&error)) << error.toStdString();
+    keyring.useInThisProcess();
+    SecretStore secrets(QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    QSignalSpy availability(&secrets, &SecretStore::availabilityChanged);
+    secrets.checkAvailability(5000);
+    ASSERT_TRUE(waitForCount(availability, 1, 8000));
+    ASSERT_EQ(secrets.availability(), SecretStore::Availability::Available) << secrets.availabilityText().toStdString();
+    bool saved = false;
+    QObject ctx;
+    secrets.write(lab.profile().id, SecretKind::SshPassword, SshdLab::password(), &ctx, [&](const Status& st) {
+        EXPECT_TRUE(st.ok()) << st.error().toStdString();
+        saved = true;
     });
-    ASSERT_TRUE(done);
-    EXPECT_EQ(fingerprintShown, sshd.hostKeyFingerprint()) << "the dialog shows the server's real key";
-    EXPECT_TRUE(passwordPrompt.contains(SshdLab::user())) << passwordPrompt.toStdString();
-    EXPECT_TRUE(finished.first().at(0).toBool()) << panel.engine()->state().steps.at(0).message.toStdString();
-    EXPECT_TRUE(panel.engine()->state().host.contains(SshdLab::user()));
+    ASSERT_TRUE(pumpUntil([&] { return saved; }, 10000));
+    context.secrets = &secrets;
+
+    const Seen seen = dryRun();
+    EXPECT_EQ(seen.fingerprint, sshd.hostKeyFingerprint());
+    EXPECT_TRUE(seen.passwordPrompts.isEmpty()) << "the saved password was used: " << seen.passwordPrompts.join(QStringLiteral("; ")).toStdString();
+    EXPECT_TRUE(seen.ok) << seen.firstStep.toStdString();
 }

@@ -91,16 +91,24 @@ int runProgram(const QString& program, const QStringList& args, QByteArray* outp
 
 Daemon::~Daemon() { stop(); }
 
-bool Daemon::start(const QString& program, const QStringList& args, const QString& workDir)
+bool Daemon::start(const QString& program, const QStringList& args, const QString& workDir,
+                   const QProcessEnvironment& environment, const QByteArray& stdinData)
 {
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     if (!workDir.isEmpty())
         m_process->setWorkingDirectory(workDir);
+    if (!environment.isEmpty())
+        m_process->setProcessEnvironment(environment);
     m_process->start(program, args);
     if (!m_process->waitForStarted(5000))
         return false;
     m_pid = m_process->processId();
+    if (!stdinData.isEmpty()) {
+        m_process->write(stdinData);
+        m_process->waitForBytesWritten(5000); // no event loop runs here to flush it later
+    }
+    m_process->closeWriteChannel();
     return true;
 }
 

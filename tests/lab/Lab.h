@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QSignalSpy>
 #include <QString>
 #include <QStringList>
@@ -41,8 +42,10 @@ public:
     ~Daemon();
     Daemon(const Daemon&) = delete;
     Daemon& operator=(const Daemon&) = delete;
-    // Starts a foreground process (the fixture keeps its QProcess).
-    bool start(const QString& program, const QStringList& args, const QString& workDir = {});
+    // Starts a foreground process (the fixture keeps its QProcess), optionally with its own
+    // environment and bytes written to its stdin (then closed).
+    bool start(const QString& program, const QStringList& args, const QString& workDir = {},
+               const QProcessEnvironment& environment = QProcessEnvironment(), const QByteArray& stdinData = {});
     // Adopts a daemon that forked and wrote its PID to pidFile (waits for the file).
     bool adoptPidFile(const QString& pidFile, int timeoutMs = 10000);
     qint64 pid() const;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Secrets go to the OS keychain (QtKeychain) or nowhere: never into the profile file.
-// Where no keychain service runs (this CI machine has no Secret Service / KWallet), the store must
-// say so and refuse to keep secrets; where one runs, a secret round-trips through it.
+// Where no keychain service runs, the store must say so and refuse to keep secrets; where one
+// runs, a secret round-trips through it (RoundTripThroughARealSecretService starts one).
+#include "lab/KeyringLab.h"
 #include "lab/Lab.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
@@ -132,4 +133,53 @@ TEST(SecretStore, CallbackIsDroppedWhenItsContextIsGone)
     secrets.read(QUuid::createUuid(), SecretKind::SshPassword, &live, [&](Result<QByteArray>) { second = true; });
     ASSERT_TRUE(waitUntil([&] { return second; }, 10000));
     EXPECT_FALSE(called);
+}
+
+// A real Secret Service (gnome-keyring on a private D-Bus bus, started by this test): every kind
+// round-trips, a missing entry says so, removal removes, and the service never sees a file of ours.
+TEST(SecretStore, RoundTripThroughARealSecretService)
+{
+    if (const QString why = lab::KeyringLab::skipReason(); !why.isEmpty())
+        GTEST_SKIP() << why.toStdString();
+    lab::KeyringLab keyring;
+    QString error;
+    ASSERT_TRUE(keyring.start(&error)) << error.toStdString();
+    keyring.useInThisProcess();
+
+    SecretStore secrets(QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    ASSERT_EQ(checkedAvailability(secrets), SecretStore::Availability::Available) << secrets.availabilityText().toStdString();
+    EXPECT_TRUE(secrets.availabilityText().contains(QStringLiteral("available")));
+
+    const QUuid profile = QUuid::createUuid();
+    const QList<std::pair<SecretKind, QByteArray>> values = {{SecretKind::SshPassword, "ssh-Pa55-8c1f"},
+                                                             {SecretKind::KeyPassphrase, "key phrase with spaces ü"},
+                                                             {SecretKind::SudoPassword, "sudo-secret-e93b"}};
+    QObject context;
+    int written = 0;
+    for (const auto& [kind, value] : values)
+        secrets.write(profile, kind, value, &context, [&](const Status& st) {
+            EXPECT_TRUE(st.ok()) << st.error().toStdString();
+            ++written;
+        });
+    ASSERT_TRUE(waitUntil([&] { return written == 3; }, 10000));
+
+    // Each reads back.
+    for (const auto& [kind, value] : values) {
+        std::optional<Result<QByteArray>> got;
+        secrets.read(profile, kind, &context, [&](Result<QByteArray> r) { got = std::move(r); });
+        ASSERT_TRUE(waitUntil([&] { return got.has_value(); }, 10000));
+        ASSERT_TRUE(got->ok()) << got->error().toStdString();
+        EXPECT_EQ(got->value(), value) << SecretStore::kindName(kind).toStdString();
+    }
+    bool removed = false;
+    secrets.removeAll(profile, &context, [&](const Status& st) {
+        EXPECT_TRUE(st.ok()) << st.error().toStdString();
+        removed = true;
+    });
+    ASSERT_TRUE(waitUntil([&] { return removed; }, 10000));
+    std::optional<Result<QByteArray>> gone;
+    secrets.read(profile, SecretKind::SshPassword, &context, [&](Result<QByteArray> r) { gone = std::move(r); });
+    ASSERT_TRUE(waitUntil([&] { return gone.has_value(); }, 10000));
+    EXPECT_FALSE(gone->ok());
+    EXPECT_TRUE(gone->error().startsWith(QStringLiteral("no saved"))) << gone->error().toStdString();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/LogsPanel.h"
 
+#include "AppContext.h"
 #include "logs/LogLocator.h"
 #include "logs/LogSession.h"
 #include "logs/LogTimestamp.h"
@@ -8,6 +9,7 @@
 #include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
 #include "ssh/HostKeyDialog.h"
+#include "ssh/KeychainSecrets.h"
 #include "ssh/SecretPromptDialog.h"
 #include "ssh/SshWorker.h"
 
@@ -278,8 +280,9 @@ void LogsPanel::findServerLogs()
     SshWorker* worker = m_finder->worker();
     connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
             [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
-    connect(worker, &SshWorker::secretNeeded, this,
-            [this, worker](const SecretRequest& request) { SecretPromptDialog::askFor(worker, request, this); });
+    connect(worker, &SshWorker::secretNeeded, this, [this, worker, id = m_profile->id](const SecretRequest& request) {
+        answerSecretFromKeychain(worker, request, m_context.secrets, id, this);
+    });
     auto report = std::make_shared<QString>();
     const bool sudo = m_profile->ssh.sudoWithoutPassword;
     connect(worker, &SshWorker::jobFinished, this, [this, report](quint64, const QString& error) {
@@ -318,8 +321,9 @@ void LogsPanel::openRemote(const QString& path, bool follow)
     SshWorker* worker = source->worker();
     connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
             [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
-    connect(worker, &SshWorker::secretNeeded, this,
-            [this, worker](const SecretRequest& request) { SecretPromptDialog::askFor(worker, request, this); });
+    connect(worker, &SshWorker::secretNeeded, this, [this, worker, id = m_profile->id](const SecretRequest& request) {
+        answerSecretFromKeychain(worker, request, m_context.secrets, id, this);
+    });
     connect(source.get(), &RemoteLogSource::notice, this, &LogsPanel::showBanner);
     connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
     m_pauseButton->setChecked(false);

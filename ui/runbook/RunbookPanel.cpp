@@ -11,7 +11,7 @@
 #include "runbook/RunbookConnect.h"
 #include "runbook/RunbookEngine.h"
 #include "ssh/HostKeyDialog.h"
-#include "ssh/SecretPromptDialog.h"
+#include "ssh/KeychainSecrets.h"
 #include "ssh/SshPromptRelay.h"
 
 #include <QComboBox>
@@ -320,9 +320,9 @@ Result<HostFactory> RunbookPanel::makeHostFactory(const QByteArray& sudoPassword
         if (const auto r = weak.lock())
             HostKeyDialog::askFor(r.get(), info, this);
     });
-    connect(relay.get(), &SshPromptRelay::secretNeeded, this, [this, weak](const SecretRequest& request) {
+    connect(relay.get(), &SshPromptRelay::secretNeeded, this, [this, weak, id = m_profile->id](const SecretRequest& request) {
         if (const auto r = weak.lock())
-            SecretPromptDialog::askFor(r.get(), request, this);
+            answerSecretFromKeychain(r.get(), request, m_context.secrets, id, this);
     });
     Result<HostFactory> factory = RunbookConnect::sshFactory(*m_profile, sudoPassword, promptsFor(relay));
     if (factory)

@@ -2,6 +2,7 @@
 #include "ssh/SshConnectionWidget.h"
 
 #include "ssh/HostKeyDialog.h"
+#include "ssh/KeychainSecrets.h"
 #include "ssh/SecretPromptDialog.h"
 
 #include "profiles/SecretStore.h"
@@ -88,23 +89,7 @@ void SshConnectionWidget::loadSavedSecrets()
 
 void SshConnectionWidget::askSecret(const SecretRequest& request)
 {
-    SecretPromptDialog* dialog = SecretPromptDialog::askFor(m_worker, request, window());
-    if (!m_secrets || m_profileId.isNull() || request.kind == SecretRequest::Kind::KeyboardInteractive)
-        return;
-    const SecretKind kind = request.kind == SecretRequest::Kind::KeyPassphrase ? SecretKind::KeyPassphrase
-                            : request.kind == SecretRequest::Kind::SudoPassword ? SecretKind::SudoPassword
-                                                                                : SecretKind::SshPassword;
-    QPointer<SecretStore> secrets(m_secrets);
-    const QUuid id = m_profileId;
-    connect(dialog, &SecretPromptDialog::secretAccepted, this, [this, secrets, id, kind](const QByteArray& secret, bool remember) {
-        if (!remember || !secrets)
-            return;
-        QPointer<SshConnectionWidget> self(this);
-        secrets->write(id, kind, secret, this, [self](const Status& st) {
-            if (!st && self)
-                self->setToolTip(tr("Could not save in the keychain: %1").arg(st.error()));
-        });
-    });
+    answerSecretFromKeychain(m_worker.data(), request, m_secrets.data(), m_profileId, window());
 }
 
 QString SshConnectionWidget::stateText() const { return m_state->text(); }

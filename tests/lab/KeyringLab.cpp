@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "lab/KeyringLab.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QThread>
+
+namespace socketscope::lab {
+
+namespace {
+const QString kDbusDaemon = QStringLiteral("/usr/bin/dbus-daemon");
+const QString kDbusSend = QStringLiteral("/usr/bin/dbus-send");
+const QString kKeyring = QStringLiteral("/usr/bin/gnome-keyring-daemon");
+} // namespace
+
+KeyringLab::KeyringLab() = default;
+KeyringLab::~KeyringLab() { stop(); }
+
+QString KeyringLab::skipReason()
+{
+    for (const QString& p : {kDbusDaemon, kDbusSend, kKeyring})
+        if (!haveExecutable(p))
+            return QStringLiteral("%1 is not installed (Debian: dbus, dbus-bin, gnome-keyring)").arg(p);
+    return {};
+}
+
+QProcessEnvironment KeyringLab::environment() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), m_address);
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir.filePath(QStringLiteral("run")));
+    env.remove(QStringLiteral("XDG_CURRENT_DESKTOP")); // QtKeychain: the generic Secret Service path
+    return env;
+}
+
+bool KeyringLab::start(QString* error)
+{
+    const auto fail = [error](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (const QString why = skipReason(); !why.isEmpty())
+        return fail(why);
+    QDir dir(m_dir.path());
+    dir.mkpath(QStringLiteral("run"));
+    dir.mkpath(QStringLiteral("home"));
+    QFile::setPermissions(m_dir.filePath(QStringLiteral("run")), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+
+    const QString socket = m_dir.filePath(QStringLiteral("bus"));
+    if (!m_bus.start(kDbusDaemon, {QStringLiteral("--session"), QStringLiteral("--nofork"), QStringLiteral("--print-address=1"),
+                                   QStringLiteral("--address=unix:path=") + socket}))
+        return fail(QStringLiteral("dbus-daemon did not start"));
+    QDeadlineTimer deadline(10000);
+    QByteArray printed; // output() hands out what arrived since the last call
+    while (!printed.contains('\n') && !deadline.hasExpired()) {
+        printed += m_bus.output();
+        QThread::msleep(20);
+    }
+    m_address = QString::fromUtf8(printed.trimmed().split('\n').value(0));
+    if (!m_address.startsWith(QLatin1String("unix:")))
+        return fail(QStringLiteral("dbus-daemon printed no address: ") + QString::fromUtf8(printed));
+
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("HOME"), m_dir.filePath(QStringLiteral("home")));
+    // --unlock reads the login keyring's password on stdin (created with it on first use).
+    if (!m_keyring.start(kKeyring, {QStringLiteral("--foreground"), QStringLiteral("--unlock"), QStringLiteral("--components=secrets")},
+                         {}, env, QByteArrayLiteral("keyring-lab-password")))
+        return fail(QStringLiteral("gnome-keyring-daemon did not start"));
+    // Ready when it owns org.freedesktop.secrets on the lab's bus.
+    QByteArray out;
+    while (!deadline.hasExpired()) {
+        out.clear();
+        runProgram(QStringLiteral("/usr/bin/env"),
+                   {QStringLiteral("DBUS_SESSION_BUS_ADDRESS=") + m_address, kDbusSend, QStringLiteral("--session"),
+                    QStringLiteral("--print-reply"), QStringLiteral("--dest=org.freedesktop.DBus"), QStringLiteral("/org/freedesktop/DBus"),
+                    QStringLiteral("org.freedesktop.DBus.NameHasOwner"), QStringLiteral("string:org.freedesktop.secrets")},
+                   &out, 5000);
+        if (out.contains("boolean true"))
+            return true;
+        if (!m_keyring.isRunning())
+            return fail(QStringLiteral("gnome-keyring-daemon exited: ") + QString::fromUtf8(m_keyring.output()));
+        QThread::msleep(50);
+    }
+    return fail(QStringLiteral("gnome-keyring-daemon never owned org.freedesktop.secrets: %1 / dbus-send: %2")
+                    .arg(QString::fromUtf8(m_keyring.output()), QString::fromUtf8(out)));
+}
+
+void KeyringLab::stop()
+{
+    m_keyring.stop();
+    m_bus.stop();
+}
+
+void KeyringLab::useInThisProcess() const
+{
+    qputenv("DBUS_SESSION_BUS_ADDRESS", m_address.toUtf8());
+    qputenv("XDG_RUNTIME_DIR", m_dir.filePath(QStringLiteral("run")).toUtf8());
+    qunsetenv("XDG_CURRENT_DESKTOP");
+}
+
+} // namespace socketscope::lab

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "ssh/KeychainSecrets.h"
+
+namespace socketscope {
+
+std::optional<SecretKind> keychainKindFor(const SecretRequest& request)
+{
+    switch (request.kind) {
+    case SecretRequest::Kind::Password: return SecretKind::SshPassword;
+    case SecretRequest::Kind::KeyPassphrase: return SecretKind::KeyPassphrase;
+    case SecretRequest::Kind::SudoPassword: return SecretKind::SudoPassword;
+    case SecretRequest::Kind::KeyboardInteractive: return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+} // namespace socketscope
