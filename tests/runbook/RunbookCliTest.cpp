@@ -3,6 +3,7 @@
 // --local, --dry-run, --yes, --json, exit status 0 only when the proxy is fixed.
 #include "lab/RunbookLab.h"
 
+#include "lab/SshdLab.h"
 #include "profiles/ProfileStore.h"
 
 #include <QJsonDocument>
@@ -30,7 +31,7 @@ protected:
         ASSERT_TRUE(st) << st.error().toStdString();
     }
     // Runs the CLI with its own HOME/XDG dirs (run state and audit go there), stdin closed.
-    int cli(const QStringList& args, QByteArray* out)
+    int cli(const QStringList& args, QByteArray* out, const QByteArray& stdinData = {})
     {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -40,6 +41,8 @@ protected:
         p.setProcessEnvironment(env);
         p.setProcessChannelMode(QProcess::SeparateChannels);
         p.start(cliPath(), QStringList{QStringLiteral("--profiles"), home.filePath(QStringLiteral("profiles.json"))} + args);
+        if (!stdinData.isEmpty())
+            p.write(stdinData);
         p.closeWriteChannel();
         // The backend lives in this process: keep its event loop turning while the CLI runs.
         QDeadlineTimer deadline(120000);
@@ -100,4 +103,37 @@ TEST_F(RunbookCli, UsageErrorsExitTwo)
                    QStringLiteral("lab-proxy"), QStringLiteral("--local")}, &out), 2);
     EXPECT_TRUE(out.contains("no runbook named")) << out.toStdString();
     EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("frobnicate")}, &out), 2);
+}
+
+// Over a real sshd: like `ssh`, an unknown host key stops the run with its fingerprint and the
+// flag to trust it; with --accept-new-host-key the run goes on and the key is remembered, so the
+// next run needs no flag.
+TEST_F(RunbookCli, OverSshAnUnknownHostKeyNeedsTheFlagOnce)
+{
+    if (const QString why = SshdLab::skipReason(); !why.isEmpty())
+        GTEST_SKIP() << why.toStdString();
+    SshdLab sshd;
+    QString error;
+    ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
+    ProfileStore store(home.filePath(QStringLiteral("profiles.json")));
+    ASSERT_TRUE(store.load());
+    Profile p = *store.find(QStringLiteral("lab-proxy"));
+    p.ssh.host = sshd.host();
+    p.ssh.port = sshd.port();
+    p.ssh.user = SshdLab::user();
+    p.ssh.auth = SshAccess::AuthMethod::KeyFile;
+    p.ssh.keyFile = sshd.keyFile();
+    p.ssh.sudoWithoutPassword = false;
+    ASSERT_TRUE(store.update(p));
+    const QStringList dryRun{QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"),
+                             QStringLiteral("--profile"), QStringLiteral("lab-proxy"), QStringLiteral("--dry-run"),
+                             QStringLiteral("--sudo-password-stdin")};
+    const QByteArray sudo = SshdLab::password() + '\n';
+    QByteArray out;
+    EXPECT_NE(cli(dryRun, &out, sudo), 0);
+    EXPECT_TRUE(out.contains(sshd.hostKeyFingerprint().toUtf8())) << out.constData();
+    EXPECT_TRUE(out.contains("--accept-new-host-key")) << out.constData();
+
+    EXPECT_EQ(cli(dryRun + QStringList{QStringLiteral("--accept-new-host-key")}, &out, sudo), 0) << out.constData();
+    EXPECT_EQ(cli(dryRun, &out, sudo), 0) << "remembered: " << out.constData();
 }
