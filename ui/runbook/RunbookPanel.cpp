@@ -330,6 +330,28 @@ Result<HostFactory> RunbookPanel::makeHostFactory(const QByteArray& sudoPassword
     return factory;
 }
 
+std::unique_ptr<RunbookEngine> RunbookPanel::createEngine(const Runbook& runbook, EngineOptions options)
+{
+    // The sudo password goes from the field to the factory and the engine, and is wiped here on
+    // every path.
+    QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
+    Result<HostFactory> factory = makeHostFactory(sudo);
+    if (!factory) {
+        wipeBytes(sudo);
+        showBanner(factory.error(), true);
+        return nullptr;
+    }
+    auto engine = std::make_unique<RunbookEngine>(runbook, *m_profile);
+    engine->setHostFactory(factory.value());
+    options.runsDir = m_runsDir;
+    options.sudoPassword = sudo;
+    wipeBytes(sudo);
+    engine->setOptions(options);
+    wipeBytes(options.sudoPassword);
+    wireEngine(engine.get());
+    return engine;
+}
+
 void RunbookPanel::dropEngine()
 {
     if (m_prompts)
@@ -349,26 +371,14 @@ bool RunbookPanel::ensureEngine(bool dryRun, bool fresh)
     resetChecklist();
     m_output->clear();
     m_banner->hide();
-    QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
-    Result<HostFactory> factory = makeHostFactory(sudo);
-    if (!factory) {
-        wipeBytes(sudo);
-        showBanner(factory.error(), true);
-        return false;
-    }
-    auto engine = std::make_unique<RunbookEngine>(*rb, *m_profile);
-    engine->setHostFactory(factory.value());
-    if (m_fixerFactory)
-        engine->setConfigFixer(m_fixerFactory());
     EngineOptions o;
     o.dryRun = dryRun;
     o.monitorSeconds = m_monitorSpin->value();
-    o.runsDir = m_runsDir;
-    o.sudoPassword = sudo;
-    wipeBytes(sudo);
-    engine->setOptions(o);
-    wipeBytes(o.sudoPassword);
-    wireEngine(engine.get());
+    std::unique_ptr<RunbookEngine> engine = createEngine(*rb, o);
+    if (!engine)
+        return false;
+    if (m_fixerFactory)
+        engine->setConfigFixer(m_fixerFactory());
     if (const Status st = engine->begin(); !st) {
         showBanner(st.error(), true);
         return false;
@@ -436,18 +446,9 @@ void RunbookPanel::onRollback()
         }
         dropEngine();
         resetChecklist();
-        QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
-        Result<HostFactory> factory = makeHostFactory(sudo);
-        if (!factory)
-            return showBanner(factory.error(), true);
-        auto engine = std::make_unique<RunbookEngine>(*rb, *m_profile);
-        engine->setHostFactory(factory.value());
-        EngineOptions o;
-        o.runsDir = m_runsDir;
-        o.sudoPassword = sudo;
-        wipeBytes(sudo);
-        engine->setOptions(o);
-        wireEngine(engine.get());
+        std::unique_ptr<RunbookEngine> engine = createEngine(*rb, EngineOptions());
+        if (!engine)
+            return;
         if (const Status st = engine->resumeRun(last->id); !st)
             return showBanner(st.error(), true);
         m_engine = std::move(engine);

@@ -58,6 +58,9 @@ private:
     // How the next engine reaches the server; over SSH its questions (unknown host key,
     // password, passphrase) open the same dialogs as the Logs tab.
     Result<HostFactory> makeHostFactory(const QByteArray& sudoPassword);
+    // An engine for the profile with the panel's target, sudo field and runs directory, wired to
+    // the panel; nullptr (and the reason in the banner) when the target cannot be reached.
+    std::unique_ptr<RunbookEngine> createEngine(const Runbook& runbook, EngineOptions options);
     // Ends the engine; a question it is waiting on is refused first, so this never blocks.
     void dropEngine();
     void wireEngine(RunbookEngine* engine);
