@@ -176,20 +176,8 @@ int logsRemote(CliContext& ctx, const ArgParser& p, const QString& profileName, 
     }
 
     SshTarget sshTarget = SshTarget::fromProfile(profile->ssh);
-    SshCredentials credentials;
-    const bool pwStdin = p.isSet(QStringLiteral("--password-stdin"));
-    const bool sudoStdin = p.isSet(QStringLiteral("--sudo-password-stdin"));
-    if (pwStdin || sudoStdin) {
-        QByteArray all = ctx.readStdin();
-        QList<QByteArray> lines = all.split('\n');
-        wipeSecret(all);
-        if (pwStdin)
-            credentials.password = lines.value(0).trimmed();
-        if (sudoStdin)
-            credentials.sudoPassword = lines.value(pwStdin ? 1 : 0).trimmed();
-        for (QByteArray& l : lines)
-            wipeSecret(l);
-    }
+    const SshCredentials credentials = sshCredentialsFromStdin(ctx, p.isSet(QStringLiteral("--password-stdin")),
+                                                               p.isSet(QStringLiteral("--sudo-password-stdin")));
     const auto mode = o.follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile;
     auto* source = new RemoteLogSource(sshTarget, path, mode, tailLines, p.isSet(QStringLiteral("--sudo")),
                                        QCoreApplication::instance());

@@ -129,28 +129,12 @@ int cmdSsh(CliContext& ctx)
 
     // Secrets from stdin: the login password on the first line, the sudo password on the next
     // (or the only line when just --sudo-password-stdin is given). Never argv or environment.
-    SshCredentials credentials;
     const bool pwStdin = p.isSet(QStringLiteral("--password-stdin"));
-    const bool sudoStdin = p.isSet(QStringLiteral("--sudo-password-stdin"));
-    if (pwStdin || sudoStdin) {
-        QByteArray all = ctx.readStdin();
-        QList<QByteArray> lines = all.split('\n');
-        wipeSecret(all);
-        for (QByteArray& l : lines) {
-            if (l.endsWith('\r'))
-                l.chop(1);
-        }
-        if (pwStdin)
-            credentials.password = lines.value(0);
-        if (sudoStdin)
-            credentials.sudoPassword = lines.value(pwStdin ? 1 : 0);
-        for (QByteArray& l : lines)
-            wipeSecret(l);
-        if (pwStdin && target->auth == SshTarget::Auth::Auto && target->keyFile.isEmpty())
-            target->auth = SshTarget::Auth::Password;
-        if (pwStdin && target->auth == SshTarget::Auth::Agent)
-            target->auth = SshTarget::Auth::Auto; // the profile says agent; the password is the fallback
-    }
+    SshCredentials credentials = sshCredentialsFromStdin(ctx, pwStdin, p.isSet(QStringLiteral("--sudo-password-stdin")));
+    if (pwStdin && target->auth == SshTarget::Auth::Auto && target->keyFile.isEmpty())
+        target->auth = SshTarget::Auth::Password;
+    if (pwStdin && target->auth == SshTarget::Auth::Agent)
+        target->auth = SshTarget::Auth::Auto; // the profile says agent; the password is the fallback
 
     auto* holder = new WorkerHolder(*target);
     SshWorker* w = holder->thread->worker();

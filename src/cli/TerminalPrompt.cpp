@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/TerminalPrompt.h"
 
+#include "cli/CliContext.h"
+#include "core/SecretBytes.h"
+
 #include <cstdio>
 
 #ifdef _WIN32
@@ -79,5 +82,26 @@ std::optional<QByteArray> promptHidden(const QString& prompt)
 }
 
 #endif
+
+SshCredentials sshCredentialsFromStdin(CliContext& ctx, bool loginPassword, bool sudoPassword)
+{
+    SshCredentials credentials;
+    if (!loginPassword && !sudoPassword)
+        return credentials;
+    QByteArray all = ctx.readStdin();
+    QList<QByteArray> lines = all.split('\n');
+    wipeSecret(all);
+    for (QByteArray& l : lines) {
+        if (l.endsWith('\r'))
+            l.chop(1);
+    }
+    if (loginPassword)
+        credentials.password = lines.value(0);
+    if (sudoPassword)
+        credentials.sudoPassword = lines.value(loginPassword ? 1 : 0);
+    for (QByteArray& l : lines)
+        wipeSecret(l);
+    return credentials;
+}
 
 } // namespace socketscope::cli

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "ssh/SshTypes.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -12,5 +14,11 @@ namespace socketscope::cli {
 // never passes through argv or the environment. nullopt when there is no terminal (scripts use
 // --password-stdin / --sudo-password-stdin instead).
 std::optional<QByteArray> promptHidden(const QString& prompt);
+
+struct CliContext;
+// --password-stdin / --sudo-password-stdin: the login password on the first line of stdin, the
+// sudo password on the next (or the only line when just the sudo one is asked). Only the line
+// end is removed; the lines read are wiped.
+SshCredentials sshCredentialsFromStdin(CliContext& ctx, bool loginPassword, bool sudoPassword);
 
 } // namespace socketscope::cli
