@@ -8,9 +8,7 @@
 #include "logs/LogView.h"
 #include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
-#include "ssh/HostKeyDialog.h"
 #include "ssh/KeychainSecrets.h"
-#include "ssh/SecretPromptDialog.h"
 #include "ssh/SshWorker.h"
 
 #include <QAction>
@@ -278,11 +276,7 @@ void LogsPanel::findServerLogs()
         return;
     m_finder = std::make_unique<SshWorkerThread>(SshTarget::fromProfile(m_profile->ssh));
     SshWorker* worker = m_finder->worker();
-    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
-            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
-    connect(worker, &SshWorker::secretNeeded, this, [this, worker, id = m_profile->id](const SecretRequest& request) {
-        answerSecretFromKeychain(worker, request, m_context.secrets, id, this);
-    });
+    answerPromptsInDialogs(worker, m_context.secrets, m_profile->id, this);
     auto report = std::make_shared<QString>();
     const bool sudo = m_profile->ssh.sudoWithoutPassword;
     connect(worker, &SshWorker::jobFinished, this, [this, report](quint64, const QString& error) {
@@ -319,11 +313,7 @@ void LogsPanel::openRemote(const QString& path, bool follow)
                                                     follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile,
                                                     1000, false);
     SshWorker* worker = source->worker();
-    connect(worker, &SshWorker::hostKeyDecisionNeeded, this,
-            [this, worker](const HostKeyInfo& info) { HostKeyDialog::askFor(worker, info, this); });
-    connect(worker, &SshWorker::secretNeeded, this, [this, worker, id = m_profile->id](const SecretRequest& request) {
-        answerSecretFromKeychain(worker, request, m_context.secrets, id, this);
-    });
+    answerPromptsInDialogs(worker, m_context.secrets, m_profile->id, this);
     connect(source.get(), &RemoteLogSource::notice, this, &LogsPanel::showBanner);
     connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
     m_pauseButton->setChecked(false);

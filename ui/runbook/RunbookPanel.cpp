@@ -10,7 +10,6 @@
 #include "runbook/RunbookConfirmDialog.h"
 #include "runbook/RunbookConnect.h"
 #include "runbook/RunbookEngine.h"
-#include "ssh/HostKeyDialog.h"
 #include "ssh/KeychainSecrets.h"
 #include "ssh/SshPromptRelay.h"
 
@@ -314,16 +313,7 @@ Result<HostFactory> RunbookPanel::makeHostFactory(const QByteArray& sudoPassword
     if (m_targetCombo->currentIndex() == 1)
         return RunbookConnect::localFactory(sudoPassword);
     auto relay = std::make_shared<SshPromptRelay>();
-    // Weak: a question queued to this thread may arrive after its engine (and relay) ended.
-    const std::weak_ptr<SshPromptRelay> weak = relay;
-    connect(relay.get(), &SshPromptRelay::hostKeyDecisionNeeded, this, [this, weak](const HostKeyInfo& info) {
-        if (const auto r = weak.lock())
-            HostKeyDialog::askFor(r.get(), info, this);
-    });
-    connect(relay.get(), &SshPromptRelay::secretNeeded, this, [this, weak, id = m_profile->id](const SecretRequest& request) {
-        if (const auto r = weak.lock())
-            answerSecretFromKeychain(r.get(), request, m_context.secrets, id, this);
-    });
+    answerPromptsInDialogs(relay.get(), m_context.secrets, m_profile->id, this);
     Result<HostFactory> factory = RunbookConnect::sshFactory(*m_profile, sudoPassword, promptsFor(relay));
     if (factory)
         m_prompts = relay;

@@ -4,10 +4,12 @@
 // Answers an SSH session's request for a secret (login password, key passphrase, sudo password)
 // for a profile: from the OS keychain first, unless the previous answer was wrong; otherwise with
 // the password dialog, which saves the answer in the keychain when "Remember" is ticked. Used by
-// every tab that connects (Logs, Runbook) for SshWorker and SshPromptRelay askers alike.
+// every tab that connects (Logs, Runbook) for SshWorker and SshPromptRelay askers alike;
+// answerPromptsInDialogs() wires both of an asker's questions at once.
 
 #include "core/SecretBytes.h"
 #include "profiles/SecretStore.h"
+#include "ssh/HostKeyDialog.h"
 #include "ssh/SecretPromptDialog.h"
 #include "ssh/SshTypes.h"
 
@@ -62,6 +64,24 @@ void answerSecretFromKeychain(Asker* asker, const SecretRequest& request, Secret
             return;
         }
         keychain_detail::askWithDialog(guarded.data(), request, store.data(), profile, kind, parent);
+    });
+}
+
+// Routes an asker's questions (SshWorker's or SshPromptRelay's signals) to the host-key dialog
+// and to answerSecretFromKeychain(), on `parent`'s thread. A question that arrives after the asker
+// is gone is dropped.
+template <typename Asker>
+void answerPromptsInDialogs(Asker* asker, SecretStore* secrets, const QUuid& profile, QWidget* parent)
+{
+    const QPointer<Asker> guarded(asker);
+    QObject::connect(asker, &Asker::hostKeyDecisionNeeded, parent, [guarded, parent](const HostKeyInfo& info) {
+        if (guarded)
+            HostKeyDialog::askFor(guarded.data(), info, parent);
+    });
+    const QPointer<SecretStore> store(secrets);
+    QObject::connect(asker, &Asker::secretNeeded, parent, [guarded, store, profile, parent](const SecretRequest& request) {
+        if (guarded)
+            answerSecretFromKeychain(guarded.data(), request, store.data(), profile, parent);
     });
 }
 
