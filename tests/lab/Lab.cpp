@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lab/Lab.h"
 
+#include "probe/ProbeEngine.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -8,6 +10,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+
+#include <gtest/gtest.h>
 
 #include <csignal>
 #ifndef _WIN32
@@ -167,6 +171,18 @@ QByteArray Daemon::output() const
         return {};
     m_process->waitForReadyRead(0);
     return m_process->readAll();
+}
+
+ProbeResult probe(const ProbeOptions& options, int waitMs)
+{
+    ProbeEngine engine;
+    QSignalSpy spy(&engine, &ProbeEngine::finished);
+    engine.start(options);
+    if (!waitForCount(spy, 1, waitMs)) {
+        ADD_FAILURE() << "probe of " << options.url.toStdString() << " did not finish";
+        return {};
+    }
+    return spy.at(0).at(1).value<ProbeResult>();
 }
 
 // ---------------------------------------------------------------- nginx

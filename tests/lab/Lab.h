@@ -4,6 +4,8 @@
 // Test fixtures that start real servers (nginx, HAProxy, sshd, WebSocket peers) on 127.0.0.1
 // with their own configs in a temporary directory, and stop them by PID.
 
+#include "probe/ProbeTypes.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -25,6 +27,9 @@ bool haveExecutable(const QString& path);
 // Waits (spinning the event loop) until the spy has recorded at least n signals; unlike
 // QSignalSpy::wait it counts signals that arrived before the call.
 bool waitForCount(QSignalSpy& spy, int n, int timeoutMs = 5000);
+// Runs one probe to completion on its own ProbeEngine (spinning the event loop while waiting);
+// a test failure and an empty result when it does not finish within waitMs.
+ProbeResult probe(const ProbeOptions& options, int waitMs = 20000);
 // Path of the built socketscope-cli.
 QString cliPath();
 // tests/fixtures/<relative>.

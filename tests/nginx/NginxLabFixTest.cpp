@@ -6,7 +6,6 @@
 #include "lab/Lab.h"
 #include "nginx/NginxAnalyzer.h"
 #include "nginx/NginxFixer.h"
-#include "probe/ProbeEngine.h"
 #include "server/ReferenceServer.h"
 
 #include <QDeadlineTimer>
@@ -51,15 +50,10 @@ int handshakeStatus(quint16 port)
 // Runs one probe of the profile's endpoint (the probe engine with its diagnosis) and returns it.
 ProbeResult probe(const QString& url)
 {
-    ProbeEngine engine;
-    QSignalSpy finished(&engine, &ProbeEngine::finished);
     ProbeOptions options;
     options.url = url;
     options.timeoutS = 5;
-    engine.start(options);
-    if (!waitForCount(finished, 1, 20000))
-        return {};
-    return finished.at(0).at(1).value<ProbeResult>();
+    return lab::probe(options, 20000);
 }
 
 // The PIDs of nginx's worker processes (children of the master), from Linux /proc.

@@ -3,12 +3,10 @@
 // No forward proxy is installed here (squid/dante are not part of the lab image), so a minimal
 // CONNECT + SOCKS5 relay in the test stands in for one; the WebSocket server behind it is real.
 #include "lab/Lab.h"
-#include "probe/ProbeEngine.h"
 #include "server/ReferenceServer.h"
 
 #include <QNetworkProxy>
 #include <QtEndian>
-#include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -117,17 +115,6 @@ private:
     QTcpServer m_server;
 };
 
-ProbeResult runProbe(const ProbeOptions& o)
-{
-    ProbeEngine engine;
-    QSignalSpy spy(&engine, &ProbeEngine::finished);
-    engine.start(o);
-    if (!lab::waitForCount(spy, 1, 15000)) {
-        ADD_FAILURE() << "probe did not finish";
-        return {};
-    }
-    return spy.at(0).at(1).value<ProbeResult>();
-}
 
 } // namespace
 
@@ -143,7 +130,7 @@ TEST(ProbeProxy, HttpConnectAndSocks5CarryTheProbe)
         o.proxyUrl = QStringLiteral("%1://127.0.0.1:%2").arg(socks ? QStringLiteral("socks5") : QStringLiteral("http")).arg(proxy.port());
         o.echoCount = 2;
         o.timeoutS = 3;
-        const ProbeResult r = runProbe(o);
+        const ProbeResult r = lab::probe(o, 15000);
         EXPECT_EQ(r.cause, QStringLiteral("ok")) << (socks ? "socks5 " : "connect ") << r.evidence.join(QLatin1Char('\n')).toStdString();
         EXPECT_EQ(r.echoReceived, 2);
         EXPECT_EQ(proxy.lastTarget, QByteArray("localhost:") + QByteArray::number(server.port())) << "the proxy resolves the name";
@@ -158,7 +145,7 @@ TEST(ProbeProxy, ClosedProxyPortIsConnectionRefused)
     o.url = QStringLiteral("ws://127.0.0.1:9/ws");
     o.proxyUrl = QStringLiteral("http://127.0.0.1:%1").arg(lab::freePort());
     o.timeoutS = 2;
-    const ProbeResult r = runProbe(o);
+    const ProbeResult r = lab::probe(o, 15000);
     EXPECT_EQ(r.cause, QStringLiteral("connection_refused")) << r.evidence.join(QLatin1Char('\n')).toStdString();
 }
 
@@ -170,7 +157,7 @@ TEST(ProbeProxy, ApplicationProxyIsIgnoredWithoutAnExplicitProxy)
     QNetworkProxy::setApplicationProxy(QNetworkProxy(QNetworkProxy::HttpProxy, QStringLiteral("127.0.0.1"), lab::freePort()));
     ProbeOptions o;
     o.url = server.echoUrl();
-    const ProbeResult r = runProbe(o);
+    const ProbeResult r = lab::probe(o, 15000);
     QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << r.evidence.join(QLatin1Char('\n')).toStdString();
     EXPECT_TRUE(r.proxy.isEmpty());
@@ -185,6 +172,6 @@ TEST(ProbeProxy, ProxyDemandingCredentialsIsAuthRequired)
     o.url = QStringLiteral("ws://127.0.0.1:9/ws");
     o.proxyUrl = QStringLiteral("http://127.0.0.1:%1").arg(proxy.port());
     o.timeoutS = 2;
-    const ProbeResult r = runProbe(o);
+    const ProbeResult r = lab::probe(o, 15000);
     EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << r.evidence.join(QLatin1Char('\n')).toStdString();
 }

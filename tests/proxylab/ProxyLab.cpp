@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ProxyLab.h"
 
-#include "probe/ProbeEngine.h"
-
-#include <QSignalSpy>
-
 #include <gtest/gtest.h>
 
 namespace socketscope::proxylab {
@@ -63,18 +59,6 @@ bool makeSelfSignedCert(const QString& dir, const QString& san, QByteArray* log)
                             QStringLiteral("-addext"), QStringLiteral("subjectAltName=") + san},
                            log)
         == 0;
-}
-
-ProbeResult probe(const ProbeOptions& options, int waitMs)
-{
-    ProbeEngine engine;
-    QSignalSpy spy(&engine, &ProbeEngine::finished);
-    engine.start(options);
-    if (!lab::waitForCount(spy, 1, waitMs)) {
-        ADD_FAILURE() << "probe of " << options.url.toStdString() << " did not finish";
-        return {};
-    }
-    return spy.at(0).at(1).value<ProbeResult>();
 }
 
 ProbeOptions quickOptions(const QString& url)

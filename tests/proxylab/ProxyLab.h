@@ -31,8 +31,7 @@ QString proxySite(quint16 listenPort, quint16 backendPort, const QString& locati
 bool startNginx(lab::NginxLab& nginx, const QList<QPair<QString, QString>>& sites, QByteArray* log);
 // A self-signed certificate (CA:TRUE) for subjectAltName san in dir: dir/cert.pem, dir/key.pem.
 bool makeSelfSignedCert(const QString& dir, const QString& san, QByteArray* log = nullptr);
-// Runs one probe to completion on a ProbeEngine (spins the event loop while waiting).
-ProbeResult probe(const ProbeOptions& options, int waitMs = 20000);
+using lab::probe;
 ProbeOptions quickOptions(const QString& url);
 QString describe(const ProbeResult& r);
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The reference endpoint as SocketScope's own probe sees it (raw RFC 6455 client).
 #include "lab/Lab.h"
-#include "probe/ProbeEngine.h"
 #include "server/ReferenceServer.h"
 
 #include <QSignalSpy>
@@ -9,20 +8,6 @@
 #include <gtest/gtest.h>
 
 using namespace socketscope;
-
-namespace {
-ProbeResult runProbe(const ProbeOptions& o)
-{
-    ProbeEngine engine;
-    QSignalSpy spy(&engine, &ProbeEngine::finished);
-    engine.start(o);
-    if (!lab::waitForCount(spy, 1, 15000)) {
-        ADD_FAILURE() << "probe did not finish";
-        return {};
-    }
-    return spy.at(0).at(1).value<ProbeResult>();
-}
-} // namespace
 
 TEST(ReferenceServerProbe, HealthEndpointHeartbeatsArriveDuringHoldAndTheCloseIsClean)
 {
@@ -34,7 +19,7 @@ TEST(ReferenceServerProbe, HealthEndpointHeartbeatsArriveDuringHoldAndTheCloseIs
     o.url = QStringLiteral("ws://127.0.0.1:%1/ws/health").arg(server.port());
     o.echoCount = 0;
     o.holdS = 0.5;
-    const ProbeResult r = runProbe(o);
+    const ProbeResult r = lab::probe(o, 15000);
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << r.evidence.join(QLatin1Char('\n')).toStdString();
     EXPECT_GE(r.otherMessages, 3) << "welcome + heartbeats";
     EXPECT_TRUE(r.firstOtherMessage.contains("welcome"));
@@ -50,11 +35,11 @@ TEST(ReferenceServerProbe, PlainHttpPathsAreReportedAsTheirStatus)
     ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     ProbeOptions o;
     o.url = QStringLiteral("ws://127.0.0.1:%1/health").arg(server.port());
-    ProbeResult r = runProbe(o);
+    ProbeResult r = lab::probe(o, 15000);
     EXPECT_EQ(r.cause, QStringLiteral("upgrade_not_forwarded")) << "a plain 200 means the upgrade was not taken";
     EXPECT_EQ(r.httpStatus, 200);
     EXPECT_TRUE(r.bodyExcerpt.contains("\"status\":\"ok\""));
     o.url = QStringLiteral("ws://127.0.0.1:%1/nope").arg(server.port());
-    r = runProbe(o);
+    r = lab::probe(o, 15000);
     EXPECT_EQ(r.cause, QStringLiteral("not_found"));
 }
