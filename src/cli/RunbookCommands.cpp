@@ -33,7 +33,7 @@ const char* const kUsage =
     "usage: socketscope-cli runbook list [--json]\n"
     "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
     "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
-    "       socketscope-cli runbook rollback --profile P [--yes] [--sudo-password-stdin] [--json] [--local] [--audit FILE]\n"
+    "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] [--local] [--audit FILE]\n"
     "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
     "       socketscope-cli runbook audit --profile P [--run ID]\n";
 
@@ -87,6 +87,8 @@ QJsonObject runJson(const RunbookEngine& engine, bool ok, const QString& summary
             {QStringLiteral("backup"), s.backupPath},
             {QStringLiteral("backup_sha256"), s.backupSha256},
             {QStringLiteral("audit"), s.auditPath},
+            {QStringLiteral("conflict_diff"), s.conflictDiff},
+            {QStringLiteral("saved_before_rollback"), QJsonArray::fromStringList(s.savedBeforeRollback)},
             {QStringLiteral("steps"), steps}};
 }
 
@@ -215,8 +217,11 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     p.addFlag(QStringLiteral("--json"));
     p.addFlag(QStringLiteral("--local"));
     p.addValue(QStringLiteral("--audit"));
+    p.addFlag(QStringLiteral("--force"));
     if (!p.parse(args))
         return usage(ctx, p.error());
+    if (!rollbackMode && p.isSet(QStringLiteral("--force")))
+        return usage(ctx, QStringLiteral("--force applies only to rollback"));
     if (!p.isSet(QStringLiteral("--profile")))
         return usage(ctx, QStringLiteral("--profile P is required"));
     if (rollbackMode ? !p.positionals().isEmpty() : p.positionals().size() != 1)
@@ -265,6 +270,7 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     options.monitorSeconds = int(*monitor);
     options.sudoPassword = sudoPassword;
     options.auditCopy = p.value(QStringLiteral("--audit"));
+    options.forceRollback = rollbackMode && p.isSet(QStringLiteral("--force"));
 
     auto* engine = new RunbookEngine(rb.value(), profile.value(), QCoreApplication::instance());
     Result<HostFactory> factory = p.isSet(QStringLiteral("--local")) ? RunbookConnect::localFactory(sudoPassword)

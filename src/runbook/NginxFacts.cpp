@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runbook/NginxFacts.h"
 
+#include "remote/LocalHost.h"
+
 #include <QCryptographicHash>
+#include <QObject>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -13,17 +16,167 @@ QString sha256Hex(const QByteArray& data)
     return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
 }
 
-QString dumpCommandFor(const QString& testCommand)
+namespace {
+
+enum class WordMode { Command, Literal };
+
+// POSIX shell words of the first simple command (Command) or of a whole line whose metacharacters
+// are plain text (Literal: nginx -V's configure arguments).
+Result<QStringList> shellWords(const QString& line, WordMode mode)
 {
-    QStringList words = testCommand.split(QLatin1Char(' '));
-    bool replaced = false;
-    for (QString& w : words) {
-        if (w == QLatin1String("-t")) {
-            w = QStringLiteral("-T");
-            replaced = true;
+    using R = Result<QStringList>;
+    QStringList words;
+    QString word;
+    bool inWord = false;
+    const bool strict = mode == WordMode::Command;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (c == QLatin1Char('\'')) {
+            const qsizetype end = line.indexOf(QLatin1Char('\''), i + 1);
+            if (end < 0)
+                return R::failure(QObject::tr("unbalanced ' quote"));
+            word += line.mid(i + 1, end - i - 1);
+            inWord = true;
+            i = end;
+        } else if (c == QLatin1Char('"')) {
+            qsizetype j = i + 1;
+            for (; j < line.size() && line.at(j) != QLatin1Char('"'); ++j) {
+                const QChar d = line.at(j);
+                if (strict && (d == QLatin1Char('$') || d == QLatin1Char('`')))
+                    return R::failure(QObject::tr("it uses a shell expansion (%1)").arg(d));
+                if (d == QLatin1Char('\\') && j + 1 < line.size()
+                    && QStringLiteral("$`\"\\").contains(line.at(j + 1))) {
+                    ++j;
+                }
+                word += line.at(j);
+            }
+            if (j >= line.size())
+                return R::failure(QObject::tr("unbalanced \" quote"));
+            inWord = true;
+            i = j;
+        } else if (c == QLatin1Char('\\')) {
+            if (i + 1 < line.size()) {
+                word += line.at(++i);
+                inWord = true;
+            }
+        } else if (c == QLatin1Char(' ') || c == QLatin1Char('\t')) {
+            if (inWord)
+                words << word;
+            word.clear();
+            inWord = false;
+        } else if (strict && QStringLiteral(";&|<>()\n").contains(c)) {
+            break; // the end of the first simple command
+        } else if (strict && c == QLatin1Char('#') && !inWord) {
+            break; // a comment
+        } else if (strict && (c == QLatin1Char('$') || c == QLatin1Char('`') || c == QLatin1Char('*') || c == QLatin1Char('?')
+                              || c == QLatin1Char('[') || (c == QLatin1Char('~') && !inWord))) {
+            return R::failure(QObject::tr("it uses a shell expansion or glob (%1)").arg(c));
+        } else {
+            word += c;
+            inWord = true;
         }
     }
-    return replaced ? words.join(QLatin1Char(' ')) : QString();
+    if (inWord)
+        words << word;
+    return words;
+}
+
+} // namespace
+
+Result<QStringList> firstCommandWords(const QString& commandLine)
+{
+    return shellWords(commandLine, WordMode::Command);
+}
+
+Result<NginxInvocation> parseNginxCommand(const QString& commandLine)
+{
+    using R = Result<NginxInvocation>;
+    Result<QStringList> parsed = firstCommandWords(commandLine);
+    if (!parsed)
+        return R::failure(QObject::tr("cannot read \"%1\" as an nginx command: %2").arg(commandLine, parsed.error()));
+    QStringList words = parsed.value();
+    if (!words.isEmpty() && words.first() == QLatin1String("sudo"))
+        words.removeFirst();
+    if (words.isEmpty() || QFileInfo(words.first()).fileName() != QLatin1String("nginx"))
+        return R::failure(QObject::tr("\"%1\" does not start with the nginx binary").arg(commandLine));
+    NginxInvocation n;
+    n.binary = words.first();
+    for (qsizetype i = 1; i < words.size(); ++i) {
+        const QString w = words.at(i);
+        if (w.size() < 2 || !w.startsWith(QLatin1Char('-')))
+            return R::failure(QObject::tr("\"%1\": unexpected argument \"%2\" to nginx").arg(commandLine, w));
+        // nginx reads options character by character ("-tq"); p, c, e, g and s take a value,
+        // attached ("-p/srv/") or as the next word.
+        for (qsizetype k = 1; k < w.size(); ++k) {
+            const QChar o = w.at(k);
+            if (QStringLiteral("tTqvV?h").contains(o))
+                continue;
+            if (!QStringLiteral("pcegs").contains(o))
+                return R::failure(QObject::tr("\"%1\": unknown nginx option -%2").arg(commandLine, o));
+            QString value = w.mid(k + 1);
+            if (value.isEmpty()) {
+                if (i + 1 >= words.size())
+                    return R::failure(QObject::tr("\"%1\": option -%2 needs a value").arg(commandLine, o));
+                value = words.at(++i);
+            }
+            if (o == QLatin1Char('p'))
+                n.prefix = value;
+            else if (o == QLatin1Char('c'))
+                n.conf = value;
+            else if (o == QLatin1Char('e'))
+                n.errorLog = value;
+            else if (o == QLatin1Char('g'))
+                n.globals = value;
+            break; // the rest of the word was the value
+        }
+    }
+    return n;
+}
+
+static QString q(const QString& s) { return LocalHost::shellWord(s); }
+
+QString dumpCommand(const NginxInvocation& nginx)
+{
+    QString cmd = q(nginx.binary) + QStringLiteral(" -T");
+    const std::pair<const char*, const QString*> opts[] = {{" -p ", &nginx.prefix}, {" -c ", &nginx.conf},
+                                                           {" -e ", &nginx.errorLog}, {" -g ", &nginx.globals}};
+    for (const auto& [flag, value] : opts)
+        if (!value->isEmpty())
+            cmd += QLatin1String(flag) + q(*value);
+    return cmd;
+}
+
+QString versionCommand(const NginxInvocation& nginx)
+{
+    return q(nginx.binary) + QStringLiteral(" -V");
+}
+
+NginxBuild parseVersionOutput(const QByteArray& output)
+{
+    NginxBuild b;
+    b.prefix = QStringLiteral("/usr/local/nginx/"); // nginx's auto/options defaults
+    b.pidPath = QStringLiteral("logs/nginx.pid");
+    static const QRegularExpression re(QStringLiteral("^configure arguments:(.*)$"), QRegularExpression::MultilineOption);
+    const auto m = re.match(QString::fromUtf8(output));
+    if (!m.hasMatch())
+        return b;
+    const Result<QStringList> words = shellWords(m.captured(1), WordMode::Literal);
+    if (!words)
+        return b;
+    for (const QString& w : words.value()) {
+        if (w.startsWith(QLatin1String("--prefix=")))
+            b.prefix = w.mid(9);
+        else if (w.startsWith(QLatin1String("--pid-path=")))
+            b.pidPath = w.mid(11);
+    }
+    return b;
+}
+
+QString resolveAgainstPrefix(const QString& path, const QString& prefix)
+{
+    if (path.isEmpty() || !QDir::isRelativePath(path))
+        return path.isEmpty() ? path : QDir::cleanPath(path);
+    return QDir::cleanPath(prefix + QLatin1Char('/') + path);
 }
 
 QString mainConfigPath(const QByteArray& dump)
@@ -101,7 +254,8 @@ bool isIncluded(const QString& path, const QStringList& patterns)
 
 QString directivePath(const QByteArray& dump, const QString& directive)
 {
-    const QRegularExpression re(QStringLiteral("^\\s*%1\\s+([^;\\s]+)[^;]*;").arg(QRegularExpression::escape(directive)));
+    const QRegularExpression re(QStringLiteral("(?:^|[;{}])\\s*") + QRegularExpression::escape(directive)
+                                + QStringLiteral("\\s+([^;\\s]+)[^;]*;"));
     for (const QString& raw : QString::fromUtf8(dump).split(QLatin1Char('\n'))) {
         const auto m = re.match(stripComment(raw));
         if (m.hasMatch())

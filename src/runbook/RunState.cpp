@@ -75,6 +75,8 @@ QJsonObject RunState::toJson() const
     o.insert(QStringLiteral("reload_attempted"), reloadAttempted);
     o.insert(QStringLiteral("final_probe_cause"), finalProbeCause);
     o.insert(QStringLiteral("audit_path"), auditPath);
+    o.insert(QStringLiteral("conflict_diff"), conflictDiff);
+    o.insert(QStringLiteral("saved_before_rollback"), QJsonArray::fromStringList(savedBeforeRollback));
     return o;
 }
 
@@ -124,6 +126,8 @@ RunState RunState::fromJson(const QJsonObject& o)
     s.reloadAttempted = o.value(QLatin1String("reload_attempted")).toBool();
     s.finalProbeCause = o.value(QLatin1String("final_probe_cause")).toString();
     s.auditPath = o.value(QLatin1String("audit_path")).toString();
+    s.conflictDiff = o.value(QLatin1String("conflict_diff")).toString();
+    s.savedBeforeRollback = toStringList(o.value(QLatin1String("saved_before_rollback")));
     return s;
 }
 

@@ -61,6 +61,8 @@ struct RunState {
     bool reloadAttempted = false;
     QString finalProbeCause;
     QString auditPath;
+    QString conflictDiff;              // a refused rollback: what the run wrote → what is there now
+    QStringList savedBeforeRollback;   // copies of the file taken right before each restore
 
     QJsonObject toJson() const;
     static RunState fromJson(const QJsonObject& o);

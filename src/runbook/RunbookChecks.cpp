@@ -6,6 +6,7 @@
 #include "probe/ProbeProfile.h"
 
 #include "remote/LocalHost.h"
+#include "runbook/LogScanner.h"
 #include "runbook/NginxFacts.h"
 
 #include <QDateTime>
@@ -109,15 +110,22 @@ Status RunbookWorker::stepMonitor()
         say(tr("would follow %1 for %2 s counting: %3").arg(files.join(QLatin1String(", "))).arg(seconds).arg(patterns.join(QLatin1String(" | "))));
         return Status::success();
     }
-    QList<qint64> offsets;
+    // A log that cannot be read proves nothing: any read failure (permission, a deleted or replaced
+    // file) fails the step as unverified instead of passing it.
+    auto unverified = [&](const QString& file, const QString& why) {
+        return Status::failure(tr("unverified: cannot follow %1 (%2), so Monitor cannot say the logs are clean").arg(file, why));
+    };
+    QList<QPair<QString, qint64>> positions;
     for (const QString& f : files) {
-        Result<qint64> n = remoteSize(f);
-        if (!n)
-            return Status::failure(n.error());
-        offsets << *n;
+        Result<QPair<QString, qint64>> pos = logPosition(f);
+        if (!pos)
+            return unverified(f, pos.error());
+        positions << *pos;
     }
     say(tr("following %1 for %2 s").arg(files.join(QLatin1String(", "))).arg(seconds));
-    QList<QByteArray> carry(files.size());
+    QList<LogScanner> scanners;
+    for (qsizetype i = 0; i < files.size(); ++i)
+        scanners << LogScanner(patterns);
     QMap<QString, int> counts;
     QStringList samples;
     QElapsedTimer clock;
@@ -128,31 +136,27 @@ Status RunbookWorker::stepMonitor()
     while (!last) {
         last = clock.elapsed() >= qint64(seconds * 1000);
         for (int i = 0; i < files.size(); ++i) {
-            Result<qint64> size = remoteSize(files.at(i));
-            if (size && *size < offsets[i]) { // rotated or truncated
-                offsets[i] = 0;
-                carry[i].clear();
+            const QString& file = files.at(i);
+            Result<QPair<QString, qint64>> pos = logPosition(file);
+            if (!pos)
+                return unverified(file, pos.error());
+            if (pos->first != positions.at(i).first)
+                return unverified(file, tr("it was rotated or replaced while being followed: lines written to the old file "
+                                           "are not seen"));
+            if (pos->second < positions.at(i).second) { // truncated in place (copytruncate)
+                say(tr("%1 was truncated; following it from its start").arg(file));
+                positions[i].second = 0;
+                scanners[i].reset();
             }
-            Result<QByteArray> fresh = readSince(files.at(i), offsets.at(i), 4 * 1024 * 1024);
+            Result<QByteArray> fresh = readSince(file, positions.at(i).second, 4 * 1024 * 1024);
             if (!fresh)
-                continue;
-            offsets[i] += fresh->size();
-            QByteArray data = carry.at(i) + fresh.value();
-            const qsizetype end = data.lastIndexOf('\n');
-            carry[i] = end < 0 ? data : data.mid(end + 1);
-            if (end < 0)
-                continue;
-            for (const QByteArray& line : data.left(end).split('\n')) {
-                const QString l = QString::fromUtf8(line);
-                for (const QString& p : std::as_const(patterns)) {
-                    if (l.contains(p, Qt::CaseInsensitive)) {
-                        ++counts[p];
-                        if (samples.size() < 20)
-                            samples << QStringLiteral("%1: %2").arg(QFileInfo(files.at(i)).fileName(), l.trimmed());
-                        emit output(m_current, m_audit.redactor().redact(QStringLiteral("⚠ %1: %2").arg(files.at(i), l.trimmed())));
-                        break;
-                    }
-                }
+                return unverified(file, fresh.error());
+            positions[i].second += fresh->size();
+            for (const LogScanner::Hit& h : scanners[i].feed(fresh.value())) {
+                ++counts[h.pattern];
+                if (samples.size() < 20)
+                    samples << QFileInfo(file).fileName() + QStringLiteral(": ") + h.line;
+                emit output(m_current, m_audit.redactor().redact(QStringLiteral("⚠ ") + file + QStringLiteral(": ") + h.line));
             }
         }
         if (cancelled())
@@ -190,9 +194,15 @@ Status RunbookWorker::stepCommand()
     const bool sudo = m_params.value(QStringLiteral("sudo"), false).toBool();
     if (cmd.isEmpty())
         return Status::failure(tr("the step has no \"command\" parameter"));
-    if (step.changesServer && !m_options.dryRun && !confirm(m_current, tr("Run: %1").arg(cmd)))
+    if (m_options.dryRun) {
+        // A runbook's own command is not known to be read-only, whatever the step declares: a dry
+        // run only says it.
+        say(tr("would run: %1%2").arg(sudo && m_sudo ? QStringLiteral("sudo ") : QString(), cmd));
+        return Status::success();
+    }
+    if (step.changesServer && !confirm(m_current, tr("Run: %1").arg(cmd)))
         return Status::failure(tr("not confirmed"));
-    Result<CommandResult> r = step.changesServer ? change(cmd, sudo) : exec(cmd, sudo);
+    Result<CommandResult> r = exec(cmd, sudo);
     if (!r)
         return Status::failure(r.error());
     if (r->exitStatus != 0)

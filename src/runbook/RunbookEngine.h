@@ -35,6 +35,9 @@ struct EngineOptions {
     QString runsDir;            // empty: AppPaths::dataDir()/runs
     QString auditCopy;          // CLI --audit FILE: a second copy of the audit trail
     int commandTimeoutMs = 60000;
+    // A rollback restores the backup even when the file changed since the run wrote it (CLI
+    // --force); the current bytes are saved next to the backup first either way.
+    bool forceRollback = false;
 };
 
 class RunbookEngine : public QObject {

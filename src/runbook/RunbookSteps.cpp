@@ -4,6 +4,7 @@
 #include "runbook/RunbookWorker.h"
 
 #include "remote/LocalHost.h"
+#include "nginx/UnifiedDiff.h"
 #include "runbook/NginxFacts.h"
 
 #include <QDateTime>
@@ -99,23 +100,44 @@ Status RunbookWorker::stepPreflight()
     say(tr("site file %1: %2 bytes, %3, sha256 %4").arg(real).arg(m_original.size()).arg(modeString(*realInfo), sha));
 
     // What nginx loads: the full dump names the main config, every include glob, the pid file.
+    // The dump and `nginx -V` are built from the nginx binary and its -p/-c/-e/-g options, read
+    // from the test command as words: nothing else of that shell line ever runs here.
     const QString testCommand = param(QStringLiteral("testCommand"));
-    const QString dumpCmd = NginxFacts::dumpCommandFor(testCommand);
+    const Result<NginxFacts::NginxInvocation> invocation = NginxFacts::parseNginxCommand(testCommand);
+    QString dumpCmd;
     QByteArray dump;
-    if (!dumpCmd.isEmpty()) {
+    std::optional<NginxFacts::NginxBuild> build;
+    if (!invocation) {
+        say(tr("warning: %1: the include globs, pid file and error log are not read from nginx, and the backup "
+               "location is checked by directory name only").arg(invocation.error()));
+    } else {
+        dumpCmd = NginxFacts::dumpCommand(*invocation);
         Result<CommandResult> r = exec(dumpCmd, true);
         if (r && r->exitStatus == 0)
             dump = r->stdOut;
         else
             say(tr("warning: %1 failed; the backup location is checked by directory name only").arg(dumpCmd));
+        Result<CommandResult> v = exec(NginxFacts::versionCommand(*invocation), true);
+        if (v && v->exitStatus == 0)
+            build = NginxFacts::parseVersionOutput(v->stdOut + v->stdErr);
     }
+    // nginx resolves relative pid and log paths against its prefix: -p, else the compiled-in one.
+    const QString prefix = invocation && !invocation->prefix.isEmpty() ? invocation->prefix : build ? build->prefix : QString();
+    auto resolved = [&prefix](const QString& path) {
+        if (!QDir::isRelativePath(path))
+            return path;
+        return prefix.isEmpty() ? QString() : NginxFacts::resolveAgainstPrefix(path, prefix);
+    };
     const QStringList includes = NginxFacts::includePatterns(dump);
     QString pidFile = NginxFacts::directivePath(dump, QStringLiteral("pid"));
-    if (pidFile.isEmpty() && !dump.isEmpty())
-        pidFile = QStringLiteral("/run/nginx.pid");
+    if (pidFile.isEmpty() && invocation)
+        pidFile = NginxFacts::directivePath(invocation->globals.toUtf8(), QStringLiteral("pid"));
+    if (pidFile.isEmpty() && !dump.isEmpty() && build)
+        pidFile = build->pidPath; // no `pid` directive: the compiled-in --pid-path
+    pidFile = resolved(pidFile);
     QString errorLog = param(QStringLiteral("errorLog"));
     if (errorLog.isEmpty())
-        errorLog = NginxFacts::directivePath(dump, QStringLiteral("error_log"));
+        errorLog = resolved(NginxFacts::directivePath(dump, QStringLiteral("error_log")));
     if (errorLog.isEmpty())
         errorLog = QStringLiteral("/var/log/nginx/error.log");
     if (!dump.isEmpty() && !dump.contains(QStringLiteral("# configuration file %1:").arg(enabled.isEmpty() ? real : enabled).toUtf8()))
@@ -211,6 +233,8 @@ Status RunbookWorker::stepPlan()
     const RunState s = snapshot();
     if (m_original.isEmpty() && s.originalSha256.isEmpty())
         return Status::failure(tr("Preflight has not read the site file yet"));
+    if (!m_localOriginalMissing.isEmpty())
+        return Status::failure(tr("%1: cannot plan on it; roll back, or start a new run").arg(m_localOriginalMissing));
     if (!m_fixer)
         return Status::failure(tr("this build has no nginx config fixer, so no fix can be planned"));
     Result<FixPlan> plan = m_fixer->plan(m_original, s.siteFile);
@@ -253,6 +277,32 @@ Status RunbookWorker::stepPlan()
 
 // ---------------------------------------------------------------- Backup
 
+Result<QStringList> RunbookWorker::realPaths(const QStringList& paths)
+{
+    using R = Result<QStringList>;
+    if (paths.isEmpty())
+        return QStringList{};
+    // readlink -m: every symlink resolved, missing components allowed (a backup directory that
+    // does not exist yet); -z: one NUL-terminated answer per path, an empty one when it fails.
+    QString cmd = QStringLiteral("for p in");
+    for (const QString& p : paths)
+        cmd += QLatin1Char(' ') + q(p);
+    cmd += QStringLiteral("; do readlink -m -z -- \"$p\" || printf '\\0'; done");
+    Result<CommandResult> r = exec(cmd, true);
+    if (!r)
+        return R::failure(r.error());
+    const QList<QByteArray> parts = r->stdOut.split('\0');
+    if (r->exitStatus != 0 || parts.size() < paths.size())
+        return R::failure(tr("readlink failed: %1").arg(firstUsefulLine(r->stdErr)));
+    QStringList out;
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        if (parts.at(i).isEmpty())
+            return R::failure(tr("cannot resolve %1").arg(paths.at(i)));
+        out << QString::fromUtf8(parts.at(i));
+    }
+    return out;
+}
+
 QString RunbookWorker::backupDirectory(QString* why)
 {
     const RunState s = snapshot();
@@ -262,25 +312,99 @@ QString RunbookWorker::backupDirectory(QString* why)
         candidates << configured;
     else
         candidates << QFileInfo(s.siteFile).absolutePath() << param(QStringLiteral("fallbackDir"));
+    candidates.removeAll(QString());
+    // Compared as the server resolves them: `include live/*` with live -> sites-available loads
+    // every file in sites-available, whatever the path text says.
+    QStringList globDirs;
+    for (const QString& p : s.includePatterns)
+        globDirs << QFileInfo(p).path();
+    const Result<QStringList> real = realPaths(globDirs + candidates);
+    if (!real) {
+        *why = tr("cannot resolve the real paths of the backup directory and of nginx's include directories on the "
+                  "server (%1): refusing to guess where a backup is safe").arg(real.error());
+        return {};
+    }
+    QStringList patterns = s.includePatterns;
+    for (qsizetype i = 0; i < s.includePatterns.size(); ++i)
+        patterns << real->at(i) + QLatin1Char('/') + QFileInfo(s.includePatterns.at(i)).fileName();
+    patterns.removeDuplicates();
+    const QString file = QFileInfo(s.siteFile).fileName() + QStringLiteral(".backup.00000000_000000");
     QStringList reasons;
-    for (const QString& dir : std::as_const(candidates)) {
-        if (dir.isEmpty())
-            continue;
-        const QString name = QFileInfo(dir).fileName();
-        const QString probePath = dir + QStringLiteral("/") + QFileInfo(s.siteFile).fileName() + QStringLiteral(".backup.00000000_000000");
-        if (name == QLatin1String("sites-enabled") || name == QLatin1String("conf.d")) {
-            reasons << tr("%1 is a directory nginx loads every file from").arg(dir);
-            continue;
+    for (qsizetype c = 0; c < candidates.size(); ++c) {
+        const QString dir = QDir::cleanPath(candidates.at(c));
+        const QString realDir = real->at(globDirs.size() + c);
+        const QString shown = realDir == dir ? dir : tr("%1 (really %2)").arg(dir, realDir);
+        QString reason;
+        for (const QString& d : {dir, realDir}) {
+            const QString name = QFileInfo(d).fileName();
+            if (name == QLatin1String("sites-enabled") || name == QLatin1String("conf.d"))
+                reason = tr("%1 is a directory nginx loads every file from").arg(shown);
+            else if (NginxFacts::isIncluded(d + QLatin1Char('/') + file, patterns))
+                reason = tr("nginx includes files from %1").arg(shown);
+            if (!reason.isEmpty())
+                break;
         }
-        if (NginxFacts::isIncluded(probePath, s.includePatterns)) {
-            reasons << tr("nginx includes files from %1").arg(dir);
-            continue;
-        }
-        return QDir::cleanPath(dir);
+        if (reason.isEmpty())
+            return realDir;
+        reasons << reason;
     }
     *why = tr("no safe place for the backup: %1. Set nginx.backupDir in the profile to a directory nginx does not include.")
                .arg(reasons.join(QLatin1String("; ")));
     return {};
+}
+
+// DIR/NAME.TAG.YYYYMMDD_HHMMSS, or .1, .2, … when taken: the name is claimed by an exclusive
+// create (set -C), so an existing file (an earlier backup) is never overwritten.
+QString RunbookWorker::copyAsideCommand(const QString& source, const QString& dir, const QString& tag)
+{
+    const QString base = dir + QLatin1Char('/') + QFileInfo(source).fileName() + QLatin1Char('.') + tag + QLatin1Char('.')
+                         + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmmss"));
+    return QStringLiteral("mkdir -p -- ") + q(dir) + QStringLiteral(" && b=") + q(base)
+           + QStringLiteral(" && n=$b && i=0 && while ! (set -C; : > \"$n\") 2>/dev/null; do "
+                            "if [ ! -e \"$n\" ] && [ ! -L \"$n\" ]; then (set -C; : > \"$n\"); exit 1; fi; i=$((i+1)); "
+                            "if [ \"$i\" -gt 99 ]; then echo \"no free name next to $b\" >&2; exit 1; fi; n=$b.$i; done "
+                            "&& { cp -p -- ")
+           + q(source) + QStringLiteral(" \"$n\" || { rm -f -- \"$n\"; exit 1; }; } && printf '%s' \"$n\"");
+}
+
+Result<QString> RunbookWorker::copyAside(const QString& source, const QString& dir, const QString& tag, const QString& expectedSha)
+{
+    using R = Result<QString>;
+    Result<CommandResult> r = exec(copyAsideCommand(source, dir, tag), true);
+    if (!r)
+        return R::failure(r.error());
+    if (r->exitStatus != 0 || r->stdOut.isEmpty())
+        return R::failure(firstUsefulLine(r->stdErr + r->stdOut));
+    const QString path = QString::fromUtf8(r->stdOut);
+    Result<QByteArray> copied = m_host->readFile(path, true);
+    if (!copied)
+        return R::failure(tr("cannot read the copy %1 back: %2").arg(path, copied.error()));
+    const QString sha = sha256Hex(copied.value());
+    if (sha != expectedSha)
+        return R::failure(tr("the copy %1 has sha256 %2, not %3: %4 changed meanwhile").arg(path, sha, expectedSha, source));
+    return path;
+}
+
+Status RunbookWorker::replaceIfUnchanged(const QString& path, const QByteArray& data, const QString& expectedSha, bool* changed)
+{
+    *changed = false;
+    // One shell command from upload to move: the checksum is compared right before the `mv`, so a
+    // change made by someone else after our last read is never overwritten (exit 3).
+    const QString script =
+        QStringLiteral("p=") + q(path) + QStringLiteral("; want=") + q(expectedSha)
+        + QStringLiteral("; set -e; d=$(dirname -- \"$p\"); b=$(basename -- \"$p\"); t=$(mktemp \"$d/.$b.socketscope.XXXXXX\"); "
+                         "trap 'rm -f -- \"$t\"' EXIT; cat > \"$t\"; chown --reference=\"$p\" -- \"$t\"; "
+                         "chmod --reference=\"$p\" -- \"$t\"; now=$(sha256sum < \"$p\"); now=${now%% *}; "
+                         "if [ \"$now\" != \"$want\" ]; then echo \"$p changed meanwhile (sha256 $now)\" >&2; exit 3; fi; "
+                         "mv -f -- \"$t\" \"$p\"; trap - EXIT");
+    Result<CommandResult> r = exec(script, true, data);
+    if (!r)
+        return Status::failure(r.error());
+    if (r->exitStatus == 3)
+        *changed = true;
+    if (r->exitStatus != 0)
+        return Status::failure(firstUsefulLine(r->stdErr + r->stdOut));
+    return Status::success();
 }
 
 Status RunbookWorker::stepBackup()
@@ -292,37 +416,27 @@ Status RunbookWorker::stepBackup()
     const QString dir = backupDirectory(&why);
     if (dir.isEmpty())
         return Status::failure(why);
-    const QString path = dir + QLatin1Char('/') + QFileInfo(s.siteFile).fileName() + QStringLiteral(".backup.")
-                         + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd_HHmmss"));
-    const QString copy = QStringLiteral("mkdir -p -- %1 && cp -p -- %2 %3").arg(q(dir), q(s.siteFile), q(path));
     if (m_options.dryRun) {
-        change(copy, true);
+        change(copyAsideCommand(s.siteFile, dir, QStringLiteral("backup")), true);
         say(tr("would check the copy's SHA-256 against %1").arg(s.originalSha256));
         return Status::success();
     }
-    if (!confirm(m_current, tr("Copy %1\n  to %2\n(outside every directory nginx includes; verified by SHA-256)").arg(s.siteFile, path)))
+    if (!confirm(m_current, tr("Copy %1\n  to %2/%3.backup.DATE_TIME\n(outside every directory nginx includes; an existing "
+                               "file is never overwritten; verified by SHA-256)").arg(s.siteFile, dir, QFileInfo(s.siteFile).fileName())))
         return Status::failure(tr("not confirmed: nothing was changed"));
-    Result<CommandResult> r = change(copy, true);
-    if (!r)
-        return Status::failure(tr("cannot write the backup %1: %2. The config was not touched.").arg(path, r.error()));
-    if (r->exitStatus != 0)
-        return Status::failure(tr("cannot write the backup %1: %2. The config was not touched.").arg(path, firstUsefulLine(r->stdErr + r->stdOut)));
-    Result<QByteArray> copied = m_host->readFile(path, true);
-    if (!copied)
-        return Status::failure(tr("cannot read the backup back: %1. The config was not touched.").arg(copied.error()));
-    const QString sha = sha256Hex(copied.value());
-    if (sha != s.originalSha256)
-        return Status::failure(tr("the backup's SHA-256 %1 differs from the file read at Preflight (%2): the file changed "
-                                  "meanwhile. The config was not touched; run the runbook again.").arg(sha, s.originalSha256));
+    const Result<QString> path = copyAside(s.siteFile, dir, QStringLiteral("backup"), s.originalSha256);
+    if (!path)
+        return Status::failure(tr("cannot write the backup in %1: %2. The config was not touched.").arg(dir, path.error()));
+    const QString sha = s.originalSha256;
     {
         QMutexLocker lock(&m_stateMutex);
-        m_state.backupPath = path;
+        m_state.backupPath = *path;
         m_state.backupSha256 = sha;
     }
     save();
-    auditFile(tr("backup written and verified"), path, s.originalSha256, sha, {{QStringLiteral("backup_path"), path}});
-    emit backupCreated(path);
-    setStep(m_current, StepState::Ok, tr("%1 (sha256 verified)").arg(path));
+    auditFile(tr("backup written and verified"), *path, s.originalSha256, sha, {{QStringLiteral("backup_path"), *path}});
+    emit backupCreated(*path);
+    setStep(m_current, StepState::Ok, tr("%1 (sha256 verified)").arg(*path));
     return Status::success();
 }
 
@@ -362,8 +476,16 @@ Status RunbookWorker::stepPatch()
         m_state.patchStarted = true;
     }
     save();
-    if (const Status st = m_host->writeFileAtomic(s.siteFile, m_new, m_sudo); !st)
+    bool changed = false;
+    if (const Status st = replaceIfUnchanged(s.siteFile, m_new, s.originalSha256, &changed); !st) {
+        if (changed) {
+            m_suppressRollback = true;
+            auditFile(tr("refused: the file changed on the server right before the move"), s.siteFile, s.originalSha256, {});
+            return Status::failure(tr("%1 changed on the server since it was read (%2): someone else edited it. Refusing to "
+                                      "overwrite their change; run the runbook again to plan on the new text.").arg(s.siteFile, st.error()));
+        }
         return Status::failure(tr("writing %1 failed: %2").arg(s.siteFile, st.error()));
+    }
     Result<QByteArray> after = m_host->readFile(s.siteFile, true);
     if (!after)
         return Status::failure(tr("cannot read %1 back after writing: %2").arg(s.siteFile, after.error()));
@@ -405,36 +527,83 @@ Status RunbookWorker::runTest(QString* output)
 Status RunbookWorker::restoreOriginal(const QString& why)
 {
     const RunState s = snapshot();
+    // What to restore: the backup on the server, checked against the checksum recorded when it was
+    // made (the run state and the audit trail); else the local copy of the original.
     QByteArray content;
+    QString source;
     Result<QByteArray> backup = m_host->readFile(s.backupPath, true);
-    if (backup && sha256Hex(backup.value()) == s.backupSha256) {
+    const bool backupIntact = backup && !s.backupSha256.isEmpty() && sha256Hex(backup.value()) == s.backupSha256
+                              && s.backupSha256 == s.originalSha256;
+    if (backupIntact) {
         content = backup.value();
+        source = s.backupPath;
     } else if (!m_original.isEmpty() && sha256Hex(m_original) == s.originalSha256) {
         say(tr("warning: the backup %1 is unreadable or changed (%2); restoring from the local copy of the original")
                 .arg(s.backupPath, backup ? tr("checksum differs") : backup.error()));
         content = m_original;
+        source = tr("the local copy of the original");
     } else {
         return Status::failure(tr("neither the backup %1 nor a local copy of the original is usable").arg(s.backupPath));
     }
     const QString target = sha256Hex(content);
     Result<QByteArray> current = m_host->readFile(s.siteFile, true);
-    const QString curSha = current ? sha256Hex(current.value()) : QString();
+    if (!current)
+        return Status::failure(tr("cannot read %1 to check what it holds before restoring: %2. Nothing was changed.")
+                                   .arg(s.siteFile, current.error()));
+    const QString curSha = sha256Hex(current.value());
     if (curSha == target) {
         say(tr("%1 already matches the backup").arg(s.siteFile));
         return Status::success();
     }
+    // Only what this run wrote is ours to undo: anything else is someone's later edit.
+    if (s.newSha256.isEmpty() || curSha != s.newSha256) {
+        const QByteArray ours = !m_new.isEmpty() && sha256Hex(m_new) == s.newSha256 ? m_new : QByteArray();
+        QString diff = QString::fromUtf8(nginx::UnifiedDiff::unified(ours, current.value(), s.siteFile + tr(" (written by this run)"),
+                                                                     s.siteFile + tr(" (on the server now)")));
+        if (ours.isEmpty())
+            diff.prepend(tr("(the text this run wrote, sha256 %1, is not available here: the diff shows the whole current file)\n")
+                             .arg(s.newSha256.isEmpty() ? tr("none") : s.newSha256));
+        {
+            QMutexLocker lock(&m_stateMutex);
+            m_state.conflictDiff = diff;
+        }
+        say(tr("%1 changed since this run wrote it (sha256 %2 expected, %3 now):").arg(s.siteFile, s.newSha256.isEmpty() ? tr("none") : s.newSha256.left(12), curSha.left(12)));
+        say(diff);
+        if (!m_options.forceRollback) {
+            auditFile(tr("rollback refused: the file changed since the run wrote it"), s.siteFile, s.newSha256, curSha);
+            return Status::failure(tr("%1 changed since this run wrote it: someone else edited it. Refusing to roll back over "
+                                      "their change (the diff is above). To restore the backup anyway, roll back with --force: "
+                                      "the current bytes are saved next to the backup first.").arg(s.siteFile));
+        }
+        say(tr("--force: restoring anyway; the current bytes are saved first"));
+    }
+    const QString saveDir = QFileInfo(s.backupPath).absolutePath();
     if (m_options.dryRun) {
-        say(tr("would restore %1 from %2").arg(s.siteFile, s.backupPath));
+        change(copyAsideCommand(s.siteFile, saveDir, QStringLiteral("before-rollback")), true);
+        say(tr("would restore %1 from %2").arg(s.siteFile, source));
         return Status::success();
     }
-    if (const Status st = m_host->writeFileAtomic(s.siteFile, content, m_sudo); !st)
+    // Whatever is there now is saved before anything is restored (verified by SHA-256).
+    const Result<QString> saved = copyAside(s.siteFile, saveDir, QStringLiteral("before-rollback"), curSha);
+    if (!saved)
+        return Status::failure(tr("cannot save the current %1 before restoring it: %2. Nothing was restored.").arg(s.siteFile, saved.error()));
+    auditFile(tr("current bytes saved before the rollback"), *saved, curSha, curSha, {{QStringLiteral("saved_path"), *saved}});
+    say(tr("saved the current %1 as %2").arg(s.siteFile, *saved));
+    {
+        QMutexLocker lock(&m_stateMutex);
+        m_state.savedBeforeRollback << *saved;
+    }
+    save();
+    bool changed = false;
+    if (const Status st = replaceIfUnchanged(s.siteFile, content, curSha, &changed); !st)
         return Status::failure(tr("cannot restore %1: %2 — the backup is intact at %3").arg(s.siteFile, st.error(), s.backupPath));
     Result<QByteArray> after = m_host->readFile(s.siteFile, true);
     const QString afterSha = after ? sha256Hex(after.value()) : QString();
     if (afterSha != target)
         return Status::failure(tr("restoring %1 did not take (sha256 %2); the backup is intact at %3").arg(s.siteFile, afterSha, s.backupPath));
-    auditFile(tr("restored from the backup (%1)").arg(why), s.siteFile, curSha, afterSha, {{QStringLiteral("backup_path"), s.backupPath}});
-    say(tr("restored %1 from %2").arg(s.siteFile, s.backupPath));
+    auditFile(tr("restored from the backup (%1)").arg(why), s.siteFile, curSha, afterSha,
+              {{QStringLiteral("backup_path"), s.backupPath}, {QStringLiteral("saved_path"), *saved}});
+    say(tr("restored %1 from %2").arg(s.siteFile, source));
     return Status::success();
 }
 
@@ -459,9 +628,11 @@ Status RunbookWorker::stepTest()
 
 // ---------------------------------------------------------------- Reload
 
+// Commands below are built by concatenation, never by chained .arg(): a path holding "%1" would be
+// substituted by the next .arg() (a log path "err%1.log" turned "head -c 1048576" into "head -c %3").
 Result<qint64> RunbookWorker::remoteSize(const QString& path)
 {
-    Result<CommandResult> r = exec(QStringLiteral("wc -c < %1").arg(q(path)), true);
+    Result<CommandResult> r = exec(QStringLiteral("wc -c < ") + q(path), true);
     if (!r)
         return Result<qint64>::failure(r.error());
     bool ok = false;
@@ -471,9 +642,26 @@ Result<qint64> RunbookWorker::remoteSize(const QString& path)
     return n;
 }
 
+Result<QPair<QString, qint64>> RunbookWorker::logPosition(const QString& path)
+{
+    using R = Result<QPair<QString, qint64>>;
+    Result<CommandResult> r = exec(QStringLiteral("stat -L -c '%i %s' -- ") + q(path), true);
+    if (!r)
+        return R::failure(r.error());
+    const QList<QByteArray> f = r->stdOut.trimmed().split(' ');
+    bool ok = false;
+    const qint64 size = f.value(1).toLongLong(&ok);
+    if (r->exitStatus != 0 || f.size() != 2 || !ok)
+        return R::failure(firstUsefulLine(r->stdErr + r->stdOut));
+    return qMakePair(QString::fromLatin1(f.at(0)), size);
+}
+
 Result<QByteArray> RunbookWorker::readSince(const QString& path, qint64 offset, qint64 maxBytes)
 {
-    Result<CommandResult> r = exec(QStringLiteral("tail -c +%1 -- %2 | head -c %3").arg(offset + 1).arg(q(path)).arg(maxBytes), true);
+    // One dd, no pipe: its exit status is the read's (in `tail | head` a failed tail exits 0).
+    const QString cmd = QStringLiteral("dd bs=65536 iflag=skip_bytes,count_bytes status=none skip=") + QString::number(offset)
+                        + QStringLiteral(" count=") + QString::number(maxBytes) + QLatin1Char(' ') + q(QStringLiteral("if=") + path);
+    Result<CommandResult> r = exec(cmd, true);
     if (!r)
         return Result<QByteArray>::failure(r.error());
     if (r->exitStatus != 0)
@@ -540,7 +728,7 @@ Status RunbookWorker::reloadAndConfirm(const QString& command, int settleSeconds
     Result<QSet<qint64>> before = nginxWorkers(&master);
     if (!before)
         return Status::failure(tr("refusing to reload without a way to check it: %1").arg(before.error()));
-    say(tr("before the reload: master %1, workers %2, %3 at %4 bytes").arg(master).arg(pidList(*before), s.errorLog).arg(*offset));
+    say(tr("before the reload: master %1, workers %2, %3 at %4 bytes").arg(QString::number(master), pidList(*before), s.errorLog, QString::number(*offset)));
     {
         QMutexLocker lock(&m_stateMutex);
         m_state.reloadAttempted = true;
@@ -558,7 +746,9 @@ Status RunbookWorker::reloadAndConfirm(const QString& command, int settleSeconds
     auto unquiet = qScopeGuard([this] { m_quiet = false; });
     while (true) {
         Result<QByteArray> fresh = readSince(s.errorLog, *offset, 1024 * 1024);
-        if (fresh) {
+        if (!fresh) // a reload nobody could check is not a reload that worked
+            return Status::failure(tr("unverified: %1 — whether nginx accepted the new configuration cannot be told").arg(fresh.error()));
+        {
             const QStringList bad = NginxFacts::emergencyLines(fresh.value());
             if (!bad.isEmpty()) {
                 // nginx retries a failed bind() for a few seconds, logging each attempt: wait until

@@ -44,11 +44,18 @@ Status RunbookWorker::prepare(const std::optional<QString>& resumeId)
                 r = StepRecord{StepState::Pending, tr("interrupted; runs again on resume")};
         if (!m_state.originalSha256.isEmpty()) {
             Result<QByteArray> orig = m_store.loadBlob(m_store.originalPath(m_state.id));
-            if (!orig || NginxFacts::sha256Hex(orig.value()) != m_state.originalSha256)
+            if (orig && NginxFacts::sha256Hex(orig.value()) == m_state.originalSha256) {
+                m_original = orig.value();
+            } else if (m_state.hasBackup() && m_state.backupSha256 == m_state.originalSha256) {
+                // The backup on the server was verified against the same checksum when it was
+                // made: a rollback restores from it (checked again before use).
+                m_localOriginalMissing = orig ? tr("the local copy of the original differs from its checksum")
+                                              : tr("the local copy of the original is missing (%1)").arg(orig.error());
+            } else {
                 return Status::failure(tr("the local copy of the original file for run %1 is missing or damaged (%2); "
                                           "the backup on the server is %3")
                                            .arg(m_state.id, orig ? tr("checksum differs") : orig.error(), m_state.backupPath));
-            m_original = orig.value();
+            }
         }
         if (!m_state.newSha256.isEmpty()) {
             Result<QByteArray> nw = m_store.loadBlob(m_store.newPath(m_state.id));
@@ -77,6 +84,12 @@ Status RunbookWorker::prepare(const std::optional<QString>& resumeId)
     e.extra.insert(QStringLiteral("dry_run"), m_options.dryRun);
     e.extra.insert(QStringLiteral("sudo"), m_sudo);
     m_audit.append(e);
+    if (!m_localOriginalMissing.isEmpty()) {
+        AuditEvent w;
+        w.event = QStringLiteral("note");
+        w.message = tr("%1: the backup on the server (sha256 %2) is the only copy of the original").arg(m_localOriginalMissing, m_state.backupSha256);
+        m_audit.append(w);
+    }
     save();
     return Status::success();
 }

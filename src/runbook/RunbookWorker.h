@@ -93,6 +93,17 @@ private:
     Result<QByteArray> readSince(const QString& path, qint64 offset, qint64 maxBytes);
     ProbeResult probe(const QString& url, double holdS);
     QString backupDirectory(QString* why);
+    // Each path as the server resolves it (readlink -m), in order.
+    Result<QStringList> realPaths(const QStringList& paths);
+    // The command copying `source` into `dir` under a new name (never over an existing file).
+    QString copyAsideCommand(const QString& source, const QString& dir, const QString& tag);
+    // Runs it; the copy must have expectedSha. Returns the copy's path.
+    Result<QString> copyAside(const QString& source, const QString& dir, const QString& tag, const QString& expectedSha);
+    // Replaces `path` with data (temp file + move, owner and mode kept) only if the file still has
+    // expectedSha right before the move; *changed tells that it did not.
+    Status replaceIfUnchanged(const QString& path, const QByteArray& data, const QString& expectedSha, bool* changed);
+    // The inode and size of a log file, for following it.
+    Result<QPair<QString, qint64>> logPosition(const QString& path);
 
     Runbook m_runbook;
     Profile m_profile;
@@ -108,6 +119,7 @@ private:
     RunState m_state;
     QByteArray m_original;   // the file as first read
     QByteArray m_new;        // the planned file
+    QString m_localOriginalMissing; // why the run's local copy of the original is unusable (resume)
     bool m_sudo = true;      // act through sudo (profile.ssh.sudoWithoutPassword = false)
 
     int m_current = -1;      // the step running now

@@ -44,7 +44,7 @@ QString RunbookLab::fixedSite() const
                           "}\n").arg(m_proxyPort).arg(m_backend.port());
 }
 
-bool RunbookLab::start(QString* error)
+bool RunbookLab::start(QString* error, const RunbookLabLayout& layout)
 {
     if (!m_nginx.available()) {
         *error = QStringLiteral("nginx is not installed");
@@ -55,8 +55,23 @@ bool RunbookLab::start(QString* error)
         return false;
     }
     m_proxyPort = freePort();
-    m_nginx.writeMainConfig();
-    m_nginx.writeSite(QStringLiteral("app"), brokenSite());
+    const QString p = m_nginx.prefix();
+    m_errorLog = p + QStringLiteral("/logs/") + layout.errorLogName;
+    const bool throughSymlink = layout.includeDir != QLatin1String("sites-enabled");
+    m_nginx.writeSite(QStringLiteral("app"), brokenSite(), !throughSymlink);
+    if (throughSymlink)
+        QFile::link(p + QStringLiteral("/sites-available"), p + QLatin1Char('/') + layout.includeDir);
+    // The lab's own main config (NginxLab's, with the paths and include the layout asks for).
+    const QString at = layout.relativePaths ? QString() : p + QLatin1Char('/');
+    QString conf = QStringLiteral("# SocketScope runbook lab nginx\nworker_processes 1;\n");
+    conf += QStringLiteral("pid ") + at + QStringLiteral("logs/nginx.pid;\n");
+    conf += QStringLiteral("error_log ") + at + QStringLiteral("logs/") + layout.errorLogName + QStringLiteral(" info;\n");
+    conf += QStringLiteral("events { worker_connections 1024; }\nhttp {\n");
+    conf += QStringLiteral("    access_log ") + p + QStringLiteral("/logs/access.log;\n");
+    for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
+        conf += QStringLiteral("    %1_temp_path ").arg(QLatin1String(t)) + p + QStringLiteral("/temp/") + QLatin1String(t) + QStringLiteral(";\n");
+    conf += QStringLiteral("    include ") + p + QLatin1Char('/') + layout.includeDir + QStringLiteral("/*;\n}\n");
+    writeFile(m_nginx.confPath(), conf.toUtf8());
     QByteArray log;
     if (!m_nginx.start(&log) || !waitForPort(m_proxyPort)) {
         *error = QStringLiteral("nginx did not start: ") + QString::fromUtf8(log);
@@ -65,17 +80,16 @@ bool RunbookLab::start(QString* error)
     // waitForPort's probe connection is logged (at info) once nginx notices it closed: let that
     // happen now so that tests comparing the prefix before/after see only their own changes.
     QDeadlineTimer settle(3000);
-    while (!readAll(m_nginx.errorLog()).contains("closed connection while waiting for request") && !settle.hasExpired())
+    while (!readAll(m_errorLog).contains("closed connection while waiting for request") && !settle.hasExpired())
         QThread::msleep(20);
-    const QString p = m_nginx.prefix();
     m_profile.name = QStringLiteral("lab proxy");
     m_profile.publicUrl = QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(m_proxyPort);
     m_profile.directUrl = m_backend.echoUrl();
     m_profile.nginx.siteFile = siteAvailable();
-    m_profile.nginx.enabledLink = siteEnabled();
-    m_profile.nginx.testCommand = QStringLiteral("/usr/sbin/nginx -t -p %1/ -c conf/nginx.conf").arg(p);
-    m_profile.nginx.reloadCommand = QStringLiteral("/usr/sbin/nginx -s reload -p %1/ -c conf/nginx.conf").arg(p);
-    m_profile.logs.nginxErrorLog = m_nginx.errorLog();
+    m_profile.nginx.enabledLink = throughSymlink ? QString() : siteEnabled();
+    m_profile.nginx.testCommand = QStringLiteral("/usr/sbin/nginx -t -p ") + p + QStringLiteral("/ -c conf/nginx.conf");
+    m_profile.nginx.reloadCommand = QStringLiteral("/usr/sbin/nginx -s reload -p ") + p + QStringLiteral("/ -c conf/nginx.conf");
+    m_profile.logs.nginxErrorLog = m_errorLog;
     m_profile.ssh.sudoWithoutPassword = true; // the test runs as the user owning the lab
     return true;
 }
@@ -104,7 +118,8 @@ std::unique_ptr<RunbookEngine> RunbookLab::engine(std::unique_ptr<ConfigFixer> f
     auto e = std::make_unique<RunbookEngine>(rb.value(), m_profile);
     const QByteArray password = options.sudoPassword;
     e->setHostFactory([password]() -> Result<std::unique_ptr<RemoteHost>> { return std::unique_ptr<RemoteHost>(new LocalHost(password)); });
-    e->setConfigFixer(std::move(fixer));
+    if (fixer)
+        e->setConfigFixer(std::move(fixer));
     if (options.runsDir.isEmpty())
         options.runsDir = m_runs.path();
     e->setOptions(options);
@@ -124,6 +139,18 @@ Result<FixPlan> FixedTargetFixer::plan(const QByteArray& text, const QString& pa
             p.diff += QStringLiteral("+") + QString::fromUtf8(l) + QLatin1Char('\n');
     }
     return p;
+}
+
+} // namespace socketscope::lab
+
+namespace socketscope::lab {
+
+Result<CommandResult> HookedHost::run(const QString& command, const CommandOptions& options)
+{
+    if (m_hook)
+        if (std::optional<CommandResult> instead = m_hook(command))
+            return *instead;
+    return m_real.run(command, options);
 }
 
 } // namespace socketscope::lab

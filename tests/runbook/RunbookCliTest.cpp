@@ -6,6 +6,7 @@
 #include "lab/SshdLab.h"
 #include "profiles/ProfileStore.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -64,6 +65,10 @@ TEST_F(RunbookCli, DryRunThenRunWithoutYesRefusesThenRunFixes)
 {
     QByteArray out;
     const QByteArray original = readAll(lab.siteAvailable());
+    ProbeOptions probe;
+    probe.url = lab.profile().publicUrl;
+    const ProbeResult before = lab::probe(probe);
+    ASSERT_NE(before.cause, QStringLiteral("ok"));
     ASSERT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"),
                    QStringLiteral("lab-proxy"), QStringLiteral("--local"), QStringLiteral("--dry-run")}, &out), 0)
         << out.toStdString();
@@ -92,6 +97,55 @@ TEST_F(RunbookCli, DryRunThenRunWithoutYesRefusesThenRunFixes)
         << out.toStdString();
     EXPECT_EQ(readAll(lab.siteAvailable()), original);
     EXPECT_TRUE(lab.nginx().test());
+    // nginx serves the original again: through it, the probe answers as before the change.
+    const ProbeResult after = lab::probe(probe);
+    EXPECT_EQ(after.cause, before.cause);
+    EXPECT_EQ(after.httpStatus, before.httpStatus);
+}
+
+// A colleague edits the file after the run: `rollback` refuses with a unified diff between what
+// the run wrote and what is there now, exit 1; --force saves their bytes, then restores.
+TEST_F(RunbookCli, RollbackRefusesOverALaterEditUnlessForcedAndNeverLosesIt)
+{
+    QByteArray out;
+    const QByteArray original = readAll(lab.siteAvailable());
+    const QStringList base{QStringLiteral("--profile"), QStringLiteral("lab-proxy"), QStringLiteral("--local"), QStringLiteral("--yes")};
+    ASSERT_EQ(cli(QStringList{QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"),
+                              QStringLiteral("--monitor-seconds"), QStringLiteral("0")} + base, &out), 0)
+        << out.toStdString();
+    const QByteArray written = readAll(lab.siteAvailable());
+    const QByteArray theirs = written + "# colleague: keep this\n";
+    ASSERT_TRUE(writeFile(lab.siteAvailable(), theirs));
+
+    EXPECT_EQ(cli(QStringList{QStringLiteral("runbook"), QStringLiteral("rollback")} + base, &out), 1) << out.toStdString();
+    EXPECT_EQ(readAll(lab.siteAvailable()), theirs);
+    EXPECT_TRUE(out.contains("(written by this run)")) << out.toStdString();
+    EXPECT_TRUE(out.contains("+# colleague: keep this")) << out.toStdString();
+    EXPECT_TRUE(out.contains("--force")) << out.toStdString();
+
+    // The diff is a real unified diff: patch(1) turns what the run wrote into what is there now.
+    QTemporaryDir work;
+    ASSERT_TRUE(writeFile(work.filePath(QStringLiteral("f")), written));
+    QByteArray diff;
+    for (const QByteArray& line : out.split('\n'))
+        if (line.startsWith("    "))
+            diff += line.mid(4) + '\n';
+    diff = diff.mid(diff.indexOf("--- "));
+    ASSERT_TRUE(writeFile(work.filePath(QStringLiteral("d")), diff));
+    QByteArray patchOut;
+    EXPECT_EQ(runProgram(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QStringLiteral("cd %1 && patch -s f < d").arg(work.path())}, &patchOut), 0)
+        << patchOut.toStdString();
+    EXPECT_EQ(readAll(work.filePath(QStringLiteral("f"))), theirs);
+
+    EXPECT_EQ(cli(QStringList{QStringLiteral("runbook"), QStringLiteral("rollback"), QStringLiteral("--force"), QStringLiteral("--json")} + base, &out), 0)
+        << out.toStdString();
+    const QJsonObject j = QJsonDocument::fromJson(out).object();
+    EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    const QJsonArray saved = j.value(QLatin1String("saved_before_rollback")).toArray();
+    ASSERT_FALSE(saved.isEmpty()) << out.toStdString();
+    EXPECT_EQ(readAll(saved.last().toString()), theirs) << "their edit is kept in the saved copy";
+    EXPECT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"),
+                   QStringLiteral("lab-proxy"), QStringLiteral("--force")}, &out), 2) << "--force is for rollback only";
 }
 
 TEST_F(RunbookCli, UsageErrorsExitTwo)

@@ -92,9 +92,6 @@ TEST(NginxFacts, TimesWorkersAndEmergencies)
     EXPECT_EQ(NginxFacts::childPids(ps, 100), (QSet<qint64>{101, 102}));
     EXPECT_TRUE(NginxFacts::processArgs(ps).value(102).contains(QStringLiteral("shutting down")));
     EXPECT_EQ(NginxFacts::emergencyLines("a [notice] x\nb [emerg] bind() failed\nc [alert] y\n").size(), 2);
-    EXPECT_EQ(NginxFacts::dumpCommandFor(QStringLiteral("nginx -t -p /x/ -c conf/nginx.conf")),
-              QStringLiteral("nginx -T -p /x/ -c conf/nginx.conf"));
-    EXPECT_TRUE(NginxFacts::dumpCommandFor(QStringLiteral("/usr/local/bin/check-nginx")).isEmpty());
 }
 
 TEST(AuditTrail, SecretsAreRedactedByValueAndByPattern)

@@ -6,6 +6,7 @@
 #include "lab/SshdLab.h"
 
 #include "runbook/AuditTrail.h"
+#include "runbook/NginxFacts.h"
 #include "runbook/Runbook.h"
 #include "runbook/RunbookConnect.h"
 #include "ssh/SshPromptRelay.h"
@@ -77,7 +78,7 @@ protected:
     std::unique_ptr<RunbookEngine> engine(EngineOptions o)
     {
         o.sudoPassword = SshdLab::password();
-        auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+        auto e = lab.engine(nullptr, o);
         e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
         return e;
     }
@@ -120,7 +121,7 @@ TEST_F(RunbookOverSsh, FixesWithSudoAndTheSudoPasswordLeaksNowhere)
     const RunState s = e->state();
     EXPECT_EQ(s.finalProbeCause, QStringLiteral("ok"));
     EXPECT_TRUE(s.host.contains(SshdLab::user()));
-    EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
+    EXPECT_EQ(NginxFacts::sha256Hex(readAll(lab.siteAvailable())), s.newSha256) << "the product's fixer wrote the file";
     EXPECT_GT(samples, 10);
     EXPECT_FALSE(inCommandLine) << "the sudo password appeared in a process command line";
 
@@ -170,7 +171,8 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     ASSERT_TRUE(second->resumeRun(s.id));
     ASSERT_TRUE(waitFinished(*second, [&] { second->runAll(); }));
     EXPECT_EQ(second->state().finalProbeCause, QStringLiteral("ok"));
-    EXPECT_EQ(readAll(lab.siteAvailable()), lab.fixedSite().toUtf8());
+    EXPECT_EQ(NginxFacts::sha256Hex(readAll(lab.siteAvailable())), second->state().newSha256);
+    EXPECT_NE(readAll(lab.siteAvailable()), original);
     EXPECT_EQ(readAll(s.backupPath), original);
 }
 
@@ -209,7 +211,7 @@ TEST_F(RunbookOverSsh, UnknownHostKeyIsAskedThroughTheRelayAndRemembered)
     EngineOptions o;
     o.dryRun = true;
     o.sudoPassword = SshdLab::password();
-    auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+    auto e = lab.engine(nullptr, o);
     e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
     ASSERT_TRUE(e->begin());
     ASSERT_TRUE(waitFinished(*e, [&] { e->runAll(); })) << e->state().steps.at(0).message.toStdString();
@@ -218,7 +220,7 @@ TEST_F(RunbookOverSsh, UnknownHostKeyIsAskedThroughTheRelayAndRemembered)
     EXPECT_TRUE(QFileInfo::exists(target.appKnownHostsFile)) << "remembered in the app's known_hosts";
 
     // Known now: a second run with nobody to ask connects without a question.
-    auto again = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+    auto again = lab.engine(nullptr, o);
     again->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
     ASSERT_TRUE(again->begin());
     EXPECT_TRUE(waitFinished(*again, [&] { again->runAll(); })) << again->state().steps.at(0).message.toStdString();
@@ -244,7 +246,7 @@ TEST_F(RunbookOverSsh, RejectedOrAbandonedHostKeyQuestionStopsPreflight)
         });
         EngineOptions o;
         o.autoConfirm = true;
-        auto e = lab.engine(std::make_unique<FixedTargetFixer>(lab.fixedSite().toUtf8()), o);
+        auto e = lab.engine(nullptr, o);
         e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
         ASSERT_TRUE(e->begin());
         EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
