@@ -7,6 +7,7 @@
 
 #include "runbook/AuditTrail.h"
 #include "runbook/NginxFacts.h"
+#include "runbook/Runbook.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -231,6 +232,32 @@ TEST_F(RunbookSafety, ADryRunNeverRunsTheProfilesTestOrReloadLine)
     EXPECT_FALSE(QFileInfo::exists(canary));
     EXPECT_FALSE(QFileInfo::exists(canary2));
     EXPECT_EQ(readAll(lab.siteAvailable()), written);
+}
+
+// A runbook's own command step says it does not change the server; a dry run still only shows it.
+TEST(RunbookDryRun, ARunbooksOwnCommandIsShownNotRun)
+{
+    QTemporaryDir tmp;
+    const QString canary = tmp.filePath(QStringLiteral("CANARY"));
+    const QByteArray json = QStringLiteral("{\"name\": \"canary\", \"steps\": [{\"id\": \"look\", \"kind\": \"command\", "
+                                           "\"changes_server\": false, \"params\": {\"command\": \"touch %1\"}}]}").arg(canary).toUtf8();
+    const Result<Runbook> rb = Runbooks::parse(json, QStringLiteral("test"));
+    ASSERT_TRUE(rb) << rb.error().toStdString();
+    for (const bool dryRun : {true, false}) {
+        RunbookEngine e(rb.value(), Profile{});
+        e.setHostFactory([]() -> Result<std::unique_ptr<RemoteHost>> { return std::unique_ptr<RemoteHost>(new LocalHost); });
+        EngineOptions o;
+        o.dryRun = dryRun;
+        o.runsDir = tmp.filePath(QStringLiteral("runs"));
+        e.setOptions(o);
+        ASSERT_TRUE(e.begin());
+        QStringList said;
+        EXPECT_TRUE(runAndWait(e, [&] { e.runAll(); }, [&](const QString& t) { said << t; }));
+        EXPECT_EQ(QFileInfo::exists(canary), !dryRun) << "dry run: " << dryRun;
+        if (dryRun) {
+            EXPECT_TRUE(said.join(QLatin1Char('\n')).contains(QStringLiteral("would run: touch ") + canary));
+        }
+    }
 }
 
 // ---------------------------------------------------------------- checks that cannot read (issue 14 item 4)
