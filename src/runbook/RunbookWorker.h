@@ -108,7 +108,7 @@ private:
     RunState m_state;
     QByteArray m_original;   // the file as first read
     QByteArray m_new;        // the planned file
-    bool m_sudo = true;      // act through sudo (profile.ssh.sudoWithoutPassword = false)
+    bool m_sudo = true;      // act through sudo (`sudo -n` when profile.ssh.sudoWithoutPassword)
 
     int m_current = -1;      // the step running now
     QVariantMap m_params;    // its expanded parameters
