@@ -3,6 +3,7 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "cli/ProbeCliOptions.h"
+#include "core/SecretBytes.h"
 #include "diagnosis/Diagnosis.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
@@ -119,7 +120,7 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
             o->basicAuthPassword = QString::fromUtf8(secret);
         else
             o->bearerToken = QString::fromUtf8(secret).trimmed();
-        secret.fill('\0');
+        wipeSecret(secret);
     }
     return true;
 }

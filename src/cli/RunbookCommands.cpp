@@ -257,9 +257,11 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     if (!rb)
         return usage(ctx, rb.error());
 
-    QByteArray sudoPassword;
-    if (p.isSet(QStringLiteral("--sudo-password-stdin")))
-        sudoPassword = ctx.readStdin();
+    SecretBytes sudoPassword;
+    if (p.isSet(QStringLiteral("--sudo-password-stdin"))) {
+        QByteArray typed = ctx.readStdin();
+        sudoPassword = SecretBytes::take(typed);
+    }
     const bool json = p.isSet(QStringLiteral("--json"));
     const bool yes = p.isSet(QStringLiteral("--yes"));
     const bool canAsk = !p.isSet(QStringLiteral("--sudo-password-stdin")) && SS_ISATTY(0);
@@ -273,9 +275,9 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     options.forceRollback = rollbackMode && p.isSet(QStringLiteral("--force"));
 
     auto* engine = new RunbookEngine(rb.value(), profile.value(), QCoreApplication::instance());
-    Result<HostFactory> factory = p.isSet(QStringLiteral("--local")) ? RunbookConnect::localFactory(sudoPassword)
+    Result<HostFactory> factory = p.isSet(QStringLiteral("--local")) ? RunbookConnect::localFactory(profile.value(), sudoPassword)
                                                                        : RunbookConnect::sshFactory(profile.value(), sudoPassword, sshPrompts(p));
-    wipeBytes(sudoPassword);
+    sudoPassword.clear();
     if (!factory) {
         *ctx.err << "runbook: " << factory.error() << '\n';
         delete engine;
@@ -283,7 +285,7 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     }
     engine->setHostFactory(factory.value());
     engine->setOptions(options);
-    wipeBytes(options.sudoPassword);
+    options.sudoPassword.clear();
     const Status st = existingRun ? engine->resumeRun(*existingRun) : engine->begin();
     if (!st) {
         *ctx.err << "runbook: " << st.error() << '\n';

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "remote/LocalHost.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryFile>
+
+#include <optional>
 
 #ifndef _WIN32
 #include <cerrno>
@@ -31,12 +34,12 @@ QString LocalHost::shellWord(const QString& word)
     return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
 
-LocalHost::LocalHost(QByteArray sudoPassword) : m_sudoPassword(std::move(sudoPassword)) {}
-
-LocalHost::~LocalHost()
+LocalHost::LocalHost(SecretBytes sudoPassword, SudoHandshake::Mode mode)
+    : m_sudoPassword(std::move(sudoPassword)), m_sudoMode(mode)
 {
-    m_sudoPassword.fill('\0');
 }
+
+LocalHost::~LocalHost() = default;
 
 bool LocalHost::isPrivileged()
 {
@@ -58,42 +61,106 @@ QString LocalHost::describe() const
     return QStringLiteral("%1@%2 (this machine)").arg(user, QHostInfo::localHostName());
 }
 
+namespace {
+
+QString currentUser()
+{
+#ifndef _WIN32
+    const struct passwd* pw = ::getpwuid(::geteuid());
+    return pw ? QString::fromLocal8Bit(pw->pw_name) : QString::number(::geteuid());
+#else
+    return qEnvironmentVariable("USERNAME");
+#endif
+}
+
+void stopProcess(QProcess& p)
+{
+    if (p.state() == QProcess::NotRunning)
+        return;
+    p.closeWriteChannel();
+    p.terminate();
+    if (!p.waitForFinished(2000)) {
+        p.kill();
+        p.waitForFinished(2000);
+    }
+}
+
+} // namespace
+
+Status LocalHost::sudoHandshake(QProcess& p, SudoHandshake& sudo, const CommandOptions& options, CommandResult& result)
+{
+    QDeadlineTimer deadline(options.timeoutMs > 0 ? qMin(options.timeoutMs, 60000) : 60000);
+    for (;;) {
+        if (options.cancel && options.cancel->load())
+            return Status::failure(QObject::tr("cancelled"));
+        // Reads both pipes while it waits (and notices the end, whose output it drains first).
+        p.waitForFinished(50);
+        const bool ended = p.state() == QProcess::NotRunning;
+        switch (sudo.feed(p.readAllStandardOutput(), p.readAllStandardError())) {
+        case SudoHandshake::Next::Wait:
+            break;
+        case SudoHandshake::Next::SendPassword: {
+            if (m_sudoPassword.isEmpty())
+                return Status::failure(QObject::tr("sudo needs the password of %1 and none was given.").arg(currentUser()));
+            const SecretBytes line = m_sudoPassword.withSuffix('\n');
+            p.write(line.constData(), line.size());
+            p.waitForBytesWritten(5000);
+            deadline = QDeadlineTimer(60000); // PAM may take seconds to answer
+            break;
+        }
+        case SudoHandshake::Next::WrongPassword:
+            return Status::failure(QObject::tr("sudo: incorrect password for %1 on this machine.").arg(currentUser()));
+        case SudoHandshake::Next::Ready:
+            result.stdOut = sudo.earlyStdout();
+            result.stdErr = sudo.earlyStderr();
+            if (options.onOutput) {
+                if (!result.stdOut.isEmpty())
+                    options.onOutput(result.stdOut, false);
+                if (!result.stdErr.isEmpty())
+                    options.onOutput(result.stdErr, true);
+            }
+            return Status::success();
+        }
+        if (ended)
+            return Status::failure(QObject::tr("sudo refused to run the command on this machine: %1").arg(sudo.refusal()));
+        if (deadline.hasExpired())
+            return Status::failure(QObject::tr("sudo on this machine did not answer in time."));
+    }
+}
+
 Result<CommandResult> LocalHost::run(const QString& command, const CommandOptions& options)
 {
     QProcess p;
-    QString program;
     QStringList args;
-    QByteArray input;
+    std::optional<SudoHandshake> sudo;
 #ifdef _WIN32
-    program = QStringLiteral("cmd.exe");
-    args << QStringLiteral("/C") << command;
-    input = options.stdinData;
+    args << QStringLiteral("cmd.exe") << QStringLiteral("/C") << command;
 #else
     if (needsSudo(options.sudo)) {
-        program = QStringLiteral("sudo");
-        if (m_sudoPassword.isEmpty()) {
-            args << QStringLiteral("-n");
-        } else {
-            // -k: always ask, so the password line is consumed by sudo and never reaches the command.
-            args << QStringLiteral("-k") << QStringLiteral("-S") << QStringLiteral("-p") << QString();
-            input = m_sudoPassword + '\n';
-        }
-        args << QStringLiteral("/bin/sh") << QStringLiteral("-c") << command;
+        sudo.emplace(m_sudoMode);
+        args = sudo->argv(command);
     } else {
-        program = QStringLiteral("/bin/sh");
-        args << QStringLiteral("-c") << command;
+        args << QStringLiteral("/bin/sh") << QStringLiteral("-c") << command;
     }
-    input += options.stdinData;
 #endif
+    const QString program = args.takeFirst();
     p.start(program, args);
     if (!p.waitForStarted(10000))
         return Result<CommandResult>::failure(QObject::tr("cannot start %1: %2").arg(program, p.errorString()));
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    input.fill('\0');
 
     CommandResult result;
+    // Through sudo, the command's own stdin is sent only once the command runs: no byte meant
+    // for sudo can reach it, and no password is sent when sudo does not ask.
+    if (sudo) {
+        if (const Status st = sudoHandshake(p, *sudo, options, result); !st) {
+            stopProcess(p);
+            return Result<CommandResult>::failure(st.error());
+        }
+    }
+    if (!options.stdinData.isEmpty() && p.state() == QProcess::Running)
+        p.write(options.stdinData);
+    p.closeWriteChannel();
+
     QElapsedTimer clock;
     clock.start();
     auto drain = [&] {

@@ -4,15 +4,20 @@
 // A RemoteHost that acts on THIS machine through local processes: SocketScope running on the
 // proxy box itself (and the runbook's first test target). Calls block: use from a worker thread.
 
+#include "core/SecretBytes.h"
 #include "remote/RemoteHost.h"
+#include "remote/SudoHandshake.h"
+
+class QProcess;
 
 namespace socketscope {
 
 class LocalHost : public RemoteHost {
 public:
-    // sudoPassword: used for calls with sudo = true when not already root; sent on sudo's stdin
-    // only, never in argv or the environment. Empty: `sudo -n` (fails instead of prompting).
-    explicit LocalHost(QByteArray sudoPassword = {});
+    // Calls with sudo = true, when not already root, go through sudo (SudoHandshake): with
+    // Mode::Password, sudoPassword is written to sudo's stdin only when sudo prompts for it (never
+    // in argv or the environment, never to the command); with Mode::NoPassword, `sudo -n`.
+    explicit LocalHost(SecretBytes sudoPassword = {}, SudoHandshake::Mode mode = SudoHandshake::Mode::Password);
     ~LocalHost() override;
 
     QString describe() const override;
@@ -27,8 +32,11 @@ public:
     static QString shellWord(const QString& word);
 
 private:
+    // Runs sudo's side of the conversation until the command itself runs.
+    Status sudoHandshake(QProcess& p, SudoHandshake& sudo, const CommandOptions& options, CommandResult& result);
     bool needsSudo(bool sudo) const { return sudo && !isPrivileged(); }
-    QByteArray m_sudoPassword;
+    SecretBytes m_sudoPassword;
+    SudoHandshake::Mode m_sudoMode;
 };
 
 } // namespace socketscope

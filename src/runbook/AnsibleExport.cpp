@@ -19,6 +19,13 @@ static QString yq(const QString& s)
     return QLatin1Char('"') + out + QLatin1Char('"');
 }
 
+// A variable's value from a profile: a YAML double-quoted scalar tagged !unsafe, so that Ansible
+// never templates it ("{{ lookup('pipe', …) }}" in a site-file path would run on the controller).
+static QString unsafeValue(const QString& s)
+{
+    return QStringLiteral("!unsafe ") + yq(s);
+}
+
 // An nginx directive → the lineinfile regexp that finds the same directive (any value).
 static QString directiveRegexp(const QString& directive)
 {
@@ -62,12 +69,12 @@ Result<QString> playbook(const Runbook& runbook, const Profile* profile)
     y += QStringLiteral("  hosts: \"{{ target_hosts | default('nginx_proxies') }}\"\n");
     y += QStringLiteral("  become: true\n");
     y += QStringLiteral("  vars:\n");
-    y += QStringLiteral("    site_file: %1\n").arg(yq(site));
-    y += QStringLiteral("    backup_dir: %1\n").arg(yq(backupDir));
-    y += QStringLiteral("    nginx_test_command: %1\n").arg(yq(testCmd));
-    y += QStringLiteral("    nginx_reload_command: %1\n").arg(yq(reloadCmd));
-    y += QStringLiteral("    nginx_error_log: %1\n").arg(yq(errorLog));
-    y += QStringLiteral("    websocket_check_url: %1\n").arg(yq(url.toString()));
+    y += QStringLiteral("    site_file: %1\n").arg(unsafeValue(site));
+    y += QStringLiteral("    backup_dir: %1\n").arg(unsafeValue(backupDir));
+    y += QStringLiteral("    nginx_test_command: %1\n").arg(unsafeValue(testCmd));
+    y += QStringLiteral("    nginx_reload_command: %1\n").arg(unsafeValue(reloadCmd));
+    y += QStringLiteral("    nginx_error_log: %1\n").arg(unsafeValue(errorLog));
+    y += QStringLiteral("    websocket_check_url: %1\n").arg(unsafeValue(url.toString()));
     y += QStringLiteral("    websocket_port: %1\n").arg(port);
     y += QStringLiteral("  handlers:\n");
     y += QStringLiteral("    - name: reload nginx\n");

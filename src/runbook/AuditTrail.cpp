@@ -10,7 +10,7 @@
 
 namespace socketscope {
 
-void Redactor::addSecret(const QByteArray& secret)
+void Redactor::addSecret(QByteArrayView secret)
 {
     if (secret.size() >= 1) {
         const QString s = QString::fromUtf8(secret);
@@ -43,6 +43,35 @@ QString Redactor::redact(const QString& text) const
     };
     for (const Pattern& p : patterns)
         out.replace(p.re, p.replacement);
+    return out;
+}
+
+qsizetype Redactor::longestSecret() const
+{
+    qsizetype n = 0;
+    for (const QString& s : m_secrets)
+        n = qMax(n, s.toUtf8().size());
+    return n;
+}
+
+QString Redactor::Stream::push(const QByteArray& chunk)
+{
+    constexpr qsizetype kMaxLine = 64 * 1024;
+    m_pending += chunk;
+    qsizetype cut = m_pending.lastIndexOf('\n') + 1;
+    if (cut == 0 && m_pending.size() > kMaxLine)
+        cut = m_pending.size() - m_redactor.longestSecret();
+    if (cut <= 0)
+        return {};
+    const QString out = m_redactor.redact(QString::fromUtf8(m_pending.left(cut)));
+    m_pending.remove(0, cut);
+    return out;
+}
+
+QString Redactor::Stream::finish()
+{
+    const QString out = m_redactor.redact(QString::fromUtf8(m_pending));
+    m_pending.clear();
     return out;
 }
 

@@ -18,9 +18,24 @@ namespace socketscope {
 class Redactor {
 public:
     // Remembers a secret value (e.g. the sudo password); it is replaced wherever it appears.
-    void addSecret(const QByteArray& secret);
+    void addSecret(QByteArrayView secret);
     // Removes known secrets and password-looking fragments ("password=…", "Authorization: …").
     QString redact(const QString& text) const;
+    // Redacts a byte stream that arrives in chunks: complete lines are redacted and returned,
+    // the unfinished line is held back (a secret or "password=…" split across two chunks is
+    // caught); a line longer than 64 KiB is released except for a tail as long as the longest
+    // secret. finish() releases the rest. One Stream per stream (stdout, stderr) of a command.
+    class Stream {
+    public:
+        explicit Stream(const Redactor& redactor) : m_redactor(redactor) {}
+        QString push(const QByteArray& chunk);
+        QString finish();
+
+    private:
+        const Redactor& m_redactor;
+        QByteArray m_pending;
+    };
+    qsizetype longestSecret() const;
     void clear();
 
 private:

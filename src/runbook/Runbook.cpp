@@ -167,7 +167,14 @@ static std::optional<QString> profileValue(const Profile& p, const QString& key)
     return it.value();
 }
 
-Result<QString> expand(const QString& text, const Profile& profile, const QVariantMap& runValues)
+static QString shellWord(const QString& value)
+{
+    QString q = value;
+    q.replace(QLatin1Char('\''), QLatin1String("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
+Result<QString> expand(const QString& text, const Profile& profile, const QVariantMap& runValues, Placeholders how)
 {
     static const QRegularExpression re(QStringLiteral("\\$\\{([A-Za-z0-9_.]+)\\}"));
     QString out;
@@ -181,12 +188,14 @@ Result<QString> expand(const QString& text, const Profile& profile, const QVaria
             const auto v = profileValue(profile, key.mid(8));
             if (!v)
                 return Result<QString>::failure(QObject::tr("unknown placeholder ${%1}").arg(key));
-            out += *v;
+            const bool isCommandLine = key == QLatin1String("profile.nginx.testCommand") || key == QLatin1String("profile.nginx.reloadCommand");
+            out += how == Placeholders::ShellWords && !isCommandLine ? shellWord(*v) : *v;
         } else if (key.startsWith(QLatin1String("run."))) {
             const QString k = key.mid(4);
             if (!runValues.contains(k))
                 return Result<QString>::failure(QObject::tr("unknown placeholder ${%1}").arg(key));
-            out += runValues.value(k).toString();
+            const QString v = runValues.value(k).toString();
+            out += how == Placeholders::ShellWords ? shellWord(v) : v;
         } else {
             return Result<QString>::failure(QObject::tr("unknown placeholder ${%1} (use ${profile.…} or ${run.…})").arg(key));
         }
@@ -196,10 +205,11 @@ Result<QString> expand(const QString& text, const Profile& profile, const QVaria
     return out;
 }
 
-static Result<QVariant> expandValue(const QJsonValue& v, const Profile& profile, const QVariantMap& runValues)
+static Result<QVariant> expandValue(const QJsonValue& v, const Profile& profile, const QVariantMap& runValues,
+                                    Placeholders how)
 {
     if (v.isString()) {
-        Result<QString> s = expand(v.toString(), profile, runValues);
+        Result<QString> s = expand(v.toString(), profile, runValues, how);
         if (!s)
             return Result<QVariant>::failure(s.error());
         return QVariant(s.value());
@@ -207,7 +217,7 @@ static Result<QVariant> expandValue(const QJsonValue& v, const Profile& profile,
     if (v.isArray()) {
         QVariantList list;
         for (const QJsonValue& e : v.toArray()) {
-            Result<QVariant> x = expandValue(e, profile, runValues);
+            Result<QVariant> x = expandValue(e, profile, runValues, how);
             if (!x)
                 return x;
             list << x.value();
@@ -217,11 +227,13 @@ static Result<QVariant> expandValue(const QJsonValue& v, const Profile& profile,
     return v.toVariant();
 }
 
-Result<QVariantMap> expandParams(const QJsonObject& params, const Profile& profile, const QVariantMap& runValues)
+Result<QVariantMap> expandParams(const QJsonObject& params, const Profile& profile, const QVariantMap& runValues,
+                                 const QStringList& shellParams)
 {
     QVariantMap out;
     for (auto it = params.begin(); it != params.end(); ++it) {
-        Result<QVariant> v = expandValue(it.value(), profile, runValues);
+        const Placeholders how = shellParams.contains(it.key()) ? Placeholders::ShellWords : Placeholders::AsText;
+        Result<QVariant> v = expandValue(it.value(), profile, runValues, how);
         if (!v)
             return Result<QVariantMap>::failure(QObject::tr("parameter \"%1\": %2").arg(it.key(), v.error()));
         out.insert(it.key(), v.value());

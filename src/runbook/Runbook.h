@@ -60,10 +60,17 @@ Result<Runbook> find(const QString& name);
 QString userDirectory();
 // Replaces ${profile.*} and ${run.*} placeholders. Unknown placeholders are an error so a typo in
 // a runbook never turns into an empty path on a server.
-Result<QString> expand(const QString& text, const Profile& profile, const QVariantMap& runValues);
+// ShellWords: for a shell command line, each value is inserted as one single-quoted shell word
+// (a profile value can never become shell syntax), except ${profile.nginx.testCommand} and
+// ${profile.nginx.reloadCommand}, which are command lines themselves and go in as they are.
+enum class Placeholders { AsText, ShellWords };
+Result<QString> expand(const QString& text, const Profile& profile, const QVariantMap& runValues,
+                       Placeholders how = Placeholders::AsText);
 // Expands every string value of a params object (numbers and booleans pass through; a string that
-// is exactly one placeholder of a number stays a string: callers convert).
-Result<QVariantMap> expandParams(const QJsonObject& params, const Profile& profile, const QVariantMap& runValues);
+// is exactly one placeholder of a number stays a string: callers convert). The params named in
+// shellParams are shell command lines: their placeholders are expanded as ShellWords.
+Result<QVariantMap> expandParams(const QJsonObject& params, const Profile& profile, const QVariantMap& runValues,
+                                 const QStringList& shellParams = {});
 } // namespace Runbooks
 
 } // namespace socketscope

@@ -8,21 +8,9 @@
 
 namespace socketscope {
 
-void wipeBytes(QByteArray& secret)
-{
-    secret.fill('\0');
-    secret.clear();
-}
-
 namespace RunbookConnect {
 
 namespace {
-
-// Wipes its copy of a secret when the last factory copy goes away.
-struct SecretHolder {
-    QByteArray value;
-    ~SecretHolder() { wipeBytes(value); }
-};
 
 // Owns the session the RemoteHost works on.
 class OwningSshHost : public RemoteHost {
@@ -41,16 +29,18 @@ private:
 
 } // namespace
 
-Result<HostFactory> localFactory(const QByteArray& sudoPassword)
+Result<HostFactory> localFactory(const Profile& profile, const SecretBytes& sudoPassword)
 {
-    auto secret = std::make_shared<SecretHolder>();
-    secret->value = sudoPassword;
-    return HostFactory([secret]() -> Result<std::unique_ptr<RemoteHost>> {
-        return std::unique_ptr<RemoteHost>(new LocalHost(secret->value));
+    // The factory's own copy, wiped when the last copy of the factory goes away.
+    auto secret = std::make_shared<const SecretBytes>(sudoPassword);
+    const SudoHandshake::Mode mode = profile.ssh.sudoWithoutPassword || sudoPassword.isEmpty() ? SudoHandshake::Mode::NoPassword
+                                                                                              : SudoHandshake::Mode::Password;
+    return HostFactory([secret, mode]() -> Result<std::unique_ptr<RemoteHost>> {
+        return std::unique_ptr<RemoteHost>(new LocalHost(*secret, mode));
     });
 }
 
-Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPassword, SshPrompts prompts)
+Result<HostFactory> sshFactory(const Profile& profile, const SecretBytes& sudoPassword, SshPrompts prompts)
 {
     if (!profile.ssh.isConfigured())
         return Result<HostFactory>::failure(QObject::tr("profile \"%1\" has no SSH access configured; add it, or act on "
@@ -58,16 +48,15 @@ Result<HostFactory> sshFactory(const Profile& profile, const QByteArray& sudoPas
     return sshFactory(SshTarget::fromProfile(profile.ssh), sudoPassword, std::move(prompts));
 }
 
-HostFactory sshFactory(const SshTarget& target, const QByteArray& sudoPassword, SshPrompts prompts)
+HostFactory sshFactory(const SshTarget& target, const SecretBytes& sudoPassword, SshPrompts prompts)
 {
-    auto secret = std::make_shared<SecretHolder>();
-    secret->value = sudoPassword;
+    auto secret = std::make_shared<const SecretBytes>(sudoPassword);
     return HostFactory([secret, target, prompts = std::move(prompts)]() -> Result<std::unique_ptr<RemoteHost>> {
         auto session = std::make_unique<SshSession>(target);
         session->setPrompts(prompts);
         SshCredentials credentials;
-        if (!secret->value.isEmpty())
-            credentials.sudoPassword = secret->value;
+        if (!secret->isEmpty())
+            credentials.sudoPassword = secret->view().toByteArray(); // wiped with the credentials
         session->setCredentials(credentials);
         if (const Status st = session->connect(); !st)
             return Result<std::unique_ptr<RemoteHost>>::failure(st.error());

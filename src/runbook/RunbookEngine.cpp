@@ -24,7 +24,7 @@ RunbookEngine::~RunbookEngine()
         delete m_worker;
         delete m_thread;
     }
-    m_options.sudoPassword.fill('\0');
+    m_options.sudoPassword.clear();
 }
 
 void RunbookEngine::setHostFactory(HostFactory factory) { m_hostFactory = std::move(factory); }

@@ -6,6 +6,7 @@
 // public calls are queued onto the worker, progress comes back as signals, cancel() is immediate.
 
 #include "core/Result.h"
+#include "core/SecretBytes.h"
 #include "profiles/Profile.h"
 #include "runbook/Runbook.h"
 #include "runbook/RunState.h"
@@ -31,7 +32,7 @@ struct EngineOptions {
     bool dryRun = false;        // every step says what it would run and change; nothing changes
     bool autoConfirm = false;   // CLI --yes: server-changing steps run without asking
     int monitorSeconds = 60;    // Monitor step duration (0: skip monitoring)
-    QByteArray sudoPassword;    // only for redaction here: the RemoteHost holds its own copy
+    SecretBytes sudoPassword;   // only for redaction here: the RemoteHost holds its own copy
     QString runsDir;            // empty: AppPaths::dataDir()/runs
     QString auditCopy;          // CLI --audit FILE: a second copy of the audit trail
     int commandTimeoutMs = 60000;

@@ -191,7 +191,7 @@ Status RunbookWorker::stepPreflight()
     }
     const QString service = param(QStringLiteral("serviceName"));
     if (!service.isEmpty()) {
-        Result<CommandResult> r = exec(QStringLiteral("if [ -d /run/systemd/system ] && systemctl cat %1 >/dev/null 2>&1; then systemctl is-active %1; "
+        Result<CommandResult> r = exec(QStringLiteral("if [ -d /run/systemd/system ] && systemctl cat -- %1 >/dev/null 2>&1; then systemctl is-active -- %1; "
                                                       "else ps -e -o comm= -o args= | grep -v grep | grep -c -- %1; fi").arg(q(service)), false);
         if (!r || r->exitStatus != 0)
             return Status::failure(tr("the service \"%1\" is not running: fixing the proxy will not help until it is").arg(service));

@@ -12,9 +12,10 @@ RunbookWorker::RunbookWorker(Runbook runbook, Profile profile, EngineOptions opt
     : m_runbook(std::move(runbook)), m_profile(std::move(profile)), m_options(std::move(options)),
       m_factory(std::move(factory)), m_fixer(std::move(fixer)), m_prober(std::move(prober)), m_store(m_options.runsDir)
 {
-    m_sudo = !m_profile.ssh.sudoWithoutPassword;
-    m_audit.redactor().addSecret(m_options.sudoPassword);
-    m_options.sudoPassword.fill('\0');
+    // Always through sudo: a profile whose user needs no password for it means `sudo -n` (the
+    // host's business), never "act without sudo" (a root-owned directory would then fail).
+    m_sudo = true;
+    m_audit.redactor().addSecret(m_options.sudoPassword.view());
     m_options.sudoPassword.clear();
 }
 
@@ -294,7 +295,9 @@ bool RunbookWorker::executeStep(int index)
     }
     QVariantMap runValues{{QStringLiteral("monitorSeconds"), m_options.monitorSeconds},
                           {QStringLiteral("runId"), snapshot().id}};
-    Result<QVariantMap> params = Runbooks::expandParams(step.params, m_profile, runValues);
+    // A user `command` step's command line gets every profile value as one quoted shell word.
+    const QStringList shellParams = step.kind == QLatin1String("command") ? QStringList{QStringLiteral("command")} : QStringList{};
+    Result<QVariantMap> params = Runbooks::expandParams(step.params, m_profile, runValues, shellParams);
     if (!params) {
         setStep(index, StepState::Failed, params.error());
         return false;
@@ -462,11 +465,19 @@ Result<CommandResult> RunbookWorker::exec(const QString& command, bool sudo, con
     o.sudo = sudo && m_sudo;
     o.cancel = &m_cancel;
     const int index = m_current;
+    // Redacted line by line per stream: a secret split across two chunks is still caught.
+    Redactor::Stream outStream(m_audit.redactor()), errStream(m_audit.redactor());
+    const auto show = [this, index](const QString& text) {
+        if (!text.trimmed().isEmpty())
+            emit output(index, text.trimmed());
+    };
     if (!m_quiet)
-        o.onOutput = [this, index](const QByteArray& chunk, bool) {
-            emit output(index, m_audit.redactor().redact(QString::fromUtf8(chunk)).trimmed());
-        };
+        o.onOutput = [&](const QByteArray& chunk, bool isStderr) { show((isStderr ? errStream : outStream).push(chunk)); };
     Result<CommandResult> r = m_host->run(command, o);
+    if (!m_quiet) {
+        show(outStream.finish());
+        show(errStream.finish());
+    }
     if (m_quiet && r && r->exitStatus == 0)
         return r;
     AuditEvent e;
@@ -476,7 +487,8 @@ Result<CommandResult> RunbookWorker::exec(const QString& command, bool sudo, con
     e.extra.insert(QStringLiteral("sudo"), o.sudo);
     if (r) {
         e.exitStatus = r->exitStatus;
-        e.output = AuditTrail::excerpt(r->stdOut + r->stdErr);
+        // Redacted before the excerpt cuts it: a secret across the cut would escape otherwise.
+        e.output = AuditTrail::excerpt(m_audit.redactor().redact(QString::fromUtf8(r->stdOut + r->stdErr)).toUtf8());
         if (r->timedOut)
             e.message = tr("timed out after %1 ms").arg(o.timeoutMs);
     } else {

@@ -120,7 +120,7 @@ private:
     QByteArray m_original;   // the file as first read
     QByteArray m_new;        // the planned file
     QString m_localOriginalMissing; // why the run's local copy of the original is unusable (resume)
-    bool m_sudo = true;      // act through sudo (profile.ssh.sudoWithoutPassword = false)
+    bool m_sudo = true;      // act through sudo (`sudo -n` when profile.ssh.sudoWithoutPassword)
 
     int m_current = -1;      // the step running now
     QVariantMap m_params;    // its expanded parameters

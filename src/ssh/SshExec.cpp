@@ -2,9 +2,11 @@
 // SshSession: commands over exec channels, sudo with the password on stdin, streamed output.
 #include "ssh/SshSession.h"
 
+#include "core/SecretBytes.h"
+#include "remote/SudoHandshake.h"
+
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QRandomGenerator>
 
 #include <libssh/libssh.h>
 
@@ -15,13 +17,8 @@ namespace {
 constexpr int kSlice = 50;          // ms: the longest we wait on one stream before looking at the other
 constexpr int kBufSize = 64 * 1024;
 
-QByteArray randomMarker()
-{
-    return "SOCKETSCOPE_SUDO_OK_" + QByteArray::number(QRandomGenerator::global()->generate64(), 16);
-}
-
 // Writes everything (blocking within the channel window); false when the channel failed.
-bool writeAll(ssh_channel ch, const QByteArray& data)
+bool writeAll(ssh_channel ch, QByteArrayView data)
 {
     for (qsizetype off = 0; off < data.size();) {
         const uint32_t len = uint32_t(qMin<qsizetype>(data.size() - off, 32 * 1024));
@@ -70,21 +67,11 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
         }
         return R::failure(err);
     }
-    QString line = command;
-    QByteArray marker, prompt;
-    if (sudo) {
-        // sudo prints nothing on success: the elevated shell prints a marker on stderr, so we know
-        // sudo let the command run before any of the command's own stdin is sent. A unique
-        // prompt (not secret) tells us when sudo really asks: with NOPASSWD rules it does not,
-        // and a password sent blindly would become the command's stdin.
-        const QByteArray tag = randomMarker();
-        marker = tag + "_OK";
-        prompt = tag + "_PASSWORD:";
-        const QString inner = QStringLiteral("echo %1 >&2; exec sh -c \"$1\"").arg(QString::fromLatin1(marker));
-        line = (m_target.sudoNoPassword ? QStringLiteral("sudo -n sh -c ")
-                                        : QStringLiteral("sudo -k -S -p '%1' sh -c ").arg(QString::fromLatin1(prompt)))
-            + shellQuote(inner) + QStringLiteral(" socketscope-sudo ") + shellQuote(command);
-    }
+    // The sudo conversation (SudoHandshake): a unique prompt tells when sudo really asks (a
+    // NOPASSWD rule does not, and a password sent blindly would become the command's stdin);
+    // the elevated shell's marker tells that the command runs, before any of its stdin is sent.
+    SudoHandshake handshake(m_target.sudoNoPassword ? SudoHandshake::Mode::NoPassword : SudoHandshake::Mode::Password);
+    const QString line = sudo ? handshake.shellLine(command) : command;
     const QByteArray utf8 = line.toUtf8();
     if (ssh_channel_request_exec(ch.get(), utf8.constData()) != SSH_OK)
         return R::failure(lostMessage(QStringLiteral("while starting a command")));
@@ -93,59 +80,47 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
 
     const auto wrongPassword = [&] {
         // Forget the wrong password so the next attempt asks again.
+        if (m_credentials.sudoPassword)
+            wipeSecret(*m_credentials.sudoPassword);
         m_credentials.sudoPassword.reset();
         ssh_channel_send_eof(ch.get());
         return R::failure(QStringLiteral("sudo: incorrect password for %1 on %2.").arg(m_target.user, m_target.host));
     };
-    QByteArray out, err, buf;
-    int passwordsSent = 0;
+    QByteArray out, err; // this round's chunks
     QDeadlineTimer deadline(qMin(timeoutMs, 60000));
     for (;;) {
         if (cancelled(cancel))
             return R::failure(QStringLiteral("Cancelled."));
-        const int o = readSome(ch.get(), buf, 0, kSlice);
-        if (o > 0)
-            out += buf;
-        const int e = readSome(ch.get(), buf, 1, 0);
-        if (e > 0)
-            err += buf;
+        const int o = readSome(ch.get(), out, 0, kSlice);
+        const int e = readSome(ch.get(), err, 1, 0);
         if (o == SSH_ERROR || e == SSH_ERROR)
             return R::failure(lostMessage(QStringLiteral("while waiting for sudo")));
-        if (!prompt.isEmpty() && err.contains(prompt)) {
-            err.replace(prompt, QByteArray());
-            if (passwordsSent > 0)
-                return wrongPassword(); // asked again
+        switch (handshake.feed(o > 0 ? out : QByteArray(), e > 0 ? err : QByteArray())) {
+        case SudoHandshake::Next::Wait:
+            break;
+        case SudoHandshake::Next::SendPassword: {
             std::optional<QByteArray> pw = sudoPassword(false);
             if (!pw) {
                 ssh_channel_send_eof(ch.get());
                 return R::failure(QStringLiteral("sudo needs the password of %1 and none was given.").arg(m_target.user));
             }
-            QByteArray p = *pw + '\n';
-            const bool ok = writeAll(ch.get(), p);
-            wipeSecret(p);
-            if (!ok)
+            const SecretBytes passwordLine = SecretBytes::take(*pw).withSuffix('\n');
+            if (!writeAll(ch.get(), passwordLine.view()))
                 return R::failure(lostMessage(QStringLiteral("while sending the sudo password")));
-            ++passwordsSent;
             deadline = QDeadlineTimer(qMin(timeoutMs, 60000)); // PAM may take seconds to answer
+            break;
         }
-        const qsizetype at = err.indexOf(marker);
-        if (at >= 0) {
-            const qsizetype end = err.indexOf('\n', at);
-            if (end < 0)
-                continue;
+        case SudoHandshake::Next::WrongPassword:
+            return wrongPassword();
+        case SudoHandshake::Next::Ready:
             if (earlyStdout)
-                *earlyStdout = out;
+                *earlyStdout = handshake.earlyStdout();
             if (earlyStderr)
-                *earlyStderr = err.left(at) + err.mid(end + 1);
+                *earlyStderr = handshake.earlyStderr();
             return R(std::move(ch));
         }
-        if (err.contains("Sorry, try again") || err.contains("incorrect password"))
-            return wrongPassword();
-        if (o == SSH_EOF && e == SSH_EOF) {
-            const QString msg = QString::fromUtf8(err).trimmed();
-            return R::failure(QStringLiteral("sudo refused to run the command on %1: %2")
-                                  .arg(m_target.host, msg.isEmpty() ? QStringLiteral("no reason given") : msg));
-        }
+        if (o == SSH_EOF && e == SSH_EOF)
+            return R::failure(QStringLiteral("sudo refused to run the command on %1: %2").arg(m_target.host, handshake.refusal()));
         if (deadline.hasExpired())
             return R::failure(QStringLiteral("sudo on %1 did not answer in time.").arg(m_target.host));
     }
