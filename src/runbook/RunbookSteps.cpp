@@ -572,8 +572,8 @@ Status RunbookWorker::restoreOriginal(const QString& why)
         if (!m_options.forceRollback) {
             auditFile(tr("rollback refused: the file changed since the run wrote it"), s.siteFile, s.newSha256, curSha);
             return Status::failure(tr("%1 changed since this run wrote it: someone else edited it. Refusing to roll back over "
-                                      "their change (the diff is above). To restore the backup anyway, roll back with --force: "
-                                      "the current bytes are saved next to the backup first.").arg(s.siteFile));
+                                      "their change (the diff is above). To restore the backup anyway: socketscope-cli runbook rollback --force "
+                                      "(the current bytes are saved next to the backup first).").arg(s.siteFile));
         }
         say(tr("--force: restoring anyway; the current bytes are saved first"));
     }
