@@ -4,9 +4,10 @@
 #include <QtGlobal>
 
 #ifdef Q_OS_LINUX
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #endif
 
 namespace socketscope::ProcessHardening {
@@ -27,15 +28,16 @@ bool coreDumpsDisabled()
     return ::getrlimit(RLIMIT_CORE, &r) == 0 && r.rlim_cur == 0 && r.rlim_max == 0 && ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0;
 }
 
+// The system calls themselves: sanitizer runtimes replace mlock() with a stub that locks nothing.
 bool lockMemory(const void* p, std::size_t n)
 {
-    return n > 0 && ::mlock(p, n) == 0;
+    return n > 0 && ::syscall(SYS_mlock, p, n) == 0;
 }
 
 void unlockMemory(const void* p, std::size_t n)
 {
     if (n > 0)
-        ::munlock(p, n);
+        ::syscall(SYS_munlock, p, n);
 }
 
 #else

@@ -166,6 +166,39 @@ TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
     EXPECT_EQ(stateText(3), QStringLiteral("failed"));
 }
 
+// A sudo password typed for one profile or target must never reach another server: the field is
+// emptied on a profile switch, on a target change and after every run.
+TEST_F(RunbookPanelTest, SudoPasswordIsForgottenOnProfileSwitchTargetChangeAndAfterEveryRun)
+{
+    auto* sudo = panel->findChild<QLineEdit*>(QStringLiteral("sudoPasswordLineEdit"));
+    ASSERT_TRUE(sudo);
+    Profile other = lab.profile();
+    other.id = QUuid::createUuid();
+    other.name = QStringLiteral("another-server");
+    other.ssh.host = QStringLiteral("192.0.2.10");
+    other.ssh.user = QStringLiteral("ops");
+    other.ssh.sudoWithoutPassword = false;
+
+    sudo->setText(QStringLiteral("typed-for-neo4j-lab"));
+    panel->setProfile(&other);
+    EXPECT_TRUE(sudo->text().isEmpty()) << "profile switch";
+
+    panel->setActOnThisMachine(false);
+    sudo->setText(QStringLiteral("typed-for-ssh"));
+    panel->setActOnThisMachine(true);
+    EXPECT_TRUE(sudo->text().isEmpty()) << "target change";
+
+    panel->setProfile(&lab.profile());
+    panel->setActOnThisMachine(true);
+    sudo->setText(QStringLiteral("typed-for-this-run"));
+    panel->findChild<QPushButton*>(QStringLiteral("dryRunPushButton"))->click();
+    ASSERT_TRUE(panel->engine());
+    QSignalSpy finished(panel->engine(), &RunbookEngine::finished);
+    ASSERT_TRUE(pumpUntil([&] { return finished.count() > 0; }, 60000));
+    EXPECT_TRUE(finished.first().at(0).toBool()) << finished.first().at(1).toString().toStdString();
+    EXPECT_TRUE(sudo->text().isEmpty()) << "after the run";
+}
+
 // Over a real sshd with password login: the panel's run asks the unknown host key and then the
 // login password through the same dialogs as the Logs tab, and goes on with the answers. With
 // the password saved in the OS keychain (a real Secret Service), no password dialog appears.

@@ -116,7 +116,7 @@ std::unique_ptr<RunbookEngine> RunbookLab::engine(std::unique_ptr<ConfigFixer> f
     if (!rb)
         return nullptr;
     auto e = std::make_unique<RunbookEngine>(rb.value(), m_profile);
-    const QByteArray password = options.sudoPassword;
+    const SecretBytes password = options.sudoPassword;
     e->setHostFactory([password]() -> Result<std::unique_ptr<RemoteHost>> { return std::unique_ptr<RemoteHost>(new LocalHost(password)); });
     if (fixer)
         e->setConfigFixer(std::move(fixer));

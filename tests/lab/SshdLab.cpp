@@ -25,6 +25,7 @@ const QString kKeygen = QStringLiteral("/usr/bin/ssh-keygen");
 const QString kLabBase = QStringLiteral("/var/lib/socketscope-sshlab");
 // Bump when the user's setup changes so existing machines redo it.
 const QString kUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.user-ready-v1");
+const QString kNoPasswordUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.nopw-user-ready-v1");
 
 QString labTemplate()
 {
@@ -111,6 +112,7 @@ QString SshdLab::skipReason()
 QString SshdLab::user() { return QStringLiteral("sstest"); }
 // Fixed (not random): several test processes may share the user at the same time.
 QByteArray SshdLab::password() { return QByteArrayLiteral("Lab-sstest-9f3kQ7"); }
+QString SshdLab::noPasswordSudoUser() { return QStringLiteral("ssnopw"); }
 QByteArray SshdLab::keyPassphrase() { return QByteArrayLiteral("lab key passphrase 41"); }
 QString SshdLab::keyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519")); }
 QString SshdLab::encryptedKeyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519_enc")); }
@@ -184,6 +186,44 @@ bool SshdLab::ensureUser(QString* error)
     return true;
 }
 
+bool SshdLab::ensureNoPasswordSudoUser(QString* error)
+{
+    QLockFile lock(kLabBase + QStringLiteral("/.setup.lock"));
+    lock.setStaleLockTime(60000);
+    if (!lock.tryLock(60000)) {
+        setError(error, QStringLiteral("could not lock the sshd lab setup"));
+        return false;
+    }
+    const QString name = noPasswordSudoUser();
+    QByteArray out;
+    if (run(QStringLiteral("/usr/bin/id"), {name}) != 0
+        && run(QStringLiteral("/usr/sbin/useradd"), {QStringLiteral("-m"), QStringLiteral("-s"), QStringLiteral("/bin/sh"), name}, &out) != 0) {
+        setError(error, QStringLiteral("useradd failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    if (QFile::exists(kNoPasswordUserMarker))
+        return true;
+    if (run(QStringLiteral("/usr/sbin/chpasswd"), {}, &out, name.toLatin1() + ':' + password() + '\n') != 0) {
+        setError(error, QStringLiteral("chpasswd failed: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    const QString candidate = kLabBase + QStringLiteral("/sudoers-nopw.candidate");
+    writeFile(candidate, QStringLiteral("# SocketScope test lab: sudo without a password\n%1 ALL=(ALL) NOPASSWD: ALL\n").arg(name).toLatin1());
+    if (run(QStringLiteral("/usr/sbin/visudo"), {QStringLiteral("-cf"), candidate}, &out) != 0) {
+        setError(error, QStringLiteral("visudo rejected the sudo rule: %1").arg(QString::fromLocal8Bit(out)));
+        return false;
+    }
+    const QString sudoers = QStringLiteral("/etc/sudoers.d/socketscope-test-nopw");
+    QFile::remove(sudoers);
+    if (!QFile::rename(candidate, sudoers)) {
+        setError(error, QStringLiteral("could not install %1").arg(sudoers));
+        return false;
+    }
+    QFile::setPermissions(sudoers, QFileDevice::ReadOwner | QFileDevice::ReadGroup);
+    writeFile(kNoPasswordUserMarker, "1\n");
+    return true;
+}
+
 bool SshdLab::generateKey(const QString& path, const QByteArray& passphrase, QString* error)
 {
     QFile::remove(path);
@@ -208,7 +248,7 @@ bool SshdLab::writeConfig(QString* error)
         "ListenAddress 127.0.0.1\n"
         "HostKey %2/host_ed25519\n"
         "PidFile %2/sshd.pid\n"
-        "AllowUsers %3\n"
+        "AllowUsers %3 %4\n"
         "AuthorizedKeysFile %2/authorized_keys\n"
         "UsePAM yes\n"
         "PubkeyAuthentication yes\n"
@@ -218,7 +258,7 @@ bool SshdLab::writeConfig(QString* error)
         "AllowTcpForwarding yes\n"
         "PrintMotd no\n"
         "LogLevel VERBOSE\n"
-        "Subsystem sftp internal-sftp\n").arg(m_port).arg(d, user());
+        "Subsystem sftp internal-sftp\n").arg(m_port).arg(d, user(), noPasswordSudoUser());
     if (!writeFile(m_dir.filePath(QStringLiteral("sshd_config")), conf.toLatin1())) {
         setError(error, QStringLiteral("could not write sshd_config"));
         return false;
@@ -272,7 +312,7 @@ bool SshdLab::start(QString* error)
         return false;
     }
     if (!m_prepared) {
-        if (!ensureUser(error))
+        if (!ensureUser(error) || !ensureNoPasswordSudoUser(error))
             return false;
         if (!generateKey(m_dir.filePath(QStringLiteral("host_ed25519")), {}, error)
             || !generateKey(keyFile(), {}, error)

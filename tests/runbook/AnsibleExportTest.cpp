@@ -6,6 +6,8 @@
 #include "runbook/AnsibleExport.h"
 #include "runbook/Runbook.h"
 
+#include <QFileInfo>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
@@ -24,6 +26,26 @@ QString exportFor(const Profile* profile)
     return y ? y.value() : QString();
 }
 
+// Runs ansible-playbook with its own HOME (its temporary files stay in `home`).
+int ansible(const QStringList& args, const QString& home, QByteArray* out)
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("ANSIBLE_LOCAL_TEMP"), home + QStringLiteral("/.ansible-tmp"));
+    env.insert(QStringLiteral("ANSIBLE_NOCOLOR"), QStringLiteral("1"));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("/usr/bin/ansible-playbook"), args);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(180000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    *out = p.readAll();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
 } // namespace
 
 TEST(AnsibleExport, PlaybookHasBackupValidatedEditsReloadHandlerAndVerification)
@@ -33,30 +55,53 @@ TEST(AnsibleExport, PlaybookHasBackupValidatedEditsReloadHandlerAndVerification)
     p.publicUrl = QStringLiteral("wss://neo4jprod.example/ws");
     p.nginx.siteFile = QStringLiteral("/etc/nginx/sites-available/neo4j");
     const QString y = exportFor(&p);
-    EXPECT_TRUE(y.contains(QStringLiteral("site_file: \"/etc/nginx/sites-available/neo4j\"")));
+    EXPECT_TRUE(y.contains(QStringLiteral("site_file: !unsafe \"/etc/nginx/sites-available/neo4j\"")));
     EXPECT_TRUE(y.contains(QStringLiteral("remote_src: true")));
-    EXPECT_TRUE(y.contains(QStringLiteral("backup_dir: \"/var/backups/socketscope\""))) << "never next to sites-enabled";
+    EXPECT_TRUE(y.contains(QStringLiteral("backup_dir: !unsafe \"/var/backups/socketscope\""))) << "never next to sites-enabled";
     EXPECT_TRUE(y.contains(QStringLiteral("ansible.builtin.lineinfile:")));
     EXPECT_TRUE(y.contains(QStringLiteral("validate: ")));
     EXPECT_TRUE(y.contains(QStringLiteral("notify: reload nginx")));
     EXPECT_TRUE(y.contains(QStringLiteral("[(emerg|alert)")));
     EXPECT_TRUE(y.contains(QStringLiteral("status_code: 101")));
-    EXPECT_TRUE(y.contains(QStringLiteral("websocket_check_url: \"https://neo4jprod.example/ws\"")));
+    EXPECT_TRUE(y.contains(QStringLiteral("websocket_check_url: !unsafe \"https://neo4jprod.example/ws\"")));
     EXPECT_TRUE(y.contains(QStringLiteral("ansible.builtin.wait_for:")));
 
-    if (lab::haveExecutable(QStringLiteral("/usr/bin/python3"))) {
-        QTemporaryDir dir;
-        const QString file = dir.filePath(QStringLiteral("pb.yml"));
-        lab::writeFile(file, y.toUtf8());
-        QByteArray out;
-        const int rc = lab::runProgram(QStringLiteral("/usr/bin/python3"),
-                                       {QStringLiteral("-c"), QStringLiteral("import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); "
-                                                                             "print(len(d[0]['tasks']), len(d[0]['handlers']))"), file},
-                                       &out);
-        if (!out.contains("No module named")) {
-            EXPECT_EQ(rc, 0) << out.toStdString();
-        }
-    }
+
+    // Ansible itself is the judge of the playbook's syntax.
+    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ansible-playbook")))
+        GTEST_SKIP() << "ansible-playbook is not installed (Debian package ansible-core)";
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("pb.yml"));
+    ASSERT_TRUE(lab::writeFile(file, y.toUtf8()));
+    QByteArray out;
+    EXPECT_EQ(ansible({QStringLiteral("--syntax-check"), file}, dir.path(), &out), 0) << out.toStdString();
+}
+
+// A profile value that looks like Jinja is data: Ansible must never evaluate it on the controller.
+// The playbook really runs (check mode, against this machine) with a hostile site-file path.
+TEST(AnsibleExport, ProfileValuesAreNeverTemplatedByAnsible)
+{
+    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ansible-playbook")))
+        GTEST_SKIP() << "ansible-playbook is not installed (Debian package ansible-core)";
+    QTemporaryDir dir;
+    const QString canary = dir.filePath(QStringLiteral("pwned"));
+    Profile p;
+    p.name = QStringLiteral("hostile");
+    p.publicUrl = QStringLiteral("ws://127.0.0.1:9/ws");
+    p.nginx.siteFile = QStringLiteral("{{ lookup('pipe','touch %1') }}").arg(canary);
+    p.nginx.backupDir = QStringLiteral("{{ lookup('pipe','touch %1') }}").arg(canary);
+    p.logs.nginxErrorLog = QStringLiteral("{{ lookup('pipe','touch %1') }}").arg(canary);
+    const QString y = exportFor(&p);
+    EXPECT_TRUE(y.contains(QStringLiteral("site_file: !unsafe \"{{ lookup(")));
+    const QString file = dir.filePath(QStringLiteral("pb.yml"));
+    ASSERT_TRUE(lab::writeFile(file, y.toUtf8()));
+    QByteArray out;
+    // The run fails (the site file does not exist), after templating the values it used.
+    ansible({QStringLiteral("-i"), QStringLiteral("localhost,"), QStringLiteral("-c"), QStringLiteral("local"), QStringLiteral("--check"),
+             QStringLiteral("-e"), QStringLiteral("target_hosts=all"), file},
+            dir.path(), &out);
+    EXPECT_TRUE(out.contains("PLAY RECAP")) << "the play ran: " << out.toStdString();
+    EXPECT_FALSE(QFileInfo::exists(canary)) << "Ansible evaluated a profile value:\n" << out.toStdString();
 }
 
 TEST(AnsibleExport, ValidationCommandAcceptsAGoodSiteAndRefusesABrokenOne)

@@ -77,9 +77,9 @@ protected:
     }
     std::unique_ptr<RunbookEngine> engine(EngineOptions o)
     {
-        o.sudoPassword = SshdLab::password();
+        o.sudoPassword = SecretBytes(SshdLab::password());
         auto e = lab.engine(nullptr, o);
-        e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
+        e->setHostFactory(RunbookConnect::sshFactory(target, SecretBytes(SshdLab::password())));
         return e;
     }
 
@@ -176,9 +176,11 @@ TEST_F(RunbookOverSsh, ConnectionKilledDuringPatchThenResumeFinishes)
     EXPECT_EQ(readAll(s.backupPath), original);
 }
 
-TEST_F(RunbookOverSsh, NoPermissionToWriteTheBackupStopsBeforeTheConfigIsTouched)
+TEST_F(RunbookOverSsh, SudoWithoutPasswordMeansSudoNAndStopsBeforeTheConfigIsTouched)
 {
-    // The profile says sstest may act directly (no sudo), but sites-available belongs to root.
+    // The profile says sstest needs no password for sudo: `sudo -n`, which sstest's rule refuses.
+    // (It used to mean "no sudo at all", and Backup then failed on root's directory.)
+    target.sudoNoPassword = true;
     lab.profile().ssh.sudoWithoutPassword = true;
     const QByteArray original = readAll(lab.siteAvailable());
     EngineOptions o;
@@ -188,10 +190,9 @@ TEST_F(RunbookOverSsh, NoPermissionToWriteTheBackupStopsBeforeTheConfigIsTouched
     ASSERT_TRUE(e->begin());
     EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
     const RunState s = e->state();
-    EXPECT_EQ(s.steps.at(2).state, StepState::Failed);
-    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("Permission denied"))) << s.steps.at(2).message.toStdString();
-    EXPECT_TRUE(s.steps.at(2).message.contains(QStringLiteral("not touched")));
-    EXPECT_EQ(s.steps.at(3).state, StepState::Pending);
+    EXPECT_EQ(s.steps.at(0).state, StepState::Failed);
+    EXPECT_TRUE(s.steps.at(0).message.contains(QStringLiteral("a password is required"))) << s.steps.at(0).message.toStdString();
+    EXPECT_EQ(s.steps.at(2).state, StepState::Pending);
     EXPECT_EQ(readAll(lab.siteAvailable()), original);
     EXPECT_TRUE(s.backupPath.isEmpty());
 }
@@ -210,9 +211,9 @@ TEST_F(RunbookOverSsh, UnknownHostKeyIsAskedThroughTheRelayAndRemembered)
     });
     EngineOptions o;
     o.dryRun = true;
-    o.sudoPassword = SshdLab::password();
+    o.sudoPassword = SecretBytes(SshdLab::password());
     auto e = lab.engine(nullptr, o);
-    e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
+    e->setHostFactory(RunbookConnect::sshFactory(target, SecretBytes(SshdLab::password()), promptsFor(relay)));
     ASSERT_TRUE(e->begin());
     ASSERT_TRUE(waitFinished(*e, [&] { e->runAll(); })) << e->state().steps.at(0).message.toStdString();
     ASSERT_EQ(asked.size(), 1);
@@ -221,7 +222,7 @@ TEST_F(RunbookOverSsh, UnknownHostKeyIsAskedThroughTheRelayAndRemembered)
 
     // Known now: a second run with nobody to ask connects without a question.
     auto again = lab.engine(nullptr, o);
-    again->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password()));
+    again->setHostFactory(RunbookConnect::sshFactory(target, SecretBytes(SshdLab::password())));
     ASSERT_TRUE(again->begin());
     EXPECT_TRUE(waitFinished(*again, [&] { again->runAll(); })) << again->state().steps.at(0).message.toStdString();
     EXPECT_EQ(asked.size(), 1);
@@ -247,7 +248,7 @@ TEST_F(RunbookOverSsh, RejectedOrAbandonedHostKeyQuestionStopsPreflight)
         EngineOptions o;
         o.autoConfirm = true;
         auto e = lab.engine(nullptr, o);
-        e->setHostFactory(RunbookConnect::sshFactory(target, SshdLab::password(), promptsFor(relay)));
+        e->setHostFactory(RunbookConnect::sshFactory(target, SecretBytes(SshdLab::password()), promptsFor(relay)));
         ASSERT_TRUE(e->begin());
         EXPECT_FALSE(waitFinished(*e, [&] { e->runAll(); }));
         EXPECT_EQ(asked, 1) << abandon;

@@ -219,6 +219,7 @@ void RunbookPanel::buildUi()
         resetChecklist();
     });
     connect(m_targetCombo, &QComboBox::currentIndexChanged, this, [this] {
+        forgetSudoPassword(); // typed for the other target
         updateSudoField();
         updateButtons();
     });
@@ -253,6 +254,11 @@ void RunbookPanel::updateSudoField()
     m_sudoEdit->setVisible(m_profile && (local ? !LocalHost::isPrivileged() : !m_profile->ssh.sudoWithoutPassword));
 }
 
+void RunbookPanel::forgetSudoPassword()
+{
+    m_sudoEdit->clear();
+}
+
 void RunbookPanel::setActOnThisMachine(bool local) { m_targetCombo->setCurrentIndex(local ? 1 : 0); }
 void RunbookPanel::setMonitorSeconds(int seconds) { m_monitorSpin->setValue(seconds); }
 
@@ -262,6 +268,8 @@ void RunbookPanel::setProfile(const Profile* profile)
         m_engine->cancel();
     dropEngine();
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
+    // A password typed for the previous profile must never reach this profile's server.
+    forgetSudoPassword();
     if (profile && !profile->ssh.isConfigured())
         m_targetCombo->setCurrentIndex(1);
     updateSudoField();
@@ -308,10 +316,10 @@ void RunbookPanel::wireEngine(RunbookEngine* engine)
     });
 }
 
-Result<HostFactory> RunbookPanel::makeHostFactory(const QByteArray& sudoPassword)
+Result<HostFactory> RunbookPanel::makeHostFactory(const SecretBytes& sudoPassword)
 {
     if (m_targetCombo->currentIndex() == 1)
-        return RunbookConnect::localFactory(sudoPassword);
+        return RunbookConnect::localFactory(*m_profile, sudoPassword);
     auto relay = std::make_shared<SshPromptRelay>();
     answerPromptsInDialogs(relay.get(), m_context.secrets, m_profile->id, this);
     Result<HostFactory> factory = RunbookConnect::sshFactory(*m_profile, sudoPassword, promptsFor(relay));
@@ -324,10 +332,10 @@ std::unique_ptr<RunbookEngine> RunbookPanel::createEngine(const Runbook& runbook
 {
     // The sudo password goes from the field to the factory and the engine, and is wiped here on
     // every path.
-    QByteArray sudo = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
+    QByteArray typed = m_sudoEdit->isVisible() ? m_sudoEdit->text().toUtf8() : QByteArray();
+    const SecretBytes sudo = SecretBytes::take(typed);
     Result<HostFactory> factory = makeHostFactory(sudo);
     if (!factory) {
-        wipeBytes(sudo);
         showBanner(factory.error(), true);
         return nullptr;
     }
@@ -335,9 +343,8 @@ std::unique_ptr<RunbookEngine> RunbookPanel::createEngine(const Runbook& runbook
     engine->setHostFactory(factory.value());
     options.runsDir = m_runsDir;
     options.sudoPassword = sudo;
-    wipeBytes(sudo);
     engine->setOptions(options);
-    wipeBytes(options.sudoPassword);
+    options.sudoPassword.clear();
     wireEngine(engine.get());
     return engine;
 }
@@ -481,6 +488,7 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
     const RunState s = m_engine ? m_engine->state() : RunState{};
     const bool fixed = ok && (s.dryRun || s.finalProbeCause.isEmpty() || s.finalProbeCause == QLatin1String("ok"));
     showBanner(fixed ? tr("✔ %1").arg(summary) : tr("✖ %1").arg(summary), !fixed);
+    forgetSudoPassword(); // typed for this run only
     if (m_context.activity && m_profile) {
         if (fixed)
             m_context.activity->info(QStringLiteral("runbook"), tr("%1: %2").arg(m_profile->name, summary));

@@ -57,7 +57,9 @@ private:
     bool ensureEngine(bool dryRun, bool fresh);
     // How the next engine reaches the server; over SSH its questions (unknown host key,
     // password, passphrase) open the same dialogs as the Logs tab.
-    Result<HostFactory> makeHostFactory(const QByteArray& sudoPassword);
+    Result<HostFactory> makeHostFactory(const SecretBytes& sudoPassword);
+    // Empties the sudo password field (profile switch, target change, end of every run).
+    void forgetSudoPassword();
     // An engine for the profile with the panel's target, sudo field and runs directory, wired to
     // the panel; nullptr (and the reason in the banner) when the target cannot be reached.
     std::unique_ptr<RunbookEngine> createEngine(const Runbook& runbook, EngineOptions options);
