@@ -69,12 +69,13 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     }
     auto* config = qobject_cast<ConfigPanel*>(m_panels.at(3));
     auto* runbook = qobject_cast<RunbookPanel*>(m_panels.at(4));
-    connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const QString& path, const QByteArray&, const QByteArray&) {
+    connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const QString& path, const QByteArray&, const QByteArray& diff) {
         // The runbook never applies a fix computed from a local copy: it re-reads the live file on
         // the server, rebuilds the fix with the same rules and shows that diff before Patch.
         m_context.activity->info(QStringLiteral("config"),
                                  tr("Fix for %1 handed to the runbook: it re-reads the file on the server and "
                                     "shows the diff before Patch.").arg(path));
+        runbook->takeHandedFix(path, diff);
         m_tabs->setCurrentWidget(runbook);
     });
     rightLayout->addWidget(m_tabs, 1);

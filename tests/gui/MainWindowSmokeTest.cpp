@@ -116,7 +116,7 @@ TEST(MainWindowSmoke, TheRealBinaryStartsAndCreatesTheDemoProfile)
 {
     const QString app = QFileInfo(lab::cliPath()).absolutePath() + QStringLiteral("/socketscope");
     if (!lab::haveExecutable(app))
-        GTEST_SKIP() << "build the socketscope target first: " << app.toStdString();
+        LAB_UNAVAILABLE(QStringLiteral("build the socketscope target first: ") + app);
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("profiles.json"));
     QProcess gui;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // What the frame wires between panels, as a user sees it in the real window (offscreen): probing
 // the Local demo from the Overview tab turns its list entry and the header to "ok"; handing a fix
-// from the Config tab to the runbook opens the Runbook tab.
+// from the Config tab to the runbook opens the Runbook tab with that file, runbook and diff.
 #include "AppContext.h"
 #include "AppStartup.h"
 #include "MainWindow.h"
@@ -11,9 +11,11 @@
 #include "probe/OverviewPanel.h"
 #include "runbook/RunbookPanel.h"
 
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QLabel>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -60,8 +62,20 @@ TEST(MainWindowWiring, HandingAFixToTheRunbookOpensTheRunbookTab)
     ASSERT_NE(config, nullptr);
     ASSERT_NE(runbook, nullptr);
     w->tabs()->setCurrentWidget(config);
-    emit config->handToRunbook(QStringLiteral("/etc/nginx/sites-available/neo4j"), QByteArray("fixed"), QByteArray("diff"));
+    const QString site = QStringLiteral("/etc/nginx/sites-available/neo4j");
+    ASSERT_NE(runbook->siteFile(), site) << "the demo profile names no such site file";
+    auto* runbooks = runbook->findChild<QComboBox*>(QStringLiteral("runbookComboBox"));
+    ASSERT_NE(runbooks, nullptr);
+    runbooks->setCurrentIndex(-1); // no runbook chosen: the handover must choose the one that applies the fix
+    const QByteArray diff("--- a/neo4j\n+++ b/neo4j\n@@ -3,1 +3,2 @@\n+        proxy_http_version 1.1;\n");
+    emit config->handToRunbook(site, QByteArray("fixed"), diff);
     EXPECT_EQ(w->tabs()->currentWidget(), runbook);
+    // What the runbook received: the file its next run patches, the runbook that applies the fix,
+    // and the diff shown to the user.
+    EXPECT_EQ(runbook->siteFile(), site);
+    EXPECT_EQ(runbooks->currentData().toString(), QStringLiteral("nginx-websocket-fix"));
+    EXPECT_TRUE(runbook->findChild<QLabel*>(QStringLiteral("bannerLabel"))->text().contains(site));
+    EXPECT_TRUE(runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText().contains(QString::fromUtf8(diff)));
 }
 
 TEST(MainWindowWiring, ALiveMonitorSetsTheHeaderAndTheListEntry)

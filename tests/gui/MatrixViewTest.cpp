@@ -26,8 +26,7 @@ using namespace socketscope;
 TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
 {
     monitortest::ProxiedEndpoint lab(true, QStringLiteral("2s"));
-    if (!lab.nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     ASSERT_TRUE(lab.ok);
     AppContext ctx;
     LivePanel panel(ctx);

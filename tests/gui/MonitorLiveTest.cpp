@@ -98,8 +98,7 @@ TEST(MonitorLive, MonitorAgainstLabEndpointFillsTheChart)
 TEST(MonitorLive, StoppingTheBackendTurnsTheTimelineRedWithTheCloseMarker)
 {
     monitortest::ProxiedEndpoint lab;
-    if (!lab.nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     ASSERT_TRUE(lab.ok) << lab::readAll(lab.nginx.errorLog()).toStdString();
     AppContext ctx;
     LivePanel panel(ctx);

@@ -62,7 +62,7 @@ protected:
     {
         QString error;
         if (!lab.start(&error))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
         lab.profile().name = QStringLiteral("neo4j-lab");
         context.activity = &activity;
         panel = std::make_unique<RunbookPanel>(context);
@@ -206,12 +206,11 @@ class RunbookPanelOverSsh : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        if (const QString why = SshdLab::skipReason(); !why.isEmpty())
-            GTEST_SKIP() << why.toStdString();
+        LAB_REQUIRE(SshdLab::skipReason());
         QString error;
         ASSERT_TRUE(sshd.start(&error)) << error.toStdString();
         if (!lab.start(&error))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
         lab.profile().name = QStringLiteral("neo4j-over-ssh");
         lab.profile().ssh.host = sshd.host();
         lab.profile().ssh.port = sshd.port();
@@ -282,12 +281,11 @@ TEST_F(RunbookPanelOverSsh, AsksTheHostKeyAndThePasswordThenRuns)
 
 TEST_F(RunbookPanelOverSsh, UsesTheLoginPasswordSavedInTheKeychain)
 {
-    if (const QString why = KeyringLab::skipReason(); !why.isEmpty())
-        GTEST_SKIP() << why.toStdString();
+    LAB_REQUIRE(KeyringLab::skipReason());
     KeyringLab keyring;
     QString error;
     if (!keyring.start(&error)) // e.g. a container that forbids the daemon's memory locking
-        GTEST_SKIP() << "no Secret Service can run here: " << error.toStdString();
+        LAB_UNAVAILABLE(QStringLiteral("no Secret Service can run here: ") + error);
     keyring.useInThisProcess();
     SecretStore secrets(QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
     QSignalSpy availability(&secrets, &SecretStore::availabilityChanged);

@@ -19,9 +19,11 @@ KeyringLab::~KeyringLab() { stop(); }
 
 QString KeyringLab::skipReason()
 {
-    for (const QString& p : {kDbusDaemon, kDbusSend, kKeyring})
-        if (!haveExecutable(p))
-            return QStringLiteral("%1 is not installed (Debian: dbus, dbus-bin, gnome-keyring)").arg(p);
+    for (const auto& [path, package] : {std::pair{kDbusDaemon, "dbus-daemon"}, std::pair{kDbusSend, "dbus-bin"},
+                                        std::pair{kKeyring, "gnome-keyring"}}) {
+        if (const QString why = missingProgram(path, QString::fromLatin1(package)); !why.isEmpty())
+            return why;
+    }
     return {};
 }
 

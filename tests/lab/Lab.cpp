@@ -3,6 +3,7 @@
 
 #include "probe/ProbeEngine.h"
 
+#include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -57,6 +58,40 @@ bool haveExecutable(const QString& path)
     const QFileInfo fi(path);
     return fi.exists() && fi.isExecutable();
 }
+
+bool underCi()
+{
+    const QByteArray ci = qgetenv("CI").trimmed().toLower();
+    return !ci.isEmpty() && ci != "0" && ci != "false";
+}
+
+std::string unavailableMessage(const QString& reason) { return unavailableMessage(reason.toStdString()); }
+std::string unavailableMessage(const char* reason) { return unavailableMessage(std::string(reason)); }
+
+std::string unavailableMessage(const std::string& reason)
+{
+    if (underCi())
+        return "lab unavailable under CI=true (a lab that cannot run fails the test): " + reason;
+    return "lab unavailable, test skipped (under CI=true this fails): " + reason;
+}
+
+QString missingProgram(const QString& path, const QString& debianPackage)
+{
+    if (haveExecutable(path))
+        return {};
+    return QStringLiteral("%1 is not installed or not executable (install the Debian package %2, or run "
+                          "scripts/bootstrap.sh test, which installs everything the tests need)").arg(path, debianPackage);
+}
+
+static QString programFromEnvironment(const char* variable, const QString& fallback)
+{
+    const QString p = qEnvironmentVariable(variable);
+    return p.isEmpty() ? fallback : p;
+}
+
+QString nginxProgram() { return programFromEnvironment("SOCKETSCOPE_LAB_NGINX", QStringLiteral("/usr/sbin/nginx")); }
+QString haproxyProgram() { return programFromEnvironment("SOCKETSCOPE_LAB_HAPROXY", QStringLiteral("/usr/sbin/haproxy")); }
+QString sshdProgram() { return programFromEnvironment("SOCKETSCOPE_LAB_SSHD", QStringLiteral("/usr/sbin/sshd")); }
 
 QString cliPath() { return QStringLiteral(SOCKETSCOPE_CLI_PATH); }
 QString fixturePath(const QString& relative) { return QStringLiteral(SOCKETSCOPE_TEST_FIXTURES_DIR "/") + relative; }
@@ -173,6 +208,38 @@ QByteArray Daemon::output() const
     return m_process->readAll();
 }
 
+int handshakeStatus(quint16 port, const QByteArray& path)
+{
+    // Waits spin the event loop: the backend is often a ReferenceServer in this very thread.
+    QTcpSocket socket;
+    QSignalSpy connected(&socket, &QTcpSocket::connected);
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!waitForCount(connected, 1, 10000))
+        return 0;
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QByteArray head;
+    QSignalSpy ready(&socket, &QTcpSocket::readyRead);
+    int seen = 0;
+    while (!head.contains("\r\n\r\n")) {
+        if (!waitForCount(ready, ++seen, 10000))
+            return 0;
+        head += socket.readAll();
+    }
+    return head.left(head.indexOf("\r\n")).split(' ').value(1).toInt();
+}
+
+QSet<QByteArray> nginxWorkerPids(qint64 master)
+{
+    const QByteArray children = readAll(QStringLiteral("/proc/%1/task/%1/children").arg(master)).trimmed();
+    QSet<QByteArray> pids;
+    for (const QByteArray& pid : children.split(' ')) {
+        if (!pid.isEmpty())
+            pids.insert(pid);
+    }
+    return pids;
+}
+
 ProbeResult probe(const ProbeOptions& options, int waitMs)
 {
     ProbeEngine engine;
@@ -187,8 +254,6 @@ ProbeResult probe(const ProbeOptions& options, int waitMs)
 
 // ---------------------------------------------------------------- nginx
 
-static const QString kNginx = QStringLiteral("/usr/sbin/nginx");
-
 NginxLab::NginxLab()
 {
     // nginx's workers drop privileges when started as root: the prefix must be readable.
@@ -201,7 +266,8 @@ NginxLab::NginxLab()
 
 NginxLab::~NginxLab() { stop(); }
 
-bool NginxLab::available() const { return haveExecutable(kNginx); }
+bool NginxLab::available() const { return skipReason().isEmpty(); }
+QString NginxLab::skipReason() { return missingProgram(nginxProgram(), QStringLiteral("nginx")); }
 QString NginxLab::confPath() const { return m_dir.filePath(QStringLiteral("conf/nginx.conf")); }
 QString NginxLab::errorLog() const { return m_dir.filePath(QStringLiteral("logs/error.log")); }
 QStringList NginxLab::baseArgs() const
@@ -246,7 +312,7 @@ bool NginxLab::test(QByteArray* log) const
 {
     QStringList args = baseArgs();
     args << QStringLiteral("-t");
-    return runProgram(kNginx, args, log) == 0;
+    return runProgram(nginxProgram(), args, log) == 0;
 }
 
 bool NginxLab::start(QByteArray* log)
@@ -254,7 +320,7 @@ bool NginxLab::start(QByteArray* log)
     if (!test(log))
         return false;
     QByteArray out;
-    if (runProgram(kNginx, baseArgs(), &out) != 0) {
+    if (runProgram(nginxProgram(), baseArgs(), &out) != 0) {
         if (log)
             *log += out;
         return false;
@@ -266,7 +332,25 @@ bool NginxLab::reload(QByteArray* log)
 {
     QStringList args = baseArgs();
     args << QStringLiteral("-s") << QStringLiteral("reload");
-    return runProgram(kNginx, args, log) == 0;
+    return runProgram(nginxProgram(), args, log) == 0;
+}
+
+bool NginxLab::reloadAndWaitForNewWorkers(QByteArray* log)
+{
+    const QSet<QByteArray> old = nginxWorkerPids(masterPid());
+    if (!reload(log))
+        return false;
+    QDeadlineTimer deadline(15000);
+    while (!deadline.hasExpired()) {
+        const QSet<QByteArray> now = nginxWorkerPids(masterPid());
+        if (!now.isEmpty() && !now.intersects(old))
+            return true;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20); // in-process backends keep serving
+        QThread::msleep(20);
+    }
+    if (log)
+        *log += "old nginx workers still running 15 s after the reload\n" + readAll(errorLog());
+    return false;
 }
 
 void NginxLab::stop() { m_master.stop(); }
@@ -274,21 +358,20 @@ qint64 NginxLab::masterPid() const { return m_master.pid(); }
 
 // ---------------------------------------------------------------- HAProxy
 
-static const QString kHaproxy = QStringLiteral("/usr/sbin/haproxy");
-
 HaproxyLab::HaproxyLab() = default;
-bool HaproxyLab::available() const { return haveExecutable(kHaproxy); }
+bool HaproxyLab::available() const { return skipReason().isEmpty(); }
+QString HaproxyLab::skipReason() { return missingProgram(haproxyProgram(), QStringLiteral("haproxy")); }
 QString HaproxyLab::configPath() const { return m_dir.filePath(QStringLiteral("haproxy.cfg")); }
 void HaproxyLab::writeConfig(const QString& content) { writeFile(configPath(), content.toUtf8()); }
 
 bool HaproxyLab::check(QByteArray* log) const
 {
-    return runProgram(kHaproxy, {QStringLiteral("-c"), QStringLiteral("-f"), configPath()}, log) == 0;
+    return runProgram(haproxyProgram(), {QStringLiteral("-c"), QStringLiteral("-f"), configPath()}, log) == 0;
 }
 
 bool HaproxyLab::start()
 {
-    return m_process.start(kHaproxy, {QStringLiteral("-W"), QStringLiteral("-db"), QStringLiteral("-f"), configPath(),
+    return m_process.start(haproxyProgram(), {QStringLiteral("-W"), QStringLiteral("-db"), QStringLiteral("-f"), configPath(),
                                       QStringLiteral("-p"), m_dir.filePath(QStringLiteral("haproxy.pid"))});
 }
 

@@ -9,14 +9,54 @@
 #include <QByteArray>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QSet>
 #include <QSignalSpy>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <gtest/gtest.h>
+
 #include <memory>
+#include <string>
+
+// The skip policy, one for every lab (nginx, HAProxy, sshd, the keyring, helper programs):
+//   LAB_REQUIRE(NginxLab::skipReason());     // ends the test when the reason is not empty
+//   if (!lab.start(&error)) LAB_UNAVAILABLE(error);
+// Outside CI the test is skipped and the message says what to install. Under CI (CI=true, as
+// .ci/run sets it) the test FAILS with that reason: a green CI means every lab really ran.
+// A skip that is legitimate by design uses DECLARED_SKIP and is listed, with its reason, in
+// tests/declared-skips.txt; scripts/check-skips.py fails the run on any other skip.
+#define LAB_UNAVAILABLE(reason)                                                                    \
+    do {                                                                                           \
+        const std::string labUnavailable_ = ::socketscope::lab::unavailableMessage(reason);        \
+        if (::socketscope::lab::underCi())                                                         \
+            GTEST_FAIL() << labUnavailable_;                                                       \
+        GTEST_SKIP() << labUnavailable_;                                                           \
+    } while (false)
+#define LAB_REQUIRE(whyNot)                                                                        \
+    do {                                                                                           \
+        if (const QString labWhyNot_ = (whyNot); !labWhyNot_.isEmpty())                            \
+            LAB_UNAVAILABLE(labWhyNot_);                                                           \
+    } while (false)
+#define DECLARED_SKIP(reason) GTEST_SKIP() << "declared skip (tests/declared-skips.txt): " << (reason)
 
 namespace socketscope::lab {
+
+// True under CI: the variable CI is set to anything but "", "0" or "false".
+bool underCi();
+// The message of LAB_UNAVAILABLE: the reason, and what it means here (skip outside CI, failure in CI).
+std::string unavailableMessage(const QString& reason);
+std::string unavailableMessage(const std::string& reason);
+std::string unavailableMessage(const char* reason);
+// "" when `path` is an installed executable; otherwise why not, naming the Debian package to
+// install (scripts/bootstrap.sh installs every package the labs need).
+QString missingProgram(const QString& path, const QString& debianPackage);
+// The daemons the labs run. SOCKETSCOPE_LAB_NGINX, SOCKETSCOPE_LAB_HAPROXY and SOCKETSCOPE_LAB_SSHD
+// override the paths (another build; or a broken path, to see that CI turns red).
+QString nginxProgram();
+QString haproxyProgram();
+QString sshdProgram();
 
 // A free TCP port on 127.0.0.1 (bound and released; good enough for tests on a quiet machine).
 quint16 freePort();
@@ -30,6 +70,11 @@ bool waitForCount(QSignalSpy& spy, int n, int timeoutMs = 5000);
 // Runs one probe to completion on its own ProbeEngine (spinning the event loop while waiting);
 // a test failure and an empty result when it does not finish within waitMs.
 ProbeResult probe(const ProbeOptions& options, int waitMs = 20000);
+// The HTTP status of a raw WebSocket handshake to 127.0.0.1:port/path, as any client sends it
+// (0 when no response head came back within 10 s).
+int handshakeStatus(quint16 port, const QByteArray& path = "/ws/echo");
+// The PIDs of an nginx master's worker processes (its children, from Linux /proc).
+QSet<QByteArray> nginxWorkerPids(qint64 master);
 // Path of the built socketscope-cli.
 QString cliPath();
 // tests/fixtures/<relative>.
@@ -69,7 +114,8 @@ class NginxLab {
 public:
     NginxLab();
     ~NginxLab();
-    bool available() const;                    // /usr/sbin/nginx exists
+    bool available() const;                    // nginxProgram() exists
+    static QString skipReason();               // "" when nginx can run; else what to install
     QString prefix() const { return m_dir.path(); }
     QString confPath() const;                  // PREFIX/conf/nginx.conf
     QString errorLog() const;                  // PREFIX/logs/error.log
@@ -82,6 +128,9 @@ public:
     bool test(QByteArray* log = nullptr) const;
     bool start(QByteArray* log = nullptr);
     bool reload(QByteArray* log = nullptr);
+    // reload(), then waits until every worker of the old configuration has exited (a reload that
+    // keeps the old workers, e.g. a port clash, fails here instead of testing the old config).
+    bool reloadAndWaitForNewWorkers(QByteArray* log = nullptr);
     void stop();
     qint64 masterPid() const;
     // The nginx command prefix for this lab: "nginx -p PREFIX/ -c conf/nginx.conf".
@@ -97,6 +146,7 @@ class HaproxyLab {
 public:
     HaproxyLab();
     bool available() const;
+    static QString skipReason();               // "" when HAProxy can run; else what to install
     QString dir() const { return m_dir.path(); }
     QString configPath() const;
     void writeConfig(const QString& content);

@@ -46,8 +46,8 @@ QString RunbookLab::fixedSite() const
 
 bool RunbookLab::start(QString* error, const RunbookLabLayout& layout)
 {
-    if (!m_nginx.available()) {
-        *error = QStringLiteral("nginx is not installed");
+    if (const QString why = NginxLab::skipReason(); !why.isEmpty()) {
+        *error = why;
         return false;
     }
     if (const Status st = m_backend.listen(QHostAddress::LocalHost, 0); !st) {

@@ -18,7 +18,6 @@ namespace socketscope::lab {
 
 namespace {
 
-const QString kSshd = QStringLiteral("/usr/sbin/sshd");
 const QString kKeygen = QStringLiteral("/usr/bin/ssh-keygen");
 // authorized_keys must not live under world-writable /tmp (sshd's StrictModes): the lab's
 // directory is created under a root-owned 0755 directory instead.
@@ -100,10 +99,15 @@ QString SshdLab::skipReason()
 #else
     if (::geteuid() != 0)
         return QStringLiteral("the sshd lab needs root (it creates the user sstest and runs sshd)");
-    for (const QString& exe : {kSshd, kKeygen, QStringLiteral("/usr/sbin/useradd"), QStringLiteral("/usr/sbin/chpasswd"),
-                               QStringLiteral("/usr/bin/sudo"), QStringLiteral("/usr/sbin/visudo")}) {
-        if (!haveExecutable(exe))
-            return QStringLiteral("%1 is not installed").arg(exe);
+    const struct {
+        QString path;
+        const char* package;
+    } programs[] = {{sshdProgram(), "openssh-server"},       {kKeygen, "openssh-client"},
+                    {QStringLiteral("/usr/sbin/useradd"), "passwd"}, {QStringLiteral("/usr/sbin/chpasswd"), "passwd"},
+                    {QStringLiteral("/usr/bin/sudo"), "sudo"},       {QStringLiteral("/usr/sbin/visudo"), "sudo"}};
+    for (const auto& p : programs) {
+        if (const QString why = missingProgram(p.path, QString::fromLatin1(p.package)); !why.isEmpty())
+            return why;
     }
     return {};
 #endif
@@ -264,7 +268,7 @@ bool SshdLab::writeConfig(QString* error)
         return false;
     }
     QByteArray out;
-    if (run(kSshd, {QStringLiteral("-t"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config"))}, &out) != 0) {
+    if (run(sshdProgram(), {QStringLiteral("-t"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config"))}, &out) != 0) {
         setError(error, QStringLiteral("sshd -t failed: %1").arg(QString::fromLocal8Bit(out)));
         return false;
     }
@@ -280,12 +284,12 @@ bool SshdLab::startDaemon(QString* error)
                                                           | QFileDevice::ReadOther | QFileDevice::ExeOther);
     QStringList args = {QStringLiteral("-D"), QStringLiteral("-f"), m_dir.filePath(QStringLiteral("sshd_config")),
                         QStringLiteral("-E"), logPath()};
-    QString program = kSshd;
+    QString program = sshdProgram();
     // If the test process dies (crash, timeout kill) the listener must not outlive it: setpriv
     // sets the parent-death signal, then execs sshd (same PID, absolute path kept for re-exec).
     const QString setpriv = QStringLiteral("/usr/bin/setpriv");
     if (haveExecutable(setpriv)) {
-        args = QStringList{QStringLiteral("--pdeathsig"), QStringLiteral("TERM"), QStringLiteral("--"), kSshd} + args;
+        args = QStringList{QStringLiteral("--pdeathsig"), QStringLiteral("TERM"), QStringLiteral("--"), sshdProgram()} + args;
         program = setpriv;
     }
     if (!m_sshd.start(program, args)) {

@@ -59,8 +59,7 @@ server.bolt.listen_address=:7687
 TEST(LogLocator, EveryErrorLogOfARealNginxDumpWithItsContext)
 {
     lab::NginxLab nginx;
-    if (!nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     const QString p = nginx.prefix();
     nginx.writeMainConfig(QStringLiteral("    error_log logs/http.log warn;\n"));
     nginx.writeSite(QStringLiteral("neo4j"), QStringLiteral(
@@ -130,8 +129,7 @@ TEST(LogLocator, Neo4jConfLogDirectory)
 TEST(LogLocator, FindsTheConfiguredNeo4jLogAndFlagsTheStaleCopy)
 {
     lab::NginxLab nginx;
-    if (!nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     nginx.writeMainConfig();
     QTemporaryDir root;
     const QString home = root.filePath(QStringLiteral("neo4j-home"));

@@ -17,8 +17,7 @@ using socketscope::lab::waitForCount;
 TEST(HaproxyLabFix, TunnelTimeoutFixKeepsIdleWebSocketsOpen)
 {
     lab::HaproxyLab haLab;
-    if (!haLab.available())
-        GTEST_SKIP() << "haproxy is not installed";
+    LAB_REQUIRE(lab::HaproxyLab::skipReason());
     ReferenceServer backend;
     ASSERT_TRUE(backend.listen(QHostAddress::LocalHost, 0).ok());
     const quint16 port = lab::freePort();

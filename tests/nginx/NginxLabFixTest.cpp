@@ -21,31 +21,10 @@
 
 using namespace socketscope;
 using namespace socketscope::nginx;
+using socketscope::lab::handshakeStatus;
 using socketscope::lab::waitForCount;
 
 namespace {
-
-// The HTTP status of a raw WebSocket handshake to 127.0.0.1:port/ws/echo (0 when none came back).
-int handshakeStatus(quint16 port)
-{
-    QTcpSocket socket;
-    QSignalSpy connected(&socket, &QTcpSocket::connected);
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!waitForCount(connected, 1))
-        return 0;
-    socket.write("GET /ws/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    QByteArray head;
-    QSignalSpy ready(&socket, &QTcpSocket::readyRead);
-    int seen = 0;
-    while (!head.contains("\r\n\r\n")) {
-        if (!waitForCount(ready, ++seen))
-            return 0;
-        head += socket.readAll();
-    }
-    const QList<QByteArray> statusLine = head.left(head.indexOf("\r\n")).split(' ');
-    return statusLine.value(1).toInt();
-}
 
 // Runs one probe of the profile's endpoint (the probe engine with its diagnosis) and returns it.
 ProbeResult probe(const QString& url)
@@ -56,25 +35,12 @@ ProbeResult probe(const QString& url)
     return lab::probe(options, 20000);
 }
 
-// The PIDs of nginx's worker processes (children of the master), from Linux /proc.
-QSet<QByteArray> workerPids(qint64 master)
-{
-    const QByteArray children = lab::readAll(QStringLiteral("/proc/%1/task/%1/children").arg(master)).trimmed();
-    QSet<QByteArray> pids;
-    for (const QByteArray& pid : children.split(' ')) {
-        if (!pid.isEmpty())
-            pids.insert(pid);
-    }
-    return pids;
-}
-
 } // namespace
 
 TEST(NginxLabFix, FixTurnsARefusedUpgradeIntoAWorkingWebSocket)
 {
     lab::NginxLab nginxLab;
-    if (!nginxLab.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     ReferenceServer backend;
     ASSERT_TRUE(backend.listen(QHostAddress::LocalHost, 0).ok());
     const quint16 port = lab::freePort();
@@ -118,13 +84,13 @@ TEST(NginxLabFix, FixTurnsARefusedUpgradeIntoAWorkingWebSocket)
     // Apply it the way an operator would: write, nginx -t, reload.
     nginxLab.writeSite(QStringLiteral("app"), QString::fromUtf8(r.newText));
     ASSERT_TRUE(nginxLab.test(&log)) << log.toStdString();
-    const QSet<QByteArray> oldWorkers = workerPids(nginxLab.masterPid());
+    const QSet<QByteArray> oldWorkers = lab::nginxWorkerPids(nginxLab.masterPid());
     ASSERT_TRUE(nginxLab.reload(&log)) << log.toStdString();
 
     // Old workers may still accept for a moment after the reload: wait until they are gone.
     QDeadlineTimer deadline(15000);
     while (!deadline.hasExpired()) {
-        const QSet<QByteArray> now = workerPids(nginxLab.masterPid());
+        const QSet<QByteArray> now = lab::nginxWorkerPids(nginxLab.masterPid());
         if (!now.isEmpty() && !now.intersects(oldWorkers))
             break;
         QTest::qWait(20);
@@ -151,8 +117,7 @@ TEST(NginxLabFix, FixTurnsARefusedUpgradeIntoAWorkingWebSocket)
 TEST(NginxLabFix, ShortReadTimeoutCutsIdleWebSocketsUntilFixed)
 {
     lab::NginxLab nginxLab;
-    if (!nginxLab.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     ReferenceServer backend;
     ASSERT_TRUE(backend.listen(QHostAddress::LocalHost, 0).ok());
     const quint16 port = lab::freePort();
@@ -200,19 +165,19 @@ TEST(NginxLabFix, ShortReadTimeoutCutsIdleWebSocketsUntilFixed)
     ASSERT_EQ(r.fixedRules, QStringList{QStringLiteral("WS004")});
     nginxLab.writeSite(QStringLiteral("app"), QString::fromUtf8(r.newText));
     ASSERT_TRUE(nginxLab.test(&log)) << log.toStdString();
-    const QSet<QByteArray> oldWorkers = workerPids(nginxLab.masterPid());
+    const QSet<QByteArray> oldWorkers = lab::nginxWorkerPids(nginxLab.masterPid());
     ASSERT_FALSE(oldWorkers.isEmpty());
     ASSERT_TRUE(nginxLab.reload(&log)) << log.toStdString();
     // Both configurations answer 101, so wait until the old workers are gone (QTRY-style poll;
     // Linux /proc, as the lab's nginx runs here), then idle longer than the old timeout.
     QDeadlineTimer deadline(15000);
     while (!deadline.hasExpired()) {
-        const QSet<QByteArray> now = workerPids(nginxLab.masterPid());
+        const QSet<QByteArray> now = lab::nginxWorkerPids(nginxLab.masterPid());
         if (!now.isEmpty() && !now.intersects(oldWorkers))
             break;
         QTest::qWait(20);
     }
-    ASSERT_FALSE(workerPids(nginxLab.masterPid()).intersects(oldWorkers));
+    ASSERT_FALSE(lab::nginxWorkerPids(nginxLab.masterPid()).intersects(oldWorkers));
     QWebSocket client;
     QSignalSpy connected(&client, &QWebSocket::connected);
     QSignalSpy disconnected(&client, &QWebSocket::disconnected);

@@ -197,8 +197,7 @@ TEST(NginxConfigSet, ErrorInAnIncludedFileNamesThatFile)
 
 TEST(NginxConfigSet, ReadsRealNginxTOutputWithTheSameFindingsAsTheFiles)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/sbin/nginx")))
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     QTemporaryDir tmp;
     const QString tree = tmp.path() + QStringLiteral("/tree-glob");
     ASSERT_EQ(lab::runProgram(QStringLiteral("cp"), {QStringLiteral("-a"), lab::fixturePath(QStringLiteral("nginx/tree-glob")), tree}), 0);
@@ -210,7 +209,7 @@ TEST(NginxConfigSet, ReadsRealNginxTOutputWithTheSameFindingsAsTheFiles)
     // nginx -T prints the files to stdout; the "syntax is ok" lines go to stderr (merged here, as
     // when a user pastes both): the loader skips what precedes the first section.
     QByteArray dump;
-    lab::runProgram(QStringLiteral("/usr/sbin/nginx"), {QStringLiteral("-T"), QStringLiteral("-p"), tree + QLatin1Char('/'),
+    lab::runProgram(lab::nginxProgram(), {QStringLiteral("-T"), QStringLiteral("-p"), tree + QLatin1Char('/'),
                                                         QStringLiteral("-c"), tree + QStringLiteral("/nginx.conf")}, &dump);
     ASSERT_TRUE(dump.contains("# configuration file ")) << dump.toStdString();
     NginxConfigSet fromDump;

@@ -139,12 +139,11 @@ TEST(SecretStore, CallbackIsDroppedWhenItsContextIsGone)
 // round-trips, a missing entry says so, removal removes, and the service never sees a file of ours.
 TEST(SecretStore, RoundTripThroughARealSecretService)
 {
-    if (const QString why = lab::KeyringLab::skipReason(); !why.isEmpty())
-        GTEST_SKIP() << why.toStdString();
+    LAB_REQUIRE(lab::KeyringLab::skipReason());
     lab::KeyringLab keyring;
     QString error;
     if (!keyring.start(&error)) // e.g. a container that forbids the daemon's memory locking
-        GTEST_SKIP() << "no Secret Service can run here: " << error.toStdString();
+        LAB_UNAVAILABLE(QStringLiteral("no Secret Service can run here: ") + error);
     keyring.useInThisProcess();
 
     SecretStore secrets(QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));

@@ -30,8 +30,7 @@ QJsonObject runJson(const QStringList& args, int* exitCode)
 TEST(CliContract, ProbeJsonHasEveryContractFieldAndExitCodes)
 {
     lab::NginxLab nginx;
-    if (!nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     Backend serve;
     ASSERT_TRUE(serve.start(QStringLiteral("serve")));
     const quint16 good = lab::freePort(), down = lab::freePort();
@@ -81,8 +80,7 @@ TEST(CliContract, ProbeJsonHasEveryContractFieldAndExitCodes)
 TEST(CliContract, DiagnoseNamesTheProxyWhenDirectWorksAndTheProxyDropsIdle)
 {
     lab::NginxLab nginx;
-    if (!nginx.available())
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     Backend serve;
     ASSERT_TRUE(serve.start(QStringLiteral("serve")));
     const quint16 port = lab::freePort();

@@ -14,9 +14,7 @@
 using namespace socketscope;
 using namespace socketscope::proxylab;
 
-#define REQUIRE_NGINX(n)                                                                                               \
-    if (!(n).available())                                                                                              \
-    GTEST_SKIP() << "nginx is not installed"
+#define REQUIRE_NGINX(n) LAB_REQUIRE((n).skipReason())
 
 namespace {
 QString wsUrl(quint16 port, const QString& path = QStringLiteral("/ws/echo"))
@@ -96,8 +94,7 @@ TEST(ProxyLab, NginxReadTimeoutDropsTheIdleConnectionAfterTwoSeconds)
 TEST(ProxyLab, HaproxyTunnelTimeoutIsIdleTimeoutAndBackendDownIs503)
 {
     lab::HaproxyLab haproxy;
-    if (!haproxy.available())
-        GTEST_SKIP() << "haproxy is not installed";
+    LAB_REQUIRE(haproxy.skipReason());
     Backend serve;
     ASSERT_TRUE(serve.start(QStringLiteral("serve")));
     const quint16 port = lab::freePort(), downPort = lab::freePort(), deadBackend = lab::freePort();
@@ -310,7 +307,7 @@ TEST(ProxyLab, NginxExpiredCertificateIsTlsExpired)
     REQUIRE_NGINX(nginx);
     QByteArray log;
     if (lab::runProgram(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QStringLiteral("import cryptography")}, &log) != 0)
-        GTEST_SKIP() << "python3-cryptography is not installed (needed to make an expired certificate)";
+        LAB_UNAVAILABLE("python3-cryptography is not installed (Debian package python3-cryptography; needed to make an expired certificate)");
     QTemporaryDir certDir;
     ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/python3"),
                               {QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/proxylab/make_expired_cert.py"), certDir.path()}, &log), 0)

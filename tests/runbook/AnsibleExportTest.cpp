@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The Ansible export: valid YAML with backup, validated edits, reload handler and verification;
+// The Ansible export: a playbook ansible-playbook --syntax-check accepts, with backup, validated edits, reload handler and verification;
 // its nginx validation command really accepts a good site and refuses a broken one.
 #include "lab/Lab.h"
 #include "profiles/Profile.h"
@@ -65,24 +65,40 @@ TEST(AnsibleExport, PlaybookHasBackupValidatedEditsReloadHandlerAndVerification)
     EXPECT_TRUE(y.contains(QStringLiteral("status_code: 101")));
     EXPECT_TRUE(y.contains(QStringLiteral("websocket_check_url: !unsafe \"https://neo4jprod.example/ws\"")));
     EXPECT_TRUE(y.contains(QStringLiteral("ansible.builtin.wait_for:")));
+}
 
-
-    // Ansible itself is the judge of the playbook's syntax.
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ansible-playbook")))
-        GTEST_SKIP() << "ansible-playbook is not installed (Debian package ansible-core)";
+// Ansible itself is the oracle for the file: ansible-playbook --syntax-check parses the YAML and
+// resolves every module and keyword. A misspelt module name must make it fail (the check can fail).
+TEST(AnsibleExport, AnsiblePlaybookSyntaxCheckAcceptsTheExport)
+{
+    const QString ansible = QStringLiteral("/usr/bin/ansible-playbook");
+    LAB_REQUIRE(lab::missingProgram(ansible, QStringLiteral("ansible-core")));
+    Profile p;
+    p.name = QStringLiteral("neo4j-prod");
+    p.publicUrl = QStringLiteral("wss://neo4jprod.example/ws");
+    p.nginx.siteFile = QStringLiteral("/etc/nginx/sites-available/neo4j");
+    const QString y = exportFor(&p);
+    ASSERT_TRUE(y.contains(QStringLiteral("ansible.builtin.lineinfile:")));
     QTemporaryDir dir;
-    const QString file = dir.filePath(QStringLiteral("pb.yml"));
-    ASSERT_TRUE(lab::writeFile(file, y.toUtf8()));
+    const auto syntaxCheck = [&](const QString& name, const QString& text, QByteArray* out) {
+        const QString file = dir.filePath(name);
+        lab::writeFile(file, text.toUtf8());
+        return lab::runProgram(ansible, {QStringLiteral("-i"), QStringLiteral("localhost,"), QStringLiteral("--syntax-check"), file},
+                               out, 120000);
+    };
     QByteArray out;
-    EXPECT_EQ(ansible({QStringLiteral("--syntax-check"), file}, dir.path(), &out), 0) << out.toStdString();
+    EXPECT_EQ(syntaxCheck(QStringLiteral("pb.yml"), y, &out), 0) << out.toStdString();
+    EXPECT_TRUE(out.contains("playbook: ")) << out.toStdString();
+    QString broken = y;
+    broken.replace(QStringLiteral("ansible.builtin.lineinfile:"), QStringLiteral("ansible.builtin.lineinfle:"));
+    EXPECT_NE(syntaxCheck(QStringLiteral("broken.yml"), broken, &out), 0) << out.toStdString();
 }
 
 // A profile value that looks like Jinja is data: Ansible must never evaluate it on the controller.
 // The playbook really runs (check mode, against this machine) with a hostile site-file path.
 TEST(AnsibleExport, ProfileValuesAreNeverTemplatedByAnsible)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ansible-playbook")))
-        GTEST_SKIP() << "ansible-playbook is not installed (Debian package ansible-core)";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ansible-playbook"), QStringLiteral("ansible-core")));
     QTemporaryDir dir;
     const QString canary = dir.filePath(QStringLiteral("pwned"));
     Profile p;
@@ -106,8 +122,7 @@ TEST(AnsibleExport, ProfileValuesAreNeverTemplatedByAnsible)
 
 TEST(AnsibleExport, ValidationCommandAcceptsAGoodSiteAndRefusesABrokenOne)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/sbin/nginx")))
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     const QString y = exportFor(nullptr);
     const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("validate: \"(.*)\"\\n")).match(y);
     ASSERT_TRUE(m.hasMatch());

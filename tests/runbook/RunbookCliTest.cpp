@@ -24,7 +24,7 @@ protected:
     {
         QString error;
         if (!lab.start(&error))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
         lab.profile().name = QStringLiteral("lab-proxy");
         ProfileStore store(home.filePath(QStringLiteral("profiles.json")));
         ASSERT_TRUE(store.load());
@@ -164,8 +164,7 @@ TEST_F(RunbookCli, UsageErrorsExitTwo)
 // next run needs no flag.
 TEST_F(RunbookCli, OverSshAnUnknownHostKeyNeedsTheFlagOnce)
 {
-    if (const QString why = SshdLab::skipReason(); !why.isEmpty())
-        GTEST_SKIP() << why.toStdString();
+    LAB_REQUIRE(SshdLab::skipReason());
     SshdLab sshd;
     QString error;
     ASSERT_TRUE(sshd.start(&error)) << error.toStdString();

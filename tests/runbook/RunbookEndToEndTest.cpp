@@ -66,7 +66,7 @@ protected:
     {
         QString error;
         if (!lab.start(&error))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
     }
     RunbookLab lab;
 };

@@ -69,7 +69,7 @@ protected:
     {
         QString error;
         if (!lab.start(&error))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
         EngineOptions o;
         o.autoConfirm = true;
         o.monitorSeconds = 1;

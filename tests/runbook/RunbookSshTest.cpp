@@ -58,9 +58,9 @@ protected:
         QString why;
         sshd = sharedSshd(&why);
         if (!sshd)
-            GTEST_SKIP() << why.toStdString();
+            LAB_UNAVAILABLE(why);
         if (!lab.start(&why))
-            GTEST_SKIP() << why.toStdString();
+            LAB_UNAVAILABLE(why);
         lab.profile().ssh.host = sshd->host();
         lab.profile().ssh.port = sshd->port();
         lab.profile().ssh.user = SshdLab::user();

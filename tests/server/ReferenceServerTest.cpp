@@ -71,8 +71,7 @@ TEST(ReferenceServer, HealthEndpointSendsHeartbeats)
 
 TEST(ReferenceServer, IndependentPeerPythonWebsocketsGetsEcho)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/python3")))
-        GTEST_SKIP() << "Debian's python3 is not installed";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/python3"), QStringLiteral("python3-websockets")));
     ReferenceServer server;
     ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     const QString script = QStringLiteral(

@@ -34,8 +34,7 @@ class KnownHostsCheckTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        if (!lab::haveExecutable(QStringLiteral("/usr/bin/ssh-keygen")))
-            GTEST_SKIP() << "ssh-keygen not installed";
+        LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ssh-keygen"), QStringLiteral("openssh-client")));
         m_a = makeKey(m_dir, QStringLiteral("a"), QStringLiteral("ed25519"));
         m_b = makeKey(m_dir, QStringLiteral("b"), QStringLiteral("ed25519"));
         m_ecdsa = makeKey(m_dir, QStringLiteral("c"), QStringLiteral("ecdsa"));

@@ -221,8 +221,8 @@ TEST_F(SshConnectTest, KeyboardInteractiveAnswersThePasswordPrompt)
 
 TEST_F(SshConnectTest, AgentWithARealSshAgent)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ssh-agent")) || !lab::haveExecutable(QStringLiteral("/usr/bin/ssh-add")))
-        GTEST_SKIP() << "ssh-agent/ssh-add not installed";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ssh-agent"), QStringLiteral("openssh-client")));
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ssh-add"), QStringLiteral("openssh-client")));
     trustLab();
     const QString sock = m_tmp.filePath(QStringLiteral("agent.sock"));
     lab::Daemon agent;

@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QEventLoop>
+#include <QFileInfo>
 
 using namespace socketscope;
 using namespace socketscope::testing;
@@ -178,8 +179,26 @@ TEST_F(SshWorkerTest, DestroyingTheThreadDuringACommandDoesNotHang)
     trustLab();
     auto thread = std::make_unique<SshWorkerThread>(target());
     record(thread->worker());
-    const quint64 id = thread->worker()->run(QStringLiteral("echo started; exec sleep 30"));
-    ASSERT_TRUE(waitUntil([&] { return m_output[id].contains("started"); }));
+    // The shell prints its PID, then becomes `sleep` (exec): that PID is the remote command.
+    const quint64 id = thread->worker()->run(QStringLiteral("echo started $$; exec sleep 30"));
+    ASSERT_TRUE(waitUntil([&] { return m_output[id].contains("started") && m_output[id].contains('\n'); }));
+    const qint64 remotePid = m_output[id].mid(m_output[id].indexOf("started") + 8).trimmed().toLongLong();
+    ASSERT_GT(remotePid, 0) << m_output[id].toStdString();
+    const QString remoteProc = QStringLiteral("/proc/%1").arg(remotePid);
+    ASSERT_TRUE(QFileInfo::exists(remoteProc)); // the lab's sshd runs on this machine
+    const QList<qint64> sessions = m_lab->sessionPids();
+    ASSERT_FALSE(sessions.isEmpty()) << "the connection has its sshd session process";
+
     thread.reset(); // cancels, disconnects and joins; a hang here fails the test by its timeout
-    SUCCEED();
+
+    // What a user checks after closing: nothing left behind on the server: neither the command
+    // (30 s of sleep still to go) nor the SSH session that ran it.
+    EXPECT_TRUE(waitUntil([&] { return !QFileInfo::exists(remoteProc); }, 10000)) << "the remote command is still running";
+    EXPECT_TRUE(waitUntil([&] {
+        for (qint64 pid : sessions) {
+            if (QFileInfo::exists(QStringLiteral("/proc/%1").arg(pid)))
+                return false;
+        }
+        return true;
+    }, 10000)) << "the sshd session is still open";
 }

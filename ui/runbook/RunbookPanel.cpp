@@ -280,6 +280,23 @@ void RunbookPanel::setProfile(const Profile* profile)
         showBanner(tr("Select a profile to run a runbook against its server."), false);
 }
 
+void RunbookPanel::takeHandedFix(const QString& path, const QByteArray& diff)
+{
+    if (!m_profile)
+        return showBanner(tr("Select a profile before handing a fix to the runbook."), true);
+    if (m_engine && m_engine->isBusy())
+        return showBanner(tr("A run is in progress: the fix for %1 was not taken over.").arg(path), true);
+    dropEngine();
+    if (const int i = m_runbookCombo->findData(QStringLiteral("nginx-websocket-fix")); i >= 0)
+        m_runbookCombo->setCurrentIndex(i);
+    m_profile->nginx.siteFile = path;
+    resetChecklist();
+    m_output->setPlainText(tr("Fix handed over from the Config tab for %1. The run re-reads the file on the server, "
+                              "plans the fix again and shows that diff before Patch.\n\n").arg(path)
+                           + QString::fromUtf8(diff));
+    showBanner(tr("Fix for %1 handed over from the Config tab: Dry run, or Run all to apply it.").arg(path), false);
+}
+
 void RunbookPanel::resetChecklist()
 {
     m_steps->clear();

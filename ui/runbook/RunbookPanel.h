@@ -49,6 +49,12 @@ public:
     void setMonitorSeconds(int seconds);
     RunbookEngine* engine() const { return m_engine.get(); }
     RunbookConfirmDialog* confirmDialog() const { return m_confirm; }
+    // A fix handed over from the Config tab for the site file PATH of the current profile: selects
+    // the runbook that applies it (nginx-websocket-fix), makes PATH the file the next run patches
+    // and shows the handed diff. The run still re-reads PATH on the server and plans the fix again.
+    void takeHandedFix(const QString& path, const QByteArray& diff);
+    // The site file the next run patches ("" without a profile).
+    QString siteFile() const { return m_profile ? m_profile->nginx.siteFile : QString(); }
 
 private:
     void buildUi();
