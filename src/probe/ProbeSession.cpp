@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "probe/ProbeSession.h"
 
+#include "probe/CertificatePin.h"
 #include "probe/WsHandshake.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QHostInfo>
 #include <QNetworkProxy>
@@ -85,11 +85,6 @@ QString tlsFailureKind(const QList<QSslError>& errors)
     if (untrusted) return QStringLiteral("untrusted");
     if (mismatch) return QStringLiteral("hostname_mismatch");
     return QStringLiteral("failed");
-}
-
-QByteArray sha256Pin(const QSslCertificate& cert)
-{
-    return "sha256/" + QCryptographicHash::hash(cert.toDer(), QCryptographicHash::Sha256).toBase64();
 }
 } // namespace
 
@@ -214,6 +209,12 @@ void ProbeSession::start()
     }
 
     if (m_secure) {
+        if (const QString pinError = CertificatePin::parse(m_options.pinnedCertificate).error(); !pinError.isEmpty()) {
+            m_result.errorKind = QStringLiteral("config");
+            m_result.tls.failureKind = QStringLiteral("failed");
+            failPhase(QStringLiteral("tls"), pinError);
+            return;
+        }
         QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
         conf.setPeerVerifyMode(QSslSocket::VerifyPeer);
         if (!m_options.caFile.isEmpty()) {
@@ -332,11 +333,7 @@ bool ProbeSession::verifyPin()
     const QSslCertificate peer = m_ssl->peerCertificate();
     if (peer.isNull())
         return false;
-    const QString pin = m_options.pinnedCertificate.trimmed();
-    if (pin.startsWith(QLatin1String("sha256/")))
-        return sha256Pin(peer) == pin.toLatin1();
-    const QList<QSslCertificate> pinned = QSslCertificate::fromPath(pin, QSsl::Pem);
-    return !pinned.isEmpty() && pinned.first() == peer;
+    return CertificatePin::parse(m_options.pinnedCertificate).matches(peer);
 }
 
 void ProbeSession::onSslErrors(const QList<QSslError>& errors)
@@ -356,10 +353,23 @@ void ProbeSession::onSslErrors(const QList<QSslError>& errors)
         m_ssl->ignoreSslErrors();
         return;
     }
-    if (!m_options.pinnedCertificate.isEmpty() && verifyPin()) {
+    if (!m_options.pinnedCertificate.isEmpty()) {
+        if (!verifyPin()) { // the pin replaces the CA check: its mismatch is the reason, not the CA
+            failPinMismatch(peer);
+            return;
+        }
         m_result.tls.pinned = true;
         m_ssl->ignoreSslErrors();
     }
+}
+
+void ProbeSession::failPinMismatch(const QSslCertificate& peer)
+{
+    m_result.tls.failureKind = QStringLiteral("pin_mismatch");
+    m_result.errorKind = QStringLiteral("tls");
+    failPhase(QStringLiteral("tls"), QStringLiteral("the server's certificate (public key %1, certificate %2) does not match the pin %3")
+                                         .arg(CertificatePin::publicKeyPinOf(peer), CertificatePin::certificatePinOf(peer),
+                                              m_options.pinnedCertificate.trimmed()));
 }
 
 void ProbeSession::onEncrypted()
@@ -376,10 +386,7 @@ void ProbeSession::onEncrypted()
         m_result.tls.daysToExpiry = int(QDateTime::currentDateTimeUtc().daysTo(peer.expiryDate()));
     if (!m_options.pinnedCertificate.isEmpty() && !m_result.tls.insecure) {
         if (!m_result.tls.pinned && !verifyPin()) {
-            m_result.tls.failureKind = QStringLiteral("pin_mismatch");
-            m_result.errorKind = QStringLiteral("tls");
-            failPhase(QStringLiteral("tls"), QStringLiteral("the server's certificate (%1) does not match the pinned one")
-                                                 .arg(QString::fromLatin1(sha256Pin(peer))));
+            failPinMismatch(peer);
             return;
         }
         m_result.tls.pinned = true;

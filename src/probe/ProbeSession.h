@@ -70,6 +70,7 @@ private:
     QByteArray echoPayload(int index) const;
     QString phaseName() const;
     bool verifyPin();
+    void failPinMismatch(const QSslCertificate& peer);
 
     quint64 m_id;
     ProbeOptions m_options;
