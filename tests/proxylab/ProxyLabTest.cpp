@@ -165,6 +165,52 @@ TEST(ProxyLab, NginxBackendDownIsBadGatewayAndOriginCheckIsOriginRejected)
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
 }
 
+TEST(ProxyLab, NginxSilentBackendIsGatewayTimeoutAndTeapotAndRateLimitAreHttpErrors)
+{
+    lab::NginxLab nginx;
+    REQUIRE_NGINX(nginx);
+    // A backend that accepts TCP and never answers: nginx gives up after proxy_read_timeout.
+    QTcpServer silent;
+    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost, 0));
+    Backend serve;
+    ASSERT_TRUE(serve.start(QStringLiteral("serve")));
+    const quint16 slow = lab::freePort(), teapot = lab::freePort(), limited = lab::freePort();
+    nginx.writeMainConfig(QStringLiteral("limit_req_zone $binary_remote_addr zone=ws:1m rate=1r/m;\n"));
+    nginx.writeSite(QStringLiteral("slow"), proxySite(slow, silent.serverPort(), upgradeDirectives()
+                                                          + QStringLiteral("        proxy_read_timeout 1s;\n")));
+    nginx.writeSite(QStringLiteral("teapot"), QStringLiteral("server {\n    listen 127.0.0.1:%1;\n    location / { return 418; }\n}\n")
+                                                  .arg(teapot));
+    nginx.writeSite(QStringLiteral("limited"), proxySite(limited, serve.port(), upgradeDirectives()
+                                                             + QStringLiteral("        limit_req zone=ws nodelay;\n"
+                                                                              "        limit_req_status 429;\n")));
+    QByteArray log;
+    ASSERT_TRUE(nginx.start(&log)) << log.constData();
+
+    ProbeOptions o = quickOptions(wsUrl(slow));
+    o.timeoutS = 5; // longer than nginx's 1 s: the 504 must come from nginx, not from our timeout
+    ProbeResult r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("gateway_timeout")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 504);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("504 Gateway Time-out"))) << describe(r).toStdString();
+    EXPECT_TRUE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("proxy_read_timeout")));
+    EXPECT_TRUE(lab::readAll(nginx.errorLog()).contains("upstream timed out")) << "nginx's own account of the 504";
+
+    r = probe(quickOptions(wsUrl(teapot)));
+    EXPECT_EQ(r.cause, QStringLiteral("http_error")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 418);
+    EXPECT_TRUE(causeSentence(r).contains(QStringLiteral("418"))) << causeSentence(r).toStdString();
+
+    // The first upgrade passes the rate limit; the next one within the minute is refused with 429.
+    r = probe(quickOptions(wsUrl(limited)));
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    r = probe(quickOptions(wsUrl(limited)));
+    EXPECT_EQ(r.cause, QStringLiteral("http_error")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 429);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("429 Too Many Requests"))) << describe(r).toStdString();
+    ASSERT_FALSE(r.advice.isEmpty());
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("limit_req"))) << r.advice.join(QLatin1Char('\n')).toStdString();
+}
+
 TEST(ProxyLab, NginxTlsUntrustedTrustedWithCaAndWrongHostName)
 {
     lab::NginxLab nginx;
@@ -234,7 +280,7 @@ TEST(ProxyLab, BackendClosing1011NeverEchoingOrAnsweringGarbage)
     EXPECT_TRUE(r.protocolError.contains(QStringLiteral("not HTTP")));
 }
 
-TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
+TEST(ProxyLab, NginxClientCertificateAndBasicAuth)
 {
     lab::NginxLab nginx;
     REQUIRE_NGINX(nginx);
@@ -275,6 +321,12 @@ TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
     r = probe(o);
     EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << describe(r).toStdString();
     EXPECT_EQ(r.httpStatus, 400);
+    EXPECT_TRUE(r.bodyExcerpt.contains("No required SSL certificate was sent")) << r.bodyExcerpt.constData();
+    ASSERT_FALSE(r.advice.isEmpty());
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("--cert FILE --key FILE"))) << r.advice.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("ssl_verify_client")));
+    EXPECT_FALSE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("--basic-user")))
+        << "a password cannot replace a client certificate";
 
     o = quickOptions(wsUrl(basic));
     r = probe(o);
