@@ -5,6 +5,7 @@
 #include "cli/ProbeCliOptions.h"
 #include "core/SecretBytes.h"
 #include "diagnosis/Diagnosis.h"
+#include "probe/CertificatePin.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
 #include "probe/WsHandshake.h"
@@ -62,6 +63,10 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
         }
     }
     o->pinnedCertificate = p.value(QStringLiteral("--pin"));
+    if (const QString pinError = CertificatePin::parse(o->pinnedCertificate).error(); !pinError.isEmpty()) {
+        *error = QStringLiteral("--pin: ") + pinError;
+        return false;
+    }
     o->clientCertificate = p.value(QStringLiteral("--cert"));
     o->clientKey = p.value(QStringLiteral("--key"));
     o->bolt = p.isSet(QStringLiteral("--bolt"));

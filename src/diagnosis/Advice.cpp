@@ -42,6 +42,11 @@ QStringList adviceFor(const QString& c, const ProbeResult& r)
     else if (c == QLatin1String("origin_rejected"))
         a << QStringLiteral("The Origin header is refused: add the page's origin to the allow-list (nginx `if ($http_origin …)` / app ALLOWED_ORIGINS).")
           << QStringLiteral("Probe with --origin set to the page's origin to reproduce the browser.");
+    else if (c == QLatin1String("auth_required") && clientCertificateRefused(r))
+        a << QStringLiteral("The server wants a client certificate (nginx `ssl_verify_client on`, the body says so): probe with "
+                            "--cert FILE --key FILE, a certificate issued by the CA in nginx `ssl_client_certificate`.")
+          << QStringLiteral("If a certificate was sent, nginx rejected it (\"The SSL certificate error\"): the error.log names the reason "
+                            "(expired, wrong CA, `ssl_verify_depth`).");
     else if (c == QLatin1String("auth_required"))
         a << QStringLiteral("Credentials are required: probe with --basic-user U --password-stdin or --bearer-stdin.")
           << QStringLiteral("nginx: check `auth_basic` / `auth_request` on this location; 407 means a forward proxy wants credentials.")
@@ -58,6 +63,11 @@ QStringList adviceFor(const QString& c, const ProbeResult& r)
     else if (c == QLatin1String("gateway_timeout"))
         a << QStringLiteral("The upstream accepted but did not answer in time: nginx `proxy_connect_timeout` / `proxy_read_timeout`, "
                             "HAProxy `timeout server`; GCP backend service timeout.");
+    else if (c == QLatin1String("http_error") && r.httpStatus.value_or(0) == 429)
+        a << QStringLiteral("429 Too Many Requests: a rate limit refused the upgrade — nginx `limit_req` / `limit_conn` "
+                            "(`limit_req_status`), HAProxy `http-request deny` on a stick-table rate, or the app's own limiter; "
+                            "wait for Retry-After or raise the limit for WebSocket clients that reconnect.")
+          << QStringLiteral("Clients that reconnect in a tight loop hit rate limits: add a back-off to the reconnect logic.");
     else if (c == QLatin1String("http_error"))
         a << QStringLiteral("The server answered HTTP %1 instead of 101: read the body excerpt and the server's log for the reason.")
                  .arg(r.httpStatus.value_or(0));

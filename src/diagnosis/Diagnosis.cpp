@@ -84,8 +84,8 @@ QString causeOf(const ProbeResult& r, const ProbeOptions& o)
             return QStringLiteral("tls_expired");
         return QStringLiteral("tls_failed");
     }
-    if (r.httpStatus && *r.httpStatus == 400 && r.bodyExcerpt.contains("SSL certificate"))
-        return QStringLiteral("auth_required"); // nginx: "No required SSL certificate was sent"
+    if (diagnosis_detail::clientCertificateRefused(r))
+        return QStringLiteral("auth_required");
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {
@@ -131,6 +131,15 @@ QString causeOf(const ProbeResult& r, const ProbeOptions& o)
 }
 
 } // namespace
+
+namespace diagnosis_detail {
+bool clientCertificateRefused(const ProbeResult& r)
+{
+    // nginx `ssl_verify_client on`: 400 "No required SSL certificate was sent" (none sent) or
+    // "The SSL certificate error" (one sent but not accepted).
+    return r.httpStatus.value_or(0) == 400 && r.bodyExcerpt.contains("SSL certificate");
+}
+} // namespace diagnosis_detail
 
 Diagnosis diagnose(const ProbeResult& result, const ProbeOptions& options)
 {

@@ -39,6 +39,8 @@ QString verdictState(const QString& cause);
 namespace diagnosis_detail {
 QStringList evidenceFor(const ProbeResult& result);
 QStringList adviceFor(const QString& cause, const ProbeResult& result);
+// True for nginx's 400 that refuses the request for want of a (valid) client certificate.
+bool clientCertificateRefused(const ProbeResult& result);
 } // namespace diagnosis_detail
 
 } // namespace socketscope

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "probe/ProbeSession.h"
 
+#include "probe/CertificatePin.h"
 #include "probe/WsHandshake.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QHostInfo>
 #include <QNetworkProxy>
@@ -21,6 +21,7 @@ namespace socketscope {
 namespace {
 constexpr int kBodyGraceMs = 300;          // after a non-101 head: wait this long for the body excerpt
 constexpr double kCloseWaitS = 2.0;        // at most this long for the server's close frame
+constexpr qint64 kMaxQueuedPongBytes = 1024 * 1024; // unsent pongs beyond this: the server does not read
 
 int msFromSeconds(double s) { return int(std::clamp(s * 1000.0, 1.0, 2.0e9)); }
 
@@ -84,11 +85,6 @@ QString tlsFailureKind(const QList<QSslError>& errors)
     if (untrusted) return QStringLiteral("untrusted");
     if (mismatch) return QStringLiteral("hostname_mismatch");
     return QStringLiteral("failed");
-}
-
-QByteArray sha256Pin(const QSslCertificate& cert)
-{
-    return "sha256/" + QCryptographicHash::hash(cert.toDer(), QCryptographicHash::Sha256).toBase64();
 }
 } // namespace
 
@@ -213,6 +209,12 @@ void ProbeSession::start()
     }
 
     if (m_secure) {
+        if (const QString pinError = CertificatePin::parse(m_options.pinnedCertificate).error(); !pinError.isEmpty()) {
+            m_result.errorKind = QStringLiteral("config");
+            m_result.tls.failureKind = QStringLiteral("failed");
+            failPhase(QStringLiteral("tls"), pinError);
+            return;
+        }
         QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
         conf.setPeerVerifyMode(QSslSocket::VerifyPeer);
         if (!m_options.caFile.isEmpty()) {
@@ -331,11 +333,7 @@ bool ProbeSession::verifyPin()
     const QSslCertificate peer = m_ssl->peerCertificate();
     if (peer.isNull())
         return false;
-    const QString pin = m_options.pinnedCertificate.trimmed();
-    if (pin.startsWith(QLatin1String("sha256/")))
-        return sha256Pin(peer) == pin.toLatin1();
-    const QList<QSslCertificate> pinned = QSslCertificate::fromPath(pin, QSsl::Pem);
-    return !pinned.isEmpty() && pinned.first() == peer;
+    return CertificatePin::parse(m_options.pinnedCertificate).matches(peer);
 }
 
 void ProbeSession::onSslErrors(const QList<QSslError>& errors)
@@ -355,10 +353,23 @@ void ProbeSession::onSslErrors(const QList<QSslError>& errors)
         m_ssl->ignoreSslErrors();
         return;
     }
-    if (!m_options.pinnedCertificate.isEmpty() && verifyPin()) {
+    if (!m_options.pinnedCertificate.isEmpty()) {
+        if (!verifyPin()) { // the pin replaces the CA check: its mismatch is the reason, not the CA
+            failPinMismatch(peer);
+            return;
+        }
         m_result.tls.pinned = true;
         m_ssl->ignoreSslErrors();
     }
+}
+
+void ProbeSession::failPinMismatch(const QSslCertificate& peer)
+{
+    m_result.tls.failureKind = QStringLiteral("pin_mismatch");
+    m_result.errorKind = QStringLiteral("tls");
+    failPhase(QStringLiteral("tls"), QStringLiteral("the server's certificate (public key %1, certificate %2) does not match the pin %3")
+                                         .arg(CertificatePin::publicKeyPinOf(peer), CertificatePin::certificatePinOf(peer),
+                                              m_options.pinnedCertificate.trimmed()));
 }
 
 void ProbeSession::onEncrypted()
@@ -375,10 +386,7 @@ void ProbeSession::onEncrypted()
         m_result.tls.daysToExpiry = int(QDateTime::currentDateTimeUtc().daysTo(peer.expiryDate()));
     if (!m_options.pinnedCertificate.isEmpty() && !m_result.tls.insecure) {
         if (!m_result.tls.pinned && !verifyPin()) {
-            m_result.tls.failureKind = QStringLiteral("pin_mismatch");
-            m_result.errorKind = QStringLiteral("tls");
-            failPhase(QStringLiteral("tls"), QStringLiteral("the server's certificate (%1) does not match the pinned one")
-                                                 .arg(QString::fromLatin1(sha256Pin(peer))));
+            failPinMismatch(peer);
             return;
         }
         m_result.tls.pinned = true;
@@ -426,17 +434,7 @@ void ProbeSession::onReadyRead()
     case Phase::Ping:
     case Phase::Hold:
     case Phase::Closing: {
-        QList<WsEvent> events;
-        const bool ok = m_frames.feed(data, &events);
-        handleEvents(events, previous);
-        if (!ok && !m_finished) {
-            m_result.protocolError = m_frames.error();
-            m_result.errorKind = QStringLiteral("protocol");
-            writeFrame(FrameWriter::close(m_frames.errorCloseCode()));
-            m_result.closedBy = ClosedBy::Client;
-            m_result.closeCode = m_frames.errorCloseCode();
-            failPhase(phaseName(), m_frames.error());
-        }
+        feedFrames(data, previous);
         return;
     }
     default:
@@ -474,16 +472,50 @@ void ProbeSession::handleResponseHead()
     m_result.subprotocol = chosen;
     const QByteArray leftover = m_response.leftover();
     nextStep();
-    if (!leftover.isEmpty() && !m_finished) {
-        QList<WsEvent> events;
-        const bool ok = m_frames.feed(leftover, &events);
-        handleEvents(events, m_lastByteMs);
-        if (!ok && !m_finished) {
-            m_result.protocolError = m_frames.error();
-            m_result.errorKind = QStringLiteral("protocol");
-            failPhase(phaseName(), m_frames.error());
-        }
+    if (!leftover.isEmpty() && !m_finished)
+        feedFrames(leftover, m_lastByteMs); // frames that came in the same packet as the 101
+}
+
+void ProbeSession::feedFrames(const QByteArray& data, double previousByteMs)
+{
+    QList<WsEvent> events;
+    const bool ok = m_frames.feed(data, &events);
+    handleEvents(events, previousByteMs);
+    if (!ok && !m_finished) {
+        m_result.protocolError = m_frames.error();
+        m_result.errorKind = QStringLiteral("protocol");
+        writeFrame(FrameWriter::close(m_frames.errorCloseCode()));
+        m_result.closedBy = ClosedBy::Client;
+        m_result.closeCode = m_frames.errorCloseCode();
+        failPhase(phaseName(), m_frames.error());
     }
+}
+
+bool ProbeSession::answerPing(const QByteArray& payload)
+{
+    ++m_peerPings;
+    if (m_firstPeerPingMs < 0)
+        m_firstPeerPingMs = elapsedMs();
+    // A server that pings without reading our pongs would grow the socket's write buffer without
+    // bound; at most one echo frame may legitimately be queued besides the pongs.
+    const qint64 limit = kMaxQueuedPongBytes + qMax(0, m_options.echoSize) + 14;
+    const qint64 queued = m_socket ? m_socket->bytesToWrite() : 0;
+    if (queued <= limit) {
+        writeFrame(FrameWriter::frame(FrameWriter::Pong, payload));
+        return true;
+    }
+    m_result.protocolError = QStringLiteral("the server sent %1 pings in %2 s without reading our pongs; "
+                                            "stopped answering at %3 KiB queued and dropped the connection")
+                                 .arg(m_peerPings)
+                                 .arg((elapsedMs() - m_firstPeerPingMs) / 1000.0, 0, 'f', 2)
+                                 .arg(queued / 1024);
+    m_result.errorKind = QStringLiteral("protocol");
+    m_result.closedBy = ClosedBy::Client;
+    m_result.closeCode = 1006; // no close frame can reach a peer that does not read
+    disconnect(m_socket, nullptr, this, nullptr);
+    m_socket->abort(); // frees the queued pongs now
+    failPhase(phaseName(), m_result.protocolError);
+    return false;
 }
 
 void ProbeSession::handleEvents(const QList<WsEvent>& events, double previousByteMs)
@@ -493,7 +525,8 @@ void ProbeSession::handleEvents(const QList<WsEvent>& events, double previousByt
             return;
         switch (ev.kind) {
         case WsEvent::Kind::Ping:
-            writeFrame(FrameWriter::frame(FrameWriter::Pong, ev.payload));
+            if (!answerPing(ev.payload))
+                return;
             break;
         case WsEvent::Kind::Pong:
             if (!m_outstandingPing.isEmpty() && ev.payload == m_outstandingPing) {
@@ -830,8 +863,12 @@ void ProbeSession::finish()
     m_phase = Phase::Done;
     if (m_socket) {
         disconnect(m_socket, nullptr, this, nullptr);
-        if (m_socket->state() == QAbstractSocket::ConnectedState)
+        if (m_socket->state() == QAbstractSocket::ConnectedState) {
+            // Hand our last frame (a close with its code) to the kernel now: the owner deletes
+            // this session, and with it the socket's unsent buffer, right after done().
+            m_socket->flush();
             m_socket->disconnectFromHost();
+        }
         else
             m_socket->abort();
     }

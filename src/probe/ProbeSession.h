@@ -54,6 +54,10 @@ private:
     void sendUpgrade();
     void handleResponseHead();
     void handleEvents(const QList<WsEvent>& events, double previousByteMs);
+    // Parses frames and ends the probe on a violation (close 1002/1007/1009 as the parser says).
+    void feedFrames(const QByteArray& data, double previousByteMs);
+    // Answers a server ping; false (probe ended) when the server floods pings without reading.
+    bool answerPing(const QByteArray& payload);
     void nextStep();
     void sendEcho();
     void startHold();
@@ -66,6 +70,7 @@ private:
     QByteArray echoPayload(int index) const;
     QString phaseName() const;
     bool verifyPin();
+    void failPinMismatch(const QSslCertificate& peer);
 
     quint64 m_id;
     ProbeOptions m_options;
@@ -98,6 +103,8 @@ private:
     bool m_boltDone = false;
     double m_boltSentMs = 0;
     int m_pingSeq = 0;
+    int m_peerPings = 0;
+    double m_firstPeerPingMs = -1;
     QByteArray m_outstandingPing;
     double m_pingSentMs = 0;
     bool m_holdOver = false;

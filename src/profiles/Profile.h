@@ -12,7 +12,7 @@ namespace socketscope {
 // TLS options used when probing a profile's endpoints.
 struct TlsOptions {
     QString caFile;            // extra CA certificate(s), PEM
-    QString pinnedCertificate; // PEM file or "sha256/BASE64" of the peer certificate
+    QString pinnedCertificate; // the --pin notation (probe/CertificatePin.h): sha256/B64 of the public key, cert-sha256/B64, or a PEM file
     QString clientCertificate; // PEM
     QString clientKey;         // PEM; its passphrase lives in the keychain
     bool insecure = false;     // skip verification (always reported as such)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "profiles/ProfileValidator.h"
 
+#include "probe/CertificatePin.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
@@ -222,14 +224,17 @@ QList<ValidationIssue> validate(const Profile& p, const QList<Profile>& others, 
         if (const QString e = checkJumpHost(p.ssh.jumpHost); !e.isEmpty())
             issues.append({QStringLiteral("ssh.jumpHost"), e});
     }
+    const CertificatePin pin = CertificatePin::parse(p.tls.pinnedCertificate);
+    if (!pin.error().isEmpty())
+        issues.append({QStringLiteral("tls.pinnedCertificate"), pin.error()});
     if (options.checkLocalFiles) {
         if (p.ssh.auth == SshAccess::AuthMethod::KeyFile || !p.ssh.keyFile.isEmpty())
             checkFile(issues, QStringLiteral("ssh.keyFile"), tr("the SSH key file"), p.ssh.keyFile);
         checkFile(issues, QStringLiteral("tls.caFile"), tr("the CA file"), p.tls.caFile);
         checkFile(issues, QStringLiteral("tls.clientCertificate"), tr("the client certificate"), p.tls.clientCertificate);
         checkFile(issues, QStringLiteral("tls.clientKey"), tr("the client key"), p.tls.clientKey);
-        if (!p.tls.pinnedCertificate.startsWith(QLatin1String("sha256/")))
-            checkFile(issues, QStringLiteral("tls.pinnedCertificate"), tr("the pinned certificate"), p.tls.pinnedCertificate);
+        if (pin.kind() == CertificatePin::Kind::PemFile)
+            checkFile(issues, QStringLiteral("tls.pinnedCertificate"), tr("the pinned certificate"), pin.file());
     }
     // Paths on the server are POSIX paths.
     const QList<std::pair<QString, QString>> remotePaths = {

@@ -53,15 +53,16 @@ TEST(MonitorManager, OutageBecomesDownSamplesAndCauseEventsNotErrors)
     ASSERT_NE(m, nullptr);
     EXPECT_EQ(m->buffer.raw(0).upgraded(), true);
     EXPECT_FALSE(m->buffer.raw(2).ok());
-    EXPECT_EQ(m->buffer.causeName(m->buffer.raw(2).causeIndex), QStringLiteral("tcp_refused"));
-    // ok -> tcp_refused -> ok: two diagnosis changes, the first with the refusal's evidence.
+    EXPECT_EQ(m->buffer.causeName(m->buffer.raw(2).causeIndex), QStringLiteral("connection_refused"));
+    // ok -> connection_refused -> ok: two diagnosis changes, the first with the refusal's evidence.
     QList<MonitorEvent> changes;
     for (int i = 0; i < m->events.size(); ++i)
         if (m->events.at(i).kind == MonitorEvent::Kind::CauseChanged)
             changes.append(m->events.at(i));
     ASSERT_GE(changes.size(), 2);
     EXPECT_EQ(changes[0].previousCause, QStringLiteral("ok"));
-    EXPECT_EQ(changes[0].cause, QStringLiteral("tcp_refused"));
+    EXPECT_EQ(changes[0].cause, QStringLiteral("connection_refused"));
+    EXPECT_FALSE(changes[0].evidence.isEmpty());
     EXPECT_EQ(changes[0].evidence, scripted::refusedResult().evidence);
     EXPECT_EQ(changes[1].cause, QStringLiteral("ok"));
     // States went unknown -> ok -> down -> ok.
@@ -194,7 +195,7 @@ TEST(MonitorExport, CsvAndJsonRoundTrip)
     EXPECT_EQ(first[col("cause")], QStringLiteral("ok"));
     EXPECT_EQ(first[col("http_status")], QStringLiteral("101"));
     EXPECT_EQ(first[col("echo_ms")], QStringLiteral("1.250"));
-    EXPECT_EQ(second[col("cause")], QStringLiteral("tcp_refused"));
+    EXPECT_EQ(second[col("cause")], QStringLiteral("connection_refused"));
     EXPECT_TRUE(second[col("tcp_ms")].isEmpty()) << "a phase not reached is an empty field";
     const QDateTime t = QDateTime::fromString(first[col("time")], Qt::ISODateWithMs);
     EXPECT_TRUE(t.isValid());

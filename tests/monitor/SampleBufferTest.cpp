@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "diagnosis/Diagnosis.h"
 #include "monitor/SampleBuffer.h"
 
 #include <gtest/gtest.h>
@@ -155,7 +156,9 @@ TEST(SampleBuffer, MissingPhasesAreNotAggregated)
 TEST(SampleBuffer, StateSpansMarkDownTimeAndGaps)
 {
     SampleBuffer buf;
-    const quint8 refused = buf.internCause(QStringLiteral("tcp_refused"));
+    const QString refusedId = QStringLiteral("connection_refused");
+    ASSERT_TRUE(allCauseIds().contains(refusedId)) << "a cause id the product produces";
+    const quint8 refused = buf.internCause(refusedId);
     for (int i = 0; i < 4; ++i)
         buf.append(echoSample(kT0 + i * 5000, 1.0f));
     for (int i = 4; i < 6; ++i) {
@@ -170,7 +173,7 @@ TEST(SampleBuffer, StateSpansMarkDownTimeAndGaps)
     EXPECT_EQ(spans[0].state, StateSpan::State::Up);
     EXPECT_DOUBLE_EQ(spans[0].toS, double(kT0 + 20000) / 1000.0);
     EXPECT_EQ(spans[1].state, StateSpan::State::Down);
-    EXPECT_EQ(buf.causeName(spans[1].causeIndex), QStringLiteral("tcp_refused"));
+    EXPECT_EQ(buf.causeName(spans[1].causeIndex), QStringLiteral("connection_refused"));
     EXPECT_DOUBLE_EQ(spans[1].toS, double(kT0 + 30000) / 1000.0);
     EXPECT_EQ(spans[2].state, StateSpan::State::Up);
     EXPECT_DOUBLE_EQ(spans[2].toS - spans[2].fromS, 10.0) << "the last span is capped by the gap";

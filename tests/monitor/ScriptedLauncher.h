@@ -5,10 +5,16 @@
 // each probe with the next scripted result on the next event-loop turn. It is a fake on purpose:
 // these tests check what the manager does with results (samples, events, pause/resume), which
 // needs exact, repeatable results; the tests against real servers use EngineProbeLauncher.
+// Its results carry the product's own cause ids: a failure is diagnosed by the product's
+// diagnosis from what a probe would have observed, and every scripted cause must be one of
+// allCauseIds() (a fake that invents an id fails the test).
 
+#include "diagnosis/Diagnosis.h"
 #include "monitor/ProbeLauncher.h"
 
 #include <QTimer>
+
+#include <gtest/gtest.h>
 
 #include <deque>
 
@@ -29,6 +35,8 @@ public:
         ProbeResult r = script.empty() ? ProbeResult{} : script.front();
         if (script.size() > 1)
             script.pop_front();
+        if (!allCauseIds().contains(r.cause))
+            ADD_FAILURE() << "scripted cause \"" << r.cause.toStdString() << "\" is not a cause id the product produces";
         r.url = options.url;
         r.startedAt = QDateTime::currentDateTimeUtc();
         if (holdOpen) {
@@ -79,14 +87,17 @@ inline ProbeResult okResult(double echoMs)
     return r;
 }
 
+// What a probe of a closed port observes, diagnosed by the product (cause connection_refused).
 inline ProbeResult refusedResult()
 {
     ProbeResult r;
-    r.cause = QStringLiteral("tcp_refused");
+    r.url = QStringLiteral("ws://127.0.0.1:9/ws/echo");
     r.timings.dns = 0.1;
+    r.resolvedAddress = QStringLiteral("127.0.0.1");
     r.errorPhase = QStringLiteral("connect");
+    r.errorKind = QStringLiteral("refused");
     r.errorString = QStringLiteral("Connection refused");
-    r.evidence = {QStringLiteral("TCP connect to 127.0.0.1 refused")};
+    applyDiagnosis(r, ProbeOptions{});
     return r;
 }
 

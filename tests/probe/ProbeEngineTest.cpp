@@ -7,6 +7,8 @@
 
 #include <QSignalSpy>
 #include <QDeadlineTimer>
+#include <QRegularExpression>
+#include <QTest>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -172,6 +174,74 @@ TEST(ProbeEngine, HostileFramesEndInProtocolErrorWithDetail)
         EXPECT_EQ(r.cause, QStringLiteral("protocol_error")) << c.name << " " << dump(r).toStdString();
         EXPECT_TRUE(r.protocolError.contains(QLatin1String(c.detail))) << c.name << ": " << r.protocolError.toStdString();
     }
+}
+
+TEST(ProbeEngine, AViolationInTheSamePacketAsThe101IsClosedWithTheViolationsCode)
+{
+    // The 101 and the bad frame leave the server in one write: the probe meets the frame in the
+    // bytes left over after the response head, and must close as for any other violation.
+    struct Case { const char* name; QByteArray frame; int code; };
+    const QList<Case> cases = {
+        {"reserved opcode", QByteArray("\x85\x00", 2), 1002},
+        {"invalid utf-8", FrameWriter::unmaskedFrame(0x1, QByteArray("\xff\xfe", 2)), 1007},
+        {"oversized", FrameWriter::unmaskedFrame(0x2, QByteArray(5000, 'x')), 1009},
+    };
+    for (const Case& c : cases) {
+        ScriptedServer s;
+        ASSERT_TRUE(s.listen());
+        const QByteArray frame = c.frame;
+        int received = -1;
+        s.onRequest = [frame](QTcpSocket* sock, const QByteArray& key) {
+            sock->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+            sock->write(ScriptedServer::goodHandshake(key) + frame);
+        };
+        s.onFrame = [&received](QTcpSocket*, quint8 opcode, const QByteArray& payload) {
+            if (opcode == 0x8 && payload.size() >= 2)
+                received = (quint8(payload[0]) << 8) | quint8(payload[1]);
+        };
+        ProbeOptions o = opts(s.url());
+        o.maxFrameBytes = 4096;
+        const ProbeResult r = runProbe(o);
+        EXPECT_EQ(r.cause, QStringLiteral("protocol_error")) << c.name << " " << dump(r).toStdString();
+        EXPECT_EQ(r.closedBy, ClosedBy::Client) << c.name;
+        EXPECT_EQ(r.closeCode, c.code) << c.name;
+        QDeadlineTimer deadline(5000);
+        while (received < 0 && !deadline.hasExpired())
+            QTest::qWait(20);
+        EXPECT_EQ(received, c.code) << c.name << ": the close code the server received";
+    }
+}
+
+TEST(ProbeEngine, PingFloodFromAServerThatNeverReadsEndsTheHoldAsProtocolError)
+{
+    // A separate process floods pings and never reads the pongs (tests/probe/ping_flood.py).
+    lab::Daemon flood;
+    const quint16 port = lab::freePort();
+    ASSERT_TRUE(flood.start(QStringLiteral("/usr/bin/python3"),
+                            {QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/probe/ping_flood.py"), QString::number(port)}));
+    ASSERT_TRUE(lab::waitForPort(port)) << flood.output().constData();
+    ProbeOptions o = opts(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    o.echoCount = 0;
+    o.holdS = 300; // only the pong limit can end this probe within the wait below
+    const ProbeResult r = runProbe(o, 120000);
+    EXPECT_EQ(r.cause, QStringLiteral("protocol_error")) << dump(r).toStdString();
+    EXPECT_EQ(r.errorPhase, QStringLiteral("hold"));
+    EXPECT_LT(r.heldS, 300.0);
+    static const QRegularExpression what(QStringLiteral(
+        "the server sent (\\d+) pings in [0-9.]+ s without reading our pongs; stopped answering at (\\d+) KiB queued"));
+    const QRegularExpressionMatch m = what.match(r.protocolError);
+    ASSERT_TRUE(m.hasMatch()) << r.protocolError.toStdString();
+    EXPECT_GT(m.captured(1).toLongLong(), 1000);
+    EXPECT_GE(m.captured(2).toLongLong(), 1024) << "the limit is 1 MiB of unsent pongs";
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("without reading our pongs")));
+    // The probe let go of the connection: the server's next send fails.
+    QByteArray said;
+    QDeadlineTimer deadline(10000);
+    while (!said.contains("flood ended after") && !deadline.hasExpired()) {
+        QTest::qWait(50);
+        said += flood.output(); // output() hands out what is new since the last call
+    }
+    EXPECT_TRUE(said.contains("flood ended after")) << said.constData();
 }
 
 TEST(ProbeEngine, GarbageInsteadOfHttpIsProtocolError)

@@ -128,3 +128,19 @@ TEST(ProfileValidator, ServerPathsMustBeAbsolute)
     p.nginx.reloadCommand.clear();
     EXPECT_TRUE(messagesFor(p).contains(QStringLiteral("systemctl reload nginx")));
 }
+
+TEST(ProfileValidator, PinnedCertificateAcceptsEveryPinSpellingOfTheProbe)
+{
+    // The same notation as `--pin`: public-key and whole-certificate digests are not file names.
+    Profile p = named(QStringLiteral("p"));
+    const QString digest = QStringLiteral("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="); // SHA-256 of ""
+    for (const QString& prefix : {QStringLiteral("sha256/"), QStringLiteral("sha256//"), QStringLiteral("cert-sha256/")}) {
+        p.tls.pinnedCertificate = prefix + digest;
+        EXPECT_EQ(messagesFor(p), QString()) << prefix.toStdString();
+    }
+    p.tls.pinnedCertificate = QStringLiteral("cert-sha256/AAAA");
+    EXPECT_TRUE(messagesFor(p).contains(QStringLiteral("tls.pinnedCertificate"))) << messagesFor(p).toStdString();
+    EXPECT_TRUE(messagesFor(p).contains(QStringLiteral("SHA-256")));
+    p.tls.pinnedCertificate = QStringLiteral("/nonexistent/pinned.pem");
+    EXPECT_TRUE(messagesFor(p).contains(QStringLiteral("does not exist"))) << messagesFor(p).toStdString();
+}

@@ -3,6 +3,10 @@
 // documents describe, and the probe must name the cause.
 #include "ProxyLab.h"
 
+#include "diagnosis/Diagnosis.h"
+#include "probe/ProbeProfile.h"
+#include "profiles/Profile.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QCryptographicHash>
@@ -158,6 +162,52 @@ TEST(ProxyLab, NginxBackendDownIsBadGatewayAndOriginCheckIsOriginRejected)
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
 }
 
+TEST(ProxyLab, NginxSilentBackendIsGatewayTimeoutAndTeapotAndRateLimitAreHttpErrors)
+{
+    lab::NginxLab nginx;
+    REQUIRE_NGINX(nginx);
+    // A backend that accepts TCP and never answers: nginx gives up after proxy_read_timeout.
+    QTcpServer silent;
+    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost, 0));
+    Backend serve;
+    ASSERT_TRUE(serve.start(QStringLiteral("serve")));
+    const quint16 slow = lab::freePort(), teapot = lab::freePort(), limited = lab::freePort();
+    nginx.writeMainConfig(QStringLiteral("limit_req_zone $binary_remote_addr zone=ws:1m rate=1r/m;\n"));
+    nginx.writeSite(QStringLiteral("slow"), proxySite(slow, silent.serverPort(), upgradeDirectives()
+                                                          + QStringLiteral("        proxy_read_timeout 1s;\n")));
+    nginx.writeSite(QStringLiteral("teapot"), QStringLiteral("server {\n    listen 127.0.0.1:%1;\n    location / { return 418; }\n}\n")
+                                                  .arg(teapot));
+    nginx.writeSite(QStringLiteral("limited"), proxySite(limited, serve.port(), upgradeDirectives()
+                                                             + QStringLiteral("        limit_req zone=ws nodelay;\n"
+                                                                              "        limit_req_status 429;\n")));
+    QByteArray log;
+    ASSERT_TRUE(nginx.start(&log)) << log.constData();
+
+    ProbeOptions o = quickOptions(wsUrl(slow));
+    o.timeoutS = 5; // longer than nginx's 1 s: the 504 must come from nginx, not from our timeout
+    ProbeResult r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("gateway_timeout")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 504);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("504 Gateway Time-out"))) << describe(r).toStdString();
+    EXPECT_TRUE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("proxy_read_timeout")));
+    EXPECT_TRUE(lab::readAll(nginx.errorLog()).contains("upstream timed out")) << "nginx's own account of the 504";
+
+    r = probe(quickOptions(wsUrl(teapot)));
+    EXPECT_EQ(r.cause, QStringLiteral("http_error")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 418);
+    EXPECT_TRUE(causeSentence(r).contains(QStringLiteral("418"))) << causeSentence(r).toStdString();
+
+    // The first upgrade passes the rate limit; the next one within the minute is refused with 429.
+    r = probe(quickOptions(wsUrl(limited)));
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    r = probe(quickOptions(wsUrl(limited)));
+    EXPECT_EQ(r.cause, QStringLiteral("http_error")) << describe(r).toStdString();
+    EXPECT_EQ(r.httpStatus, 429);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("429 Too Many Requests"))) << describe(r).toStdString();
+    ASSERT_FALSE(r.advice.isEmpty());
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("limit_req"))) << r.advice.join(QLatin1Char('\n')).toStdString();
+}
+
 TEST(ProxyLab, NginxTlsUntrustedTrustedWithCaAndWrongHostName)
 {
     lab::NginxLab nginx;
@@ -227,7 +277,7 @@ TEST(ProxyLab, BackendClosing1011NeverEchoingOrAnsweringGarbage)
     EXPECT_TRUE(r.protocolError.contains(QStringLiteral("not HTTP")));
 }
 
-TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
+TEST(ProxyLab, NginxClientCertificateAndBasicAuth)
 {
     lab::NginxLab nginx;
     REQUIRE_NGINX(nginx);
@@ -254,32 +304,26 @@ TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
                                    {QStringLiteral("basic"), proxySite(basic, serve.port(), auth)}}, &log))
         << log.constData();
 
-    // Pinning the server certificate replaces CA trust; a wrong pin fails even with the CA.
-    QByteArray der;
-    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/openssl"), {QStringLiteral("x509"), QStringLiteral("-in"),
-                                                                   certDir.filePath(QStringLiteral("cert.pem")), QStringLiteral("-outform"),
-                                                                   QStringLiteral("DER"), QStringLiteral("-out"),
-                                                                   certDir.filePath(QStringLiteral("cert.der"))}, &der), 0);
-    const QByteArray pin = "sha256/" + QCryptographicHash::hash(lab::readAll(certDir.filePath(QStringLiteral("cert.der"))),
-                                                                QCryptographicHash::Sha256).toBase64();
+    // With the client certificate the mutual-TLS site answers.
     ProbeOptions o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(mtls));
+    o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
     o.clientCertificate = clientDir.filePath(QStringLiteral("cert.pem"));
     o.clientKey = clientDir.filePath(QStringLiteral("key.pem"));
-    o.pinnedCertificate = QString::fromLatin1(pin);
     ProbeResult r = probe(o);
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
-    EXPECT_TRUE(r.tls.pinned);
-    o.pinnedCertificate = QStringLiteral("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
-    r = probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("tls_failed")) << describe(r).toStdString();
-    EXPECT_EQ(r.tls.failureKind, QStringLiteral("pin_mismatch"));
     // Without the client certificate nginx answers 400 "No required SSL certificate was sent".
+    // The cause stays auth_required, but the first advice is the client certificate, not a password.
     o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(mtls));
     o.caFile = certDir.filePath(QStringLiteral("cert.pem"));
     r = probe(o);
     EXPECT_EQ(r.cause, QStringLiteral("auth_required")) << describe(r).toStdString();
     EXPECT_EQ(r.httpStatus, 400);
+    EXPECT_TRUE(r.bodyExcerpt.contains("No required SSL certificate was sent")) << r.bodyExcerpt.constData();
+    ASSERT_FALSE(r.advice.isEmpty());
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("--cert FILE --key FILE"))) << r.advice.join(QLatin1Char('\n')).toStdString();
+    EXPECT_TRUE(r.advice.first().contains(QStringLiteral("ssl_verify_client")));
+    EXPECT_FALSE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("--basic-user")))
+        << "a password cannot replace a client certificate";
 
     o = quickOptions(wsUrl(basic));
     r = probe(o);
@@ -299,6 +343,110 @@ TEST(ProxyLab, NginxPinnedCertificateClientCertificateAndBasicAuth)
     cli.closeWriteChannel();
     ASSERT_TRUE(cli.waitForFinished(15000));
     EXPECT_EQ(cli.exitCode(), 0) << cli.readAllStandardOutput().constData() << cli.readAllStandardError().constData();
+}
+
+namespace {
+// The oracle for pins: OpenSSL's command line, as curl's and OkHttp's documentation compute them.
+QString opensslPin(const QString& pipeline, const QString& certPem)
+{
+    QByteArray out;
+    if (lab::runProgram(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), pipeline, QStringLiteral("sh"), certPem}, &out) != 0)
+        return {};
+    return QString::fromLatin1(out.trimmed());
+}
+QString spkiPinOf(const QString& certPem)
+{
+    return opensslPin(QStringLiteral("openssl x509 -in \"$1\" -pubkey -noout | openssl pkey -pubin -outform der"
+                                     " | openssl dgst -sha256 -binary | base64"), certPem);
+}
+QString certificatePinOf(const QString& certPem)
+{
+    return opensslPin(QStringLiteral("openssl x509 -in \"$1\" -outform der | openssl dgst -sha256 -binary | base64"), certPem);
+}
+} // namespace
+
+TEST(ProxyLab, NginxPinIsThePublicKeyHashLikeCurlAndSurvivesARenewalWithTheSameKey)
+{
+    lab::NginxLab nginx;
+    REQUIRE_NGINX(nginx);
+    QTemporaryDir certDir;
+    QByteArray log;
+    ASSERT_TRUE(makeSelfSignedCert(certDir.path(), QStringLiteral("DNS:localhost"), &log)) << log.constData();
+    const QString cert = certDir.filePath(QStringLiteral("cert.pem")), key = certDir.filePath(QStringLiteral("key.pem"));
+    const QString renewed = certDir.filePath(QStringLiteral("renewed.pem")); // same key, new certificate
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/openssl"),
+                              {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-key"), key, QStringLiteral("-out"), renewed,
+                               QStringLiteral("-days"), QStringLiteral("60"), QStringLiteral("-subj"), QStringLiteral("/CN=SocketScope lab renewed"),
+                               QStringLiteral("-addext"), QStringLiteral("subjectAltName=DNS:localhost")}, &log), 0) << log.constData();
+    const QString spki = spkiPinOf(cert), certHash = certificatePinOf(cert);
+    ASSERT_EQ(spki.size(), 44) << spki.toStdString();
+    ASSERT_EQ(certHash.size(), 44) << certHash.toStdString();
+    ASSERT_EQ(spkiPinOf(renewed), spki) << "the oracle sees the same key in both certificates";
+    ASSERT_NE(certificatePinOf(renewed), certHash);
+
+    Backend serve;
+    ASSERT_TRUE(serve.start(QStringLiteral("serve")));
+    const quint16 first = lab::freePort(), second = lab::freePort();
+    const auto tls = [&key](const QString& certPem) {
+        return QStringLiteral(" ssl;\n    ssl_certificate %1;\n    ssl_certificate_key %2").arg(certPem, key);
+    };
+    ASSERT_TRUE(startNginx(nginx, {{QStringLiteral("first"), proxySite(first, serve.port(), upgradeDirectives(), tls(cert))},
+                                   {QStringLiteral("renewed"), proxySite(second, serve.port(), upgradeDirectives(), tls(renewed))}},
+                           &log))
+        << log.constData();
+    const auto pinned = [](quint16 port, const QString& pin) {
+        ProbeOptions o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(port));
+        o.pinnedCertificate = pin; // no CA: the pin alone decides trust
+        return probe(o);
+    };
+    // The public-key pin, in our spelling and in curl's --pinnedpubkey spelling, on both certificates.
+    for (const QString& prefix : {QStringLiteral("sha256/"), QStringLiteral("sha256//")}) {
+        for (quint16 port : {first, second}) {
+            const ProbeResult r = pinned(port, prefix + spki);
+            EXPECT_EQ(r.cause, QStringLiteral("ok")) << prefix.toStdString() << " " << port << " " << describe(r).toStdString();
+            EXPECT_TRUE(r.tls.pinned);
+        }
+    }
+    // The whole-certificate pin only under its explicit spelling, and it breaks on renewal.
+    ProbeResult r = pinned(first, QStringLiteral("cert-sha256/") + certHash);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    EXPECT_TRUE(r.tls.pinned);
+    r = pinned(second, QStringLiteral("cert-sha256/") + certHash);
+    EXPECT_EQ(r.cause, QStringLiteral("tls_failed")) << describe(r).toStdString();
+    EXPECT_EQ(r.tls.failureKind, QStringLiteral("pin_mismatch"));
+    r = pinned(first, QStringLiteral("sha256/") + certHash);
+    EXPECT_EQ(r.cause, QStringLiteral("tls_failed")) << "sha256/ is the public key's hash, not the certificate's: "
+                                                     << describe(r).toStdString();
+    EXPECT_EQ(r.tls.failureKind, QStringLiteral("pin_mismatch"));
+    // The mismatch names the server's pins in both spellings, as the oracle computes them.
+    EXPECT_TRUE(r.errorString.contains(QStringLiteral("sha256/") + spki)) << r.errorString.toStdString();
+    EXPECT_TRUE(r.errorString.contains(QStringLiteral("cert-sha256/") + certHash)) << r.errorString.toStdString();
+    // A wrong pin fails even when the CA would trust the server.
+    ProbeOptions o = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(first));
+    o.caFile = cert;
+    o.pinnedCertificate = QStringLiteral("sha256/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    r = probe(o);
+    EXPECT_EQ(r.cause, QStringLiteral("tls_failed")) << describe(r).toStdString();
+    EXPECT_EQ(r.tls.failureKind, QStringLiteral("pin_mismatch"));
+    // A pin that is not a digest is a usage error, not a mismatch.
+    r = pinned(first, QStringLiteral("sha256/not-a-digest"));
+    EXPECT_NE(r.tls.failureKind, QStringLiteral("pin_mismatch")) << describe(r).toStdString();
+    EXPECT_TRUE(r.errorString.contains(QStringLiteral("SHA-256"))) << r.errorString.toStdString();
+    // The CLI's --pin and a profile's pinned certificate take the same notation.
+    QByteArray out;
+    EXPECT_EQ(lab::runProgram(lab::cliPath(), {QStringLiteral("probe"), QStringLiteral("wss://localhost:%1/ws/echo").arg(second),
+                                               QStringLiteral("--pin"), QStringLiteral("sha256//") + spki, QStringLiteral("--json")}, &out), 0)
+        << out.constData();
+    EXPECT_EQ(lab::runProgram(lab::cliPath(), {QStringLiteral("probe"), QStringLiteral("wss://localhost:%1/ws/echo").arg(second),
+                                               QStringLiteral("--pin"), QStringLiteral("sha256/not-a-digest")}, &out), 2)
+        << "a malformed pin is a usage error: " << out.constData();
+    Profile profile;
+    profile.tls.pinnedCertificate = QStringLiteral("sha256/") + spki;
+    ProbeOptions fromProfile = quickOptions(QStringLiteral("wss://localhost:%1/ws/echo").arg(second));
+    applyProfile(fromProfile, profile);
+    r = probe(fromProfile);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << describe(r).toStdString();
+    EXPECT_TRUE(r.tls.pinned);
 }
 
 TEST(ProxyLab, NginxExpiredCertificateIsTlsExpired)
