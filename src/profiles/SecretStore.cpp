@@ -158,14 +158,18 @@ void SecretStore::remove(const QUuid& profile, SecretKind kind, QObject* context
 {
     QPointer<QObject> guard(context);
     if (m_availability == Availability::Unavailable) {
-        QTimer::singleShot(0, this, [guard, done] { if (guard && done) done(Status::success()); });
+        // Nothing was removed: a secret saved while the keychain answered may still be there.
+        const Status st = Status::failure(tr("could not delete the %1 from the keychain: %2").arg(kindName(kind), availabilityText()));
+        QTimer::singleShot(0, this, [guard, done, st] { if (guard && done) done(st); });
         return;
     }
     auto* job = new QKeychain::DeletePasswordJob(m_service, this);
     job->setAutoDelete(true);
     job->setInsecureFallback(false);
     job->setKey(keyFor(profile, kind));
-    connect(job, &QKeychain::Job::finished, this, [guard, done, kind](QKeychain::Job* j) {
+    connect(job, &QKeychain::Job::finished, this, [this, guard, done, kind](QKeychain::Job* j) {
+        if (keychainMissing(j->error()) && j->error() != QKeychain::OtherError)
+            setAvailability(Availability::Unavailable, j->errorString());
         if (!guard || !done)
             return;
         if (j->error() == QKeychain::NoError || j->error() == QKeychain::EntryNotFound)
@@ -182,8 +186,13 @@ void SecretStore::removeAll(const QUuid& profile, QObject* context, StatusCallba
         int pending = 3;
         QStringList errors;
     };
-    auto state = std::make_shared<State>();
     QPointer<QObject> guard(context);
+    if (m_availability == Availability::Unavailable) {
+        const Status st = Status::failure(tr("could not delete the saved secrets from the keychain: %1").arg(availabilityText()));
+        QTimer::singleShot(0, this, [guard, done, st] { if (guard && done) done(st); });
+        return;
+    }
+    auto state = std::make_shared<State>();
     for (SecretKind kind : {SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword}) {
         remove(profile, kind, this, [state, guard, done](const Status& st) {
             if (!st)

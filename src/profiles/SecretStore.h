@@ -51,7 +51,8 @@ public:
     // Stores a secret; `secret` is wiped once handed to the keychain.
     void write(const QUuid& profile, SecretKind kind, QByteArray secret, QObject* context, StatusCallback done);
     void read(const QUuid& profile, SecretKind kind, QObject* context, SecretCallback done);
-    // Removing a missing entry is a success.
+    // Removing a missing entry is a success; without a keychain (Unavailable, or none answers)
+    // it fails: nothing could be removed.
     void remove(const QUuid& profile, SecretKind kind, QObject* context, StatusCallback done);
     // Removes all three kinds for a deleted profile (best effort; errors reported once).
     void removeAll(const QUuid& profile, QObject* context, StatusCallback done);

@@ -34,12 +34,13 @@ struct Block {
     QList<Setting> settings;
 };
 
-// ssh(1)'s pattern match: '*' any run, '?' one character, case-insensitive.
+// ssh(1)'s Host pattern match: '*' any run, '?' one character, case-sensitive (ssh matches
+// the name as typed: "Host WEB-1" does not apply to "web-1").
 bool globMatch(QStringView pattern, QStringView text)
 {
     qsizetype p = 0, t = 0, star = -1, mark = 0;
     while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == u'?' || pattern[p].toLower() == text[t].toLower())) {
+        if (p < pattern.size() && (pattern[p] == u'?' || pattern[p] == text[t])) {
             ++p;
             ++t;
         } else if (p < pattern.size() && pattern[p] == u'*') {
@@ -194,8 +195,8 @@ private:
                         warn(where, tr("Host pattern '%1' is a wildcard, not a host: its settings apply to matching hosts only").arg(a));
                     continue;
                 }
-                if (!m_aliasIndex.contains(pat.glob.toLower())) {
-                    m_aliasIndex.insert(pat.glob.toLower(), int(m_aliases.size()));
+                if (!m_aliasIndex.contains(pat.glob)) {
+                    m_aliasIndex.insert(pat.glob, int(m_aliases.size()));
                     m_aliases.append({pat.glob, {file, lineNo}});
                 }
             }
@@ -293,7 +294,10 @@ private:
                     haveJump = true;
                     h.proxyJump = v.compare(QLatin1String("none"), Qt::CaseInsensitive) == 0 ? QString() : v;
                 } else if (s.keyword == QLatin1String("proxycommand") && !haveJump) {
-                    warn(s.where, tr("ProxyCommand is not supported for '%1'; use ProxyJump").arg(alias));
+                    // ProxyCommand and ProxyJump share one slot in ssh(1): the first one set wins.
+                    haveJump = true;
+                    if (v.compare(QLatin1String("none"), Qt::CaseInsensitive) != 0)
+                        warn(s.where, tr("ProxyCommand is not supported for '%1'; use ProxyJump").arg(alias));
                 }
             }
         }

@@ -21,13 +21,21 @@ QString defaultUserFile();
 QStringList filesFor(const SshTarget& target);
 // OpenSSH's fingerprint of a public key blob given in base64: "SHA256:..." without padding.
 QString fingerprintSha256(const QByteArray& keyBase64);
-// Checks a presented key (type + base64 blob) for `hostName` ("host" or "[host]:port") against
-// the files: Known if any entry matches, Revoked if marked @revoked, Changed if the host has
-// entries but none matches, Unknown otherwise. Unreadable or malformed lines are skipped.
+// The name OpenSSH looks up for host:port, as ssh(1) does: ASCII lower case, IPv6 brackets
+// dropped, "[host]:port" unless the port is 22 ("LOCALHOST", 2222 → "[localhost]:2222").
+QString lookupName(const QString& host, int port);
+// Checks a presented key (type + base64 blob) for `hostName` ("host" or "[host]:port", lower-cased
+// here like lookupName) against every entry of every file, plain and hashed: Revoked if an
+// @revoked entry for the host holds this key (it wins over any other entry, in any file and any
+// order), else Known if an unmarked entry holds it, else Changed if the host has unmarked entries
+// with other keys, else Unknown. For "[host]:port" with no entry at all, the plain "host" is
+// checked too (as ssh(1) does): only a matching or @revoked key counts there. @cert-authority
+// lines never match a plain key. Unreadable files and malformed lines are skipped.
 HostKeyInfo check(const QString& hostName, const QString& keyType, const QByteArray& keyBase64,
                   const QStringList& files);
-// Appends `line` to a known_hosts file atomically (the directory is created when missing).
-// An existing file that cannot be read is never overwritten.
+// Appends one known_hosts `line` (its host names lower-cased unless hashed) to `file`, creating
+// the directory when missing. Append-only (O_APPEND) under an exclusive lock: a concurrent
+// append, ours or OpenSSH's, is never lost, and existing lines are never rewritten.
 Status append(const QString& file, const QByteArray& line);
 
 } // namespace socketscope::KnownHosts

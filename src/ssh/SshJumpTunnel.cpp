@@ -37,8 +37,20 @@ Status SshJumpTunnel::open(SshSession& session, std::unique_ptr<SshSession>& jum
     jump->connectTimeoutMs = target.connectTimeoutMs;
     jump->auth = target.auth == SshTarget::Auth::Agent || target.auth == SshTarget::Auth::KeyFile ? target.auth : SshTarget::Auth::Auto;
     jumpSession = std::make_unique<SshSession>(*jump);
-    jumpSession->setPrompts(session.m_prompts);
-    jumpSession->setCredentials(session.m_credentials);
+    // The jump host authenticates with its own credentials only: it gets none of the target's
+    // secrets (password, key passphrase, sudo password). What it needs is asked through the
+    // prompts, marked as a jump host's request so that no one answers it with the target's
+    // keychain entries. The key file and the agent are identities the user holds: a jump host
+    // sees only their public half.
+    SshPrompts prompts = session.m_prompts;
+    if (prompts.secret) {
+        prompts.secret = [ask = session.m_prompts.secret](const SecretRequest& request) {
+            SecretRequest r = request;
+            r.hop = SecretRequest::Hop::JumpHost;
+            return ask(r);
+        };
+    }
+    jumpSession->setPrompts(prompts);
     jumpSession->setCancelFlag(session.m_cancel);
     if (Status s = jumpSession->connect(); !s)
         return Status::failure(QStringLiteral("Jump host: %1").arg(s.error()));

@@ -4,7 +4,8 @@
 // ProxyJump for libssh 0.10 (which has no SSH_OPTIONS_PROXYJUMP): a first session to the jump
 // host opens a direct-tcpip channel to the target; a thread pumps bytes between that channel and
 // one end of a local socket pair; the target session uses the other end (SSH_OPTIONS_FD).
-// The jump host's key is verified exactly like the target's.
+// The jump host's key is verified exactly like the target's; the jump session never receives
+// the target's secrets (SecretRequest::Hop::JumpHost marks what it asks for).
 
 #include "core/Result.h"
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/SshTypes.h"
 
+#include "ssh/KnownHosts.h"
+
 #include <QDir>
 #include <QRegularExpression>
 
@@ -11,12 +13,7 @@ QString SshTarget::describe() const
     return QStringLiteral("%1@%2:%3").arg(user, host).arg(port);
 }
 
-QString SshTarget::knownHostsName() const
-{
-    if (port == 22)
-        return host;
-    return QStringLiteral("[%1]:%2").arg(host).arg(port);
-}
+QString SshTarget::knownHostsName() const { return KnownHosts::lookupName(host, port); }
 
 SshTarget SshTarget::fromProfile(const SshAccess& access)
 {

@@ -39,7 +39,8 @@ struct SshTarget {
 
     // "user@host:port" for messages and logs.
     QString describe() const;
-    // The known_hosts host pattern: "host" for port 22, "[host]:port" otherwise.
+    // The name looked up in known_hosts, as ssh(1) does: lower case, "host" for port 22,
+    // "[host]:port" otherwise (KnownHosts::lookupName).
     QString knownHostsName() const;
     // The target for a profile's SSH access (auth method, key file, jump host).
     static SshTarget fromProfile(const SshAccess& access);
@@ -75,13 +76,19 @@ enum class HostKeyDecision { Reject, AcceptOnce, AcceptAndRemember };
 // A secret the session needs from its user (the GUI asks; the CLI reads stdin).
 struct SecretRequest {
     enum class Kind { Password, KeyPassphrase, SudoPassword, KeyboardInteractive };
+    // Which session asks: the profile's own server, or a jump host on the way to it. A jump
+    // host's request must never be answered with the target's secrets (keychain entries,
+    // --password-stdin): each hop authenticates with its own credentials only.
+    enum class Hop { Target, JumpHost };
     Kind kind = Kind::Password;
-    QString target;           // "user@host:port"
+    Hop hop = Hop::Target;
+    QString target;           // "user@host:port" of the session that asks
     QString prompt;           // what to show, e.g. "Password for ops@db:22" or the server's prompt
     bool retry = false;       // the previous answer was wrong
 };
 
-// Secrets known before connecting (keychain, --password-stdin). Wiped when destroyed.
+// Secrets known before connecting (keychain, --password-stdin), for one server only: a jump
+// host's session never gets them. Wiped when destroyed.
 struct SshCredentials {
     std::optional<QByteArray> password;
     std::optional<QByteArray> keyPassphrase;

@@ -2,6 +2,7 @@
 // The host-key decision dialog per case (unknown: three choices; changed/revoked: refuse only),
 // the secret prompt (never echoes, returns and forgets the text), the status indicator.
 #include "ssh/HostKeyDialog.h"
+#include "ssh/KeychainSecrets.h"
 #include "ssh/SecretPromptDialog.h"
 #include "ssh/SshConnectionWidget.h"
 
@@ -155,6 +156,25 @@ TEST(SecretPromptDialogTest, NeverEchoesAndForgetsTheTextAfterClosing)
     QTest::keyClicks(cancelled.findChild<QLineEdit*>(QStringLiteral("secretLineEdit")), QStringLiteral("x"));
     QTest::mouseClick(cancelled.findChild<QPushButton*>(QStringLiteral("cancelPushButton")), Qt::LeftButton);
     EXPECT_FALSE(cancelled.takeSecret().has_value());
+}
+
+// A jump host's request is never answered with the profile's keychain entries (they are the
+// target's secrets) and cannot be remembered under them: the dialog asks, names the jump host,
+// and offers no "Remember".
+TEST(SecretPromptDialogTest, AJumpHostsRequestIsNeverAnsweredFromTheKeychain)
+{
+    for (SecretRequest::Kind kind : {SecretRequest::Kind::Password, SecretRequest::Kind::KeyPassphrase, SecretRequest::Kind::SudoPassword}) {
+        SecretRequest r;
+        r.kind = kind;
+        r.target = QStringLiteral("jump@bastion:22");
+        r.prompt = QStringLiteral("Password for jump@bastion:22");
+        EXPECT_TRUE(keychainKindFor(r).has_value()) << "the target's own request uses the keychain";
+        r.hop = SecretRequest::Hop::JumpHost;
+        EXPECT_FALSE(keychainKindFor(r).has_value());
+        SecretPromptDialog d(r);
+        EXPECT_EQ(d.findChild<QCheckBox*>(QStringLiteral("rememberCheckBox")), nullptr);
+        EXPECT_TRUE(d.windowTitle().contains(QStringLiteral("jump host"))) << d.windowTitle().toStdString();
+    }
 }
 
 TEST(SshConnectionWidgetTest, ShowsAWordForTheStateWithoutAWorker)

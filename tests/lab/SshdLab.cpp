@@ -23,7 +23,7 @@ const QString kKeygen = QStringLiteral("/usr/bin/ssh-keygen");
 // directory is created under a root-owned 0755 directory instead.
 const QString kLabBase = QStringLiteral("/var/lib/socketscope-sshlab");
 // Bump when the user's setup changes so existing machines redo it.
-const QString kUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.user-ready-v1");
+const QString kUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.user-ready-v2");
 const QString kNoPasswordUserMarker = QStringLiteral("/var/lib/socketscope-sshlab/.nopw-user-ready-v1");
 
 QString labTemplate()
@@ -117,6 +117,8 @@ QString SshdLab::user() { return QStringLiteral("sstest"); }
 // Fixed (not random): several test processes may share the user at the same time.
 QByteArray SshdLab::password() { return QByteArrayLiteral("Lab-sstest-9f3kQ7"); }
 QString SshdLab::noPasswordSudoUser() { return QStringLiteral("ssnopw"); }
+QString SshdLab::jumpUser() { return QStringLiteral("sstjump"); }
+QByteArray SshdLab::jumpPassword() { return QByteArrayLiteral("Lab-sstjump-Wq4z81"); }
 QByteArray SshdLab::keyPassphrase() { return QByteArrayLiteral("lab key passphrase 41"); }
 QString SshdLab::keyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519")); }
 QString SshdLab::encryptedKeyFile() const { return m_dir.filePath(QStringLiteral("id_ed25519_enc")); }
@@ -161,15 +163,18 @@ bool SshdLab::ensureUser(QString* error)
         return false;
     }
     QByteArray out;
-    if (run(QStringLiteral("/usr/bin/id"), {user()}) != 0
-        && run(QStringLiteral("/usr/sbin/useradd"), {QStringLiteral("-m"), QStringLiteral("-s"), QStringLiteral("/bin/sh"), user()}, &out) != 0) {
-        setError(error, QStringLiteral("useradd failed: %1").arg(QString::fromLocal8Bit(out)));
-        return false;
+    for (const QString& name : {user(), jumpUser()}) {
+        if (run(QStringLiteral("/usr/bin/id"), {name}) != 0
+            && run(QStringLiteral("/usr/sbin/useradd"), {QStringLiteral("-m"), QStringLiteral("-s"), QStringLiteral("/bin/sh"), name}, &out) != 0) {
+            setError(error, QStringLiteral("useradd failed: %1").arg(QString::fromLocal8Bit(out)));
+            return false;
+        }
     }
     if (QFile::exists(kUserMarker))
         return true;
-    // chpasswd reads "user:password" on stdin: the password never appears in argv.
-    if (run(QStringLiteral("/usr/sbin/chpasswd"), {}, &out, user().toLatin1() + ':' + password() + '\n') != 0) {
+    // chpasswd reads "user:password" on stdin: the passwords never appear in argv.
+    if (run(QStringLiteral("/usr/sbin/chpasswd"), {}, &out,
+            user().toLatin1() + ':' + password() + '\n' + jumpUser().toLatin1() + ':' + jumpPassword() + '\n') != 0) {
         setError(error, QStringLiteral("chpasswd failed: %1").arg(QString::fromLocal8Bit(out)));
         return false;
     }
@@ -250,6 +255,9 @@ bool SshdLab::writeConfig(QString* error)
         "# SocketScope test lab sshd\n"
         "Port %1\n"
         "ListenAddress 127.0.0.1\n"
+        // "localhost" may resolve to ::1 first, and libssh 0.10 does not fall back to the next
+        // address: listen there too (sshd only logs an error where ::1 cannot be bound).
+        "ListenAddress ::1\n"
         "HostKey %2/host_ed25519\n"
         "PidFile %2/sshd.pid\n"
         "AllowUsers %3 %4\n"
@@ -262,7 +270,9 @@ bool SshdLab::writeConfig(QString* error)
         "AllowTcpForwarding yes\n"
         "PrintMotd no\n"
         "LogLevel VERBOSE\n"
-        "Subsystem sftp internal-sftp\n").arg(m_port).arg(d, user(), noPasswordSudoUser());
+        "Subsystem sftp internal-sftp\n"
+        "Match User %5\n"
+        "    AuthenticationMethods password\n").arg(m_port).arg(d, user(), noPasswordSudoUser() + QLatin1Char(' ') + jumpUser(), jumpUser());
     if (!writeFile(m_dir.filePath(QStringLiteral("sshd_config")), conf.toLatin1())) {
         setError(error, QStringLiteral("could not write sshd_config"));
         return false;

@@ -9,6 +9,8 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -44,6 +46,40 @@ TEST(SecretStore, KeysAreProfileIdPlusKind)
     EXPECT_EQ(SecretStore::keyFor(id, SecretKind::SshPassword), QStringLiteral("0d6f0c4e-3a0c-4b8a-9a77-2f0f4b8b1c11/ssh-password"));
     EXPECT_EQ(SecretStore::keyFor(id, SecretKind::KeyPassphrase), QStringLiteral("0d6f0c4e-3a0c-4b8a-9a77-2f0f4b8b1c11/key-passphrase"));
     EXPECT_EQ(SecretStore::keyFor(id, SecretKind::SudoPassword), QStringLiteral("0d6f0c4e-3a0c-4b8a-9a77-2f0f4b8b1c11/sudo-password"));
+}
+
+// Without a keychain nothing can be removed: remove() and removeAll() must fail and say why,
+// never report success (the user would believe a deleted profile's secrets are gone). The
+// session bus points at a socket that does not exist, so no keychain service can answer. (Run
+// by ctest, each test has its own process: nothing has connected to the real bus before.)
+TEST(SecretStore, RemoveFailsWhenNoKeychainAnswers)
+{
+    QTemporaryDir dir;
+    const bool hadBus = qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS");
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + QFile::encodeName(dir.filePath(QStringLiteral("no-bus"))));
+    const auto restore = qScopeGuard([&] {
+        if (hadBus)
+            qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        else
+            qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    });
+
+    SecretStore secrets(QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    ASSERT_EQ(checkedAvailability(secrets), SecretStore::Availability::Unavailable) << secrets.availabilityText().toStdString();
+    QObject context;
+    std::optional<Status> removed;
+    secrets.remove(QUuid::createUuid(), SecretKind::SshPassword, &context, [&](const Status& st) { removed = st; });
+    ASSERT_TRUE(waitUntil([&] { return removed.has_value(); }, 5000));
+    EXPECT_FALSE(removed->ok());
+    EXPECT_TRUE(removed->error().contains(QStringLiteral("could not delete the ssh-password"))) << removed->error().toStdString();
+    EXPECT_TRUE(removed->error().contains(QStringLiteral("unavailable"))) << removed->error().toStdString();
+
+    std::optional<Status> all;
+    secrets.removeAll(QUuid::createUuid(), &context, [&](const Status& st) { all = st; });
+    ASSERT_TRUE(waitUntil([&] { return all.has_value(); }, 5000));
+    EXPECT_FALSE(all->ok());
+    EXPECT_TRUE(all->error().contains(QStringLiteral("unavailable"))) << all->error().toStdString();
 }
 
 TEST(SecretStore, SecretsNeverReachTheProfileFile)

@@ -5,6 +5,7 @@
 #include "profiles/SshConfigImporter.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,75 @@ bool anyWarningContains(const SshConfigParse& r, const QString& text)
         if (w.contains(text))
             return true;
     return false;
+}
+
+// What OpenSSH resolves for one host of a config: `ssh -G -F CONFIG ALIAS`, the oracle for the
+// importer's HostName/User/Port/IdentityFile/ProxyJump.
+struct Resolved {
+    QString hostName, user, proxyJump;
+    int port = 0;
+    QStringList identityFiles;
+};
+
+Resolved opensshResolves(const QString& configFile, const QString& alias)
+{
+    QProcess p;
+    p.start(QStringLiteral("/usr/bin/ssh"), {QStringLiteral("-G"), QStringLiteral("-F"), configFile, alias});
+    p.closeWriteChannel();
+    EXPECT_TRUE(p.waitForFinished(30000));
+    EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().constData();
+    Resolved r;
+    for (const QByteArray& raw : p.readAllStandardOutput().split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        const QString key = line.section(u' ', 0, 0);
+        QString value = line.section(u' ', 1);
+        if (key == QLatin1String("hostname"))
+            r.hostName = value;
+        else if (key == QLatin1String("user"))
+            r.user = value;
+        else if (key == QLatin1String("port"))
+            r.port = value.toInt();
+        else if (key == QLatin1String("proxyjump"))
+            r.proxyJump = value;
+        else if (key == QLatin1String("identityfile"))
+            // ssh -G prints the path as configured; "~" is the home directory (ssh expands it later).
+            r.identityFiles << (value.startsWith(QLatin1String("~/")) ? QDir::homePath() + value.mid(1) : value);
+    }
+    return r;
+}
+
+QString localUser()
+{
+    QByteArray out;
+    lab::runProgram(QStringLiteral("/usr/bin/id"), {QStringLiteral("-un")}, &out);
+    return QString::fromUtf8(out.trimmed());
+}
+
+// Every host the importer found resolves as `ssh -G` resolves it. Where the config sets no User,
+// Port or IdentityFile, ssh fills in its defaults (the local user, 22, ~/.ssh/id_*), which a
+// profile leaves to connect time. OpenSSH lower-cases the host name it prints (and SocketScope
+// lower-cases it before every known_hosts lookup), so host names compare case-insensitively.
+void expectResolvedLikeOpenSsh(const QString& configFile, const SshConfigParse& r)
+{
+    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ssh")))
+        GTEST_SKIP() << "ssh not installed (Debian package openssh-client)";
+    ASSERT_FALSE(r.hosts.isEmpty());
+    for (const SshConfigHost& h : r.hosts) {
+        SCOPED_TRACE(h.alias.toStdString());
+        const Resolved want = opensshResolves(configFile, h.alias);
+        const Profile p = SshConfigImporter::toProfile(h);
+        EXPECT_EQ(p.ssh.host.toLower(), want.hostName);
+        EXPECT_EQ(h.user.isEmpty() ? localUser() : h.user, want.user);
+        EXPECT_EQ(p.ssh.port, want.port);
+        EXPECT_EQ(p.ssh.jumpHost, want.proxyJump);
+        if (h.identityFiles.isEmpty()) {
+            for (const QString& f : want.identityFiles)
+                EXPECT_TRUE(f.startsWith(QDir::homePath() + QStringLiteral("/.ssh/id_"))) << "not a default: " << f.toStdString();
+        } else {
+            EXPECT_EQ(h.identityFiles, want.identityFiles);
+            EXPECT_EQ(p.ssh.keyFile, want.identityFiles.value(0));
+        }
+    }
 }
 
 } // namespace
@@ -80,8 +150,16 @@ Host direct-only
     const Profile d = SshConfigImporter::toProfile(*hostNamed(r, QStringLiteral("direct-only")));
     EXPECT_EQ(d.ssh.port, 22);
     EXPECT_EQ(d.ssh.auth, SshAccess::AuthMethod::Agent);
+
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("config"));
+    ASSERT_TRUE(lab::writeFile(file, config));
+    expectResolvedLikeOpenSsh(file, r);
 }
 
+// OpenSSH's ssh_config semantics — first value wins in file order, wildcard and negated
+// patterns, case-sensitive Host patterns, "ProxyJump none", %h in HostName, IdentityFile
+// accumulating — are graded by `ssh -G`, not written down here.
 TEST(SshConfigImporter, WildcardBlocksAreDefaultsNotHostsAndFirstValueWins)
 {
     const QByteArray config = R"(
@@ -93,30 +171,40 @@ Host web-1 db-1 !web-2
 Host db-1
     User postgres
     ProxyJump none
+Host WEB-3
+    User upper
+Host cmd
+    ProxyCommand nc %h %p
+    ProxyJump ignored.example.com
 Host *
     User fallback
     ProxyJump jump.example.com
     IdentityFile ~/.ssh/default
 Host web-2
+Host web-3
+    Port 2201
+Host Db-?
+    Port 2202
+Host db-2 Db-2
+    HostName Db-Two.Example.ORG
+    IdentityFile "/keys/with space/id_ed25519"
+    Port 2203
+    ProxyJump ops@bastion:2222
 )";
-    const SshConfigParse r = SshConfigImporter::parse(config, QStringLiteral("config"));
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("config"));
+    ASSERT_TRUE(lab::writeFile(file, config));
+    const SshConfigParse r = SshConfigImporter::parse(config, file);
     QStringList aliases;
     for (const SshConfigHost& h : r.hosts)
         aliases << h.alias;
-    EXPECT_EQ(aliases, (QStringList{QStringLiteral("web-1"), QStringLiteral("db-1"), QStringLiteral("web-2")}));
-    const SshConfigHost* web1 = hostNamed(r, QStringLiteral("web-1"));
-    EXPECT_EQ(web1->user, QStringLiteral("www")) << "an earlier matching wildcard block wins over 'Host *'";
-    EXPECT_EQ(web1->port, 2200);
-    EXPECT_EQ(web1->hostName, QStringLiteral("web-1.internal"));
-    EXPECT_EQ(web1->proxyJump, QStringLiteral("jump.example.com"));
-    const SshConfigHost* db1 = hostNamed(r, QStringLiteral("db-1"));
-    EXPECT_EQ(db1->user, QStringLiteral("postgres"));
-    EXPECT_EQ(db1->proxyJump, QString()) << "ProxyJump none disables the default";
-    EXPECT_EQ(db1->identityFiles, QStringList{QDir::homePath() + QStringLiteral("/.ssh/default")});
-    const SshConfigHost* web2 = hostNamed(r, QStringLiteral("web-2"));
-    EXPECT_EQ(web2->hostName, QString()) << "negated pattern excludes web-2 from the HostName block";
-    EXPECT_EQ(web2->user, QStringLiteral("www"));
+    // Concrete names become profiles (Host patterns match case-sensitively in ssh, so WEB-3 and
+    // web-3 are two hosts); wildcard blocks only contribute settings.
+    EXPECT_EQ(aliases, (QStringList{QStringLiteral("web-1"), QStringLiteral("db-1"), QStringLiteral("WEB-3"), QStringLiteral("cmd"),
+                                    QStringLiteral("web-2"), QStringLiteral("web-3"), QStringLiteral("db-2"), QStringLiteral("Db-2")}));
     EXPECT_TRUE(anyWarningContains(r, QStringLiteral("web-*")));
+    EXPECT_TRUE(anyWarningContains(r, QStringLiteral("ProxyCommand is not supported for 'cmd'")));
+    expectResolvedLikeOpenSsh(file, r);
 }
 
 TEST(SshConfigImporter, FollowsIncludeRelativeToSshDirWithGlobs)

@@ -3,6 +3,7 @@
 // temporary directory so the user's real known_hosts files are never read or written.
 #include "SshTestSupport.h"
 
+#include <QDirIterator>
 #include <QProcess>
 #include <QProcessEnvironment>
 
@@ -98,4 +99,43 @@ TEST_F(SshCliTest, ProfileFromTheStoreGivesHostUserAndKey)
     CliRun missing = cli({QStringLiteral("--profiles"), store, QStringLiteral("ssh"), QStringLiteral("no such"), QStringLiteral("--"), QStringLiteral("true")});
     EXPECT_EQ(missing.exitCode, 2);
     EXPECT_TRUE(missing.err.contains("lab box")) << "the error lists the known profiles: " << missing.err.constData();
+}
+
+// The report: `ssh-fingerprint user@LOCALHOST:PORT` said "unknown" for a host whose
+// recorded key had changed (so --accept-new-host-key would have accepted a man-in-the-middle
+// key). The name is lower-cased before the lookup, hashed entries included: "changed", and
+// `ssh --accept-new-host-key` refuses and writes nothing. (HostKeyOracleTest grades the same
+// cases against OpenSSH's own `ssh`.)
+TEST_F(SshCliTest, UpperCaseHostWithAChangedKeyIsChangedNeverUnknown)
+{
+    const QString knownHosts = m_tmp.filePath(QStringLiteral(".ssh/known_hosts"));
+    ASSERT_TRUE(m_lab->writeKnownHosts(knownHosts, true));
+    ASSERT_TRUE(m_lab->rotateHostKey());
+    for (const QString& host : {QStringLiteral("LOCALHOST"), QStringLiteral("127.0.0.1")}) {
+        SCOPED_TRACE(host.toStdString());
+        // writeKnownHosts records "[127.0.0.1]:PORT"; add the same old key under "[localhost]:PORT".
+        const QString upper = QStringLiteral("%1@%2:%3").arg(lab::SshdLab::user(), host).arg(m_lab->port());
+        if (host == QLatin1String("LOCALHOST")) {
+            QByteArray line = lab::readAll(knownHosts).split('\n').value(0);
+            const QString hashedFile = m_tmp.filePath(QStringLiteral("lower"));
+            ASSERT_TRUE(lab::writeFile(hashedFile, "[localhost]:" + QByteArray::number(m_lab->port()) + ' '
+                                                       + line.mid(line.indexOf(' ') + 1) + '\n'));
+            ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/ssh-keygen"), {QStringLiteral("-H"), QStringLiteral("-f"), hashedFile}), 0);
+            QFile::remove(hashedFile + QStringLiteral(".old"));
+            ASSERT_TRUE(lab::writeFile(knownHosts, lab::readAll(knownHosts) + lab::readAll(hashedFile)));
+        }
+        CliRun fp = cli({QStringLiteral("ssh-fingerprint"), upper, QStringLiteral("--json")});
+        EXPECT_EQ(fp.exitCode, 1) << fp.err.constData();
+        EXPECT_TRUE(fp.out.contains("\"status\": \"changed\"")) << fp.out.constData();
+        CliRun ran = cli({QStringLiteral("ssh"), upper, QStringLiteral("--key"), m_lab->keyFile(), QStringLiteral("--accept-new-host-key"),
+                          QStringLiteral("--"), QStringLiteral("true")});
+        EXPECT_EQ(ran.exitCode, 255);
+        EXPECT_TRUE(ran.err.contains("CHANGED")) << ran.err.constData();
+    }
+    // Nothing was accepted: no app known_hosts file holds the new key.
+    QDirIterator it(m_tmp.filePath(QStringLiteral("config")), {QStringLiteral("known_hosts")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString f = it.next();
+        EXPECT_FALSE(lab::readAll(f).contains(m_lab->hostPublicKey().split(' ').value(1))) << f.toStdString();
+    }
 }

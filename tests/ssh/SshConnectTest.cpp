@@ -266,6 +266,61 @@ TEST_F(SshConnectTest, JumpHostTunnelsToTheTarget)
     EXPECT_TRUE(r->stdOut.startsWith("127.0.0.1 ")) << r->stdOut.constData();
 }
 
+// Each hop authenticates with its own credentials only. The jump host is the lab's `sstjump`
+// (its own password, password authentication only); the target is `sstest`, whose password
+// and key passphrase are given in advance. The jump session must ask for its own password,
+// marked as a jump host's request, and sshd must never see the target's password tried on the
+// jump account.
+TEST_F(SshConnectTest, JumpHostNeverReceivesTheTargetsSecrets)
+{
+    trustLab();
+    SshTarget t = target(SshTarget::Auth::Password);
+    t.keyFile.clear();
+    t.jumpHost = QStringLiteral("%1@%2:%3").arg(lab::SshdLab::jumpUser(), m_lab->host()).arg(m_lab->port());
+    SshCredentials credentials;
+    credentials.password = lab::SshdLab::password();
+    credentials.keyPassphrase = lab::SshdLab::keyPassphrase();
+    credentials.sudoPassword = lab::SshdLab::password();
+
+    struct Asked {
+        SecretRequest::Hop hop;
+        SecretRequest::Kind kind;
+        QString target;
+        bool retry;
+    };
+    QList<Asked> asked;
+    SshPrompts prompts;
+    prompts.secret = [&](const SecretRequest& r) -> std::optional<QByteArray> {
+        asked.append({r.hop, r.kind, r.target, r.retry});
+        if (r.hop == SecretRequest::Hop::JumpHost && r.kind == SecretRequest::Kind::Password)
+            return lab::SshdLab::jumpPassword();
+        return std::nullopt;
+    };
+    const qsizetype logFrom = m_lab->log().size();
+    SshSession s(t);
+    s.setPrompts(prompts);
+    s.setCredentials(credentials);
+    const Status st = s.connect();
+    ASSERT_TRUE(st.ok()) << st.error().toStdString();
+    Result<CommandResult> r = s.run(QStringLiteral("id -un"));
+    ASSERT_TRUE(r.ok()) << r.error().toStdString();
+    EXPECT_EQ(r->stdOut, QByteArray("sstest\n"));
+
+    // The credentials provider was asked once, by the jump host, for the jump host's password.
+    ASSERT_EQ(asked.size(), 1);
+    EXPECT_EQ(asked[0].hop, SecretRequest::Hop::JumpHost);
+    EXPECT_EQ(asked[0].kind, SecretRequest::Kind::Password);
+    EXPECT_EQ(asked[0].target, QStringLiteral("%1@%2:%3").arg(lab::SshdLab::jumpUser(), m_lab->host()).arg(m_lab->port()));
+    EXPECT_FALSE(asked[0].retry) << "a first answer was tried on the jump host before asking";
+
+    // sshd's own record: the jump account logged in with its password at the first try, the
+    // target with its own; no password ever failed.
+    const QByteArray log = m_lab->log().mid(logFrom);
+    EXPECT_TRUE(log.contains(QByteArray("Accepted password for " + lab::SshdLab::jumpUser().toLatin1()))) << log.constData();
+    EXPECT_TRUE(log.contains(QByteArray("Accepted password for " + lab::SshdLab::user().toLatin1()))) << log.constData();
+    EXPECT_FALSE(log.contains("Failed password")) << log.constData();
+}
+
 TEST_F(SshConnectTest, ConnectionRefusedIsAClearError)
 {
     SshTarget t = target();

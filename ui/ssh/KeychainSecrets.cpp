@@ -5,6 +5,9 @@ namespace socketscope {
 
 std::optional<SecretKind> keychainKindFor(const SecretRequest& request)
 {
+    // The keychain holds the profile's own server's secrets: a jump host never gets them.
+    if (request.hop == SecretRequest::Hop::JumpHost)
+        return std::nullopt;
     switch (request.kind) {
     case SecretRequest::Kind::Password: return SecretKind::SshPassword;
     case SecretRequest::Kind::KeyPassphrase: return SecretKind::KeyPassphrase;

@@ -21,7 +21,8 @@
 
 namespace socketscope {
 
-// The keychain entry for a request; nullopt for a server's own keyboard-interactive question.
+// The keychain entry for a request; nullopt for a server's own keyboard-interactive question
+// and for any request of a jump host (the profile's secrets belong to its target only).
 std::optional<SecretKind> keychainKindFor(const SecretRequest& request);
 
 namespace keychain_detail {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ssh/SecretPromptDialog.h"
 
+#include "ssh/KeychainSecrets.h"
 #include "ssh/SshWorker.h"
 
 #include <QCheckBox>
@@ -23,6 +24,8 @@ SecretPromptDialog::SecretPromptDialog(const SecretRequest& request, QWidget* pa
     case SecretRequest::Kind::SudoPassword: title = tr("sudo password"); break;
     case SecretRequest::Kind::KeyboardInteractive: title = tr("Server question"); break;
     }
+    if (request.hop == SecretRequest::Hop::JumpHost)
+        title = tr("%1 — jump host").arg(title);
     setWindowTitle(title);
     auto* layout = new QVBoxLayout(this);
     auto* label = new QLabel(this);
@@ -36,7 +39,8 @@ SecretPromptDialog::SecretPromptDialog(const SecretRequest& request, QWidget* pa
     m_edit->setEchoMode(QLineEdit::Password);
     m_edit->setAttribute(Qt::WA_InputMethodEnabled, false);
     layout->addWidget(m_edit);
-    if (request.kind != SecretRequest::Kind::KeyboardInteractive) {
+    // Only what the keychain may hold for this profile can be remembered (not a jump host's).
+    if (keychainKindFor(request)) {
         m_remember = new QCheckBox(tr("Remember in the system &keychain"), this);
         m_remember->setObjectName(QStringLiteral("rememberCheckBox"));
         layout->addWidget(m_remember);
