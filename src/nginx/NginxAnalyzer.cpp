@@ -102,7 +102,7 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
         const QString is = version ? QStringLiteral("proxy_http_version is %1 (%2)").arg(str(version.node->arg(0)), ctx.where(version))
                                    : QStringLiteral("proxy_http_version is not set, so nginx talks HTTP/1.0 to the backend");
         r.findings.append(make(ctx, QStringLiteral("WS001"), QStringLiteral("error"), version, loc,
-                               QStringLiteral("%1: %2; the WebSocket upgrade needs HTTP/1.1 (backends answer 400)").arg(label, is),
+                               QStringLiteral("%1: %2; the WebSocket upgrade needs HTTP/1.1 (backends answer 400, or drop the request and nginx answers 502)").arg(label, is),
                                QStringLiteral("proxy_http_version 1.1;")));
     }
 

@@ -130,8 +130,8 @@ TEST(MonitorLive, StoppingTheBackendTurnsTheTimelineRedWithTheCloseMarker)
         << charts->markerLabels().join(QStringLiteral("; ")).toStdString();
     // Hovering the marker shows the evidence of that close.
     MonitorEvent close;
-    for (int i = 0; i < m->events.size(); ++i)
-        if (m->events.at(i).kind == MonitorEvent::Kind::ConnectionClosed)
+    for (int i = 0; i < m->events.size(); ++i) // the upgraded connection's close (the marker), not a later refused probe's
+        if (m->events.at(i).kind == MonitorEvent::Kind::ConnectionClosed && m->events.at(i).httpStatus == 101)
             close = m->events.at(i);
     const QString hover = charts->evidenceText(double(close.timeMs) / 1000.0, 0.5);
     EXPECT_TRUE(hover.contains(QStringLiteral("1006"))) << hover.toStdString();

@@ -21,8 +21,6 @@ using namespace socketscope::nginxtest;
 
 namespace {
 
-const QString kNginx = QStringLiteral("/usr/sbin/nginx");
-const QString kHaproxy = QStringLiteral("/usr/sbin/haproxy");
 
 std::string toStd(const QStringList& l) { return l.join(QLatin1Char(' ')).toStdString(); }
 
@@ -162,9 +160,8 @@ TEST_P(NginxCorpus, FixedConfigPassesRealNginxT)
     const Fixture f = byName(QStringLiteral("nginx"), GetParam());
     const QString expectation = nginxTestExpectation(f);
     if (expectation.startsWith(QLatin1String("skip")))
-        GTEST_SKIP() << expectation.toStdString();
-    if (!lab::haveExecutable(kNginx))
-        GTEST_SKIP() << "nginx is not installed";
+        DECLARED_SKIP(expectation.toStdString());
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     NginxConfigSet set;
     ASSERT_TRUE(load(f, &set));
     FixOptions options;
@@ -180,11 +177,19 @@ TEST_P(NginxCorpus, FixedConfigPassesRealNginxT)
         writeFixed(f, r, copy);
         const QString prefix = QFileInfo(copy).path();
         QDir(prefix).mkpath(QStringLiteral("logs"));
-        passed = lab::runProgram(kNginx, {QStringLiteral("-t"), QStringLiteral("-p"), prefix + QLatin1Char('/'),
+        passed = lab::runProgram(lab::nginxProgram(), {QStringLiteral("-t"), QStringLiteral("-p"), prefix + QLatin1Char('/'),
                                           QStringLiteral("-c"), copy}, &log) == 0;
     } else {
         lab::NginxLab nginxLab;
-        nginxLab.writeMainConfig();
+        const NginxModules modules = nginxModules(f);
+        QString loads;
+        for (const QString& m : modules.modules) {
+            const QString so = QStringLiteral("/usr/lib/nginx/modules/%1.so").arg(m);
+            if (!QFileInfo::exists(so))
+                LAB_UNAVAILABLE(QStringLiteral("%1 is missing (install the Debian package %2)").arg(so, modules.package));
+            loads += QStringLiteral("load_module %1;\n").arg(so);
+        }
+        nginxLab.writeMainConfig({}, loads);
         nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(labSubstitute(f, r.newText)));
         passed = nginxLab.test(&log);
     }
@@ -218,8 +223,7 @@ TEST_P(HaproxyCorpus, FindingsRoundTripAndFixPassesHaproxyC)
         EXPECT_EQ(r.newText, text);
     }
 
-    if (!lab::haveExecutable(kHaproxy))
-        GTEST_SKIP() << "haproxy is not installed";
+    LAB_REQUIRE(lab::HaproxyLab::skipReason());
     lab::HaproxyLab haLab;
     haLab.writeConfig(QString::fromUtf8(labSubstitute(f, r.newText)));
     QByteArray log;
@@ -230,8 +234,7 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, HaproxyCorpus, testing::ValuesIn(names(QStrin
 
 TEST(NginxCorpusNg001, FollowingTheAdviceMakesNginxTPass)
 {
-    if (!lab::haveExecutable(kNginx))
-        GTEST_SKIP() << "nginx is not installed";
+    LAB_REQUIRE(lab::NginxLab::skipReason());
     const Fixture f = byName(QStringLiteral("nginx"), "tree-sites");
     QTemporaryDir tmp;
     QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
@@ -241,7 +244,7 @@ TEST(NginxCorpusNg001, FollowingTheAdviceMakesNginxTPass)
     QDir(prefix).mkpath(QStringLiteral("logs"));
     const QStringList args{QStringLiteral("-t"), QStringLiteral("-p"), prefix + QLatin1Char('/'), QStringLiteral("-c"), copy};
     QByteArray log;
-    EXPECT_NE(lab::runProgram(kNginx, args, &log), 0);
+    EXPECT_NE(lab::runProgram(lab::nginxProgram(), args, &log), 0);
     EXPECT_TRUE(log.contains("duplicate default server")) << log.toStdString();
 
     NginxConfigSet set;
@@ -255,7 +258,7 @@ TEST(NginxCorpusNg001, FollowingTheAdviceMakesNginxTPass)
     const QString target = findings.front().fix.section(QLatin1Char(' '), 2, 2);
     EXPECT_EQ(target, prefix + QStringLiteral("/sites-available/default.backup.20260128_100149"));
     ASSERT_TRUE(QFile::rename(backup, target));
-    EXPECT_EQ(lab::runProgram(kNginx, args, &log), 0) << log.toStdString();
+    EXPECT_EQ(lab::runProgram(lab::nginxProgram(), args, &log), 0) << log.toStdString();
     NginxConfigSet after;
     ASSERT_TRUE(load({f.name, copy, true, {}}, &after));
     EXPECT_TRUE(NginxAnalyzer::lint(after, {}).isEmpty());

@@ -89,6 +89,17 @@ QString nginxTestExpectation(const Fixture& f)
     return {};
 }
 
+NginxModules nginxModules(const Fixture& f)
+{
+    for (const QString& l : sidecarLines(f, ".options")) {
+        static const QRegularExpression re(QStringLiteral("^#\\s*nginx-t-modules:\\s*([^:\\s]+):\\s*(.*)$"));
+        const auto m = re.match(l);
+        if (m.hasMatch())
+            return {m.captured(1), m.captured(2).split(QLatin1Char(' '), Qt::SkipEmptyParts)};
+    }
+    return {};
+}
+
 QByteArray labSubstitute(const Fixture& f, QByteArray text)
 {
     const QByteArray labDir = labMaterialDir().toUtf8();

@@ -7,7 +7,9 @@
 // Sidecars next to a fixture NAME.conf (or directory NAME/ with NAME/nginx.conf):
 //   NAME.expected  the findings, one "RULE@LINE" (main file) or "RULE@REL/PATH:LINE" per line
 //   NAME.options   CLI-style options ("--endpoint /ws"); "# nginx-t: skip (why)" or
-//                  "# nginx-t: fail TEXT" when real nginx cannot or must not accept the config
+//                  "# nginx-t: fail TEXT" when real nginx cannot or must not accept the config;
+//                  "# nginx-t-modules: PACKAGE: MODULE..." dynamic modules real nginx must load
+//                  (from /usr/lib/nginx/modules, installed by the Debian PACKAGE)
 //   NAME.lab       "FROM => TO" replacements applied only before running real nginx/HAProxy on
 //                  this machine (host names and certificate paths that exist only in production)
 
@@ -37,6 +39,12 @@ QStringList findingKeys(const nginx::ConfigFindings& findings, const Fixture& f)
 nginx::RuleOptions ruleOptions(const Fixture& f);
 // "skip: why", "fail: text" or "" (nginx -t must pass).
 QString nginxTestExpectation(const Fixture& f);
+// The "# nginx-t-modules:" line: the Debian package and the modules it installs (empty when none).
+struct NginxModules {
+    QString package;
+    QStringList modules;
+};
+NginxModules nginxModules(const Fixture& f);
 // Applies NAME.lab and the built-in certificate substitutions; ${LAB} is the lab material dir.
 QByteArray labSubstitute(const Fixture& f, QByteArray text);
 // A directory with a self-signed certificate (cert.pem, key.pem, haproxy.pem), DH params and an
