@@ -99,6 +99,24 @@ QStringList procLeaks(const QByteArray& secret, int* scanned)
     return leaks;
 }
 
+// A copy of the CLI that any user may run (the build tree may sit in a home directory that the
+// lab's users cannot enter).
+QString cliForOtherUsers()
+{
+    static QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/socketscope-cli-XXXXXX"));
+    static const QString path = [] {
+        const QString copy = dir.filePath(QStringLiteral("socketscope-cli"));
+        if (!QFile::copy(cliPath(), copy))
+            return QString();
+        const auto rx = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+                        | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QFile::setPermissions(dir.path(), rx);
+        QFile::setPermissions(copy, rx);
+        return copy;
+    }();
+    return path;
+}
+
 // Regular files under dir, recursively (hidden ones included).
 QStringList filesUnder(const QString& dir)
 {
@@ -149,6 +167,7 @@ protected:
             ASSERT_NE(pw, nullptr);
             uid = pw->pw_uid;
             ASSERT_EQ(lab::runProgram(QStringLiteral("/bin/chown"), {QStringLiteral("-R"), user + QLatin1Char(':') + user, home.path()}), 0);
+            ASSERT_FALSE(cliForOtherUsers().isEmpty()) << "cannot copy " << cliPath().toStdString();
         }
 #endif
     }
@@ -169,6 +188,7 @@ protected:
             args << QStringLiteral("--sudo-password-stdin");
         QString program = cliPath();
         if (c.transport == Transport::Local) {
+            program = cliForOtherUsers();
             args = QStringList{QStringLiteral("--reuid=") + user, QStringLiteral("--regid=") + user, QStringLiteral("--init-groups"),
                                QStringLiteral("--"), program} + args;
             program = QStringLiteral("/usr/bin/setpriv");
@@ -178,6 +198,7 @@ protected:
         env.insert(QStringLiteral("HOME"), home.path());
         env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR")); // root's, not the lab user's
         p.setProcessEnvironment(env);
         p.setProcessChannelMode(QProcess::SeparateChannels);
         p.start(program, args);
@@ -211,7 +232,7 @@ protected:
     bool hardened(qint64 pid) const
     {
         const QString dir = QStringLiteral("/proc/%1").arg(pid);
-        if (QFileInfo(dir + QStringLiteral("/exe")).symLinkTarget() != QFileInfo(cliPath()).canonicalFilePath())
+        if (QFileInfo(dir + QStringLiteral("/exe")).symLinkTarget() != QFileInfo(cliForOtherUsers()).canonicalFilePath())
             return false; // still setpriv
         const QByteArray limits = readAll(dir + QStringLiteral("/limits"));
         const qsizetype at = limits.indexOf("Max core file size");
