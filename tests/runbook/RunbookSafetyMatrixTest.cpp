@@ -351,3 +351,56 @@ TEST(RunbookSudoN, PasswordSudoAccountMarkedWithoutPasswordFailsBeforeAnyChange)
     EXPECT_TRUE(preflight.value(QLatin1String("message")).toString().contains(QStringLiteral("a password is required"))) << out.toStdString();
     EXPECT_EQ(lab.prefixChecksums(), before) << "nothing changed on the server";
 }
+
+// On this machine with a wrong sudo password: sudo asks again, which ends the step at once with
+// a clear error (no hang, no retry with the same password), and nothing changes.
+TEST(RunbookLocalSudo, WrongPasswordFailsPreflightClearlyAndChangesNothing)
+{
+    QString why;
+    if (!sharedSshd(&why)) // creates the lab users
+        GTEST_SKIP() << why.toStdString();
+    RunbookLab lab;
+    if (!lab.start(&why))
+        GTEST_SKIP() << why.toStdString();
+    QTemporaryDir home;
+    Profile& p = lab.profile();
+    p.name = QStringLiteral("lab-proxy");
+    p.ssh.sudoWithoutPassword = false;
+    ProfileStore store(home.filePath(QStringLiteral("profiles.json")));
+    ASSERT_TRUE(store.load());
+    ASSERT_TRUE(store.add(p));
+    const QString user = SshdLab::user();
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/bin/chown"), {QStringLiteral("-R"), user + QLatin1Char(':') + user, home.path()}), 0);
+    ASSERT_FALSE(cliForOtherUsers().isEmpty());
+    const QMap<QString, QString> before = lab.prefixChecksums();
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral("/usr/bin/setpriv"),
+              {QStringLiteral("--reuid=") + user, QStringLiteral("--regid=") + user, QStringLiteral("--init-groups"), QStringLiteral("--"),
+               cliForOtherUsers(), QStringLiteral("--profiles"), home.filePath(QStringLiteral("profiles.json")), QStringLiteral("runbook"),
+               QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"), QStringLiteral("lab-proxy"),
+               QStringLiteral("--local"), QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--sudo-password-stdin")});
+    ASSERT_TRUE(cli.waitForStarted(10000));
+    cli.write("not-the-sudo-password\n");
+    cli.closeWriteChannel();
+    QDeadlineTimer deadline(120000);
+    while (cli.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        cli.waitForFinished(10);
+    }
+    ASSERT_EQ(cli.state(), QProcess::NotRunning) << "the CLI hung";
+    const QByteArray out = cli.readAllStandardOutput();
+    EXPECT_EQ(cli.exitCode(), 1) << out.toStdString();
+    const QJsonObject preflight = QJsonDocument::fromJson(out).object().value(QLatin1String("steps")).toArray().first().toObject();
+    EXPECT_EQ(preflight.value(QLatin1String("state")).toString(), QStringLiteral("failed")) << out.toStdString();
+    EXPECT_TRUE(preflight.value(QLatin1String("message")).toString().contains(QStringLiteral("sudo: incorrect password for sstest on this machine.")))
+        << out.toStdString();
+    EXPECT_EQ(lab.prefixChecksums(), before) << "nothing changed on the server";
+    for (const QString& f : filesUnder(home.path()))
+        EXPECT_FALSE(readAll(f).contains("not-the-sudo-password")) << f.toStdString();
+}
