@@ -43,6 +43,12 @@ struct Case {
     bool givePassword;       // --sudo-password-stdin with the account's password
 };
 
+// gtest and ctest show the case by its name.
+void PrintTo(const Case& c, std::ostream* os)
+{
+    *os << c.name;
+}
+
 const Case kCases[] = {
     {"LocalPasswordSudo", Transport::Local, SudoRule::Password, false, true},
     {"LocalNopasswdSudoWithAPasswordGiven", Transport::Local, SudoRule::NoPassword, false, true},
