@@ -51,6 +51,7 @@ Status RunbookEngine::startWorker(const std::optional<QString>& resumeId)
         m_fixer = makeDefaultConfigFixer(paths);
     }
     auto* worker = new RunbookWorker(m_runbook, m_profile, m_options, m_hostFactory, std::move(m_fixer), std::move(m_prober));
+    m_options.sudoPassword.clear(); // the worker's redactor and the host factory hold their own
     const Status st = worker->prepare(resumeId);
     if (!st) {
         delete worker;

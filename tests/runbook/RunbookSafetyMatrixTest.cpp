@@ -43,6 +43,12 @@ struct Case {
     bool givePassword;       // --sudo-password-stdin with the account's password
 };
 
+// gtest and ctest show the case by its name.
+void PrintTo(const Case& c, std::ostream* os)
+{
+    *os << c.name;
+}
+
 const Case kCases[] = {
     {"LocalPasswordSudo", Transport::Local, SudoRule::Password, false, true},
     {"LocalNopasswdSudoWithAPasswordGiven", Transport::Local, SudoRule::NoPassword, false, true},
@@ -99,6 +105,24 @@ QStringList procLeaks(const QByteArray& secret, int* scanned)
     return leaks;
 }
 
+// A copy of the CLI that any user may run (the build tree may sit in a home directory that the
+// lab's users cannot enter).
+QString cliForOtherUsers()
+{
+    static QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/socketscope-cli-XXXXXX"));
+    static const QString path = [] {
+        const QString copy = dir.filePath(QStringLiteral("socketscope-cli"));
+        if (!QFile::copy(cliPath(), copy))
+            return QString();
+        const auto rx = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
+                        | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::ExeOther;
+        QFile::setPermissions(dir.path(), rx);
+        QFile::setPermissions(copy, rx);
+        return copy;
+    }();
+    return path;
+}
+
 // Regular files under dir, recursively (hidden ones included).
 QStringList filesUnder(const QString& dir)
 {
@@ -149,6 +173,7 @@ protected:
             ASSERT_NE(pw, nullptr);
             uid = pw->pw_uid;
             ASSERT_EQ(lab::runProgram(QStringLiteral("/bin/chown"), {QStringLiteral("-R"), user + QLatin1Char(':') + user, home.path()}), 0);
+            ASSERT_FALSE(cliForOtherUsers().isEmpty()) << "cannot copy " << cliPath().toStdString();
         }
 #endif
     }
@@ -169,6 +194,7 @@ protected:
             args << QStringLiteral("--sudo-password-stdin");
         QString program = cliPath();
         if (c.transport == Transport::Local) {
+            program = cliForOtherUsers();
             args = QStringList{QStringLiteral("--reuid=") + user, QStringLiteral("--regid=") + user, QStringLiteral("--init-groups"),
                                QStringLiteral("--"), program} + args;
             program = QStringLiteral("/usr/bin/setpriv");
@@ -178,6 +204,7 @@ protected:
         env.insert(QStringLiteral("HOME"), home.path());
         env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.remove(QStringLiteral("XDG_RUNTIME_DIR")); // root's, not the lab user's
         p.setProcessEnvironment(env);
         p.setProcessChannelMode(QProcess::SeparateChannels);
         p.start(program, args);
@@ -211,7 +238,7 @@ protected:
     bool hardened(qint64 pid) const
     {
         const QString dir = QStringLiteral("/proc/%1").arg(pid);
-        if (QFileInfo(dir + QStringLiteral("/exe")).symLinkTarget() != QFileInfo(cliPath()).canonicalFilePath())
+        if (QFileInfo(dir + QStringLiteral("/exe")).symLinkTarget() != QFileInfo(cliForOtherUsers()).canonicalFilePath())
             return false; // still setpriv
         const QByteArray limits = readAll(dir + QStringLiteral("/limits"));
         const qsizetype at = limits.indexOf("Max core file size");
@@ -329,4 +356,57 @@ TEST(RunbookSudoN, PasswordSudoAccountMarkedWithoutPasswordFailsBeforeAnyChange)
     EXPECT_EQ(preflight.value(QLatin1String("state")).toString(), QStringLiteral("failed")) << out.toStdString();
     EXPECT_TRUE(preflight.value(QLatin1String("message")).toString().contains(QStringLiteral("a password is required"))) << out.toStdString();
     EXPECT_EQ(lab.prefixChecksums(), before) << "nothing changed on the server";
+}
+
+// On this machine with a wrong sudo password: sudo asks again, which ends the step at once with
+// a clear error (no hang, no retry with the same password), and nothing changes.
+TEST(RunbookLocalSudo, WrongPasswordFailsPreflightClearlyAndChangesNothing)
+{
+    QString why;
+    if (!sharedSshd(&why)) // creates the lab users
+        GTEST_SKIP() << why.toStdString();
+    RunbookLab lab;
+    if (!lab.start(&why))
+        GTEST_SKIP() << why.toStdString();
+    QTemporaryDir home;
+    Profile& p = lab.profile();
+    p.name = QStringLiteral("lab-proxy");
+    p.ssh.sudoWithoutPassword = false;
+    ProfileStore store(home.filePath(QStringLiteral("profiles.json")));
+    ASSERT_TRUE(store.load());
+    ASSERT_TRUE(store.add(p));
+    const QString user = SshdLab::user();
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/bin/chown"), {QStringLiteral("-R"), user + QLatin1Char(':') + user, home.path()}), 0);
+    ASSERT_FALSE(cliForOtherUsers().isEmpty());
+    const QMap<QString, QString> before = lab.prefixChecksums();
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), home.path());
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+    env.remove(QStringLiteral("XDG_RUNTIME_DIR"));
+    cli.setProcessEnvironment(env);
+    cli.start(QStringLiteral("/usr/bin/setpriv"),
+              {QStringLiteral("--reuid=") + user, QStringLiteral("--regid=") + user, QStringLiteral("--init-groups"), QStringLiteral("--"),
+               cliForOtherUsers(), QStringLiteral("--profiles"), home.filePath(QStringLiteral("profiles.json")), QStringLiteral("runbook"),
+               QStringLiteral("run"), QStringLiteral("nginx-websocket-fix"), QStringLiteral("--profile"), QStringLiteral("lab-proxy"),
+               QStringLiteral("--local"), QStringLiteral("--yes"), QStringLiteral("--json"), QStringLiteral("--sudo-password-stdin")});
+    ASSERT_TRUE(cli.waitForStarted(10000));
+    cli.write("not-the-sudo-password\n");
+    cli.closeWriteChannel();
+    QDeadlineTimer deadline(120000);
+    while (cli.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        cli.waitForFinished(10);
+    }
+    ASSERT_EQ(cli.state(), QProcess::NotRunning) << "the CLI hung";
+    const QByteArray out = cli.readAllStandardOutput();
+    EXPECT_EQ(cli.exitCode(), 1) << out.toStdString();
+    const QJsonObject preflight = QJsonDocument::fromJson(out).object().value(QLatin1String("steps")).toArray().first().toObject();
+    EXPECT_EQ(preflight.value(QLatin1String("state")).toString(), QStringLiteral("failed")) << out.toStdString();
+    EXPECT_TRUE(preflight.value(QLatin1String("message")).toString().contains(QStringLiteral("sudo: incorrect password for sstest on this machine.")))
+        << out.toStdString();
+    EXPECT_EQ(lab.prefixChecksums(), before) << "nothing changed on the server";
+    for (const QString& f : filesUnder(home.path()))
+        EXPECT_FALSE(readAll(f).contains("not-the-sudo-password")) << f.toStdString();
 }
