@@ -22,14 +22,6 @@ namespace {
 const QString kTinyproxy = QStringLiteral("/usr/bin/tinyproxy");
 const QString kMicrosocks = QStringLiteral("/usr/bin/microsocks");
 
-// In CI (CI=true) a missing proxy fails the test; elsewhere it is a skip that says what to install.
-#define REQUIRE_EXECUTABLE(path, package)                                                                              \
-    if (!lab::haveExecutable(path)) {                                                                                  \
-        if (qEnvironmentVariable("CI") == QLatin1String("true"))                                                       \
-            FAIL() << (path).toStdString() << " is missing: scripts/bootstrap.sh installs " package;                   \
-        GTEST_SKIP() << (path).toStdString() << " is not installed: apt-get install " package;                        \
-    }
-
 // tinyproxy in the foreground (-d) with its own configuration; its log names every request.
 class Tinyproxy {
 public:
@@ -106,7 +98,7 @@ ProbeOptions viaProxy(const QString& url, const QString& proxyUrl)
 
 TEST(ProbeProxy, HttpConnectThroughTinyproxyCarriesTheProbeAndTheProxyResolvesTheName)
 {
-    REQUIRE_EXECUTABLE(kTinyproxy, "tinyproxy");
+    LAB_REQUIRE(lab::missingProgram(kTinyproxy, QStringLiteral("tinyproxy")));
     ReferenceServer server;
     ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     Tinyproxy proxy;
@@ -124,7 +116,7 @@ TEST(ProbeProxy, HttpConnectThroughTinyproxyCarriesTheProbeAndTheProxyResolvesTh
 
 TEST(ProbeProxy, Socks5ThroughMicrosocksCarriesTheProbeAndTheProxyResolvesTheName)
 {
-    REQUIRE_EXECUTABLE(kMicrosocks, "microsocks");
+    LAB_REQUIRE(lab::missingProgram(kMicrosocks, QStringLiteral("microsocks")));
     ReferenceServer server;
     ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     Microsocks proxy;
@@ -165,7 +157,7 @@ TEST(ProbeProxy, ApplicationProxyIsIgnoredWithoutAnExplicitProxy)
 
 TEST(ProbeProxy, TinyproxyWithBasicAuthAnswers407AndTheProbeSaysAuthRequired)
 {
-    REQUIRE_EXECUTABLE(kTinyproxy, "tinyproxy");
+    LAB_REQUIRE(lab::missingProgram(kTinyproxy, QStringLiteral("tinyproxy")));
     ReferenceServer server;
     ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     Tinyproxy proxy;

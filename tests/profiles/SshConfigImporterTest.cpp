@@ -78,8 +78,7 @@ QString localUser()
 // lower-cases it before every known_hosts lookup), so host names compare case-insensitively.
 void expectResolvedLikeOpenSsh(const QString& configFile, const SshConfigParse& r)
 {
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ssh")))
-        GTEST_SKIP() << "ssh not installed (Debian package openssh-client)";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ssh"), QStringLiteral("openssh-client")));
     ASSERT_FALSE(r.hosts.isEmpty());
     for (const SshConfigHost& h : r.hosts) {
         SCOPED_TRACE(h.alias.toStdString());

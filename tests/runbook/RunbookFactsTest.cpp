@@ -68,8 +68,7 @@ TEST(NginxCommand, OnlyTheFirstCommandAndNothingTheShellWouldEvaluate)
 
 TEST(NginxCommand, VersionOutputOfTheRealBinary)
 {
-    if (!QFileInfo::exists(QStringLiteral("/usr/sbin/nginx")))
-        GTEST_SKIP() << "nginx is not installed (apt-get install nginx)";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/sbin/nginx"), QStringLiteral("nginx")));
     QProcess p;
     p.start(QStringLiteral("/usr/sbin/nginx"), {QStringLiteral("-V")});
     ASSERT_TRUE(p.waitForFinished(10000));

@@ -140,9 +140,9 @@ protected:
         QString why;
         sshd = sharedSshd(&why); // also creates the lab users and their sudo rules
         if (!sshd)
-            GTEST_SKIP() << why.toStdString();
+            LAB_UNAVAILABLE(why);
         if (!lab.start(&why))
-            GTEST_SKIP() << why.toStdString();
+            LAB_UNAVAILABLE(why);
         ASSERT_TRUE(home.isValid());
         const Case& c = GetParam();
         user = c.rule == SudoRule::Password ? SshdLab::user() : SshdLab::noPasswordSudoUser();
@@ -317,10 +317,10 @@ TEST(RunbookSudoN, PasswordSudoAccountMarkedWithoutPasswordFailsBeforeAnyChange)
     QString why;
     SshdLab* sshd = sharedSshd(&why);
     if (!sshd)
-        GTEST_SKIP() << why.toStdString();
+        LAB_UNAVAILABLE(why);
     RunbookLab lab;
     if (!lab.start(&why))
-        GTEST_SKIP() << why.toStdString();
+        LAB_UNAVAILABLE(why);
     QTemporaryDir home;
     Profile& p = lab.profile();
     p.name = QStringLiteral("lab-proxy");
@@ -364,10 +364,10 @@ TEST(RunbookLocalSudo, WrongPasswordFailsPreflightClearlyAndChangesNothing)
 {
     QString why;
     if (!sharedSshd(&why)) // creates the lab users
-        GTEST_SKIP() << why.toStdString();
+        LAB_UNAVAILABLE(why);
     RunbookLab lab;
     if (!lab.start(&why))
-        GTEST_SKIP() << why.toStdString();
+        LAB_UNAVAILABLE(why);
     QTemporaryDir home;
     Profile& p = lab.profile();
     p.name = QStringLiteral("lab-proxy");

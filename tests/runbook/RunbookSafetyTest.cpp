@@ -65,7 +65,7 @@ protected:
     {
         QString error;
         if (!lab.start(&error, layout))
-            GTEST_SKIP() << error.toStdString();
+            LAB_UNAVAILABLE(error);
         original = readAll(lab.siteAvailable());
     }
     // A fix by the product's fixer, run to the end.

@@ -89,7 +89,7 @@ protected:
                 lab.reset();
         }
         if (!lab)
-            GTEST_SKIP() << why.toStdString();
+            LAB_UNAVAILABLE(why);
     }
 };
 

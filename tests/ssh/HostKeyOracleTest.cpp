@@ -84,8 +84,7 @@ protected:
         if (IsSkipped())
             return;
         for (const QString& exe : {kSsh, kKeygen})
-            if (!lab::haveExecutable(exe))
-                GTEST_SKIP() << exe.toStdString() << " not installed (Debian package openssh-client)";
+            LAB_REQUIRE(lab::missingProgram(exe, QStringLiteral("openssh-client")));
         m_other = makeKey(QStringLiteral("other"), QStringLiteral("ed25519"));
         m_otherType = makeKey(QStringLiteral("othertype"), QStringLiteral("ecdsa"));
     }

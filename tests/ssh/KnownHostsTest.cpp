@@ -131,8 +131,7 @@ TEST(KnownHostsName, IsTheNameSshLooksUp)
     // writes it as "[name]:port" for a port other than 22. (For an address literal `ssh -G`
     // prints the text as typed, but ssh lower-cases it too before the lookup: typed
     // "::FFFF:127.0.0.1", it matches an entry "[::ffff:127.0.0.1]:PORT".)
-    if (!lab::haveExecutable(QStringLiteral("/usr/bin/ssh")))
-        GTEST_SKIP() << "ssh not installed (Debian package openssh-client)";
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/ssh"), QStringLiteral("openssh-client")));
     const QList<std::pair<QString, int>> cases = {{QStringLiteral("LOCALHOST"), 2222}, {QStringLiteral("Db.Example.ORG"), 22},
                                                   {QStringLiteral("::1"), 2200}, {QStringLiteral("10.0.0.5"), 22}};
     for (const auto& [host, port] : cases) {
