@@ -57,7 +57,7 @@ case "$mode" in
     rm -f "$junit"
     rc=0
     ctest --preset ci -j "$jobs" --output-junit "$junit" || rc=$?
-    python3 scripts/check-skips.py "$junit" tests/declared-skips.txt || rc=1
+    /usr/bin/python3 scripts/check-skips.py "$junit" tests/declared-skips.txt || rc=1
     [ "$rc" -eq 0 ] || exit "$rc"
     echo "==> tests done in $(( $(date +%s) - start )) s; packaging check"
     scripts/check-package.sh
