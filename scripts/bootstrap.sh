@@ -11,7 +11,8 @@ PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeycha
   libgtest-dev libgmock-dev cmake ninja-build g++ pkg-config
   xvfb xauth imagemagick nginx libnginx-mod-stream haproxy openssh-server python3-websockets sudo
   python3-cryptography openssh-client clang libclang-rt-14-dev dpkg-dev file ccache
-  dbus-daemon dbus-bin gnome-keyring libsecret-1-0)
+  dbus-daemon dbus-bin gnome-keyring libsecret-1-0
+  nodejs npm)
 
 install_missing() {
   local missing=()
