@@ -7,6 +7,7 @@
 #include "probe/ScriptedServer.h"
 
 #include "diagnosis/Diagnosis.h"
+#include "monitor/Sample.h"
 #include "probe/AppProtocol.h"
 #include "probe/ProbeJson.h"
 
@@ -149,6 +150,7 @@ TEST_F(AppServers, GraphqlTransportWsIsOkWithARoundTrip)
     EXPECT_EQ(r.app.protocol, QStringLiteral("graphql-transport-ws"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Subprotocol);
     EXPECT_EQ(r.app.roundTrips, 1) << "subscribe { __typename } → next";
+    EXPECT_TRUE(hasValue(sampleFromResult(r, 0).echoMedian)) << "monitors chart the application's round trip";
 }
 
 TEST_F(AppServers, GraphqlAuthRefusalIsAnAppHandshakeFailure)
