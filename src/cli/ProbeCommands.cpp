@@ -25,7 +25,7 @@ void declareProbeOptions(ArgParser& p)
                           "--app-payload", "--app-version"})
         p.addValue(QString::fromLatin1(v));
     p.addValue(QStringLiteral("--header"), QStringLiteral("-H"));
-    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin"})
+    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin", "--app-payload-stdin"})
         p.addFlag(QString::fromLatin1(f));
 }
 
@@ -134,9 +134,20 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
     const bool passwordStdin = p.isSet(QStringLiteral("--password-stdin"));
     const bool bearerStdin = p.isSet(QStringLiteral("--bearer-stdin"));
     o->basicAuthUser = p.value(QStringLiteral("--basic-user"));
-    if (passwordStdin && bearerStdin) {
-        *error = QStringLiteral("--password-stdin and --bearer-stdin both read standard input: use one");
+    const bool payloadStdin = p.isSet(QStringLiteral("--app-payload-stdin"));
+    if (int(passwordStdin) + int(bearerStdin) + int(payloadStdin) > 1) {
+        *error = QStringLiteral("--password-stdin, --bearer-stdin and --app-payload-stdin all read standard input: use one");
         return false;
+    }
+    if (payloadStdin) { // the payload may carry a token: never on the command line
+        QByteArray secret = ctx.readStdin ? ctx.readStdin() : QByteArray();
+        o->appPayload = secret.trimmed();
+        secret.fill('\0');
+        if (!QJsonDocument::fromJson(o->appPayload).isObject()) {
+            o->appPayload.fill('\0');
+            *error = QStringLiteral("--app-payload-stdin needs a JSON object on standard input");
+            return false;
+        }
     }
     if (!o->basicAuthUser.isEmpty() && !passwordStdin) {
         *error = QStringLiteral("--basic-user needs --password-stdin (passwords are never taken from the command line)");

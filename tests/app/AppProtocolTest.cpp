@@ -139,6 +139,29 @@ TEST_F(AppServers, SocketIoNamespaceMiddlewareRefusalIsAnAppHandshakeFailure)
     EXPECT_FALSE(r.advice.isEmpty());
 }
 
+TEST_F(AppServers, SocketIoAuthPayloadFromStandardInputIsSentWithTheConnect)
+{
+    ASSERT_TRUE(start({QStringLiteral("socketio"), QStringLiteral("--token"), QStringLiteral("s3cret-token")}));
+    const QString url = server.url(QStringLiteral("/auth"));
+    QProcess cli;
+    cli.setProcessChannelMode(QProcess::MergedChannels);
+    cli.start(cliPath(), {QStringLiteral("probe"), url, QStringLiteral("--app"), QStringLiteral("socketio"),
+                          QStringLiteral("--app-payload-stdin"), QStringLiteral("--json")});
+    ASSERT_TRUE(cli.waitForStarted());
+    cli.write("{\"token\":\"s3cret-token\"}\n");
+    cli.closeWriteChannel();
+    ASSERT_TRUE(cli.waitForFinished(20000));
+    const QByteArray out = cli.readAll();
+    EXPECT_EQ(cli.exitCode(), 0) << out.toStdString();
+    EXPECT_FALSE(out.contains("s3cret-token")) << "the token is never echoed in the output";
+
+    QByteArray refused;
+    EXPECT_EQ(runProgram(cliPath(), {QStringLiteral("probe"), url, QStringLiteral("--app"), QStringLiteral("socketio"),
+                                     QStringLiteral("--app-payload"), QStringLiteral("{\"token\":\"wrong\"}")}, &refused), 1);
+    EXPECT_TRUE(refused.contains("app_handshake_failed")) << refused.toStdString();
+    EXPECT_TRUE(refused.contains("invalid token")) << refused.toStdString();
+}
+
 TEST_F(AppServers, GraphqlTransportWsIsOkWithARoundTrip)
 {
     ASSERT_TRUE(start({QStringLiteral("graphql-ws")}));

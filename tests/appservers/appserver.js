@@ -3,7 +3,7 @@
 // package-lock.json). One server per process, bound to 127.0.0.1 on a free port, which is printed
 // as "PORT <n>" once listening. The test stops the process by PID.
 //
-//   node appserver.js socketio [--ping-interval MS] [--reject-namespace /NS] [--path /socket.io/]
+//   node appserver.js socketio [--ping-interval MS] [--reject-namespace /NS] [--token T (namespace /auth)] [--path /socket.io/]
 //   node appserver.js graphql-ws [--forbid]          graphql-ws@5 (subprotocol graphql-transport-ws) on /graphql
 //   node appserver.js legacy-graphql                 subscriptions-transport-ws (subprotocol graphql-ws) on /subscriptions
 //   node appserver.js mqtt                           aedes + websocket-stream (MQTT over WebSocket) on /mqtt
@@ -51,6 +51,13 @@ if (mode === 'socketio') {
         });
     };
     io.on('connection', onConnection);
+    // /auth admits only CONNECTs whose auth payload carries the token given with --token.
+    const token = opt('--token');
+    if (token) {
+        const ns = io.of('/auth');
+        ns.use((socket, next) => next(socket.handshake.auth && socket.handshake.auth.token === token ? undefined : new Error('invalid token')));
+        ns.on('connection', onConnection);
+    }
     const rejected = opt('--reject-namespace');
     if (rejected) {
         const ns = io.of(rejected);
