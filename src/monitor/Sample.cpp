@@ -57,6 +57,7 @@ Sample sampleFromResult(const ProbeResult& r, quint8 causeIndex)
     if (r.closeCode && *r.closeCode > 0 && *r.closeCode < 65536)
         s.closeCode = quint16(*r.closeCode);
     s.causeIndex = causeIndex;
+    s.app = quint8(appProtocolFromName(r.app.protocol).value_or(AppProtocolId::Auto));
     if (r.ok)
         s.flags |= Sample::Ok;
     if (r.httpStatus && *r.httpStatus == 101)

@@ -162,6 +162,26 @@ TEST_F(AppServers, SocketIoAuthPayloadFromStandardInputIsSentWithTheConnect)
     EXPECT_TRUE(refused.contains("invalid token")) << refused.toStdString();
 }
 
+TEST_F(AppServers, MonitorCsvEndsWithTheAppAndItsRoundTrip)
+{
+    ASSERT_TRUE(start({QStringLiteral("socketio")}));
+    QByteArray out;
+    const int rc = runProgram(cliPath(), {QStringLiteral("monitor"), server.url(QStringLiteral("/socket.io/?EIO=4&transport=websocket")),
+                                          QStringLiteral("--interval"), QStringLiteral("0.3"), QStringLiteral("--count"),
+                                          QStringLiteral("2")}, &out, 30000);
+    EXPECT_EQ(rc, 0) << out.toStdString();
+    const QStringList lines = QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_GE(lines.size(), 3) << out.toStdString();
+    const QStringList header = lines[0].split(QLatin1Char(','));
+    ASSERT_GE(header.size(), 2);
+    EXPECT_EQ(header.mid(header.size() - 2), (QStringList{QStringLiteral("app"), QStringLiteral("app_rtt_ms")}));
+    const QStringList row = lines[1].split(QLatin1Char(','));
+    ASSERT_EQ(row.size(), header.size()) << lines[1].toStdString();
+    EXPECT_EQ(row[header.indexOf(QStringLiteral("cause"))], QStringLiteral("ok")) << "every row, not server_closed";
+    EXPECT_EQ(row[header.indexOf(QStringLiteral("app"))], QStringLiteral("socketio"));
+    EXPECT_GT(row[header.indexOf(QStringLiteral("app_rtt_ms"))].toDouble(), 0.0);
+}
+
 TEST_F(AppServers, GraphqlTransportWsIsOkWithARoundTrip)
 {
     ASSERT_TRUE(start({QStringLiteral("graphql-ws")}));
