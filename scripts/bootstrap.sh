@@ -21,6 +21,11 @@ install_missing() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # Node.js and npm run the application servers of tests/appservers. Any node >= 18 with its npm
+  # will do: Debian's (nodejs + npm), or a NodeSource nodejs that carries npm itself (and conflicts
+  # with Debian's npm package), so ask for the commands, not the package names.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "==> installing: ${missing[*]}"
   local SUDO=""

@@ -12,7 +12,9 @@ namespace socketscope::cli {
 
 // Declares --origin, -H/--header, --subprotocol, --ca, --insecure, --proxy, --echo, --size,
 // --ping-interval, --hold, --timeout, --connect-timeout, --pin, --cert, --key, --basic-user,
-// --password-stdin, --bearer-stdin, --bolt, --binary, --page-origin, --slow, --max-frame, --json.
+// --password-stdin, --bearer-stdin, --bolt, --binary, --page-origin, --slow, --max-frame, --json,
+// --app, --app-namespace, --app-path, --app-event, --app-query, --app-payload, --app-payload-stdin,
+// --app-version.
 void declareProbeOptions(ArgParser& p);
 // Fills options from the parsed flags (secrets from standard input); false with *error on a usage error.
 bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* error);

@@ -23,10 +23,11 @@ void declareProbeOptions(ArgParser& p)
 {
     for (const char* v : {"--origin", "--subprotocol", "--ca", "--proxy", "--echo", "--size", "--ping-interval", "--hold",
                           "--timeout", "--connect-timeout", "--pin", "--cert", "--key", "--basic-user", "--page-origin",
-                          "--slow", "--max-frame"})
+                          "--slow", "--max-frame", "--app", "--app-namespace", "--app-path", "--app-event", "--app-query",
+                          "--app-payload", "--app-version"})
         p.addValue(QString::fromLatin1(v));
     p.addValue(QStringLiteral("--header"), QStringLiteral("-H"));
-    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin"})
+    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin", "--app-payload-stdin"})
         p.addFlag(QString::fromLatin1(f));
 }
 
@@ -70,6 +71,38 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
     o->clientCertificate = p.value(QStringLiteral("--cert"));
     o->clientKey = p.value(QStringLiteral("--key"));
     o->bolt = p.isSet(QStringLiteral("--bolt"));
+    // The application protocol: --app NAME; --bolt is an alias of --app bolt, and --echo N (N > 0)
+    // selects echo (without either, auto-detection decides and no echo is sent to an app).
+    if (p.isSet(QStringLiteral("--app"))) {
+        const auto app = appProtocolFromName(p.value(QStringLiteral("--app")));
+        if (!app) {
+            *error = QStringLiteral("--app must be one of %1").arg(appProtocolNames().join(QStringLiteral(", ")));
+            return false;
+        }
+        o->app = *app;
+    } else if (o->bolt) {
+        o->app = AppProtocolId::Bolt;
+    } else if (p.isSet(QStringLiteral("--echo"))) {
+        o->app = p.value(QStringLiteral("--echo")).trimmed() == QLatin1String("0") ? AppProtocolId::None : AppProtocolId::Echo;
+    }
+    o->appSource = AppDetectedBy::Flag;
+    o->appNamespace = p.value(QStringLiteral("--app-namespace"));
+    o->appPath = p.value(QStringLiteral("--app-path"));
+    o->appEvent = p.value(QStringLiteral("--app-event"));
+    o->appQuery = p.value(QStringLiteral("--app-query"));
+    o->appPayload = p.value(QStringLiteral("--app-payload")).toUtf8();
+    if (!o->appPayload.isEmpty() && !QJsonDocument::fromJson(o->appPayload).isObject()) {
+        *error = QStringLiteral("--app-payload needs a JSON object, e.g. '{\"token\":\"…\"}'");
+        return false;
+    }
+    if (p.isSet(QStringLiteral("--app-version"))) {
+        const QString v = p.value(QStringLiteral("--app-version")).trimmed();
+        if (v != QLatin1String("4") && v != QLatin1String("5") && v != QLatin1String("3.1.1")) {
+            *error = QStringLiteral("--app-version: MQTT 3.1.1 (or 4) or 5");
+            return false;
+        }
+        o->appVersion = v == QLatin1String("5") ? 5 : 4;
+    }
     o->echoBinary = p.isSet(QStringLiteral("--binary"));
     o->pageOrigin = p.value(QStringLiteral("--page-origin"));
     const auto echo = p.number(QStringLiteral("--echo"), 1);
@@ -107,9 +140,20 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
     const bool passwordStdin = p.isSet(QStringLiteral("--password-stdin"));
     const bool bearerStdin = p.isSet(QStringLiteral("--bearer-stdin"));
     o->basicAuthUser = p.value(QStringLiteral("--basic-user"));
-    if (passwordStdin && bearerStdin) {
-        *error = QStringLiteral("--password-stdin and --bearer-stdin both read standard input: use one");
+    const bool payloadStdin = p.isSet(QStringLiteral("--app-payload-stdin"));
+    if (int(passwordStdin) + int(bearerStdin) + int(payloadStdin) > 1) {
+        *error = QStringLiteral("--password-stdin, --bearer-stdin and --app-payload-stdin all read standard input: use one");
         return false;
+    }
+    if (payloadStdin) { // the payload may carry a token: never on the command line
+        QByteArray secret = ctx.readStdin ? ctx.readStdin() : QByteArray();
+        o->appPayload = secret.trimmed();
+        secret.fill('\0');
+        if (!QJsonDocument::fromJson(o->appPayload).isObject()) {
+            o->appPayload.fill('\0');
+            *error = QStringLiteral("--app-payload-stdin needs a JSON object on standard input");
+            return false;
+        }
     }
     if (!o->basicAuthUser.isEmpty() && !passwordStdin) {
         *error = QStringLiteral("--basic-user needs --password-stdin (passwords are never taken from the command line)");

@@ -28,7 +28,7 @@ constexpr const char* kUsage =
     "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
     "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
     "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
-    "             [--subprotocol P]... [--bolt] [--ca-file FILE] [--notes TEXT] [--json]\n"
+    "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
     "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
@@ -150,6 +150,7 @@ int cmdShow(CliContext& ctx, const QStringList& args)
         showLine(ctx, "header", name + QStringLiteral(": ") + value);
     showLine(ctx, "subprotocols", prof.subprotocols.join(QStringLiteral(", ")));
     showLine(ctx, "bolt", prof.bolt ? QStringLiteral("yes") : QString());
+    showLine(ctx, "app", prof.app == AppProtocolId::Auto ? QString() : appProtocolName(prof.app));
     showLine(ctx, "TLS CA file", prof.tls.caFile);
     showLine(ctx, "TLS pinned cert", prof.tls.pinnedCertificate);
     showLine(ctx, "TLS client cert", prof.tls.clientCertificate);
@@ -220,7 +221,7 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     ArgParser p;
     for (const char* opt : {"--url", "--direct-url", "--origin", "--ssh", "--key", "--jump", "--auth", "--site-file",
                             "--enabled-link", "--error-log", "--app-log", "--test-cmd", "--reload-cmd", "--service",
-                            "--header", "--subprotocol", "--ca-file", "--notes"})
+                            "--header", "--subprotocol", "--ca-file", "--notes", "--app"})
         p.addValue(QString::fromLatin1(opt));
     p.addFlag(QStringLiteral("--bolt"));
     int rc = ExitOk;
@@ -234,6 +235,12 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     prof.serviceName = p.value(QStringLiteral("--service"));
     prof.notes = p.value(QStringLiteral("--notes"));
     prof.bolt = p.isSet(QStringLiteral("--bolt"));
+    if (p.isSet(QStringLiteral("--app"))) {
+        const auto app = appProtocolFromName(p.value(QStringLiteral("--app")));
+        if (!app)
+            return usageError(ctx, QStringLiteral("--app must be one of %1").arg(appProtocolNames().join(QStringLiteral(", "))));
+        prof.app = *app;
+    }
     prof.subprotocols = p.values(QStringLiteral("--subprotocol"));
     prof.tls.caFile = p.value(QStringLiteral("--ca-file"));
     for (const QString& h : p.values(QStringLiteral("--header"))) {

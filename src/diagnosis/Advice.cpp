@@ -98,6 +98,22 @@ QStringList adviceFor(const QString& c, const ProbeResult& r)
     else if (c == QLatin1String("protocol_error"))
         a << QStringLiteral("The peer does not speak WebSocket correctly here: check the URL/port points at the WebSocket service "
                             "(not a different TCP service) and the app's WebSocket library version.");
+    else if (c == QLatin1String("app_handshake_failed"))
+        a << QStringLiteral("The WebSocket works; the application refused (%1): check the credentials or payload the app expects "
+                            "(--app-payload: Socket.IO auth, GraphQL connection_init), the namespace (--app-namespace) and the app's log.")
+                 .arg(r.app.refusal.isEmpty() ? r.app.protocol : r.app.refusal)
+          << QStringLiteral("Probe the upstream directly: if it refuses there too, the proxy is not at fault.");
+    else if (c == QLatin1String("subprotocol_rejected"))
+        a << QStringLiteral("Offer the subprotocol the app speaks (--subprotocol, or --app NAME); a proxy must pass "
+                            "Sec-WebSocket-Protocol through in both directions (nginx does by default; check header filters).");
+    else if (c == QLatin1String("app_heartbeat_lost"))
+        a << QStringLiteral("A hop buffers or stalls one direction: nginx `proxy_buffering off;` in the WebSocket location, "
+                            "HAProxy `timeout tunnel` above the app's heartbeat interval; check CDN/WAF WebSocket support.")
+          << QStringLiteral("Compare with a direct probe of the upstream held just as long (--hold).");
+    else if (c == QLatin1String("sticky_session_missing"))
+        a << QStringLiteral("Make the load balancer sticky: nginx `ip_hash;` or `hash $cookie_io consistent;` in the upstream, "
+                            "HAProxy `balance source` or `cookie SERVERID insert`, AWS ALB target-group stickiness.")
+          << QStringLiteral("Or connect clients with WebSocket only (socket.io-client `transports: ['websocket']`).");
     else if (c == QLatin1String("mixed_content"))
         a << QStringLiteral("Use a wss:// URL from https pages (terminate TLS at the proxy) and pass `X-Forwarded-Proto: https`.");
     return a;

@@ -16,7 +16,8 @@ const QStringList& allCauseIds()
         QStringLiteral("http_error"), QStringLiteral("handshake_invalid"), QStringLiteral("idle_timeout"),
         QStringLiteral("abnormal_closure"), QStringLiteral("server_closed"), QStringLiteral("no_echo"),
         QStringLiteral("no_pong"), QStringLiteral("slow_response"), QStringLiteral("protocol_error"),
-        QStringLiteral("mixed_content")};
+        QStringLiteral("mixed_content"), QStringLiteral("app_handshake_failed"), QStringLiteral("subprotocol_rejected"),
+        QStringLiteral("app_heartbeat_lost"), QStringLiteral("sticky_session_missing")};
     return ids;
 }
 
@@ -97,6 +98,13 @@ QString causeOf(const ProbeResult& r, const ProbeOptions& o)
             return QStringLiteral("slow_response");
         return QStringLiteral("abnormal_closure");
     }
+    switch (r.app.failure) { // the upgrade worked; the application said no
+    case AppFailure::HandshakeFailed: return QStringLiteral("app_handshake_failed");
+    case AppFailure::SubprotocolRejected: return QStringLiteral("subprotocol_rejected");
+    case AppFailure::HeartbeatLost: return QStringLiteral("app_heartbeat_lost");
+    case AppFailure::StickySessionMissing: return QStringLiteral("sticky_session_missing");
+    case AppFailure::None: break;
+    }
     if (!phase.isEmpty() && !r.cancelled) {
         if (!r.protocolError.isEmpty())
             return QStringLiteral("protocol_error");
@@ -169,7 +177,8 @@ QString verdictState(const QString& cause)
 {
     if (cause == QLatin1String("ok"))
         return QStringLiteral("ok");
-    if (cause == QLatin1String("slow_response") || cause == QLatin1String("idle_timeout") || cause == QLatin1String("no_pong"))
+    if (cause == QLatin1String("slow_response") || cause == QLatin1String("idle_timeout") || cause == QLatin1String("no_pong")
+        || cause == QLatin1String("app_heartbeat_lost"))
         return QStringLiteral("degraded");
     return QStringLiteral("down");
 }
@@ -177,9 +186,14 @@ QString verdictState(const QString& cause)
 QString causeSentence(const ProbeResult& r)
 {
     const QString& c = r.cause;
-    if (c == QLatin1String("ok"))
-        return r.echoRtt.count > 0 ? QStringLiteral("upgrade and echo work (median RTT %1 ms)").arg(r.echoRtt.median, 0, 'f', 2)
-                                   : QStringLiteral("the WebSocket upgrade works");
+    if (c == QLatin1String("ok")) {
+        if (r.echoRtt.count > 0)
+            return QStringLiteral("upgrade and echo work (median RTT %1 ms)").arg(r.echoRtt.median, 0, 'f', 2);
+        if (!r.app.protocol.isEmpty() && r.app.protocol != QLatin1String("none") && r.app.protocol != QLatin1String("echo"))
+            return QStringLiteral("the upgrade and the %1 application work%2").arg(r.app.protocol)
+                .arg(r.app.rtt.count > 0 ? QStringLiteral(" (median round trip %1 ms)").arg(r.app.rtt.median, 0, 'f', 2) : QString());
+        return QStringLiteral("the WebSocket upgrade works");
+    }
     if (c == QLatin1String("dns_failure")) return QStringLiteral("the host name does not resolve");
     if (c == QLatin1String("connection_refused")) return QStringLiteral("nothing accepts connections on that port");
     if (c == QLatin1String("connect_timeout")) return QStringLiteral("the TCP connection does not complete (firewall or dead host)");
@@ -210,6 +224,15 @@ QString causeSentence(const ProbeResult& r)
         return QStringLiteral("the server breaks the WebSocket protocol%1")
             .arg(r.protocolError.isEmpty() ? QString() : QStringLiteral(": ") + r.protocolError);
     if (c == QLatin1String("mixed_content")) return QStringLiteral("an https page cannot open this ws:// URL (mixed content)");
+    if (c == QLatin1String("app_handshake_failed"))
+        return QStringLiteral("the upgrade works, but the %1 application refused the probe%2").arg(r.app.protocol)
+            .arg(r.app.refusal.isEmpty() ? QString() : QStringLiteral(": ") + r.app.refusal);
+    if (c == QLatin1String("subprotocol_rejected"))
+        return QStringLiteral("the server does not accept the %1 subprotocol").arg(r.app.protocol);
+    if (c == QLatin1String("app_heartbeat_lost"))
+        return QStringLiteral("the socket stays open, but the %1 heartbeat stopped arriving").arg(r.app.protocol);
+    if (c == QLatin1String("sticky_session_missing"))
+        return QStringLiteral("the session the application created is unknown on the next request (no sticky sessions)");
     return c;
 }
 

@@ -76,6 +76,18 @@ QStringList evidenceFor(const ProbeResult& r)
         e << QStringLiteral("Subprotocol: %1").arg(r.subprotocol);
     if (r.otherMessages > 0)
         e << QStringLiteral("Server messages besides echoes: %1 (first: %2)").arg(r.otherMessages).arg(oneLine(r.firstOtherMessage, 120));
+    if (!r.app.protocol.isEmpty()) {
+        QString line = QStringLiteral("Application: %1 (decided by %2)").arg(r.app.protocol, appDetectedByName(r.app.detectedBy));
+        if (!r.app.version.isEmpty())
+            line += QStringLiteral(", %1").arg(r.app.version);
+        if (r.app.heartbeatIntervalMs)
+            line += QStringLiteral(", heartbeat every %1 ms, %2 answered").arg(*r.app.heartbeatIntervalMs).arg(r.app.heartbeatsAnswered);
+        if (r.app.roundTrips > 0)
+            line += QStringLiteral(", %1 round trip(s), median %2 ms").arg(r.app.roundTrips).arg(r.app.rtt.median, 0, 'f', 3);
+        e << line;
+    }
+    if (!r.app.refusal.isEmpty())
+        e << QStringLiteral("The application said: %1").arg(r.app.refusal);
     if (r.boltHandshakeMs)
         e << QStringLiteral("Bolt: answer %1 in %2 ms").arg(QString::fromLatin1(r.boltVersion.toHex(' ')), ms(r.boltHandshakeMs));
     if (r.echoSent > 0)

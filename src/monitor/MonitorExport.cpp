@@ -14,6 +14,19 @@ namespace {
 QString num(float v) { return hasValue(v) ? QString::number(double(v), 'f', 3) : QString(); }
 QJsonValue jnum(float v) { return hasValue(v) ? QJsonValue(std::round(double(v) * 1000.0) / 1000.0) : QJsonValue(); }
 
+QString appName(const Sample& s)
+{
+    const auto id = AppProtocolId(s.app);
+    return id == AppProtocolId::Auto ? QString() : appProtocolName(id);
+}
+
+// The application's own round trip: carried by the echo fields when the protocol is not echo.
+float appRtt(const Sample& s)
+{
+    const auto id = AppProtocolId(s.app);
+    return id == AppProtocolId::Auto || id == AppProtocolId::Echo ? Sample::kNone : s.echoMedian;
+}
+
 QString csvField(const QString& s)
 {
     if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n')))
@@ -28,7 +41,7 @@ QString csvField(const QString& s)
 QString csvHeader()
 {
     return QStringLiteral("time,monitor,cause,ok,http_status,close_code,closed_by,dns_ms,tcp_ms,tls_ms,upgrade_ms,"
-                          "echo_min_ms,echo_ms,echo_max_ms,ping_ms");
+                          "echo_min_ms,echo_ms,echo_max_ms,ping_ms,app,app_rtt_ms");
 }
 
 QString csvRow(const Sample& s, const QString& cause, const QString& monitorName)
@@ -43,6 +56,7 @@ QString csvRow(const Sample& s, const QString& cause, const QString& monitorName
         closedById(s.closedBy()),
         num(s.dns), num(s.connect), num(s.tls), num(s.upgrade),
         num(s.echoMin), num(s.echoMedian), num(s.echoMax), num(s.ping),
+        appName(s), num(appRtt(s)),
     };
     return f.join(QLatin1Char(','));
 }
@@ -66,6 +80,8 @@ QJsonObject sampleJson(const Sample& s, const QString& cause, const QString& mon
     o[QStringLiteral("echo_ms")] = jnum(s.echoMedian);
     o[QStringLiteral("echo_max_ms")] = jnum(s.echoMax);
     o[QStringLiteral("ping_ms")] = jnum(s.ping);
+    o[QStringLiteral("app")] = appName(s).isEmpty() ? QJsonValue() : QJsonValue(appName(s));
+    o[QStringLiteral("app_rtt_ms")] = jnum(appRtt(s));
     return o;
 }
 

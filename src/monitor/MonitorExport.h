@@ -16,7 +16,7 @@ struct Monitor;
 namespace monitorexport {
 
 // The CSV header line (no newline): time,monitor,cause,ok,http_status,close_code,closed_by,
-// dns_ms,tcp_ms,tls_ms,upgrade_ms,echo_min_ms,echo_ms,echo_max_ms,ping_ms.
+// dns_ms,tcp_ms,tls_ms,upgrade_ms,echo_min_ms,echo_ms,echo_max_ms,ping_ms,app,app_rtt_ms.
 QString csvHeader();
 // One CSV row (no newline); time as ISO-8601 with the UTC offset; empty fields for phases not reached.
 QString csvRow(const Sample& s, const QString& cause, const QString& monitorName);

@@ -174,7 +174,8 @@ bool ProbeMatrix::cellFailed(int row, int column) const
     case Tcp: return r.errorPhase == QLatin1String("connect");
     case Tls: return r.errorPhase == QLatin1String("tls");
     case Upgrade: return r.errorPhase == QLatin1String("upgrade") || (r.httpStatus && *r.httpStatus != 101);
-    case Echo: return r.errorPhase == QLatin1String("echo") || (upgraded(r) && r.echoSent > r.echoReceived);
+    case Echo: return r.errorPhase == QLatin1String("echo") || r.errorPhase == QLatin1String("app") || r.app.failure != AppFailure::None
+                   || (upgraded(r) && r.echoSent > r.echoReceived);
     case Hold: return upgraded(r) && r.heldS + 0.05 < m_holdS;
     case Verdict: return !r.ok;
     default: break;
@@ -216,6 +217,8 @@ QString ProbeMatrix::cellText(int row, int column) const
     case Echo:
         if (r.echoRtt.count > 0)
             return ms(r.echoRtt.median) + (cellFailed(row, column) ? QStringLiteral(" ✗") : QString());
+        if (r.app.rtt.count > 0) // the application's round trip stands in for the echo
+            return ms(r.app.rtt.median) + (cellFailed(row, column) ? QStringLiteral(" ✗") : QString());
         return cellFailed(row, column) ? cross : dash;
     case Hold:
         if (!upgraded(r))

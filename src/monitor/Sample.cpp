@@ -43,10 +43,12 @@ Sample sampleFromResult(const ProbeResult& r, quint8 causeIndex)
     s.connect = opt(r.timings.connect);
     s.tls = opt(r.timings.tls);
     s.upgrade = opt(r.timings.upgrade);
-    if (r.echoRtt.count > 0) {
-        s.echoMin = float(r.echoRtt.min);
-        s.echoMedian = float(r.echoRtt.median);
-        s.echoMax = float(r.echoRtt.max);
+    // The round trip: the echo's, or the application's own (Socket.IO, GraphQL, MQTT, Bolt).
+    const RttStats& roundTrip = r.echoRtt.count > 0 ? r.echoRtt : r.app.rtt;
+    if (roundTrip.count > 0) {
+        s.echoMin = float(roundTrip.min);
+        s.echoMedian = float(roundTrip.median);
+        s.echoMax = float(roundTrip.max);
     }
     if (r.pingRtt.count > 0)
         s.ping = float(r.pingRtt.median);
@@ -55,6 +57,7 @@ Sample sampleFromResult(const ProbeResult& r, quint8 causeIndex)
     if (r.closeCode && *r.closeCode > 0 && *r.closeCode < 65536)
         s.closeCode = quint16(*r.closeCode);
     s.causeIndex = causeIndex;
+    s.app = quint8(appProtocolFromName(r.app.protocol).value_or(AppProtocolId::Auto));
     if (r.ok)
         s.flags |= Sample::Ok;
     if (r.httpStatus && *r.httpStatus == 101)

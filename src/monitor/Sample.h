@@ -31,12 +31,13 @@ struct Sample {
 
     qint64 timeMs = 0;      // wall clock, ms since the epoch (UTC)
     float dns = kNone, connect = kNone, tls = kNone, upgrade = kNone;
-    float echoMin = kNone, echoMedian = kNone, echoMax = kNone;
+    float echoMin = kNone, echoMedian = kNone, echoMax = kNone; // the echo's, else the application's round trip
     float ping = kNone;     // ping RTT median
     quint16 httpStatus = 0; // 0: no HTTP response
     quint16 closeCode = 0;  // 0: no close seen
     quint8 causeIndex = 0;  // into SampleBuffer::causes()
     quint8 flags = 0;
+    quint8 app = 0;         // the AppProtocolId the probe spoke (0 = Auto: no upgrade, not decided)
 
     bool ok() const { return flags & Ok; }
     bool upgraded() const { return flags & Upgraded; }

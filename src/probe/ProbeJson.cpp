@@ -16,6 +16,26 @@ QJsonObject rtt(const RttStats& s)
     return QJsonObject{{QStringLiteral("count"), s.count}, {QStringLiteral("min"), s.min}, {QStringLiteral("median"), s.median},
                        {QStringLiteral("p95"), s.p95}, {QStringLiteral("max"), s.max}};
 }
+QJsonValue text(const QString& s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+
+// The "app" object; null before an upgrade decided the protocol.
+QJsonValue appToJson(const AppInfo& a)
+{
+    if (a.protocol.isEmpty())
+        return QJsonValue(QJsonValue::Null);
+    return QJsonObject{{QStringLiteral("protocol"), a.protocol},
+                       {QStringLiteral("detected_by"), appDetectedByName(a.detectedBy)},
+                       {QStringLiteral("version"), text(a.version)},
+                       {QStringLiteral("session"), text(a.session)},
+                       {QStringLiteral("heartbeat_interval_ms"), num(a.heartbeatIntervalMs)},
+                       {QStringLiteral("heartbeats_answered"), a.heartbeatsAnswered},
+                       {QStringLiteral("round_trips"), a.roundTrips},
+                       {QStringLiteral("rtt_ms"), QJsonObject{{QStringLiteral("min"), a.rtt.min},
+                                                              {QStringLiteral("median"), a.rtt.median},
+                                                              {QStringLiteral("p95"), a.rtt.p95},
+                                                              {QStringLiteral("max"), a.rtt.max}}},
+                       {QStringLiteral("refusal"), text(a.refusal)}};
+}
 QString ms(const std::optional<double>& v) { return v ? QStringLiteral("%1 ms").arg(*v, 0, 'f', 2) : QStringLiteral("—"); }
 } // namespace
 
@@ -74,6 +94,7 @@ QJsonObject probeResultToJson(const ProbeResult& r)
     else
         o.insert(QStringLiteral("tls"), QJsonValue(QJsonValue::Null));
     o.insert(QStringLiteral("proxy"), r.proxy.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.proxy));
+    o.insert(QStringLiteral("app"), appToJson(r.app));
     return o;
 }
 
@@ -84,6 +105,11 @@ QString probeResultToText(const ProbeResult& r)
     t += QStringLiteral("  %1: %2 — %3\n").arg(r.ok ? QStringLiteral("OK") : QStringLiteral("PROBLEM"), r.cause, causeSentence(r));
     t += QStringLiteral("  DNS %1 · TCP %2 · TLS %3 · upgrade %4 · first echo %5\n")
              .arg(ms(r.timings.dns), ms(r.timings.connect), ms(r.timings.tls), ms(r.timings.upgrade), ms(r.timings.firstEcho));
+    if (!r.app.protocol.isEmpty())
+        t += QStringLiteral("  application: %1 (%2)%3\n").arg(r.app.protocol, appDetectedByName(r.app.detectedBy))
+                 .arg(r.app.roundTrips > 0 ? QStringLiteral(" · %1 round trip(s), median %2 ms").arg(r.app.roundTrips)
+                                                 .arg(r.app.rtt.median, 0, 'f', 2)
+                                           : QString());
     if (r.idleCutoffS)
         t += QStringLiteral("  idle cutoff: %1 s\n").arg(*r.idleCutoffS, 0, 'f', 2);
     t += QStringLiteral("  evidence:\n");

@@ -9,6 +9,10 @@ void applyProfile(ProbeOptions& options, const Profile& profile)
     options.headers = profile.extraHeaders;
     options.subprotocols = profile.subprotocols;
     options.bolt = profile.bolt;
+    if (profile.app != AppProtocolId::Auto || profile.bolt) {
+        options.app = profile.app != AppProtocolId::Auto ? profile.app : AppProtocolId::Bolt;
+        options.appSource = AppDetectedBy::Profile;
+    }
     options.caFile = profile.tls.caFile;
     options.pinnedCertificate = profile.tls.pinnedCertificate;
     options.clientCertificate = profile.tls.clientCertificate;

@@ -7,7 +7,7 @@
 namespace socketscope {
 
 // Copies what a profile says about reaching its endpoints — Origin, extra headers, subprotocols,
-// Bolt, TLS options (CA, pin, client certificate, insecure) — into probe options. The URL, echo,
+// the application protocol (app, or Bolt), TLS options (CA, pin, client certificate, insecure) — into probe options. The URL, echo,
 // hold and timeouts stay the caller's.
 void applyProfile(ProbeOptions& options, const Profile& profile);
 

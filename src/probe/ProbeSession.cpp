@@ -96,11 +96,14 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     , m_holdTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
     , m_bodyTimer(new QTimer(this))
+    , m_appBeatTimer(new QTimer(this))
+    , m_appWatchdog(new QTimer(this))
     , m_frames(options.maxFrameBytes, options.maxFrameBytes)
 {
     m_phaseTimer->setSingleShot(true);
     m_holdTimer->setSingleShot(true);
     m_bodyTimer->setSingleShot(true);
+    m_appWatchdog->setSingleShot(true);
     m_phaseTimer->setTimerType(Qt::PreciseTimer);
     m_holdTimer->setTimerType(Qt::PreciseTimer);
     connect(m_phaseTimer, &QTimer::timeout, this, &ProbeSession::onPhaseTimeout);
@@ -115,6 +118,18 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     connect(m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_outstandingPing.isEmpty())
             sendPing();
+    });
+    connect(m_appBeatTimer, &QTimer::timeout, this, [this] {
+        if (m_app && m_phase == Phase::Hold)
+            m_app->heartbeat(*this);
+    });
+    connect(m_appWatchdog, &QTimer::timeout, this, [this] {
+        if (m_phase != Phase::Hold || m_holdOver)
+            return;
+        refused(AppFailure::HeartbeatLost,
+                QStringLiteral("no %1 heartbeat for %2 ms while the connection stayed open")
+                    .arg(m_result.app.protocol)
+                    .arg(m_appWatchdog->interval()));
     });
 }
 
@@ -138,8 +153,8 @@ QString ProbeSession::phaseName() const
     case Phase::Tls: return QStringLiteral("tls");
     case Phase::Upgrade:
     case Phase::Body: return QStringLiteral("upgrade");
-    case Phase::Bolt: return QStringLiteral("bolt");
-    case Phase::Echo: return QStringLiteral("echo");
+    case Phase::AppHandshake: return m_app ? m_app->handshakePhase() : QStringLiteral("app");
+    case Phase::RoundTrip: return m_app ? m_app->roundTripPhase() : QStringLiteral("app");
     case Phase::Ping: return QStringLiteral("ping");
     case Phase::Hold: return QStringLiteral("hold");
     case Phase::Closing: return QStringLiteral("close");
@@ -178,6 +193,7 @@ void ProbeSession::start()
     m_port = quint16(m_url.port(m_secure ? 443 : 80));
     m_result.tls.used = m_secure;
     m_key = wshandshake::makeKey();
+    chooseAppBeforeUpgrade();
 
     if (m_secure) {
         m_ssl = new QSslSocket(this);
@@ -429,8 +445,8 @@ void ProbeSession::onReadyRead()
         if (m_response.bodyDone())
             finish();
         return;
-    case Phase::Bolt:
-    case Phase::Echo:
+    case Phase::AppHandshake:
+    case Phase::RoundTrip:
     case Phase::Ping:
     case Phase::Hold:
     case Phase::Closing: {
@@ -470,6 +486,7 @@ void ProbeSession::handleResponseHead()
         return;
     }
     m_result.subprotocol = chosen;
+    chooseAppAfterUpgrade();
     const QByteArray leftover = m_response.leftover();
     nextStep();
     if (!leftover.isEmpty() && !m_finished)
@@ -536,6 +553,8 @@ void ProbeSession::handleEvents(const QList<WsEvent>& events, double previousByt
                 m_phaseTimer->stop();
                 if (m_phase == Phase::Ping || m_holdOver)
                     beginClose();
+            } else if (m_app && m_phase != Phase::Closing) {
+                m_app->pong(*this, ev.payload);
             }
             break;
         case WsEvent::Kind::Close:
@@ -548,40 +567,24 @@ void ProbeSession::handleEvents(const QList<WsEvent>& events, double previousByt
             m_result.closeReason = QString::fromUtf8(ev.payload);
             if (m_phase == Phase::Hold && !m_holdOver)
                 m_result.idleCutoffS = (elapsedMs() - previousByteMs) / 1000.0;
+            if (m_app) {
+                const AppFailure meaning = m_app->closeMeaning(*m_result.closeCode, m_result.closeReason);
+                if (meaning != AppFailure::None) {
+                    m_result.app.failure = meaning;
+                    m_result.app.refusal = m_result.closeReason.isEmpty()
+                        ? QStringLiteral("close code %1").arg(*m_result.closeCode)
+                        : QStringLiteral("%1 (close code %2)").arg(m_result.closeReason).arg(*m_result.closeCode);
+                }
+            }
             m_result.errorKind = QStringLiteral("closed");
             writeFrame(FrameWriter::close(ev.closeCode >= 0 ? ev.closeCode : 1000));
             failPhase(phaseName(), QStringLiteral("the server sent a close frame (%1)").arg(*m_result.closeCode));
             return;
         case WsEvent::Kind::Text:
         case WsEvent::Kind::Binary:
-            if (m_phase == Phase::Bolt && ev.kind == WsEvent::Kind::Binary) {
-                m_result.boltHandshakeMs = elapsedMs() - m_boltSentMs;
-                m_result.boltVersion = ev.payload.left(4);
-                m_boltDone = true;
-                if (ev.payload.size() < 4) {
-                    m_result.protocolError = QStringLiteral("Bolt answer of %1 bytes, expected 4").arg(ev.payload.size());
-                    failPhase(QStringLiteral("bolt"), m_result.protocolError);
-                    return;
-                }
-                if (ev.payload.left(4) == QByteArray(4, '\0')) {
-                    m_result.protocolError = QStringLiteral("the server accepted none of the proposed Bolt versions (answer 00 00 00 00)");
-                    failPhase(QStringLiteral("bolt"), m_result.protocolError);
-                    return;
-                }
-                nextStep();
+            if (m_app && m_phase != Phase::Closing
+                && m_app->message(*this, ev.kind == WsEvent::Kind::Binary, ev.payload))
                 break;
-            }
-            if (m_phase == Phase::Echo && ev.payload == m_expectedEcho
-                && (ev.kind == WsEvent::Kind::Binary) == m_options.echoBinary) {
-                const double rtt = elapsedMs() - m_echoSentMs;
-                m_result.echoRtt.samples << rtt;
-                if (m_echoIndex == 0)
-                    m_result.timings.firstEcho = rtt;
-                ++m_result.echoReceived;
-                ++m_echoIndex;
-                nextStep();
-                break;
-            }
             ++m_result.otherMessages;
             if (m_result.firstOtherMessage.isEmpty())
                 m_result.firstOtherMessage = ev.payload.left(256);
@@ -594,16 +597,15 @@ void ProbeSession::nextStep()
 {
     if (m_finished)
         return;
-    if (m_options.bolt && !m_boltDone) {
-        enterPhase(Phase::Bolt, m_options.timeoutS);
-        // Magic 60 60 B0 17, then four version proposals (5.4 with range 4 → 5.0, 4.4, 4.3, 3.0).
-        static const QByteArray hello = QByteArray::fromHex("6060B017" "00040405" "00000404" "00000304" "00000003");
-        m_boltSentMs = elapsedMs();
-        writeFrame(FrameWriter::frame(FrameWriter::Binary, hello));
+    if (!m_appOpened) {
+        m_appOpened = true;
+        enterPhase(Phase::AppHandshake, m_options.timeoutS);
+        m_app->open(*this); // handshakeDone() moves on, maybe at once
         return;
     }
-    if (!m_options.bolt && m_echoIndex < m_options.echoCount) {
-        sendEcho();
+    if (m_roundTrip < m_app->roundTripCount(m_options)) {
+        enterPhase(Phase::RoundTrip, m_options.timeoutS);
+        m_app->roundTrip(*this, m_roundTrip);
         return;
     }
     if ((m_options.holdS > 0 || m_options.pingIntervalS > 0) && m_holdStartMs < 0) {
@@ -613,31 +615,101 @@ void ProbeSession::nextStep()
     beginClose();
 }
 
-QByteArray ProbeSession::echoPayload(int index) const
+// ---------------------------------------------------------------- the application protocol
+
+void ProbeSession::chooseAppBeforeUpgrade()
 {
-    const qsizetype size = qMax(0, m_options.echoSize);
-    QByteArray p = "ss-echo-" + QByteArray::number(m_id) + '-' + QByteArray::number(index) + ':';
-    if (p.size() > size)
-        return QByteArray::number(index).rightJustified(size, '0', true).right(size);
-    p.reserve(size);
-    qsizetype k = 0;
-    while (p.size() < size) {
-        if (m_options.echoBinary)
-            p.append(char((index * 31 + k * 7) & 0xFF));
-        else
-            p.append(char('a' + (index + k) % 26));
-        ++k;
+    AppProtocolId id = m_options.app;
+    AppDetectedBy by = m_options.appSource;
+    if (id == AppProtocolId::Auto && m_options.bolt)
+        id = AppProtocolId::Bolt;
+    if (id == AppProtocolId::Auto) {
+        id = appFromUrl(m_url, &m_options.subprotocols);
+        by = AppDetectedBy::Url;
     }
-    return p;
+    if (id == AppProtocolId::Auto)
+        return; // the server's subprotocol or first message decides
+    m_app = makeAppProtocol(id);
+    m_app->offer(m_url, m_options);
+    m_result.app.protocol = appProtocolName(id);
+    m_result.app.detectedBy = by;
 }
 
-void ProbeSession::sendEcho()
+void ProbeSession::chooseAppAfterUpgrade()
 {
-    m_expectedEcho = echoPayload(m_echoIndex);
-    enterPhase(Phase::Echo, m_options.timeoutS);
-    ++m_result.echoSent;
-    m_echoSentMs = elapsedMs();
-    writeFrame(FrameWriter::frame(m_options.echoBinary ? FrameWriter::Binary : FrameWriter::Text, m_expectedEcho));
+    if (m_app)
+        return;
+    const AppProtocolId id = appFromSubprotocol(m_result.subprotocol);
+    m_app = makeAppProtocol(id == AppProtocolId::Auto ? AppProtocolId::None : id);
+    m_result.app.protocol = appProtocolName(m_app->id());
+    m_result.app.detectedBy = id == AppProtocolId::Auto ? AppDetectedBy::Default : AppDetectedBy::Subprotocol;
+}
+
+void ProbeSession::sendText(const QByteArray& payload) { writeFrame(FrameWriter::frame(FrameWriter::Text, payload)); }
+void ProbeSession::sendBinary(const QByteArray& payload) { writeFrame(FrameWriter::frame(FrameWriter::Binary, payload)); }
+void ProbeSession::sendPing(const QByteArray& payload) { writeFrame(FrameWriter::frame(FrameWriter::Ping, payload)); }
+
+void ProbeSession::handshakeDone()
+{
+    if (m_finished || m_phase != Phase::AppHandshake)
+        return;
+    m_phaseTimer->stop();
+    nextStep();
+}
+
+void ProbeSession::roundTripDone(double rttMs)
+{
+    if (m_finished)
+        return;
+    m_result.app.rtt.samples << rttMs;
+    ++m_result.app.roundTrips;
+    if (m_phase != Phase::RoundTrip)
+        return; // a round trip inside the handshake (Socket.IO CONNECT, Bolt versions)
+    m_phaseTimer->stop();
+    ++m_roundTrip;
+    nextStep();
+}
+
+void ProbeSession::heartbeatSeen()
+{
+    if (m_appWatchdog->isActive())
+        m_appWatchdog->start();
+}
+
+void ProbeSession::refused(AppFailure why, const QString& words)
+{
+    if (m_finished)
+        return;
+    m_result.app.failure = why;
+    m_result.app.refusal = words;
+    m_result.errorKind = QStringLiteral("app");
+    failPhase(phaseName(), words);
+}
+
+void ProbeSession::broken(const QString& detail)
+{
+    if (m_finished)
+        return;
+    m_result.protocolError = detail;
+    m_result.errorKind = QStringLiteral("protocol");
+    failPhase(phaseName(), detail);
+}
+
+void ProbeSession::switchTo(AppProtocolId id, const QByteArray& firstMessage)
+{
+    // Only while auto-detection has found nothing better, and before the hold.
+    if (m_finished || m_result.app.detectedBy != AppDetectedBy::Default
+        || (m_phase != Phase::AppHandshake && m_phase != Phase::RoundTrip))
+        return;
+    m_retiredApp = std::move(m_app); // the caller is one of its methods: delete it later
+    m_app = makeAppProtocol(id);
+    m_result.app.protocol = appProtocolName(id);
+    m_result.app.detectedBy = AppDetectedBy::FirstMessage;
+    m_result.pingsSent = 0;          // the `none` round trip in flight is abandoned
+    m_roundTrip = 0;
+    enterPhase(Phase::AppHandshake, m_options.timeoutS);
+    m_app->open(*this);
+    m_app->message(*this, false, firstMessage);
 }
 
 void ProbeSession::startHold()
@@ -648,6 +720,10 @@ void ProbeSession::startHold()
         m_holdTimer->start(msFromSeconds(m_options.holdS));
         if (m_options.pingIntervalS > 0)
             m_pingTimer->start(msFromSeconds(m_options.pingIntervalS));
+        if (const int beat = m_app ? m_app->heartbeatMs(m_options) : 0; beat > 0)
+            m_appBeatTimer->start(beat);
+        if (const int deadline = m_app ? m_app->heartbeatDeadlineMs(m_options) : 0; deadline > 0)
+            m_appWatchdog->start(deadline);
         return;
     }
     enterPhase(Phase::Ping, 0);
@@ -669,9 +745,13 @@ void ProbeSession::beginClose()
         return;
     m_pingTimer->stop();
     m_holdTimer->stop();
+    m_appBeatTimer->stop();
+    m_appWatchdog->stop();
     if (m_holdStartMs >= 0 && !m_holdOver)
         m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
     m_holdOver = true;
+    if (m_app)
+        m_app->goodbye(*this);
     enterPhase(Phase::Closing, qMin(m_options.timeoutS, kCloseWaitS));
     m_result.closedBy = ClosedBy::Client;
     m_result.closeCode = 1000;
@@ -715,8 +795,8 @@ void ProbeSession::onSocketError()
         finish();
         return;
     case Phase::Upgrade:
-    case Phase::Bolt:
-    case Phase::Echo:
+    case Phase::AppHandshake:
+    case Phase::RoundTrip:
     case Phase::Ping:
     case Phase::Hold:
         if (e == QAbstractSocket::RemoteHostClosedError || e == QAbstractSocket::NetworkError
@@ -790,11 +870,13 @@ void ProbeSession::onPhaseTimeout()
     case Phase::Upgrade:
         failPhase(QStringLiteral("upgrade"), QStringLiteral("no answer to the upgrade request within %1").arg(within));
         return;
-    case Phase::Bolt:
-        failPhase(QStringLiteral("bolt"), QStringLiteral("no Bolt version answer within %1").arg(within));
+    case Phase::AppHandshake:
+        m_result.app.failure = AppFailure::HandshakeFailed;
+        m_result.app.refusal = QStringLiteral("%1 within %2").arg(m_app->handshakeTimeout(), within);
+        failPhase(phaseName(), m_result.app.refusal);
         return;
-    case Phase::Echo:
-        failPhase(QStringLiteral("echo"), QStringLiteral("no echo of message %1 within %2").arg(m_echoIndex + 1).arg(within));
+    case Phase::RoundTrip:
+        failPhase(phaseName(), QStringLiteral("%1 within %2").arg(m_app->roundTripTimeout(m_roundTrip), within));
         return;
     case Phase::Ping:
     case Phase::Hold:
@@ -850,6 +932,8 @@ void ProbeSession::finish()
     m_holdTimer->stop();
     m_pingTimer->stop();
     m_bodyTimer->stop();
+    m_appBeatTimer->stop();
+    m_appWatchdog->stop();
     if (m_lookupId >= 0) {
         QHostInfo::abortHostLookup(m_lookupId);
         m_lookupId = -1;
@@ -860,6 +944,7 @@ void ProbeSession::finish()
         m_result.bodyExcerpt = m_response.bodyExcerpt();
     m_result.echoRtt = statsOf(m_result.echoRtt.samples);
     m_result.pingRtt = statsOf(m_result.pingRtt.samples);
+    m_result.app.rtt = statsOf(m_result.app.rtt.samples);
     m_phase = Phase::Done;
     if (m_socket) {
         disconnect(m_socket, nullptr, this, nullptr);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "probe/AppProtocol.h"
 #include "probe/FrameParser.h"
 #include "probe/HttpResponseParser.h"
 #include "probe/PeerCloseProbe.h"
@@ -12,16 +13,19 @@
 #include <QSslError>
 #include <QUrl>
 
+#include <memory>
+
 class QSslSocket;
 class QTcpSocket;
 class QTimer;
 
 namespace socketscope {
 
-// One probe's state machine (DNS → TCP → TLS → upgrade → Bolt/echo → ping/hold → close) on the
-// thread it lives in. Raw QSslSocket + our own RFC 6455 client so that every byte is visible.
+// One probe's state machine (DNS → TCP → TLS → upgrade → application handshake → round trips →
+// ping/hold → close) on the thread it lives in. Raw QSslSocket + our own RFC 6455 client so that
+// every byte is visible; what is spoken over the WebSocket is the AppProtocol's (AppProtocol.h).
 // Emits done() exactly once; the owner deletes it afterwards.
-class ProbeSession : public QObject {
+class ProbeSession : public QObject, private AppLink {
     Q_OBJECT
 public:
     ProbeSession(quint64 id, const ProbeOptions& options, QObject* parent = nullptr);
@@ -38,7 +42,24 @@ signals:
     void done(quint64 id, const socketscope::ProbeResult& result);
 
 private:
-    enum class Phase { Idle, Dns, Connect, Tls, Upgrade, Body, Bolt, Echo, Ping, Hold, Closing, Done };
+    enum class Phase { Idle, Dns, Connect, Tls, Upgrade, Body, AppHandshake, RoundTrip, Ping, Hold, Closing, Done };
+
+    // AppLink: what the application protocol may do.
+    void sendText(const QByteArray& payload) override;
+    void sendBinary(const QByteArray& payload) override;
+    void sendPing(const QByteArray& payload) override;
+    double nowMs() const override { return elapsedMs(); }
+    const ProbeOptions& options() const override { return m_options; }
+    ProbeResult& result() override { return m_result; }
+    void handshakeDone() override;
+    void roundTripDone(double rttMs) override;
+    void heartbeatSeen() override;
+    void refused(AppFailure why, const QString& words) override;
+    void broken(const QString& detail) override;
+    void switchTo(AppProtocolId id, const QByteArray& firstMessage) override;
+
+    void chooseAppBeforeUpgrade();
+    void chooseAppAfterUpgrade();
 
     double elapsedMs() const;
     void enterPhase(Phase phase, double timeoutS);
@@ -59,7 +80,6 @@ private:
     // Answers a server ping; false (probe ended) when the server floods pings without reading.
     bool answerPing(const QByteArray& payload);
     void nextStep();
-    void sendEcho();
     void startHold();
     void sendPing();
     void beginClose();
@@ -67,7 +87,6 @@ private:
     void peerClosed(bool tcpOnly, double previousByteMs);
     void failPhase(const QString& phase, const QString& error);
     void finish();
-    QByteArray echoPayload(int index) const;
     QString phaseName() const;
     bool verifyPin();
     void failPinMismatch(const QSslCertificate& peer);
@@ -92,16 +111,17 @@ private:
     QTimer* m_holdTimer = nullptr;
     QTimer* m_pingTimer = nullptr;
     QTimer* m_bodyTimer = nullptr;
+    QTimer* m_appBeatTimer = nullptr;              // the client's application heartbeat during the hold
+    QTimer* m_appWatchdog = nullptr;               // the application's own heartbeat must arrive before it fires
     PeerCloseProbe m_peerClose;
     HttpResponseParser m_response;
     FrameParser m_frames;
     QByteArray m_key;
     QList<QSslError> m_sslErrors;
-    int m_echoIndex = 0;
-    double m_echoSentMs = 0;
-    QByteArray m_expectedEcho;
-    bool m_boltDone = false;
-    double m_boltSentMs = 0;
+    std::unique_ptr<AppProtocol> m_app;            // chosen before the upgrade (flag, profile, URL) or after it
+    std::unique_ptr<AppProtocol> m_retiredApp;     // replaced by switchTo() while one of its calls may still run
+    bool m_appOpened = false;
+    int m_roundTrip = 0;
     int m_pingSeq = 0;
     int m_peerPings = 0;
     double m_firstPeerPingMs = -1;

@@ -17,6 +17,21 @@
 
 namespace socketscope {
 
+// The application protocol spoken over the WebSocket (issue 10). The id strings ("auto", "none",
+// "echo", "bolt", "socketio", "graphql-transport-ws", "graphql-ws", "mqtt") and the classes that
+// speak them live in ONE table, src/probe/AppProtocol.cpp.
+enum class AppProtocolId { Auto, None, Echo, Bolt, SocketIo, GraphqlTransportWs, GraphqlWs, Mqtt };
+// How the probe decided which protocol to speak (JSON app.detected_by).
+enum class AppDetectedBy { Default, Flag, Profile, Url, Subprotocol, FirstMessage };
+// An application-level failure after a working upgrade; each maps to one cause id.
+enum class AppFailure { None, HandshakeFailed, SubprotocolRejected, HeartbeatLost, StickySessionMissing };
+
+// Defined with the protocol table (src/probe/AppProtocol.cpp).
+QString appProtocolName(AppProtocolId id);
+std::optional<AppProtocolId> appProtocolFromName(const QString& name); // nullopt: unknown name
+QStringList appProtocolNames();                                        // every id string, "auto" first
+QString appDetectedByName(AppDetectedBy by);                           // "flag", "profile", "url", ...
+
 struct ProbeOptions {
     QString url;                                  // ws:// or wss://
     QString origin;
@@ -36,7 +51,15 @@ struct ProbeOptions {
     bool echoBinary = false;
     double pingIntervalS = 0;                     // 0: no pings
     double holdS = 0;                             // stay idle this long after echo/ping
-    bool bolt = false;                            // send the Bolt handshake after the upgrade
+    bool bolt = false;                            // alias of app = Bolt (kept for --bolt and older callers)
+    AppProtocolId app = AppProtocolId::Auto;      // the application protocol; Auto: detect (URL, subprotocol, first message)
+    AppDetectedBy appSource = AppDetectedBy::Flag; // who chose `app` when it is not Auto (Flag or Profile)
+    QString appNamespace;                         // socketio: the namespace ("" = from the URL, else "/")
+    QString appPath;                              // socketio: the Engine.IO path when the URL path is the namespace
+    QString appEvent;                             // socketio: emit this event with an ack as the round trip
+    QString appQuery;                             // graphql: the round trip's query ("" = "{ __typename }")
+    QByteArray appPayload;                        // JSON: Socket.IO auth / GraphQL connection_init payload (non-secret)
+    int appVersion = 0;                           // 0: the protocol's default (MQTT 4 = 3.1.1)
     double timeoutS = 10;                         // per phase (connect, handshake, each echo/pong)
     double connectTimeoutS = 5;
     double slowThresholdS = 1.0;                  // slow_response threshold
@@ -66,6 +89,20 @@ struct TlsInfo {
     // Added by the probe engine:
     QString failureKind;                          // "untrusted", "hostname_mismatch", "expired", "pin_mismatch", "failed", "" (no failure)
     bool pinned = false;                          // the peer matched the pinned certificate
+};
+
+// What the application protocol saw (JSON "app").
+struct AppInfo {
+    QString protocol;                             // appProtocolName(); "" before the upgrade
+    AppDetectedBy detectedBy = AppDetectedBy::Default;
+    QString version;                              // e.g. Engine.IO "4", MQTT "3.1.1", Bolt "5.4"
+    QString session;                              // e.g. the Engine.IO sid
+    std::optional<int> heartbeatIntervalMs;       // the app's heartbeat interval (server's or ours)
+    int heartbeatsAnswered = 0;                   // heartbeats answered (Engine.IO pings) or acknowledged (MQTT PINGRESP)
+    int roundTrips = 0;
+    RttStats rtt;                                 // application-level round trips
+    QString refusal;                              // the application's own words when it refused
+    AppFailure failure = AppFailure::None;
 };
 
 enum class ClosedBy { None, ServerFrame, ServerFin, ServerReset, Client };
@@ -106,6 +143,7 @@ struct ProbeResult {
     int otherMessages = 0;                        // server messages that were not echoes (welcome, heartbeats)
     QByteArray firstOtherMessage;                 // the first of them (e.g. the reference server's welcome), max 256 B
     bool cancelled = false;                       // ProbeEngine::cancel() ended the probe
+    AppInfo app;                                  // the application protocol's view
     QString errorKind;                            // stable id of the low-level failure: "refused", "timeout",
                                                   // "host_not_found", "proxy_refused", "proxy_auth", "closed",
                                                   // "tls", "network", "config", "socket", ""

@@ -26,7 +26,7 @@ bool Profile::operator==(const Profile& o) const
 {
     return id == o.id && name == o.name && publicUrl == o.publicUrl && directUrl == o.directUrl
         && origin == o.origin && extraHeaders == o.extraHeaders && subprotocols == o.subprotocols
-        && bolt == o.bolt && tied(tls) == tied(o.tls) && tied(ssh) == tied(o.ssh) && tied(nginx) == tied(o.nginx)
+        && bolt == o.bolt && app == o.app && tied(tls) == tied(o.tls) && tied(ssh) == tied(o.ssh) && tied(nginx) == tied(o.nginx)
         && tied(logs) == tied(o.logs) && serviceName == o.serviceName && notes == o.notes
         && builtinDemo == o.builtinDemo;
 }

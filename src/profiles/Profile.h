@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "probe/ProbeTypes.h"
+
 #include <QList>
 #include <QPair>
 #include <QString>
@@ -56,7 +58,8 @@ struct Profile {
     QString origin;            // the Origin a browser would send
     QList<QPair<QString, QString>> extraHeaders;
     QStringList subprotocols;
-    bool bolt = false;         // Neo4j Bolt-over-WebSocket endpoint
+    bool bolt = false;         // Neo4j Bolt-over-WebSocket endpoint (format 1; same as app = Bolt)
+    AppProtocolId app = AppProtocolId::Auto; // the application protocol every probe of this profile speaks
     TlsOptions tls;
     SshAccess ssh;
     NginxLayout nginx;

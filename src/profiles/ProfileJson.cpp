@@ -153,6 +153,7 @@ QJsonObject toJson(const Profile& p)
                        {QStringLiteral("headers"), headers},
                        {QStringLiteral("subprotocols"), toArray(p.subprotocols)},
                        {QStringLiteral("bolt"), p.bolt},
+                       {QStringLiteral("app"), appProtocolName(p.app)},
                        {QStringLiteral("tls"), tls},
                        {QStringLiteral("ssh"), ssh},
                        {QStringLiteral("nginx"), nginx},
@@ -195,6 +196,12 @@ Result<Profile> fromJson(const QJsonObject& object)
     }
     r.stringList("subprotocols", p.subprotocols);
     r.boolean("bolt", p.bolt);
+    QString app;
+    r.string("app", app);
+    if (const auto protocol = appProtocolFromName(app))
+        p.app = *protocol;
+    else
+        r.fail("app", tr("must be one of %1 (found \"%2\")").arg(appProtocolNames().join(QStringLiteral(", ")), app));
 
     if (const auto tls = r.object("tls")) {
         const Reader t(*tls, QStringLiteral("tls"), &error);

@@ -12,9 +12,10 @@
 
 namespace socketscope::ProfileJson {
 
-// The document envelope: {"format":"socketscope-profiles","version":1,"profiles":[...]}.
+// The document envelope: {"format":"socketscope-profiles","version":2,"profiles":[...]}.
+// Version 2 added the profile's "app" (application protocol); version 1 files load unchanged.
 inline constexpr const char* kFormat = "socketscope-profiles";
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 // Documents larger than this are refused (a profile store is a few KiB).
 inline constexpr qsizetype kMaxDocumentBytes = 16 * 1024 * 1024;
 

@@ -40,13 +40,15 @@ ProbeResult RunbookWorker::probe(const QString& url, double holdS)
     ProbeOptions o;
     o.url = url;
     // The profile's Origin, headers and TLS options (a private CA behind wss://) apply to Verify too.
+    // So does its application protocol (Bolt, Socket.IO, ...; auto-detected when unset): Verify
+    // never demands an echo from an application that does not echo.
     applyProfile(o, m_profile);
-    o.bolt = false; // Verify checks upgrade, echo and the idle hold; Bolt has its own probe.
-    o.echoCount = 1;
     o.holdS = holdS;
     o.timeoutS = 10;
     if (holdS > 0)
-        say(tr("probing %1: upgrade, echo, idle hold %2 s, echo").arg(url).arg(holdS));
+        say(tr("probing %1: upgrade, application check (%2), idle hold %3 s")
+                .arg(url, appProtocolName(o.app != AppProtocolId::Auto ? o.app : (o.bolt ? AppProtocolId::Bolt : AppProtocolId::Auto)))
+                .arg(holdS));
     const ProbeResult r = m_prober->probe(o, &m_cancel);
     AuditEvent e;
     e.step = m_current >= 0 ? m_runbook.steps.at(m_current).id : QString();
@@ -54,6 +56,7 @@ ProbeResult RunbookWorker::probe(const QString& url, double holdS)
     e.message = r.evidence.join(QLatin1String("; "));
     e.extra.insert(QStringLiteral("url"), url);
     e.extra.insert(QStringLiteral("cause"), r.cause);
+    e.extra.insert(QStringLiteral("app"), r.app.protocol);
     e.extra.insert(QStringLiteral("hold_s"), holdS);
     if (r.httpStatus)
         e.extra.insert(QStringLiteral("http_status"), *r.httpStatus);
@@ -75,7 +78,7 @@ Status RunbookWorker::stepVerify()
         hold = s.oldIdleCutoffS.value_or(60.0) + 2.0;
     hold = qMin(hold, maxHold);
     if (m_options.dryRun) {
-        say(tr("would probe %1: upgrade, echo, idle hold %2 s (longer than the old cutoff of %3 s), echo")
+        say(tr("would probe %1: upgrade, application check, idle hold %2 s (longer than the old cutoff of %3 s)")
                 .arg(url).arg(hold).arg(s.oldIdleCutoffS.value_or(60.0)));
         return Status::success();
     }
@@ -88,7 +91,7 @@ Status RunbookWorker::stepVerify()
         say(ev);
     if (!r.ok)
         return Status::failure(tr("through the proxy: %1%2").arg(r.cause, r.evidence.isEmpty() ? QString() : QStringLiteral(" — ") + r.evidence.last()));
-    setStep(m_current, StepState::Ok, tr("through the proxy: ok (upgrade, echo, held idle %1 s)").arg(r.heldS, 0, 'f', 1));
+    setStep(m_current, StepState::Ok, tr("through the proxy: ok (upgrade, %1, held idle %2 s)").arg(r.app.protocol).arg(r.heldS, 0, 'f', 1));
     return Status::success();
 }
 

@@ -314,8 +314,22 @@ TEST(Diagnosis, EveryCauseIdIsReachableFromObservations)
     ProbeOptions page;
     page.pageOrigin = QStringLiteral("https://h");
     examples.insert(QStringLiteral("mixed_content"), {u, page});
+    // Issue 10: the upgrade worked, the application said no (or went quiet).
+    const QList<std::pair<AppFailure, const char*>> appFailures = {{AppFailure::HandshakeFailed, "app_handshake_failed"},
+        {AppFailure::SubprotocolRejected, "subprotocol_rejected"}, {AppFailure::HeartbeatLost, "app_heartbeat_lost"},
+        {AppFailure::StickySessionMissing, "sticky_session_missing"}};
+    for (const auto& [failure, cause] : appFailures) {
+        u = upgraded();
+        u.errorPhase = QStringLiteral("app");
+        u.closedBy = ClosedBy::ServerFrame;
+        u.closeCode = 4403;
+        u.app.protocol = QStringLiteral("graphql-transport-ws");
+        u.app.failure = failure;
+        u.app.refusal = QStringLiteral("Forbidden");
+        examples.insert(QString::fromLatin1(cause), {u, none});
+    }
 
-    EXPECT_EQ(allCauseIds().size(), 25);
+    EXPECT_EQ(allCauseIds().size(), 29);
     for (const QString& id : allCauseIds()) {
         ASSERT_TRUE(examples.contains(id)) << "no example for " << id.toStdString();
         check(examples.value(id).first, id, examples.value(id).second);

@@ -9,6 +9,7 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFrame>
 #include <QLabel>
@@ -115,9 +116,15 @@ TEST_F(PanelFixture, EditorValidatesInlineAndSavesANewProfile)
     url->setText(QStringLiteral("wss://grafana.example.com/api/live/ws"));
     EXPECT_TRUE(save->isEnabled());
     EXPECT_TRUE(url->styleSheet().isEmpty());
+    auto* app = editor->findChild<QComboBox*>(QStringLiteral("appProtocolComboBox"));
+    ASSERT_NE(app, nullptr);
+    EXPECT_EQ(app->currentText(), QStringLiteral("auto"));
+    EXPECT_EQ(app->count(), appProtocolNames().size());
+    app->setCurrentIndex(app->findText(QStringLiteral("socketio")));
     save->click();
     ASSERT_TRUE(store.find(QStringLiteral("grafana-live")).has_value());
     EXPECT_EQ(store.find(QStringLiteral("grafana-live"))->publicUrl, QStringLiteral("wss://grafana.example.com/api/live/ws"));
+    EXPECT_EQ(store.find(QStringLiteral("grafana-live"))->app, AppProtocolId::SocketIo);
     EXPECT_EQ(panel->currentProfile()->name, QStringLiteral("grafana-live"));
 }
 

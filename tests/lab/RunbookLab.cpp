@@ -17,6 +17,8 @@ RunbookLab::RunbookLab() = default;
 QString RunbookLab::siteAvailable() const { return m_nginx.prefix() + QStringLiteral("/sites-available/app"); }
 QString RunbookLab::siteEnabled() const { return m_nginx.prefix() + QStringLiteral("/sites-enabled/app"); }
 
+quint16 RunbookLab::backendPort() const { return m_backendPort ? m_backendPort : m_backend.port(); }
+
 QString RunbookLab::brokenSite() const
 {
     return QStringLiteral("server {\n"
@@ -25,7 +27,7 @@ QString RunbookLab::brokenSite() const
                           "        proxy_pass http://127.0.0.1:%2;\n"
                           "        proxy_read_timeout 3s;\n"
                           "    }\n"
-                          "}\n").arg(m_proxyPort).arg(m_backend.port());
+                          "}\n").arg(m_proxyPort).arg(backendPort());
 }
 
 QString RunbookLab::fixedSite() const
@@ -41,7 +43,7 @@ QString RunbookLab::fixedSite() const
                           "        proxy_send_timeout 3600s;\n"
                           "        proxy_buffering off;\n"
                           "    }\n"
-                          "}\n").arg(m_proxyPort).arg(m_backend.port());
+                          "}\n").arg(m_proxyPort).arg(backendPort());
 }
 
 bool RunbookLab::start(QString* error, const RunbookLabLayout& layout)

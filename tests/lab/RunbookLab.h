@@ -34,6 +34,10 @@ public:
     RunbookLab();
     // Starts the backend and nginx with the broken site (no Upgrade headers, 3 s read timeout).
     bool start(QString* error, const RunbookLabLayout& layout = {});
+    // Before start(): proxy to this backend (e.g. an application server of AppServerLab) instead
+    // of the ReferenceServer.
+    void useBackendPort(quint16 port) { m_backendPort = port; }
+    quint16 backendPort() const;
     NginxLab& nginx() { return m_nginx; }
     ReferenceServer& backend() { return m_backend; }
     const Profile& profile() const { return m_profile; }
@@ -57,6 +61,7 @@ private:
     ReferenceServer m_backend;
     QTemporaryDir m_runs;
     quint16 m_proxyPort = 0;
+    quint16 m_backendPort = 0;
     Profile m_profile;
     QString m_errorLog;
 };

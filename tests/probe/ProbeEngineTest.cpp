@@ -47,6 +47,7 @@ ProbeOptions opts(const QString& url)
 {
     ProbeOptions o;
     o.url = url;
+    o.app = AppProtocolId::Echo; // these tests are about transport and framing: echo explicitly (--echo)
     o.timeoutS = 2;
     o.connectTimeoutS = 2;
     return o;
@@ -360,7 +361,7 @@ TEST(ProbeEngine, BoltHandshakeIsSentInABinaryFrameAndTimed)
         }
     };
     ProbeOptions o = opts(s.url());
-    o.bolt = true;
+    o.app = AppProtocolId::Bolt;
     const ProbeResult r = runProbe(o);
     EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r).toStdString();
     ASSERT_EQ(seen.size(), 20);

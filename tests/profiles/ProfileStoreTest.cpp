@@ -3,6 +3,7 @@
 // overwritten (unreadable, malformed, newer version), import / export.
 #include "ProfileTestData.h"
 #include "lab/Lab.h"
+#include "probe/ProbeProfile.h"
 #include "profiles/ProfileJson.h"
 #include "profiles/ProfileStore.h"
 
@@ -50,6 +51,7 @@ QList<std::function<void(Profile&)>> fieldMutations()
         [](Profile& p) { p.publicUrl += u'x'; },
         [](Profile& p) { p.directUrl += u'x'; },
         [](Profile& p) { p.origin += u'x'; },
+        [](Profile& p) { p.app = AppProtocolId::SocketIo; },
         [](Profile& p) { p.extraHeaders.last().second += u'x'; },
         [](Profile& p) { p.subprotocols.removeLast(); },
         [](Profile& p) { p.bolt = !p.bolt; },
@@ -131,8 +133,36 @@ TEST_F(StoreFixture, DocumentHasTheVersionedEnvelope)
     ASSERT_TRUE(store.add(p).ok());
     const QJsonObject root = QJsonDocument::fromJson(lab::readAll(file())).object();
     EXPECT_EQ(root.value(QStringLiteral("format")).toString(), QStringLiteral("socketscope-profiles"));
-    EXPECT_EQ(root.value(QStringLiteral("version")).toInt(), 1);
+    EXPECT_EQ(root.value(QStringLiteral("version")).toInt(), ProfileJson::kVersion);
+    EXPECT_EQ(ProfileJson::kVersion, 2) << "version 2 added the application protocol";
     EXPECT_EQ(root.value(QStringLiteral("profiles")).toArray().size(), 1);
+}
+
+TEST_F(StoreFixture, Version1FilesLoadAndTheirBoltFlagIsTheBoltProtocol)
+{
+    // Written before profiles had "app": still loads; `bolt` keeps meaning the Bolt protocol.
+    const auto v1 = ProfileJson::parse(R"({"format":"socketscope-profiles","version":1,
+        "profiles":[{"name":"neo4j","publicUrl":"wss://db/ws","bolt":true},{"name":"plain","publicUrl":"wss://h/ws"}]})");
+    ASSERT_TRUE(v1.ok()) << v1.error().toStdString();
+    EXPECT_EQ(v1->at(0).app, AppProtocolId::Auto);
+    ProbeOptions o;
+    applyProfile(o, v1->at(0));
+    EXPECT_EQ(o.app, AppProtocolId::Bolt);
+    EXPECT_EQ(o.appSource, AppDetectedBy::Profile);
+    ProbeOptions plain;
+    applyProfile(plain, v1->at(1));
+    EXPECT_EQ(plain.app, AppProtocolId::Auto);
+
+    Profile p;
+    p.name = QStringLiteral("gql");
+    p.app = AppProtocolId::GraphqlTransportWs;
+    const auto back = ProfileJson::parse(ProfileJson::serialize({p}));
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(back->first().app, AppProtocolId::GraphqlTransportWs);
+    EXPECT_TRUE(ProfileJson::serialize({p}).contains("\"app\": \"graphql-transport-ws\""));
+    const auto bad = ProfileJson::parse(R"({"format":"socketscope-profiles","version":2,"profiles":[{"name":"x","app":"socket.io"}]})");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(bad.error().contains(QStringLiteral("app"))) << bad.error().toStdString();
 }
 
 TEST_F(StoreFixture, MissingFileIsAnEmptyWritableStore)
@@ -238,13 +268,13 @@ TEST_F(StoreFixture, UnreadablePathIsReportedAndLeftAlone)
 
 TEST_F(StoreFixture, NewerVersionIsRefusedAndKept)
 {
-    const QByteArray newer = R"({"format":"socketscope-profiles","version":2,"profiles":[{"name":"from the future"}]})";
+    const QByteArray newer = R"({"format":"socketscope-profiles","version":3,"profiles":[{"name":"from the future"}]})";
     ASSERT_TRUE(lab::writeFile(file(), newer));
     ProfileStore store(file());
     const Status st = store.load();
     ASSERT_FALSE(st.ok());
     EXPECT_TRUE(st.error().contains(QStringLiteral("newer"))) << st.error().toStdString();
-    EXPECT_TRUE(st.error().contains(QStringLiteral("version 2"))) << st.error().toStdString();
+    EXPECT_TRUE(st.error().contains(QStringLiteral("version 3"))) << st.error().toStdString();
     EXPECT_TRUE(store.isReadOnly());
     EXPECT_TRUE(store.profiles().isEmpty());
     Profile p;

@@ -269,6 +269,7 @@ TEST(ProxyLab, BackendClosing1011NeverEchoingOrAnsweringGarbage)
     EXPECT_EQ(r.closeReason, QStringLiteral("backend failure"));
     EXPECT_EQ(r.closedBy, ClosedBy::ServerFrame);
     ProbeOptions o = quickOptions(wsUrl(p2, QStringLiteral("/")));
+    o.app = AppProtocolId::Echo; // asked for explicitly (--echo): the silent backend never answers one
     o.timeoutS = 0.5;
     r = probe(o);
     EXPECT_EQ(r.cause, QStringLiteral("no_echo")) << describe(r).toStdString();

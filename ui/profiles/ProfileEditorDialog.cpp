@@ -101,6 +101,9 @@ void ProfileEditorDialog::load(const Profile& p)
     m_ui->headersPlainTextEdit->setPlainText(headerLines.join(u'\n'));
     m_ui->subprotocolsLineEdit->setText(p.subprotocols.join(QStringLiteral(", ")));
     m_ui->boltCheckBox->setChecked(p.bolt);
+    if (m_ui->appProtocolComboBox->count() == 0)
+        m_ui->appProtocolComboBox->addItems(appProtocolNames());
+    m_ui->appProtocolComboBox->setCurrentIndex(m_ui->appProtocolComboBox->findText(appProtocolName(p.app)));
     m_ui->caFileLineEdit->setText(p.tls.caFile);
     m_ui->pinnedCertificateLineEdit->setText(p.tls.pinnedCertificate);
     m_ui->clientCertificateLineEdit->setText(p.tls.clientCertificate);
@@ -137,6 +140,7 @@ Profile ProfileEditorDialog::profile() const
         if (!s.trimmed().isEmpty())
             p.subprotocols << s.trimmed();
     p.bolt = m_ui->boltCheckBox->isChecked();
+    p.app = appProtocolFromName(m_ui->appProtocolComboBox->currentText()).value_or(AppProtocolId::Auto);
     p.tls.caFile = m_ui->caFileLineEdit->text();
     p.tls.pinnedCertificate = m_ui->pinnedCertificateLineEdit->text();
     p.tls.clientCertificate = m_ui->clientCertificateLineEdit->text();

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Real application servers for SocketScope's application-protocol tests, from npm (pinned by
+// package-lock.json). One server per process, bound to 127.0.0.1 on a free port, which is printed
+// as "PORT <n>" once listening. The test stops the process by PID.
+//
+//   node appserver.js socketio [--ping-interval MS] [--reject-namespace /NS] [--token T (namespace /auth)] [--path /socket.io/]
+//   node appserver.js graphql-ws [--forbid]          graphql-ws@5 (subprotocol graphql-transport-ws) on /graphql
+//   node appserver.js legacy-graphql                 subscriptions-transport-ws (subprotocol graphql-ws) on /subscriptions
+//   node appserver.js mqtt                           aedes + websocket-stream (MQTT over WebSocket) on /mqtt
+//   node appserver.js bolt                           ws: answers the Bolt handshake like Neo4j 5; closes on anything else
+'use strict';
+const http = require('http');
+
+const args = process.argv.slice(2);
+const mode = args[0];
+const opt = (name, dflt) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : dflt;
+};
+const flag = (name) => args.includes(name);
+
+const server = http.createServer((req, res) => {
+    res.writeHead(404);
+    res.end('not here\n');
+});
+
+function schema() {
+    const { GraphQLSchema, GraphQLObjectType, GraphQLString } = require('graphql');
+    return new GraphQLSchema({
+        query: new GraphQLObjectType({ name: 'Query', fields: { hello: { type: GraphQLString, resolve: () => 'world' } } }),
+        subscription: new GraphQLObjectType({
+            name: 'Subscription',
+            fields: {
+                greetings: {
+                    type: GraphQLString,
+                    subscribe: async function* () { yield { greetings: 'hi' }; },
+                },
+            },
+        }),
+    });
+}
+
+if (mode === 'socketio') {
+    const { Server } = require('socket.io');
+    const interval = Number(opt('--ping-interval', '25000'));
+    const io = new Server(server, { pingInterval: interval, pingTimeout: Math.max(1000, interval), path: opt('--path', '/socket.io/') });
+    const onConnection = (socket) => {
+        socket.on('ping-app', (...args) => { // ack = the last argument, whatever was sent before it
+            const ack = args[args.length - 1];
+            if (typeof ack === 'function') ack({ pong: args.length > 1 ? args[0] : null });
+        });
+    };
+    io.on('connection', onConnection);
+    // /auth admits only CONNECTs whose auth payload carries the token given with --token.
+    const token = opt('--token');
+    if (token) {
+        const ns = io.of('/auth');
+        ns.use((socket, next) => next(socket.handshake.auth && socket.handshake.auth.token === token ? undefined : new Error('invalid token')));
+        ns.on('connection', onConnection);
+    }
+    const rejected = opt('--reject-namespace');
+    if (rejected) {
+        const ns = io.of(rejected);
+        ns.use((socket, next) => next(new Error('not authorized: token missing')));
+        ns.on('connection', onConnection);
+    }
+} else if (mode === 'graphql-ws') {
+    const { WebSocketServer } = require('ws');
+    const { useServer } = require('graphql-ws/lib/use/ws');
+    const wss = new WebSocketServer({ server, path: '/graphql' });
+    useServer({ schema: schema(), onConnect: () => !flag('--forbid') }, wss);
+} else if (mode === 'legacy-graphql') {
+    const { SubscriptionServer } = require('subscriptions-transport-ws');
+    const { execute, subscribe } = require('graphql');
+    SubscriptionServer.create({ schema: schema(), execute, subscribe, keepAlive: 1000 }, { server, path: '/subscriptions' });
+} else if (mode === 'mqtt') {
+    const aedes = require('aedes')();
+    const ws = require('websocket-stream');
+    ws.createServer({ server, path: '/mqtt' }, aedes.handle);
+} else if (mode === 'bolt') {
+    const { WebSocketServer } = require('ws');
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (sock) => {
+        sock.on('message', (data, isBinary) => {
+            const b = Buffer.from(data);
+            if (isBinary && b.length === 20 && b.readUInt32BE(0) === 0x6060b017)
+                sock.send(Buffer.from([0, 0, 4, 5]), { binary: true });
+            else
+                sock.terminate(); // like Neo4j: anything but Bolt ends the connection
+        });
+    });
+} else {
+    console.error('unknown mode ' + mode);
+    process.exit(2);
+}
+
+server.listen(Number(opt('--port', '0')), '127.0.0.1', () => {
+    console.log('PORT ' + server.address().port);
+});
