@@ -81,6 +81,8 @@ Result<RuleSet> RuleSet::fromJson(const QByteArray& json, const QString& origin)
         r.regex = o.value(QLatin1String("regex")).toBool(false);
         r.caseSensitive = o.value(QLatin1String("caseSensitive")).toBool(true);
         r.hint = o.value(QLatin1String("hint")).toString();
+        r.advice = o.value(QLatin1String("advice")).toString();
+        r.cause = o.value(QLatin1String("cause")).toString();
         r.generic = o.value(QLatin1String("generic")).toBool(false);
         const auto severity = parseSeverity(o.value(QLatin1String("severity")).toString(QStringLiteral("error")));
         if (r.id.isEmpty() || r.pattern.isEmpty() || !severity)

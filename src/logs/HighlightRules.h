@@ -27,19 +27,21 @@ struct HighlightRule {
     bool regex = false;
     bool caseSensitive = true;
     Severity severity = Severity::Error;
-    QString hint;            // what it usually means
+    QString hint;            // what it usually means (one line)
+    QString advice;          // what to check or change (one line; may be empty)
+    QString cause;           // the probe cause id telling the same story ("idle_timeout", ...), or empty
     bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
     bool isProblem() const { return severity >= Severity::Error; }
 };
 
 // A list of highlighting rules, compiled. Loaded from JSON documents of the form
 // {"format":"socketscope-log-rules","version":1,"rules":[{"id","name","pattern","regex",
-// "caseSensitive","severity","hint","generic"}]}; built-in sets live in :/rules/*.json.
+// "caseSensitive","severity","hint","advice","cause","generic"}]}; built-in sets live in :/rules/*.json.
 class RuleSet {
 public:
     // Parses one rules document; `origin` names it in error messages.
     static Result<RuleSet> fromJson(const QByteArray& json, const QString& origin);
-    // Every built-in set (nginx error log, Neo4j log).
+    // Every built-in set (nginx error and access logs, HAProxy, Neo4j, JSON/logfmt, Python, Node, seed apps).
     static RuleSet builtin();
     // Where user rules live: <config dir>/log-rules.json.
     static QString userRulesPath();

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "LogTestUtil.h"
 
+#include "diagnosis/Diagnosis.h"
 #include "logs/HighlightRules.h"
 
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
 #include <QTemporaryDir>
 
 #include <gtest/gtest.h>
@@ -77,7 +83,9 @@ TEST(HighlightRules, UserRulesLoadMergeAndReportErrors)
     const auto before = rules.rules().size();
     rules.merge(*user);
     EXPECT_EQ(rules.rules().size(), before + 1); // nginx.warn replaced, my.ws-drop added
-    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("[WS] disconnected - code=1006")), QStringLiteral("my.ws-drop"));
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("[WS] disconnected - code=1001")), QStringLiteral("my.ws-drop"));
+    // A line a built-in rule also names keeps the built-in name (rules are tried in order).
+    EXPECT_EQ(ruleIdFor(rules, QStringLiteral("[WS] disconnected - code=1006")), QStringLiteral("app.abnormal-closure"));
 
     ASSERT_TRUE(logtest::writeBytes(path, R"({"rules":[{"id":"bad","pattern":"(unclosed","regex":true}]})"));
     const auto broken = RuleSet::loadUserRules(path);
@@ -108,4 +116,90 @@ TEST(HighlightRules, ProblemScanCountsEveryProblemLineOnce)
     EXPECT_GT(expected, 10000);
     ASSERT_EQ(scan.lines.size(), scan.rules.size());
     EXPECT_TRUE(std::is_sorted(scan.lines.begin(), scan.lines.end()));
+}
+
+namespace {
+int ruleIndex(const RuleSet& rules, const QString& id)
+{
+    for (int i = 0; i < int(rules.rules().size()); ++i)
+        if (rules.rules()[i].id == id)
+            return i;
+    return -1;
+}
+} // namespace
+
+// tests/logs/data/rule-corpus.json: for every built-in rule, lines it must name and near-misses
+// it must not match at all.
+TEST(HighlightRules, EveryBuiltinRuleNamesItsLinesAndMissesItsNearMisses)
+{
+    const RuleSet rules = RuleSet::builtin();
+    QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/rule-corpus.json"));
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QJsonArray corpus = QJsonDocument::fromJson(f.readAll()).array();
+    ASSERT_FALSE(corpus.isEmpty());
+    QSet<QString> covered;
+    for (const QJsonValue& v : corpus) {
+        const QJsonObject entry = v.toObject();
+        const QString id = entry.value(QLatin1String("rule")).toString();
+        SCOPED_TRACE(id.toStdString());
+        const int index = ruleIndex(rules, id);
+        ASSERT_GE(index, 0) << "no built-in rule " << id.toStdString();
+        covered.insert(id);
+        const HighlightRule& rule = rules.rules()[index];
+        const QJsonArray match = entry.value(QLatin1String("match")).toArray();
+        const QJsonArray miss = entry.value(QLatin1String("miss")).toArray();
+        EXPECT_FALSE(match.isEmpty());
+        EXPECT_FALSE(miss.isEmpty());
+        for (const QJsonValue& m : match) {
+            const QString line = m.toString();
+            if (rule.isProblem()) {
+                EXPECT_EQ(ruleIdFor(rules, line), id) << line.toStdString();
+            } else {
+                EXPECT_EQ(rules.problemRule(line), -1) << line.toStdString();
+                const int strongest = rules.strongestRule(line);
+                EXPECT_EQ(strongest >= 0 ? rules.rules()[strongest].id : QString(), id) << line.toStdString();
+            }
+        }
+        for (const QJsonValue& m : miss) {
+            const QString line = m.toString();
+            for (const RuleSet::Span& s : rules.spans(line)) {
+                EXPECT_NE(s.rule, index) << "near-miss matched: " << line.toStdString();
+            }
+        }
+    }
+    for (const HighlightRule& r : rules.rules()) {
+        EXPECT_TRUE(covered.contains(r.id)) << "no corpus lines for " << r.id.toStdString();
+        EXPECT_FALSE(r.hint.isEmpty()) << r.id.toStdString();
+        if (!r.cause.isEmpty()) {
+            EXPECT_TRUE(allCauseIds().contains(r.cause)) << r.id.toStdString() << ": unknown cause " << r.cause.toStdString();
+        }
+    }
+}
+
+TEST(HighlightRules, TheIssueLinesAreProblemsWithAdviceAndTheProbeCause)
+{
+    const RuleSet rules = RuleSet::builtin();
+    const struct {
+        const char* line;
+        const char* id;
+        const char* cause;
+    } cases[] = {
+        {"2026-01-28 10:00:01,123 WARNING [WS_DIAGNOSTICS] 403 FORBIDDEN: Origin not in allowed list", "app.origin-rejected", "origin_rejected"},
+        {"[WS_DIAGNOSTICS] client 127.0.0.1:53422 disconnected - code=1006 reason=", "app.abnormal-closure", "abnormal_closure"},
+        {"lab haproxy[1]: 127.0.0.1:5 [02/Dec/2026:21:00:00.001] fe be/s1 0/0/0/-1/30001 504 194 - - sD-- 1/1/0/0/0 0/0 \"GET /ws HTTP/1.1\"",
+         "haproxy.server-timeout", "idle_timeout"},
+        {"lab haproxy[1]: 127.0.0.1:5 [02/Dec/2026:21:00:00.001] fe be/s1 0/0/0/1/5004 101 129 - - cD-- 1/1/0/0/0 0/0 \"GET /ws HTTP/1.1\"",
+         "haproxy.client-timeout", "idle_timeout"},
+        {"127.0.0.1 - - [02/Dec/2026:21:00:00 +0000] \"GET /ws HTTP/1.1\" 502 157 \"-\" \"ws\"", "access.ws-bad-gateway", "bad_gateway"},
+        {R"({"level":"error","msg":"websocket closed","code":1006})", "json.ws-abnormal-closure", "abnormal_closure"},
+        {"INFO:     127.0.0.1:50512 - \"WebSocket /ws/echo\" 403", "python.ws-rejected", "origin_rejected"},
+    };
+    for (const auto& c : cases) {
+        const int r = rules.problemRule(QString::fromUtf8(c.line));
+        ASSERT_GE(r, 0) << c.line;
+        const HighlightRule& rule = rules.rules()[r];
+        EXPECT_EQ(rule.id, QLatin1String(c.id)) << c.line;
+        EXPECT_EQ(rule.cause, QLatin1String(c.cause)) << c.line;
+        EXPECT_TRUE(rule.advice.contains(QLatin1String(c.cause))) << c.id << ": advice should name the probe cause";
+    }
 }

@@ -106,6 +106,29 @@ TEST(LogsCli, ProblemsListsEachProblemLineWithItsRuleAndASummary)
     EXPECT_EQ(count.out.trimmed().toInt(), lines.size() - 1);
 }
 
+// The evidence of one WebSocket incident from every log in the chain (issue 17): each problem line is
+// named by the rule of its source, the healthy neighbours are not listed, and the summary counts them.
+TEST(LogsCli, ProblemsNameTheLinesOfEveryLogInTheChain)
+{
+    const QString chain = QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/ws-chain.log");
+    const CliRun r = cli({chain, QStringLiteral("--problems"), QStringLiteral("-n")});
+    EXPECT_EQ(r.code, 1) << r.err.constData();
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    const QList<QByteArray> expected = {"2:[app.origin-rejected] ",      "3:[app.abnormal-closure] ",
+                                        "5:[haproxy.server-timeout] ",   "6:[haproxy.client-timeout] ",
+                                        "8:[access.ws-bad-gateway] ",    "10:[json.ws-abnormal-closure] ",
+                                        "12:[python.ws-rejected] "};
+    ASSERT_EQ(lines.size(), expected.size() + 1) << r.out.constData();
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        EXPECT_TRUE(lines[i].startsWith(expected[i])) << lines[i].constData();
+    const QByteArray summary = lines.last();
+    EXPECT_TRUE(summary.startsWith("7 problem lines: ")) << summary.constData();
+    for (const char* name : {"origin rejected ×1", "disconnected with 1006 ×1", "server-side timeout (sD) ×1",
+                             "client-side timeout (cD) ×1", "WebSocket request answered 502 ×1", "close code 1006 (JSON) ×1",
+                             "WebSocket rejected (403) ×1"})
+        EXPECT_TRUE(summary.contains(name)) << name << " in " << summary.constData();
+}
+
 TEST(LogsCli, UnknownProfileIsAClearError)
 {
     QTemporaryDir dir;
