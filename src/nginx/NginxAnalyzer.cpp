@@ -77,6 +77,9 @@ void checkTimeout(const Context& ctx, LocationReport& r, const QByteArray& direc
                            QStringLiteral("%1 %2;").arg(str(directive), str(NginxAnalyzer::formatSeconds(fixValue)))));
 }
 
+// WS006/WS007: info. Once nginx switches a connection to the upgraded tunnel it copies bytes both
+// ways and neither response nor request buffering applies; they matter only for long-polling/SSE
+// fallbacks and the handshake itself.
 void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive, const QString& rule, const QString& why)
 {
     const DirectiveRef eff = r.location->effective(directive);
@@ -84,7 +87,7 @@ void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive
         return;
     const QString is = eff ? QStringLiteral("%1 is %2 (%3)").arg(str(directive), str(eff.node->arg(0)), ctx.where(eff))
                            : QStringLiteral("%1 is not set (nginx's default: on)").arg(str(directive));
-    r.findings.append(make(ctx, rule, QStringLiteral("warning"), eff, r.location,
+    r.findings.append(make(ctx, rule, QStringLiteral("info"), eff, r.location,
                            QStringLiteral("%1: %2: %3").arg(r.location->label(), is, why),
                            QStringLiteral("%1 off;").arg(str(directive))));
 }
@@ -160,13 +163,13 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
 
     // WS006 / WS007 / WS008
     checkOff(ctx, r, "proxy_buffering", QStringLiteral("WS006"),
-             QStringLiteral("responses are buffered, so messages sent before or during the upgrade can be delayed"));
+             QStringLiteral("responses are buffered; this does not affect the upgraded WebSocket tunnel, only a long-polling/SSE fallback on this location"));
     checkOff(ctx, r, "proxy_request_buffering", QStringLiteral("WS007"),
-             QStringLiteral("request bodies are buffered before reaching the backend, delaying handshakes of protocols such as Bolt"));
+             QStringLiteral("request bodies are buffered before reaching the backend; this does not affect the upgraded WebSocket tunnel, only request bodies such as long-polling POSTs"));
     const DirectiveRef cache = loc->effective("proxy_cache");
     if (cache && cache.node->arg(0) != "off") {
-        r.findings.append(make(ctx, QStringLiteral("WS008"), QStringLiteral("warning"), cache, loc,
-                               QStringLiteral("%1: proxy_cache %2 (%3) applies to the WebSocket location; upgrade responses must never be cached")
+        r.findings.append(make(ctx, QStringLiteral("WS008"), QStringLiteral("info"), cache, loc,
+                               QStringLiteral("%1: proxy_cache %2 (%3) applies to the WebSocket location; the upgraded tunnel is not cached, but long-polling fallback responses could be")
                                    .arg(label, str(cache.node->arg(0)), ctx.where(cache)),
                                QStringLiteral("proxy_cache off;")));
     }

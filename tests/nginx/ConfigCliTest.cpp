@@ -134,3 +134,32 @@ TEST(ConfigCli, ReadsNginxTOutputFromStdin)
     EXPECT_TRUE(keys.contains(QStringLiteral("NG001@/etc/nginx/nginx.conf:2"))) << keys.join(QLatin1Char(' ')).toStdString();
     EXPECT_TRUE(keys.contains(QStringLiteral("WS003@/etc/nginx/sites-enabled/app:3")));
 }
+
+// Issue 11: a configuration that works for WebSockets (Proxmox's noVNC proxy, written from the
+// Proxmox wiki's example) exits 0: request buffering (WS007) does not apply to the upgraded
+// tunnel, so it is info, and only error/warning findings fail `lint`.
+TEST(ConfigCli, WebSocketCorrectConfigWithDefaultRequestBufferingExitsZero)
+{
+    QTemporaryDir tmp;
+    const QString conf = tmp.filePath(QStringLiteral("proxmox.conf"));
+    lab::writeFile(conf, "server {\n"
+                         "    listen 443 ssl;\n"
+                         "    server_name _;\n"
+                         "    location / {\n"
+                         "        proxy_http_version 1.1;\n"
+                         "        proxy_set_header Upgrade $http_upgrade;\n"
+                         "        proxy_set_header Connection \"upgrade\";\n"
+                         "        proxy_pass https://localhost:8006;\n"
+                         "        proxy_buffering off;\n"
+                         "        client_max_body_size 0;\n"
+                         "        proxy_connect_timeout 3600s;\n"
+                         "        proxy_read_timeout 3600s;\n"
+                         "        proxy_send_timeout 3600s;\n"
+                         "        send_timeout 3600s;\n"
+                         "    }\n"
+                         "}\n");
+    const CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), conf});
+    EXPECT_EQ(r.code, 0) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains("WS007 info")) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains("0 error(s), 0 warning(s)")) << r.out.toStdString();
+}
