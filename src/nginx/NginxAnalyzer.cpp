@@ -92,11 +92,36 @@ void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive
                            QStringLiteral("%1 off;").arg(str(directive))));
 }
 
+LocationTraffic classifyTraffic(const Scope* loc)
+{
+    const QString args = loc->locationArgs();
+    if (args == QLatin1String("/"))
+        return LocationTraffic::RootPrefix;
+    if (args.startsWith(QLatin1Char('@')))
+        return LocationTraffic::NamedFallback;
+    if (const DirectiveRef c = loc->own("proxy_cache"); c && c.node->arg(0) != "off")
+        return LocationTraffic::OwnCache;
+    return LocationTraffic::WebSocketOnly;
+}
+
+// WS006–WS008 on a location that also serves regular HTTP: say why `fix` leaves them.
+void noteSharedLocation(LocationReport& r)
+{
+    if (r.traffic == LocationTraffic::WebSocketOnly)
+        return;
+    for (ConfigFinding& f : r.findings) {
+        if (f.rule == QLatin1String("WS006") || f.rule == QLatin1String("WS007") || f.rule == QLatin1String("WS008"))
+            f.message += QStringLiteral(" (left as is by fix: %1 also serves regular HTTP, %2; give the WebSocket path its own location instead)")
+                             .arg(r.location->label(), trafficReason(r.traffic));
+    }
+}
+
 LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString& why)
 {
     LocationReport r;
     r.location = loc;
     r.why = why;
+    r.traffic = classifyTraffic(loc);
     const QString label = loc->label();
 
     // WS001
@@ -217,6 +242,7 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
                                    QStringLiteral("proxy_set_header X-Forwarded-Proto $scheme;")));
         }
     }
+    noteSharedLocation(r);
     return r;
 }
 
@@ -258,6 +284,17 @@ void checkIncludeDirs(const Context& ctx, ConfigFindings& out)
 
 } // namespace
 
+QString trafficReason(LocationTraffic traffic)
+{
+    switch (traffic) {
+    case LocationTraffic::WebSocketOnly: return {};
+    case LocationTraffic::RootPrefix: return QStringLiteral("it is the catch-all prefix location");
+    case LocationTraffic::NamedFallback: return QStringLiteral("it is a named location ordinary requests fall back to");
+    case LocationTraffic::OwnCache: return QStringLiteral("it enables proxy_cache itself");
+    }
+    return {};
+}
+
 bool LocationReport::hasRule(const QString& rule) const
 {
     for (const ConfigFinding& f : findings) {
@@ -290,8 +327,11 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
     QList<const Scope*> maps;
     collectScopes(a.root.get(), Scope::Kind::Map, maps);
     for (const Scope* m : maps) {
-        if (m->node->argCount() >= 2 && m->node->arg(0).toLower() == "$http_upgrade")
+        if (m->node->argCount() >= 2 && m->node->arg(0).toLower() == "$http_upgrade") {
             ctx.upgradeMaps.insert(m->node->arg(1).toLower());
+            if (a.upgradeMapVariable.isEmpty())
+                a.upgradeMapVariable = m->node->arg(1);
+        }
     }
     QList<const Scope*> https;
     collectScopes(a.root.get(), Scope::Kind::Http, https);

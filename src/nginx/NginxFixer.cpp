@@ -78,8 +78,26 @@ public:
         return m_edits;
     }
 
+    // Rules an edit was made for in this location.
+    const QSet<QString>& fixedHere() const { return m_fixedHere; }
+
 private:
-    bool want(const QString& rule) const { return m_selected.contains(rule) && m_r.hasRule(rule); }
+    bool want(const QString& rule) const
+    {
+        if (!m_selected.contains(rule) || !m_r.hasRule(rule))
+            return false;
+        // A location that also serves regular HTTP keeps its caching and buffering (the Mastodon
+        // `location @proxy` with proxy_cache): only the upgrade headers, proxy_http_version and
+        // the timeouts are touched there.
+        const bool cachingOrBuffering = rule == QLatin1String("WS006") || rule == QLatin1String("WS007") || rule == QLatin1String("WS008");
+        return !cachingOrBuffering || m_r.traffic == LocationTraffic::WebSocketOnly;
+    }
+    void markFixed(const QString& rule, QSet<QString>& fixed)
+    {
+        fixed.insert(rule);
+        m_fixedHere.insert(rule);
+        m_rules.append(rule);
+    }
 
     // Replaces one argument in place (possibly in an included file the location pulls in).
     void replaceArg(const DirectiveRef& ref, int argIndex, const QByteArray& raw)
@@ -91,8 +109,7 @@ private:
     // Sets `name value;` in the location: replaces its own directive, or inserts an override.
     void setScalar(const QByteArray& name, const QByteArray& value, const QString& rule, QSet<QString>& fixed)
     {
-        fixed.insert(rule);
-        m_rules.append(rule);
+        markFixed(rule, fixed);
         const DirectiveRef own = m_loc->own(name);
         if (own && own.node->argCount() >= 1) {
             replaceArg(own, 0, value);
@@ -141,16 +158,13 @@ private:
             lines.append(directiveText(h.ref.node));
             restated.insert(lower);
         }
-        if (!lines.isEmpty()) {
-            fixed.insert(QStringLiteral("WS009"));
-            m_rules.append(QStringLiteral("WS009"));
-        }
+        if (!lines.isEmpty())
+            markFixed(QStringLiteral("WS009"), fixed);
         auto setHeader = [&](bool wanted, const QByteArray& lower, const QByteArray& name, const QByteArray& value,
                              const QString& rule) {
             if (!wanted)
                 return;
-            fixed.insert(rule);
-            m_rules.append(rule);
+            markFixed(rule, fixed);
             if (restated.contains(lower))
                 return; // the restated inherited line already carries a working value
             const HeaderLine* h = ownHeader(lower);
@@ -217,6 +231,7 @@ private:
     QList<Edit> m_edits;
     QList<QByteArray> m_inserts;
     QStringList m_rules;
+    QSet<QString> m_fixedHere;
 };
 
 // Applies non-overlapping edits in one pass (identical edits — a snippet shared by several
@@ -274,13 +289,18 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     const QSet<QString> selected(rules.begin(), rules.end());
     QSet<QString> fixed;
     QMap<int, QList<Edit>> edits;
+    ConfigFindings fixedFindings; // per location: a rule fixed in one location may stay in another
     for (const LocationReport& r : analysis.locations) {
         LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options);
         for (const Edit& e : fixer.run(fixed))
             edits[e.file].append(e);
+        for (const ConfigFinding& f : r.findings) {
+            if (fixer.fixedHere().contains(f.rule))
+                fixedFindings.append(f);
+        }
     }
     for (const ConfigFinding& f : analysis.findings) {
-        if (!fixed.contains(f.rule))
+        if (!fixedFindings.contains(f))
             result.notFixed.append(f);
     }
     result.fixedRules = QStringList(fixed.begin(), fixed.end());
