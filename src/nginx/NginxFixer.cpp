@@ -42,8 +42,10 @@ QByteArray directiveText(const ConfNode* node)
 
 class LocationFixer {
 public:
-    LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options)
-        : m_r(report), m_loc(report.location), m_text(text), m_selected(selected), m_options(options) {}
+    LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options,
+                  const QByteArray& upgradeMapVariable)
+        : m_r(report), m_loc(report.location), m_text(text), m_selected(selected), m_options(options),
+          m_upgradeMapVariable(upgradeMapVariable) {}
 
     // Edits for this location, all in m_loc->file.
     QList<Edit> run(QSet<QString>& fixed)
@@ -136,7 +138,9 @@ private:
             return nullptr;
         };
         const QByteArray upgradeValue = "$http_upgrade";
-        const QByteArray connectionValue = "\"upgrade\"";
+        // The file's own `map $http_upgrade $VAR` when it has one (Connection: close for plain
+        // requests, as the nginx docs recommend), otherwise the literal "upgrade".
+        const QByteArray connectionValue = m_upgradeMapVariable.isEmpty() ? QByteArray("\"upgrade\"") : m_upgradeMapVariable;
         // Headers to restate: all inherited ones when this location had none (adding one hides
         // them), or the ones WS009 found dropped. An inherited Upgrade/Connection with a value
         // that would not upgrade is left out: setHeader() writes the right one instead.
@@ -228,6 +232,7 @@ private:
     const QByteArray& m_text;   // the text of the file holding the location
     const QSet<QString>& m_selected;
     const FixOptions& m_options;
+    const QByteArray m_upgradeMapVariable;
     QList<Edit> m_edits;
     QList<QByteArray> m_inserts;
     QStringList m_rules;
@@ -291,7 +296,7 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     QMap<int, QList<Edit>> edits;
     ConfigFindings fixedFindings; // per location: a rule fixed in one location may stay in another
     for (const LocationReport& r : analysis.locations) {
-        LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options);
+        LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options, analysis.upgradeMapVariable);
         for (const Edit& e : fixer.run(fixed))
             edits[e.file].append(e);
         for (const ConfigFinding& f : r.findings) {

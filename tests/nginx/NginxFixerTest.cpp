@@ -304,6 +304,36 @@ TEST(NginxFixer, SiteWideRootLocationKeepsCacheAndBuffering)
     EXPECT_TRUE(ws.contains(QStringLiteral("proxy_request_buffering off")));
 }
 
+// Issue 11: a file that defines `map $http_upgrade $connection_upgrade` gets that variable, not
+// a literal "upgrade" (which would send Connection: upgrade on every plain request too).
+TEST(NginxFixer, ReusesTheFilesUpgradeMapVariable)
+{
+    const QByteArray text = "map $http_upgrade $Conn_Up {\n    default upgrade;\n    ''      close;\n}\n"
+                            "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:9000;\n"
+                            "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+                            "        proxy_read_timeout 1h;\n        proxy_send_timeout 1h;\n    }\n}\n";
+    FixOptions options;
+    options.addComment = false;
+    const FixResult r = fixText(text, options);
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(r.fixedRules.contains(QStringLiteral("WS003")));
+    EXPECT_TRUE(r.newText.contains("        proxy_set_header Connection $Conn_Up;\n")) << r.newText.toStdString();
+    EXPECT_FALSE(r.newText.contains("\"upgrade\"")) << r.newText.toStdString();
+    for (const ConfigFinding& f : lintText(r.newText))
+        EXPECT_NE(f.rule, QStringLiteral("WS003")) << f.message.toStdString();
+
+    // Without a map the literal is written, as before.
+    const QByteArray noMap = text.mid(text.indexOf("server {"));
+    EXPECT_TRUE(fixText(noMap, options).newText.contains("        proxy_set_header Connection \"upgrade\";\n"));
+
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    lab::NginxLab nginxLab;
+    nginxLab.writeMainConfig({}, {});
+    nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(r.newText));
+    QByteArray log;
+    EXPECT_TRUE(nginxLab.test(&log)) << log.toStdString() << "\n--- fixed config:\n" << r.newText.toStdString();
+}
+
 TEST(UnifiedDiff, EqualTextsGiveNoDiff)
 {
     EXPECT_TRUE(UnifiedDiff::unified("a\nb\n", "a\nb\n", QStringLiteral("a"), QStringLiteral("b")).isEmpty());
