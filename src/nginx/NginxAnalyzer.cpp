@@ -77,6 +77,9 @@ void checkTimeout(const Context& ctx, LocationReport& r, const QByteArray& direc
                            QStringLiteral("%1 %2;").arg(str(directive), str(NginxAnalyzer::formatSeconds(fixValue)))));
 }
 
+// WS006/WS007: info. Once nginx switches a connection to the upgraded tunnel it copies bytes both
+// ways and neither response nor request buffering applies; they matter only for long-polling/SSE
+// fallbacks and the handshake itself.
 void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive, const QString& rule, const QString& why)
 {
     const DirectiveRef eff = r.location->effective(directive);
@@ -84,9 +87,33 @@ void checkOff(const Context& ctx, LocationReport& r, const QByteArray& directive
         return;
     const QString is = eff ? QStringLiteral("%1 is %2 (%3)").arg(str(directive), str(eff.node->arg(0)), ctx.where(eff))
                            : QStringLiteral("%1 is not set (nginx's default: on)").arg(str(directive));
-    r.findings.append(make(ctx, rule, QStringLiteral("warning"), eff, r.location,
+    r.findings.append(make(ctx, rule, QStringLiteral("info"), eff, r.location,
                            QStringLiteral("%1: %2: %3").arg(r.location->label(), is, why),
                            QStringLiteral("%1 off;").arg(str(directive))));
+}
+
+LocationTraffic classifyTraffic(const Scope* loc)
+{
+    const QString args = loc->locationArgs();
+    if (args == QLatin1String("/"))
+        return LocationTraffic::RootPrefix;
+    if (args.startsWith(QLatin1Char('@')))
+        return LocationTraffic::NamedFallback;
+    if (const DirectiveRef c = loc->own("proxy_cache"); c && c.node->arg(0) != "off")
+        return LocationTraffic::OwnCache;
+    return LocationTraffic::WebSocketOnly;
+}
+
+// WS006–WS008 on a location that also serves regular HTTP: say why `fix` leaves them.
+void noteSharedLocation(LocationReport& r)
+{
+    if (r.traffic == LocationTraffic::WebSocketOnly)
+        return;
+    for (ConfigFinding& f : r.findings) {
+        if (f.rule == QLatin1String("WS006") || f.rule == QLatin1String("WS007") || f.rule == QLatin1String("WS008"))
+            f.message += QStringLiteral(" (left as is by fix: %1 also serves regular HTTP, %2; give the WebSocket path its own location instead)")
+                             .arg(r.location->label(), trafficReason(r.traffic));
+    }
 }
 
 LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString& why)
@@ -94,6 +121,7 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
     LocationReport r;
     r.location = loc;
     r.why = why;
+    r.traffic = classifyTraffic(loc);
     const QString label = loc->label();
 
     // WS001
@@ -160,13 +188,13 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
 
     // WS006 / WS007 / WS008
     checkOff(ctx, r, "proxy_buffering", QStringLiteral("WS006"),
-             QStringLiteral("responses are buffered, so messages sent before or during the upgrade can be delayed"));
+             QStringLiteral("responses are buffered; this does not affect the upgraded WebSocket tunnel, only a long-polling/SSE fallback on this location"));
     checkOff(ctx, r, "proxy_request_buffering", QStringLiteral("WS007"),
-             QStringLiteral("request bodies are buffered before reaching the backend, delaying handshakes of protocols such as Bolt"));
+             QStringLiteral("request bodies are buffered before reaching the backend; this does not affect the upgraded WebSocket tunnel, only request bodies such as long-polling POSTs"));
     const DirectiveRef cache = loc->effective("proxy_cache");
     if (cache && cache.node->arg(0) != "off") {
-        r.findings.append(make(ctx, QStringLiteral("WS008"), QStringLiteral("warning"), cache, loc,
-                               QStringLiteral("%1: proxy_cache %2 (%3) applies to the WebSocket location; upgrade responses must never be cached")
+        r.findings.append(make(ctx, QStringLiteral("WS008"), QStringLiteral("info"), cache, loc,
+                               QStringLiteral("%1: proxy_cache %2 (%3) applies to the WebSocket location; the upgraded tunnel is not cached, but long-polling fallback responses could be")
                                    .arg(label, str(cache.node->arg(0)), ctx.where(cache)),
                                QStringLiteral("proxy_cache off;")));
     }
@@ -214,6 +242,7 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
                                    QStringLiteral("proxy_set_header X-Forwarded-Proto $scheme;")));
         }
     }
+    noteSharedLocation(r);
     return r;
 }
 
@@ -255,6 +284,17 @@ void checkIncludeDirs(const Context& ctx, ConfigFindings& out)
 
 } // namespace
 
+QString trafficReason(LocationTraffic traffic)
+{
+    switch (traffic) {
+    case LocationTraffic::WebSocketOnly: return {};
+    case LocationTraffic::RootPrefix: return QStringLiteral("it is the catch-all prefix location");
+    case LocationTraffic::NamedFallback: return QStringLiteral("it is a named location ordinary requests fall back to");
+    case LocationTraffic::OwnCache: return QStringLiteral("it enables proxy_cache itself");
+    }
+    return {};
+}
+
 bool LocationReport::hasRule(const QString& rule) const
 {
     for (const ConfigFinding& f : findings) {
@@ -287,8 +327,11 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
     QList<const Scope*> maps;
     collectScopes(a.root.get(), Scope::Kind::Map, maps);
     for (const Scope* m : maps) {
-        if (m->node->argCount() >= 2 && m->node->arg(0).toLower() == "$http_upgrade")
+        if (m->node->argCount() >= 2 && m->node->arg(0).toLower() == "$http_upgrade") {
             ctx.upgradeMaps.insert(m->node->arg(1).toLower());
+            if (a.upgradeMapVariable.isEmpty())
+                a.upgradeMapVariable = m->node->arg(1);
+        }
     }
     QList<const Scope*> https;
     collectScopes(a.root.get(), Scope::Kind::Http, https);

@@ -22,10 +22,22 @@ struct HeaderLine {
     DirectiveRef ref;
 };
 
+// Whether a WebSocket location serves only WebSockets, or also regular HTTP (then a fix never
+// changes its caching or buffering: only the upgrade headers, proxy_http_version and timeouts).
+enum class LocationTraffic {
+    WebSocketOnly,
+    RootPrefix,        // `location /`: every request without a more specific location
+    NamedFallback,     // `location @name`: reached by try_files/error_page for ordinary requests
+    OwnCache,          // the location enables proxy_cache itself
+};
+// Why the location also serves regular HTTP ("" for WebSocketOnly).
+QString trafficReason(LocationTraffic traffic);
+
 // What the rules found for one WebSocket location.
 struct LocationReport {
     const Scope* location = nullptr;
     QString why;                       // "sets Upgrade", "matches endpoint /ws", "marked"
+    LocationTraffic traffic = LocationTraffic::WebSocketOnly;
     ConfigFindings findings;
     QList<HeaderLine> droppedHeaders;  // WS009: inherited headers this location drops
     QList<HeaderLine> inheritedHeaders;// the headers of the level it would inherit from
@@ -36,6 +48,7 @@ struct LocationReport {
 
 struct NginxAnalysis {
     std::unique_ptr<Scope> root;
+    QByteArray upgradeMapVariable;     // the first `map $http_upgrade $VAR` (as written), or empty
     QList<LocationReport> locations;   // WebSocket locations, in file order
     ConfigFindings findings;           // everything, sorted
 };

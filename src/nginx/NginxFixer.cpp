@@ -42,8 +42,10 @@ QByteArray directiveText(const ConfNode* node)
 
 class LocationFixer {
 public:
-    LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options)
-        : m_r(report), m_loc(report.location), m_text(text), m_selected(selected), m_options(options) {}
+    LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options,
+                  const QByteArray& upgradeMapVariable)
+        : m_r(report), m_loc(report.location), m_text(text), m_selected(selected), m_options(options),
+          m_upgradeMapVariable(upgradeMapVariable) {}
 
     // Edits for this location, all in m_loc->file.
     QList<Edit> run(QSet<QString>& fixed)
@@ -78,8 +80,26 @@ public:
         return m_edits;
     }
 
+    // Rules an edit was made for in this location.
+    const QSet<QString>& fixedHere() const { return m_fixedHere; }
+
 private:
-    bool want(const QString& rule) const { return m_selected.contains(rule) && m_r.hasRule(rule); }
+    bool want(const QString& rule) const
+    {
+        if (!m_selected.contains(rule) || !m_r.hasRule(rule))
+            return false;
+        // A location that also serves regular HTTP keeps its caching and buffering (the Mastodon
+        // `location @proxy` with proxy_cache): only the upgrade headers, proxy_http_version and
+        // the timeouts are touched there.
+        const bool cachingOrBuffering = rule == QLatin1String("WS006") || rule == QLatin1String("WS007") || rule == QLatin1String("WS008");
+        return !cachingOrBuffering || m_r.traffic == LocationTraffic::WebSocketOnly;
+    }
+    void markFixed(const QString& rule, QSet<QString>& fixed)
+    {
+        fixed.insert(rule);
+        m_fixedHere.insert(rule);
+        m_rules.append(rule);
+    }
 
     // Replaces one argument in place (possibly in an included file the location pulls in).
     void replaceArg(const DirectiveRef& ref, int argIndex, const QByteArray& raw)
@@ -91,8 +111,7 @@ private:
     // Sets `name value;` in the location: replaces its own directive, or inserts an override.
     void setScalar(const QByteArray& name, const QByteArray& value, const QString& rule, QSet<QString>& fixed)
     {
-        fixed.insert(rule);
-        m_rules.append(rule);
+        markFixed(rule, fixed);
         const DirectiveRef own = m_loc->own(name);
         if (own && own.node->argCount() >= 1) {
             replaceArg(own, 0, value);
@@ -119,7 +138,9 @@ private:
             return nullptr;
         };
         const QByteArray upgradeValue = "$http_upgrade";
-        const QByteArray connectionValue = "\"upgrade\"";
+        // The file's own `map $http_upgrade $VAR` when it has one (Connection: close for plain
+        // requests, as the nginx docs recommend), otherwise the literal "upgrade".
+        const QByteArray connectionValue = m_upgradeMapVariable.isEmpty() ? QByteArray("\"upgrade\"") : m_upgradeMapVariable;
         // Headers to restate: all inherited ones when this location had none (adding one hides
         // them), or the ones WS009 found dropped. An inherited Upgrade/Connection with a value
         // that would not upgrade is left out: setHeader() writes the right one instead.
@@ -141,16 +162,13 @@ private:
             lines.append(directiveText(h.ref.node));
             restated.insert(lower);
         }
-        if (!lines.isEmpty()) {
-            fixed.insert(QStringLiteral("WS009"));
-            m_rules.append(QStringLiteral("WS009"));
-        }
+        if (!lines.isEmpty())
+            markFixed(QStringLiteral("WS009"), fixed);
         auto setHeader = [&](bool wanted, const QByteArray& lower, const QByteArray& name, const QByteArray& value,
                              const QString& rule) {
             if (!wanted)
                 return;
-            fixed.insert(rule);
-            m_rules.append(rule);
+            markFixed(rule, fixed);
             if (restated.contains(lower))
                 return; // the restated inherited line already carries a working value
             const HeaderLine* h = ownHeader(lower);
@@ -214,9 +232,11 @@ private:
     const QByteArray& m_text;   // the text of the file holding the location
     const QSet<QString>& m_selected;
     const FixOptions& m_options;
+    const QByteArray m_upgradeMapVariable;
     QList<Edit> m_edits;
     QList<QByteArray> m_inserts;
     QStringList m_rules;
+    QSet<QString> m_fixedHere;
 };
 
 // Applies non-overlapping edits in one pass (identical edits — a snippet shared by several
@@ -274,13 +294,18 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     const QSet<QString> selected(rules.begin(), rules.end());
     QSet<QString> fixed;
     QMap<int, QList<Edit>> edits;
+    ConfigFindings fixedFindings; // per location: a rule fixed in one location may stay in another
     for (const LocationReport& r : analysis.locations) {
-        LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options);
+        LocationFixer fixer(r, set.files()[size_t(r.location->file)].text, selected, options, analysis.upgradeMapVariable);
         for (const Edit& e : fixer.run(fixed))
             edits[e.file].append(e);
+        for (const ConfigFinding& f : r.findings) {
+            if (fixer.fixedHere().contains(f.rule))
+                fixedFindings.append(f);
+        }
     }
     for (const ConfigFinding& f : analysis.findings) {
-        if (!fixed.contains(f.rule))
+        if (!fixedFindings.contains(f))
             result.notFixed.append(f);
     }
     result.fixedRules = QStringList(fixed.begin(), fixed.end());

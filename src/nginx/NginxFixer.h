@@ -19,8 +19,10 @@ namespace socketscope::nginx {
 
 struct FixOptions {
     RuleOptions rules;
-    // Rules to fix; empty: every fixable rule of severity error or warning (WS001–WS009).
-    // WS010 (info) is fixed only when named here: it changes what the backend sees.
+    // Rules to fix; empty: WS001–WS009 (the info rules WS006–WS008 are applied only to a dedicated
+    // WebSocket location: caching and buffering of a location that also serves regular HTTP are
+    // never changed, even when named here). WS010 (info) is fixed only when named here: it
+    // changes what the backend sees.
     QStringList onlyRules;
     LoadOptions load;                 // how includes are resolved (fix(text, path, ...) only)
     bool addComment = true;           // mark inserted lines with "# … added by SocketScope (RULES)"

@@ -133,12 +133,13 @@ TEST_P(NginxCorpus, FixRelintsCleanForTheFixedRules)
     QStringList left;
     for (const ConfigFinding& x : remaining)
         left.append(x.rule);
-    for (const QString& rule : r.fixedRules)
-        EXPECT_FALSE(left.contains(rule)) << rule.toStdString() << " still reported after the fix";
-    // What the fixer does not touch is still reported (NG001, WS010), nothing new appears.
+    // What the fixer does not touch is still reported (NG001, WS010, the caching/buffering of a
+    // location that also serves regular HTTP), nothing new appears.
     QStringList notFixed;
     for (const ConfigFinding& x : r.notFixed)
         notFixed.append(x.rule);
+    for (const QString& rule : r.fixedRules)
+        EXPECT_EQ(left.count(rule), notFixed.count(rule)) << rule.toStdString() << " still reported after the fix";
     EXPECT_EQ(toStd(left), toStd(notFixed));
     // The fixed files still round-trip, and nothing but additions/replacements happened: every
     // comment of the original survives.

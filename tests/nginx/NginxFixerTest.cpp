@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The fixer: the Neo4j incident's "Current" config becomes its "New" one; inheritance is
 // respected (WS009 restates headers, inherited good values are not duplicated); edits are minimal.
+#include "ConfigTestUtil.h"
+
 #include "lab/Lab.h"
 #include "nginx/NginxAnalyzer.h"
 #include "nginx/NginxFixer.h"
@@ -68,18 +70,28 @@ TEST(NginxFixer, Neo4jCurrentBecomesTheIncidentsNewConfiguration)
     ASSERT_FALSE(current.isEmpty());
     const FixResult r = fixText(current);
     ASSERT_TRUE(r.ok);
-    EXPECT_EQ(r.fixedRules, QStringList({QStringLiteral("WS005"), QStringLiteral("WS006"), QStringLiteral("WS007")}));
-    EXPECT_EQ(directives(r.newText).join(QLatin1Char('\n')).toStdString(), directives(wanted).join(QLatin1Char('\n')).toStdString());
-    // The one remaining finding is WS010 (info), which the incident's fix did not apply either.
-    const ConfigFindings after = lintText(r.newText);
-    ASSERT_EQ(after.size(), 1);
-    EXPECT_EQ(after.front().rule, QStringLiteral("WS010"));
+    EXPECT_EQ(r.fixedRules, QStringList({QStringLiteral("WS005")}));
+    // The incident's "New Configuration", except its buffering and cache lines: they do not apply
+    // to the upgraded Bolt tunnel (WS006–WS008 are info), and the fix never changes caching or
+    // buffering of `location /`, which could serve regular HTTP as well (issue 11).
+    QStringList wantedDirectives = directives(wanted);
+    for (const char* d : {"/server[]/location[/]/proxy_buffering off", "/server[]/location[/]/proxy_request_buffering off",
+                          "/server[]/location[/]/proxy_cache off"})
+        EXPECT_TRUE(wantedDirectives.removeOne(QString::fromLatin1(d))) << d;
+    EXPECT_EQ(directives(r.newText).join(QLatin1Char('\n')).toStdString(), wantedDirectives.join(QLatin1Char('\n')).toStdString());
+    // What remains is info only: WS006/WS007 (left as is in `location /`) and WS010, which the
+    // incident's fix did not apply either.
+    QStringList after;
+    for (const ConfigFinding& f : lintText(r.newText)) {
+        after.append(f.rule);
+        EXPECT_EQ(f.severity, QStringLiteral("info")) << f.rule.toStdString();
+    }
+    EXPECT_EQ(after, QStringList({QStringLiteral("WS006"), QStringLiteral("WS007"), QStringLiteral("WS010")}));
     // Only additions inside `location /`: every original line is still there, in order.
     for (const DiffLine& d : UnifiedDiff::compare(current, r.newText))
         EXPECT_NE(d.op, DiffLine::Op::Removed) << d.text.toStdString();
-    EXPECT_TRUE(r.newText.contains("        proxy_read_timeout 86400;\n        # WebSocket settings added by SocketScope (WS005 WS006 WS007)\n"
-                                   "        proxy_send_timeout 86400s;\n        proxy_buffering off;\n"
-                                   "        proxy_request_buffering off;\n        proxy_cache off;\n    }\n"))
+    EXPECT_TRUE(r.newText.contains("        proxy_read_timeout 86400;\n        # WebSocket settings added by SocketScope (WS005)\n"
+                                   "        proxy_send_timeout 86400s;\n    }\n"))
         << r.newText.toStdString();
 }
 
@@ -188,6 +200,138 @@ TEST(NginxFixer, ParseErrorIsReportedNotFixed)
     EXPECT_FALSE(r.ok);
     EXPECT_TRUE(r.error.startsWith(QStringLiteral("/etc/nginx/sites-available/site:3:1: "))) << r.error.toStdString();
     EXPECT_TRUE(r.diff.isEmpty());
+}
+
+// The directives of one location (flattened by directives(): "…/location[ARGS]/NAME ARGS").
+QStringList inLocation(const QByteArray& text, const QString& args)
+{
+    QStringList out;
+    const QString marker = QStringLiteral("/location[%1]/").arg(args);
+    for (const QString& d : directives(text)) {
+        const qsizetype at = d.indexOf(marker);
+        if (at >= 0 && !d.mid(at + marker.size()).contains(QLatin1Char('[')))
+            out.append(d.mid(at + marker.size()));
+    }
+    return out;
+}
+
+const QStringList kAllRules{QStringLiteral("WS001"), QStringLiteral("WS002"), QStringLiteral("WS003"), QStringLiteral("WS004"),
+                            QStringLiteral("WS005"), QStringLiteral("WS006"), QStringLiteral("WS007"), QStringLiteral("WS008"),
+                            QStringLiteral("WS009")};
+
+// Issue 11: Mastodon's Rails location (`location @proxy`, the fallback of `location /`) carries
+// the Upgrade headers incidentally and caches the whole site. Even with WS006–WS008 asked for
+// explicitly, the fix keeps its cache and buffering; the dedicated streaming location is fixed.
+TEST(NginxFixer, MastodonRailsLocationKeepsItsCacheAndBuffering)
+{
+    const nginxtest::Fixture f{QStringLiteral("mastodon-style"), lab::fixturePath(QStringLiteral("nginx/mastodon-style.conf")), false,
+                               lab::fixturePath(QStringLiteral("nginx/mastodon-style"))};
+    const QByteArray text = lab::readAll(f.mainPath);
+    ASSERT_FALSE(text.isEmpty());
+    const QStringList before = inLocation(text, QStringLiteral("@proxy"));
+    ASSERT_TRUE(before.contains(QStringLiteral("proxy_cache CACHE")));
+    ASSERT_TRUE(before.contains(QStringLiteral("proxy_buffering on")));
+    for (const QStringList& rules : {QStringList(), kAllRules}) {
+        FixOptions options;
+        options.onlyRules = rules;
+        const FixResult r = fixText(text, options);
+        ASSERT_TRUE(r.ok) << r.error.toStdString();
+        const QStringList rails = inLocation(r.newText, QStringLiteral("@proxy"));
+        EXPECT_TRUE(rails.contains(QStringLiteral("proxy_cache CACHE"))) << rails.join(QLatin1Char('\n')).toStdString();
+        EXPECT_TRUE(rails.contains(QStringLiteral("proxy_buffering on")));
+        for (const QString& d : rails) {
+            EXPECT_FALSE(d.startsWith(QLatin1String("proxy_cache off")) || d.startsWith(QLatin1String("proxy_buffering off"))
+                         || d.startsWith(QLatin1String("proxy_request_buffering")))
+                << d.toStdString();
+        }
+        // Only the timeouts were added to the Rails location.
+        QStringList added = rails;
+        for (const QString& d : before)
+            added.removeOne(d);
+        EXPECT_EQ(added, QStringList({QStringLiteral("proxy_read_timeout 3600"), QStringLiteral("proxy_send_timeout 3600")}));
+        // The dedicated streaming location does get request buffering off.
+        EXPECT_TRUE(inLocation(r.newText, QStringLiteral("^~ /api/v1/streaming")).contains(QStringLiteral("proxy_request_buffering off")));
+        // The caching/buffering findings of the Rails location are reported as not fixed.
+        QStringList notFixed;
+        for (const ConfigFinding& x : r.notFixed)
+            notFixed.append(QStringLiteral("%1@%2").arg(x.rule).arg(x.line));
+        EXPECT_EQ(notFixed, QStringList({QStringLiteral("WS007@101"), QStringLiteral("WS006@110"), QStringLiteral("WS008@116")}));
+
+        // The fixed file passes real `nginx -t`.
+        LAB_REQUIRE(lab::NginxLab::skipReason());
+        lab::NginxLab nginxLab;
+        nginxLab.writeMainConfig({}, {});
+        nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(nginxtest::labSubstitute(f, r.newText)));
+        QByteArray log;
+        EXPECT_TRUE(nginxLab.test(&log)) << log.toStdString() << "\n--- fixed config:\n" << r.newText.toStdString();
+    }
+}
+
+// The same for a literal `location /` that proxies the whole site with the server's cache and
+// incidental Upgrade headers: asked to fix everything, its cache and buffering stay (only the
+// timeouts are added); the dedicated /ws gets cache and buffering off.
+TEST(NginxFixer, SiteWideRootLocationKeepsCacheAndBuffering)
+{
+    const QByteArray text = "proxy_cache_path /tmp/c keys_zone=CACHE:1m;\n"
+                            "server {\n"
+                            "    listen 80;\n"
+                            "    proxy_cache CACHE;\n"
+                            "    location / {\n"
+                            "        proxy_pass http://127.0.0.1:3000;\n"
+                            "        proxy_http_version 1.1;\n"
+                            "        proxy_set_header Upgrade $http_upgrade;\n"
+                            "        proxy_set_header Connection \"upgrade\";\n"
+                            "    }\n"
+                            "    location /ws {\n"
+                            "        proxy_pass http://127.0.0.1:4000;\n"
+                            "        proxy_http_version 1.1;\n"
+                            "        proxy_set_header Upgrade $http_upgrade;\n"
+                            "        proxy_set_header Connection \"upgrade\";\n"
+                            "    }\n"
+                            "}\n";
+    FixOptions options;
+    options.onlyRules = kAllRules;
+    const FixResult r = fixText(text, options);
+    ASSERT_TRUE(r.ok);
+    const QStringList root = inLocation(r.newText, QStringLiteral("/"));
+    EXPECT_FALSE(root.contains(QStringLiteral("proxy_cache off"))) << root.join(QLatin1Char(' ')).toStdString();
+    EXPECT_FALSE(root.contains(QStringLiteral("proxy_buffering off")));
+    EXPECT_FALSE(root.contains(QStringLiteral("proxy_request_buffering off")));
+    EXPECT_TRUE(root.contains(QStringLiteral("proxy_read_timeout 3600")));
+    const QStringList ws = inLocation(r.newText, QStringLiteral("/ws"));
+    EXPECT_TRUE(ws.contains(QStringLiteral("proxy_cache off")));
+    EXPECT_TRUE(ws.contains(QStringLiteral("proxy_buffering off")));
+    EXPECT_TRUE(ws.contains(QStringLiteral("proxy_request_buffering off")));
+}
+
+// Issue 11: a file that defines `map $http_upgrade $connection_upgrade` gets that variable, not
+// a literal "upgrade" (which would send Connection: upgrade on every plain request too).
+TEST(NginxFixer, ReusesTheFilesUpgradeMapVariable)
+{
+    const QByteArray text = "map $http_upgrade $Conn_Up {\n    default upgrade;\n    ''      close;\n}\n"
+                            "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:9000;\n"
+                            "        proxy_http_version 1.1;\n        proxy_set_header Upgrade $http_upgrade;\n"
+                            "        proxy_read_timeout 1h;\n        proxy_send_timeout 1h;\n    }\n}\n";
+    FixOptions options;
+    options.addComment = false;
+    const FixResult r = fixText(text, options);
+    ASSERT_TRUE(r.ok);
+    EXPECT_TRUE(r.fixedRules.contains(QStringLiteral("WS003")));
+    EXPECT_TRUE(r.newText.contains("        proxy_set_header Connection $Conn_Up;\n")) << r.newText.toStdString();
+    EXPECT_FALSE(r.newText.contains("\"upgrade\"")) << r.newText.toStdString();
+    for (const ConfigFinding& f : lintText(r.newText))
+        EXPECT_NE(f.rule, QStringLiteral("WS003")) << f.message.toStdString();
+
+    // Without a map the literal is written, as before.
+    const QByteArray noMap = text.mid(text.indexOf("server {"));
+    EXPECT_TRUE(fixText(noMap, options).newText.contains("        proxy_set_header Connection \"upgrade\";\n"));
+
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    lab::NginxLab nginxLab;
+    nginxLab.writeMainConfig({}, {});
+    nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(r.newText));
+    QByteArray log;
+    EXPECT_TRUE(nginxLab.test(&log)) << log.toStdString() << "\n--- fixed config:\n" << r.newText.toStdString();
 }
 
 TEST(UnifiedDiff, EqualTextsGiveNoDiff)
