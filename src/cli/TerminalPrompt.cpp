@@ -17,7 +17,7 @@ namespace socketscope::cli {
 
 #ifdef _WIN32
 
-std::optional<QByteArray> promptHidden(const QString& prompt)
+std::optional<SecretBytes> promptHidden(const QString& prompt)
 {
     HANDLE in = CreateFileW(L"CONIN$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
                             OPEN_EXISTING, 0, nullptr);
@@ -48,12 +48,12 @@ std::optional<QByteArray> promptHidden(const QString& prompt)
     CloseHandle(in);
     QByteArray answer = QString::fromStdWString(line).toUtf8();
     std::fill(line.begin(), line.end(), L'\0');
-    return answer;
+    return SecretBytes::take(answer);
 }
 
 #else
 
-std::optional<QByteArray> promptHidden(const QString& prompt)
+std::optional<SecretBytes> promptHidden(const QString& prompt)
 {
     FILE* tty = std::fopen("/dev/tty", "r+");
     if (!tty)
@@ -78,7 +78,7 @@ std::optional<QByteArray> promptHidden(const QString& prompt)
     std::fclose(tty);
     if (line.endsWith('\r'))
         line.chop(1);
-    return line;
+    return SecretBytes::take(line);
 }
 
 #endif
@@ -96,9 +96,9 @@ SshCredentials sshCredentialsFromStdin(CliContext& ctx, bool loginPassword, bool
             l.chop(1);
     }
     if (loginPassword)
-        credentials.password = lines.value(0);
+        credentials.password = SecretBytes(lines.value(0));
     if (sudoPassword)
-        credentials.sudoPassword = lines.value(loginPassword ? 1 : 0);
+        credentials.sudoPassword = SecretBytes(lines.value(loginPassword ? 1 : 0));
     for (QByteArray& l : lines)
         wipeSecret(l);
     return credentials;

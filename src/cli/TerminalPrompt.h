@@ -13,7 +13,7 @@ namespace socketscope::cli {
 // Asks for a secret on the controlling terminal with echo switched off ("PROMPT: "); the answer
 // never passes through argv or the environment. nullopt when there is no terminal (scripts use
 // --password-stdin / --sudo-password-stdin instead).
-std::optional<QByteArray> promptHidden(const QString& prompt);
+std::optional<SecretBytes> promptHidden(const QString& prompt);
 
 struct CliContext;
 // --password-stdin / --sudo-password-stdin: the login password on the first line of stdin, the

@@ -56,7 +56,7 @@ HostFactory sshFactory(const SshTarget& target, const SecretBytes& sudoPassword,
         session->setPrompts(prompts);
         SshCredentials credentials;
         if (!secret->isEmpty())
-            credentials.sudoPassword = secret->view().toByteArray(); // wiped with the credentials
+            credentials.sudoPassword = *secret; // a deep copy, wiped with the credentials
         session->setCredentials(credentials);
         if (const Status st = session->connect(); !st)
             return Result<std::unique_ptr<RemoteHost>>::failure(st.error());

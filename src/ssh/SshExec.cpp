@@ -80,8 +80,6 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
 
     const auto wrongPassword = [&] {
         // Forget the wrong password so the next attempt asks again.
-        if (m_credentials.sudoPassword)
-            wipeSecret(*m_credentials.sudoPassword);
         m_credentials.sudoPassword.reset();
         ssh_channel_send_eof(ch.get());
         return R::failure(QStringLiteral("sudo: incorrect password for %1 on %2.").arg(m_target.user, m_target.host));
@@ -99,12 +97,12 @@ Result<SshSession::Channel> SshSession::execChannel(const QString& command, bool
         case SudoHandshake::Next::Wait:
             break;
         case SudoHandshake::Next::SendPassword: {
-            std::optional<QByteArray> pw = sudoPassword(false);
+            const std::optional<SecretBytes> pw = sudoPassword(false);
             if (!pw) {
                 ssh_channel_send_eof(ch.get());
                 return R::failure(QStringLiteral("sudo needs the password of %1 and none was given.").arg(m_target.user));
             }
-            const SecretBytes passwordLine = SecretBytes::take(*pw).withSuffix('\n');
+            const SecretBytes passwordLine = pw->withSuffix('\n');
             if (!writeAll(ch.get(), passwordLine.view()))
                 return R::failure(lostMessage(QStringLiteral("while sending the sudo password")));
             deadline = QDeadlineTimer(qMin(timeoutMs, 60000)); // PAM may take seconds to answer

@@ -20,11 +20,7 @@ SshPromptRelay::SshPromptRelay(QObject* parent) : QObject(parent)
     qRegisterMetaType<socketscope::HostKeyDecision>();
 }
 
-SshPromptRelay::~SshPromptRelay()
-{
-    if (m_secretAnswer)
-        wipeSecret(*m_secretAnswer);
-}
+SshPromptRelay::~SshPromptRelay() = default;
 
 bool SshPromptRelay::waitForAnswer(const bool& answered, const CancelCheck& cancelled)
 {
@@ -50,20 +46,18 @@ HostKeyDecision SshPromptRelay::askHostKey(const HostKeyInfo& info, const Cancel
     return d;
 }
 
-std::optional<QByteArray> SshPromptRelay::askSecret(const SecretRequest& request, const CancelCheck& cancelled)
+std::optional<SecretBytes> SshPromptRelay::askSecret(const SecretRequest& request, const CancelCheck& cancelled)
 {
     if (m_shutdown.load() || !isSignalConnected(QMetaMethod::fromSignal(&SshPromptRelay::secretNeeded)))
         return std::nullopt;
     {
         QMutexLocker lock(&m_mutex);
         m_hasSecretAnswer = false;
-        if (m_secretAnswer)
-            wipeSecret(*m_secretAnswer);
         m_secretAnswer.reset();
     }
     emit secretNeeded(request);
     QMutexLocker lock(&m_mutex);
-    std::optional<QByteArray> answer;
+    std::optional<SecretBytes> answer;
     if (waitForAnswer(m_hasSecretAnswer, cancelled))
         answer.swap(m_secretAnswer);
     m_hasSecretAnswer = false;
@@ -78,11 +72,9 @@ void SshPromptRelay::answerHostKey(HostKeyDecision decision)
     m_answered.wakeAll();
 }
 
-void SshPromptRelay::answerSecret(const std::optional<QByteArray>& secret)
+void SshPromptRelay::answerSecret(const std::optional<SecretBytes>& secret)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_secretAnswer)
-        wipeSecret(*m_secretAnswer);
     m_secretAnswer = secret;
     m_hasSecretAnswer = true;
     m_answered.wakeAll();

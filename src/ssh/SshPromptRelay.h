@@ -33,11 +33,11 @@ public:
     // Blocking, on the session's thread — never on the thread that answers. Without a receiver
     // for the matching signal the answer is a refusal at once.
     HostKeyDecision askHostKey(const HostKeyInfo& info, const CancelCheck& cancelled = {});
-    std::optional<QByteArray> askSecret(const SecretRequest& request, const CancelCheck& cancelled = {});
+    std::optional<SecretBytes> askSecret(const SecretRequest& request, const CancelCheck& cancelled = {});
 
     // From any thread: the answer to the pending question.
     void answerHostKey(socketscope::HostKeyDecision decision);
-    void answerSecret(const std::optional<QByteArray>& secret);
+    void answerSecret(const std::optional<socketscope::SecretBytes>& secret);
     // From any thread: the pending question and every later one are refused at once (the
     // owner is going away).
     void shutdown();
@@ -57,7 +57,7 @@ private:
     bool m_hasHostKeyAnswer = false;
     HostKeyDecision m_hostKeyAnswer = HostKeyDecision::Reject;
     bool m_hasSecretAnswer = false;
-    std::optional<QByteArray> m_secretAnswer;
+    std::optional<SecretBytes> m_secretAnswer;
 };
 
 // Prompts for an SshSession that ask through `relay` (kept alive by the prompts).

@@ -220,9 +220,9 @@ Status SshSession::connect()
     return Status::success();
 }
 
-std::optional<QByteArray> SshSession::secret(SecretRequest::Kind kind, const QString& prompt, bool retry)
+std::optional<SecretBytes> SshSession::secret(SecretRequest::Kind kind, const QString& prompt, bool retry)
 {
-    std::optional<QByteArray>* cached = nullptr;
+    std::optional<SecretBytes>* cached = nullptr;
     switch (kind) {
     case SecretRequest::Kind::Password: cached = &m_credentials.password; break;
     case SecretRequest::Kind::KeyPassphrase: cached = &m_credentials.keyPassphrase; break;
@@ -238,13 +238,13 @@ std::optional<QByteArray> SshSession::secret(SecretRequest::Kind kind, const QSt
     req.target = m_target.describe();
     req.prompt = prompt;
     req.retry = retry;
-    std::optional<QByteArray> answer = m_prompts.secret(req);
+    std::optional<SecretBytes> answer = m_prompts.secret(req);
     if (answer && cached)
         *cached = answer;
     return answer;
 }
 
-std::optional<QByteArray> SshSession::sudoPassword(bool retry)
+std::optional<SecretBytes> SshSession::sudoPassword(bool retry)
 {
     // Without a separate sudo password, sudo asks for the login password (the usual setup).
     if (!retry && !m_credentials.sudoPassword && m_credentials.password)
@@ -323,15 +323,13 @@ Status SshSession::authKeyFile(const QString& path)
         rc = ssh_pki_import_privkey_file(file.constData(), nullptr, &noPassphrasePrompt, nullptr, &key);
     // Failing without a passphrase: the key is encrypted (or unreadable); ask, up to 3 times.
     for (int attempt = 0; rc != SSH_OK && attempt < 3; ++attempt) {
-        std::optional<QByteArray> pass = secret(SecretRequest::Kind::KeyPassphrase,
-                                                QStringLiteral("Passphrase for the key %1").arg(path), attempt > 0);
+        std::optional<SecretBytes> pass = secret(SecretRequest::Kind::KeyPassphrase,
+                                                 QStringLiteral("Passphrase for the key %1").arg(path), attempt > 0);
         if (!pass)
             return Status::failure(attempt == 0 ? QStringLiteral("The key %1 needs a passphrase and none was given.").arg(path)
                                                 : QStringLiteral("Wrong passphrase for the key %1.").arg(path));
-        QByteArray p = *pass;
-        p.append('\0');
+        const SecretBytes p = pass->withSuffix('\0');
         rc = ssh_pki_import_privkey_file(file.constData(), p.constData(), &noPassphrasePrompt, nullptr, &key);
-        wipeSecret(p);
         if (rc != SSH_OK && !m_prompts.secret)
             return Status::failure(QStringLiteral("Wrong passphrase for the key %1 (or not an OpenSSH private key).").arg(path));
     }
@@ -349,15 +347,13 @@ Status SshSession::authKeyFile(const QString& path)
 Status SshSession::authPassword()
 {
     for (int attempt = 0; attempt < 3; ++attempt) {
-        std::optional<QByteArray> pw = secret(SecretRequest::Kind::Password,
-                                              QStringLiteral("Password for %1").arg(m_target.describe()), attempt > 0);
+        std::optional<SecretBytes> pw = secret(SecretRequest::Kind::Password,
+                                               QStringLiteral("Password for %1").arg(m_target.describe()), attempt > 0);
         if (!pw)
             return Status::failure(attempt == 0 ? QStringLiteral("%1 needs a password and none was given.").arg(m_target.describe())
                                                 : QStringLiteral("Permission denied: wrong password for %1.").arg(m_target.describe()));
-        QByteArray p = *pw;
-        p.append('\0');
+        const SecretBytes p = pw->withSuffix('\0');
         const int rc = ssh_userauth_password(m_session, nullptr, p.constData());
-        wipeSecret(p);
         if (rc == SSH_AUTH_SUCCESS)
             return Status::success();
         if (rc == SSH_AUTH_ERROR)
@@ -380,7 +376,7 @@ Status SshSession::authKeyboardInteractive()
             for (int i = 0; i < n; ++i) {
                 char echo = 0;
                 const QString prompt = QString::fromUtf8(ssh_userauth_kbdint_getprompt(m_session, unsigned(i), &echo)).trimmed();
-                std::optional<QByteArray> answer;
+                std::optional<SecretBytes> answer;
                 if (!echo && (passwordPrompt.match(prompt).hasMatch() || n == 1)) {
                     answer = secret(SecretRequest::Kind::Password, QStringLiteral("Password for %1").arg(m_target.describe()), attempt > 0);
                     usedPassword = true;
@@ -389,10 +385,8 @@ Status SshSession::authKeyboardInteractive()
                 }
                 if (!answer)
                     return Status::failure(QStringLiteral("%1 asked \"%2\" and no answer was given.").arg(m_target.describe(), prompt));
-                QByteArray a = *answer;
-                a.append('\0');
+                const SecretBytes a = answer->withSuffix('\0');
                 ssh_userauth_kbdint_setanswer(m_session, unsigned(i), a.constData());
-                wipeSecret(a);
             }
             rc = ssh_userauth_kbdint(m_session, nullptr, nullptr);
         }

@@ -101,8 +101,8 @@ private:
     Status authKeyFile(const QString& path);
     Status authPassword();
     Status authKeyboardInteractive();
-    std::optional<QByteArray> secret(SecretRequest::Kind kind, const QString& prompt, bool retry);
-    std::optional<QByteArray> sudoPassword(bool retry);
+    std::optional<SecretBytes> secret(SecretRequest::Kind kind, const QString& prompt, bool retry);
+    std::optional<SecretBytes> sudoPassword(bool retry);
     bool cancelled(const std::atomic_bool* extra = nullptr) const;
     QString sshError() const;
     QString lostMessage(const QString& what) const;

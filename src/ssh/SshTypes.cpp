@@ -82,14 +82,6 @@ QString HostKeyInfo::changedKeyMessage() const
         .arg(host, oldKeyType, oldFingerprint, knownIn, keyType, fingerprint, file);
 }
 
-SshCredentials::~SshCredentials()
-{
-    for (std::optional<QByteArray>* s : {&password, &keyPassphrase, &sudoPassword}) {
-        if (s->has_value())
-            wipeSecret(**s);
-    }
-}
-
 QString shellQuote(const QString& s)
 {
     QString out = s;

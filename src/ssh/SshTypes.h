@@ -88,15 +88,12 @@ struct SecretRequest {
 };
 
 // Secrets known before connecting (keychain, --password-stdin), for one server only: a jump
-// host's session never gets them. Wiped when destroyed.
+// host's session never gets them. Each secret is a SecretBytes: copies are deep, and every
+// copy is wiped when replaced or destroyed.
 struct SshCredentials {
-    std::optional<QByteArray> password;
-    std::optional<QByteArray> keyPassphrase;
-    std::optional<QByteArray> sudoPassword;
-    SshCredentials() = default;
-    SshCredentials(const SshCredentials&) = default;
-    SshCredentials& operator=(const SshCredentials&) = default;
-    ~SshCredentials();
+    std::optional<SecretBytes> password;
+    std::optional<SecretBytes> keyPassphrase;
+    std::optional<SecretBytes> sudoPassword;
 };
 
 // Callbacks the blocking session calls on its own thread when it needs a decision or a secret.
@@ -104,7 +101,7 @@ struct SshPrompts {
     // Unset: unknown host keys are refused.
     std::function<HostKeyDecision(const HostKeyInfo&)> hostKey;
     // Unset or nullopt: the secret is not available and the step fails.
-    std::function<std::optional<QByteArray>(const SecretRequest&)> secret;
+    std::function<std::optional<SecretBytes>(const SecretRequest&)> secret;
 };
 
 // POSIX shell single-quoting: 'it'\''s'.

@@ -99,7 +99,7 @@ void SshWorker::cancelAll()
 }
 
 void SshWorker::answerHostKey(HostKeyDecision decision) { m_prompts.answerHostKey(decision); }
-void SshWorker::answerSecret(const std::optional<QByteArray>& secret) { m_prompts.answerSecret(secret); }
+void SshWorker::answerSecret(const std::optional<SecretBytes>& secret) { m_prompts.answerSecret(secret); }
 
 HostKeyDecision SshWorker::askHostKey(const HostKeyInfo& info)
 {
@@ -110,7 +110,7 @@ HostKeyDecision SshWorker::askHostKey(const HostKeyInfo& info)
     return m_prompts.askHostKey(info, [this] { return m_currentCancel.load(); });
 }
 
-std::optional<QByteArray> SshWorker::askSecret(const SecretRequest& request)
+std::optional<SecretBytes> SshWorker::askSecret(const SecretRequest& request)
 {
     if (!isSignalConnected(QMetaMethod::fromSignal(&SshWorker::secretNeeded)))
         return std::nullopt;

@@ -71,7 +71,7 @@ public:
     void cancelAll();
     // Answers the pending hostKeyDecisionNeeded / secretNeeded (from any thread).
     void answerHostKey(socketscope::HostKeyDecision decision);
-    void answerSecret(const std::optional<QByteArray>& secret);
+    void answerSecret(const std::optional<socketscope::SecretBytes>& secret);
 
 signals:
     void stateChanged(socketscope::SshWorker::State state, const QString& message);
@@ -106,7 +106,7 @@ private:
     bool ensureConnected(quint64 id);
     void setState(State state, const QString& message);
     HostKeyDecision askHostKey(const HostKeyInfo& info);
-    std::optional<QByteArray> askSecret(const SecretRequest& request);
+    std::optional<SecretBytes> askSecret(const SecretRequest& request);
     void keepalive();
     void reportFailure(quint64 id, const QString& error);
 

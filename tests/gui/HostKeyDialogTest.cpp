@@ -143,9 +143,9 @@ TEST(SecretPromptDialogTest, NeverEchoesAndForgetsTheTextAfterClosing)
     d.findChild<QCheckBox*>(QStringLiteral("rememberCheckBox"))->setChecked(true);
     QTest::mouseClick(d.findChild<QPushButton*>(QStringLiteral("okPushButton")), Qt::LeftButton);
     EXPECT_TRUE(edit->text().isEmpty());
-    std::optional<QByteArray> s = d.takeSecret();
+    std::optional<SecretBytes> s = d.takeSecret();
     ASSERT_TRUE(s.has_value());
-    EXPECT_EQ(*s, QByteArray("s3cret!"));
+    EXPECT_EQ(s->view().toByteArray(), QByteArray("s3cret!"));
     EXPECT_FALSE(d.takeSecret().has_value()) << "taken once";
     ASSERT_EQ(accepted.size(), 1);
     EXPECT_EQ(accepted[0].first, QByteArray("s3cret!"));

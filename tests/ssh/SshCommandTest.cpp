@@ -35,7 +35,7 @@ protected:
     {
         auto s = std::make_unique<SshSession>(target(auth));
         SshCredentials c;
-        c.sudoPassword = lab::SshdLab::password();
+        c.sudoPassword = SecretBytes(lab::SshdLab::password());
         s->setCredentials(c);
         const Status st = s->connect();
         EXPECT_TRUE(st.ok()) << st.error().toStdString();
@@ -129,7 +129,7 @@ TEST_F(SshCommandTest, WrongSudoPasswordIsAClearError)
 {
     auto s = std::make_unique<SshSession>(target());
     SshCredentials c;
-    c.sudoPassword = QByteArrayLiteral("not-the-sudo-password");
+    c.sudoPassword = SecretBytes(QByteArrayLiteral("not-the-sudo-password"));
     s->setCredentials(c);
     ASSERT_TRUE(s->connect().ok());
     CommandOptions o;

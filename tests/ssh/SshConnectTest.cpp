@@ -148,7 +148,7 @@ TEST_F(SshConnectTest, KeyFileWithAndWithoutPassphrase)
     {
         SshSession s(t);
         SshCredentials c;
-        c.keyPassphrase = QByteArrayLiteral("not the passphrase");
+        c.keyPassphrase = SecretBytes(QByteArrayLiteral("not the passphrase"));
         s.setCredentials(c);
         const Status st = s.connect();
         EXPECT_FALSE(st.ok());
@@ -159,10 +159,10 @@ TEST_F(SshConnectTest, KeyFileWithAndWithoutPassphrase)
         SshSession s(t);
         SshPrompts p;
         int asked = 0;
-        p.secret = [&](const SecretRequest& r) -> std::optional<QByteArray> {
+        p.secret = [&](const SecretRequest& r) -> std::optional<SecretBytes> {
             ++asked;
             EXPECT_EQ(r.kind, SecretRequest::Kind::KeyPassphrase);
-            return lab::SshdLab::keyPassphrase();
+            return SecretBytes(lab::SshdLab::keyPassphrase());
         };
         s.setPrompts(p);
         const Status st = s.connect();
@@ -185,7 +185,7 @@ TEST_F(SshConnectTest, PasswordRightAndWrong)
     {
         SshSession s(target(SshTarget::Auth::Password));
         SshCredentials c;
-        c.password = lab::SshdLab::password();
+        c.password = SecretBytes(lab::SshdLab::password());
         s.setCredentials(c);
         const Status st = s.connect();
         ASSERT_TRUE(st.ok()) << st.error().toStdString();
@@ -195,7 +195,7 @@ TEST_F(SshConnectTest, PasswordRightAndWrong)
     }
     SshSession s(target(SshTarget::Auth::Password));
     SshCredentials c;
-    c.password = QByteArrayLiteral("wrong-password");
+    c.password = SecretBytes(QByteArrayLiteral("wrong-password"));
     s.setCredentials(c);
     const Status st = s.connect();
     ASSERT_FALSE(st.ok());
@@ -208,9 +208,9 @@ TEST_F(SshConnectTest, KeyboardInteractiveAnswersThePasswordPrompt)
     SshSession s(target(SshTarget::Auth::KeyboardInteractive));
     SshPrompts p;
     QList<SecretRequest> asked;
-    p.secret = [&](const SecretRequest& r) -> std::optional<QByteArray> {
+    p.secret = [&](const SecretRequest& r) -> std::optional<SecretBytes> {
         asked << r;
-        return lab::SshdLab::password();
+        return SecretBytes(lab::SshdLab::password());
     };
     s.setPrompts(p);
     const Status st = s.connect();
@@ -278,9 +278,9 @@ TEST_F(SshConnectTest, JumpHostNeverReceivesTheTargetsSecrets)
     t.keyFile.clear();
     t.jumpHost = QStringLiteral("%1@%2:%3").arg(lab::SshdLab::jumpUser(), m_lab->host()).arg(m_lab->port());
     SshCredentials credentials;
-    credentials.password = lab::SshdLab::password();
-    credentials.keyPassphrase = lab::SshdLab::keyPassphrase();
-    credentials.sudoPassword = lab::SshdLab::password();
+    credentials.password = SecretBytes(lab::SshdLab::password());
+    credentials.keyPassphrase = SecretBytes(lab::SshdLab::keyPassphrase());
+    credentials.sudoPassword = SecretBytes(lab::SshdLab::password());
 
     struct Asked {
         SecretRequest::Hop hop;
@@ -290,10 +290,10 @@ TEST_F(SshConnectTest, JumpHostNeverReceivesTheTargetsSecrets)
     };
     QList<Asked> asked;
     SshPrompts prompts;
-    prompts.secret = [&](const SecretRequest& r) -> std::optional<QByteArray> {
+    prompts.secret = [&](const SecretRequest& r) -> std::optional<SecretBytes> {
         asked.append({r.hop, r.kind, r.target, r.retry});
         if (r.hop == SecretRequest::Hop::JumpHost && r.kind == SecretRequest::Kind::Password)
-            return lab::SshdLab::jumpPassword();
+            return SecretBytes(lab::SshdLab::jumpPassword());
         return std::nullopt;
     };
     const qsizetype logFrom = m_lab->log().size();

@@ -27,7 +27,7 @@ protected:
         trustLab();
         m_session = std::make_unique<SshSession>(target());
         SshCredentials c;
-        c.sudoPassword = lab::SshdLab::password();
+        c.sudoPassword = SecretBytes(lab::SshdLab::password());
         m_session->setCredentials(c);
         const Status st = m_session->connect();
         ASSERT_TRUE(st.ok()) << st.error().toStdString();

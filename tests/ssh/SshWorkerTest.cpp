@@ -89,7 +89,7 @@ TEST_F(SshWorkerTest, PasswordAskedThroughSecretNeeded)
     QList<SecretRequest> asked;
     QObject::connect(w, &SshWorker::secretNeeded, &m_context, [&](const SecretRequest& r) {
         asked << r;
-        w->answerSecret(lab::SshdLab::password());
+        w->answerSecret(SecretBytes(lab::SshdLab::password()));
     });
     CommandOptions sudo;
     sudo.sudo = true;

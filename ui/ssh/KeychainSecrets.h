@@ -60,8 +60,7 @@ void answerSecretFromKeychain(Asker* asker, const SecretRequest& request, Secret
         if (!guarded)
             return;
         if (r) {
-            guarded->answerSecret(r.value());
-            wipeSecret(r.value());
+            guarded->answerSecret(SecretBytes::take(r.value()));
             return;
         }
         keychain_detail::askWithDialog(guarded.data(), request, store.data(), profile, kind, parent);

@@ -59,8 +59,10 @@ SecretPromptDialog::SecretPromptDialog(const SecretRequest& request, QWidget* pa
 void SecretPromptDialog::done(int result)
 {
     if (result == QDialog::Accepted) {
-        m_secret = m_edit->text().toUtf8();
-        emit secretAccepted(*m_secret, rememberRequested());
+        QByteArray typed = m_edit->text().toUtf8();
+        m_secret = SecretBytes(typed);
+        emit secretAccepted(typed, rememberRequested());
+        wipeSecret(typed);
     } else
         m_secret.reset();
     // Do not leave the secret in the widget (QLineEdit keeps its text and undo history).
@@ -69,9 +71,9 @@ void SecretPromptDialog::done(int result)
     QDialog::done(result);
 }
 
-std::optional<QByteArray> SecretPromptDialog::takeSecret()
+std::optional<SecretBytes> SecretPromptDialog::takeSecret()
 {
-    std::optional<QByteArray> s;
+    std::optional<SecretBytes> s;
     s.swap(m_secret);
     return s;
 }
@@ -86,11 +88,9 @@ SecretPromptDialog* SecretPromptDialog::openFor(Asker* asker, const SecretReques
     dialog->setWindowModality(parent ? Qt::WindowModal : Qt::ApplicationModal);
     QPointer<Asker> guarded(asker);
     connect(dialog, &QDialog::finished, dialog, [guarded, dialog](int) {
-        std::optional<QByteArray> secret = dialog->takeSecret();
+        const std::optional<SecretBytes> secret = dialog->takeSecret();
         if (guarded)
             guarded->answerSecret(secret);
-        if (secret)
-            wipeSecret(*secret);
     });
     dialog->open();
     return dialog;

@@ -23,7 +23,7 @@ class SecretPromptDialog : public QDialog {
 public:
     explicit SecretPromptDialog(const SecretRequest& request, QWidget* parent = nullptr);
     // The entered secret after accept(); nullopt after reject(). Taking it clears it here.
-    std::optional<QByteArray> takeSecret();
+    std::optional<SecretBytes> takeSecret();
     // Whether the user asked to keep it in the OS keychain (the caller stores it).
     bool rememberRequested() const;
     // Opens the dialog for a worker's secretNeeded and answers the worker when it closes.
@@ -42,7 +42,7 @@ private:
     static SecretPromptDialog* openFor(Asker* asker, const SecretRequest& request, QWidget* parent);
     QLineEdit* m_edit = nullptr;
     QCheckBox* m_remember = nullptr;
-    std::optional<QByteArray> m_secret;
+    std::optional<SecretBytes> m_secret;
 };
 
 } // namespace socketscope

@@ -75,11 +75,10 @@ void SshConnectionWidget::loadSavedSecrets()
     for (SecretKind kind : {SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword}) {
         m_secrets->read(m_profileId, kind, this, [pending, found, worker, kind](Result<QByteArray> r) {
             if (r) {
-                std::optional<QByteArray>& slot = kind == SecretKind::SshPassword    ? found->password
-                                                  : kind == SecretKind::KeyPassphrase ? found->keyPassphrase
-                                                                                      : found->sudoPassword;
-                slot = r.value();
-                wipeSecret(r.value());
+                std::optional<SecretBytes>& slot = kind == SecretKind::SshPassword    ? found->password
+                                                   : kind == SecretKind::KeyPassphrase ? found->keyPassphrase
+                                                                                       : found->sudoPassword;
+                slot = SecretBytes::take(r.value());
             }
             if (--*pending == 0 && worker)
                 worker->setCredentials(*found);
