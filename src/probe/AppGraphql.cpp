@@ -78,9 +78,36 @@ public:
         return QStringLiteral("no answer to GraphQL query %1").arg(index + 1);
     }
 
+    // What both protocols share: connection_ack ends the handshake; the answer to our query
+    // (dataType()), its error, and complete. Everything else is the protocol's own (other()).
+    bool message(AppLink& link, bool binary, const QByteArray& payload) final
+    {
+        if (binary)
+            return false;
+        const QJsonObject m = QJsonDocument::fromJson(payload).object();
+        const QString type = m.value(QLatin1String("type")).toString();
+        if (type == QLatin1String("connection_ack")) {
+            if (!m_acked) {
+                m_acked = true;
+                link.handshakeDone();
+            }
+            return true;
+        }
+        if (type == dataType())
+            return answer(link, m, false);
+        if (type == QLatin1String("error"))
+            return answer(link, m, true);
+        if (type == QLatin1String("complete"))
+            return true;
+        return other(link, type, m);
+    }
+
 protected:
     virtual QString subprotocol() const = 0;
     virtual QString startType() const = 0;
+    virtual QLatin1String dataType() const = 0;
+    // A message type of this protocol's own (heartbeats, connection_error).
+    virtual bool other(AppLink& link, const QString& type, const QJsonObject& m) = 0;
 
     // The answer to our query (next/data), or its error.
     bool answer(AppLink& link, const QJsonObject& m, bool error)
@@ -107,36 +134,6 @@ private:
 class GraphqlTransportWsApp final : public GraphqlBase {
 public:
     AppProtocolId id() const override { return AppProtocolId::GraphqlTransportWs; }
-    bool message(AppLink& link, bool binary, const QByteArray& payload) override
-    {
-        if (binary)
-            return false;
-        const QJsonObject m = QJsonDocument::fromJson(payload).object();
-        const QString type = m.value(QLatin1String("type")).toString();
-        if (type == QLatin1String("connection_ack")) {
-            if (!m_acked) {
-                m_acked = true;
-                link.handshakeDone();
-            }
-            return true;
-        }
-        if (type == QLatin1String("ping")) {
-            link.sendText(json({{QStringLiteral("type"), QStringLiteral("pong")}}));
-            ++link.result().app.heartbeatsAnswered;
-            link.heartbeatSeen();
-            return true;
-        }
-        if (type == QLatin1String("pong")) {
-            ++link.result().app.heartbeatsAnswered;
-            link.heartbeatSeen();
-            return true;
-        }
-        if (type == QLatin1String("next"))
-            return answer(link, m, false);
-        if (type == QLatin1String("error"))
-            return answer(link, m, true);
-        return type == QLatin1String("complete");
-    }
     int heartbeatMs(const ProbeOptions& options) const override
     {
         Q_UNUSED(options);
@@ -165,6 +162,23 @@ public:
 protected:
     QString subprotocol() const override { return QStringLiteral("graphql-transport-ws"); }
     QString startType() const override { return QStringLiteral("subscribe"); }
+    QLatin1String dataType() const override { return QLatin1String("next"); }
+    bool other(AppLink& link, const QString& type, const QJsonObject& m) override
+    {
+        Q_UNUSED(m);
+        if (type == QLatin1String("ping")) {
+            link.sendText(json({{QStringLiteral("type"), QStringLiteral("pong")}}));
+            ++link.result().app.heartbeatsAnswered;
+            link.heartbeatSeen();
+            return true;
+        }
+        if (type == QLatin1String("pong")) {
+            ++link.result().app.heartbeatsAnswered;
+            link.heartbeatSeen();
+            return true;
+        }
+        return false;
+    }
 
 private:
     static constexpr int kPingMs = 5000;
@@ -173,19 +187,17 @@ private:
 class GraphqlWsApp final : public GraphqlBase {
 public:
     AppProtocolId id() const override { return AppProtocolId::GraphqlWs; }
-    bool message(AppLink& link, bool binary, const QByteArray& payload) override
+    void goodbye(AppLink& link) override
     {
-        if (binary)
-            return false;
-        const QJsonObject m = QJsonDocument::fromJson(payload).object();
-        const QString type = m.value(QLatin1String("type")).toString();
-        if (type == QLatin1String("connection_ack")) {
-            if (!m_acked) {
-                m_acked = true;
-                link.handshakeDone();
-            }
-            return true;
-        }
+        link.sendText(json({{QStringLiteral("type"), QStringLiteral("connection_terminate")}}));
+    }
+
+protected:
+    QString subprotocol() const override { return QStringLiteral("graphql-ws"); }
+    QString startType() const override { return QStringLiteral("start"); }
+    QLatin1String dataType() const override { return QLatin1String("data"); }
+    bool other(AppLink& link, const QString& type, const QJsonObject& m) override
+    {
         if (type == QLatin1String("connection_error")) {
             link.refused(AppFailure::HandshakeFailed,
                          QStringLiteral("GraphQL connection_error: %1").arg(wordsOf(m.value(QLatin1String("payload")))));
@@ -200,20 +212,8 @@ public:
             link.heartbeatSeen();
             return true;
         }
-        if (type == QLatin1String("data"))
-            return answer(link, m, false);
-        if (type == QLatin1String("error"))
-            return answer(link, m, true);
-        return type == QLatin1String("complete");
+        return false;
     }
-    void goodbye(AppLink& link) override
-    {
-        link.sendText(json({{QStringLiteral("type"), QStringLiteral("connection_terminate")}}));
-    }
-
-protected:
-    QString subprotocol() const override { return QStringLiteral("graphql-ws"); }
-    QString startType() const override { return QStringLiteral("start"); }
 
 private:
     double m_lastKaMs = -1;
