@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "profiles/SshConfigImporter.h"
 
+#include "core/GlobMatch.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -34,37 +36,13 @@ struct Block {
     QList<Setting> settings;
 };
 
-// ssh(1)'s Host pattern match: '*' any run, '?' one character, case-sensitive (ssh matches
-// the name as typed: "Host WEB-1" does not apply to "web-1").
-bool globMatch(QStringView pattern, QStringView text)
-{
-    qsizetype p = 0, t = 0, star = -1, mark = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == u'?' || pattern[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == u'*') {
-            star = p++;
-            mark = t;
-        } else if (star >= 0) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == u'*')
-        ++p;
-    return p == pattern.size();
-}
-
 bool blockMatches(const Block& b, const QString& alias)
 {
     if (b.isMatch)
         return false;
     bool matched = false;
     for (const Pattern& pat : b.patterns) {
-        if (globMatch(pat.glob, alias)) {
+        if (globMatch(alias, pat.glob)) {
             if (pat.negated)
                 return false;
             matched = true;

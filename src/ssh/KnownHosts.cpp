@@ -2,6 +2,7 @@
 #include "ssh/KnownHosts.h"
 
 #include "core/AppPaths.h"
+#include "core/GlobMatch.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -71,30 +72,6 @@ struct Entry {
     QString type;
     QByteArray base64;
 };
-
-// OpenSSH's match_pattern(): '*' any run, '?' one character, exact otherwise (both sides are
-// lower case here). Iterative with one backtrack point: linear in practice, never recursive.
-bool globMatch(const QByteArray& text, const QByteArray& pattern)
-{
-    qsizetype p = 0, t = 0, star = -1, mark = 0;
-    while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            mark = t;
-        } else if (star >= 0) {
-            p = star + 1;
-            t = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
-}
 
 // True when a "!pattern" of the line's host list matches the host: then the line is not for
 // this host, whatever its other patterns say (OpenSSH's match_hostname() returns -1). libssh
