@@ -4,6 +4,8 @@
 #include "core/ProcessHardening.h"
 #include "core/SecretBytes.h"
 
+#include "common/ProcStatus.h"
+
 #include <QFile>
 
 #include <gtest/gtest.h>
@@ -19,17 +21,7 @@ using namespace socketscope;
 namespace {
 
 #ifdef Q_OS_LINUX
-// "VmLck:" of this process, in kB.
-qint64 lockedKb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmLck:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return -1;
-}
+using socketscope::testing::lockedKb;
 #endif
 
 } // namespace

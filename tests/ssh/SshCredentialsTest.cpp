@@ -4,7 +4,8 @@
 // wiped and unlocked when it is destroyed, leaving the original intact.
 #include "ssh/SshTypes.h"
 
-#include <QFile>
+#include "common/ProcStatus.h"
+
 
 #include <gtest/gtest.h>
 
@@ -16,17 +17,7 @@ using namespace socketscope;
 namespace {
 
 #ifdef Q_OS_LINUX
-// "VmLck:" of this process, in kB.
-qint64 lockedKb()
-{
-    QFile f(QStringLiteral("/proc/self/status"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : f.readAll().split('\n'))
-        if (line.startsWith("VmLck:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return -1;
-}
+using socketscope::testing::lockedKb;
 #endif
 
 // Larger than two pages, so each secret has at least one locked page of its own.
