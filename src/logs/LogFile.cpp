@@ -134,7 +134,7 @@ Result<LogFile::UpdateResult> LogFile::update(const CancelFn& cancelled, const P
     {
         // Truncated, rotated or rewritten: start over.
         QWriteLocker lock(&m_lock);
-        bool replaced = size < m_indexedBytes;
+        bool replaced = m_invalidated.exchange(false) || size < m_indexedBytes;
         if (!replaced && !m_identity.isEmpty() && !identity.isEmpty() && identity != m_identity)
             replaced = true;
         if (!replaced && !m_head.isEmpty() && readAt(file, 0, m_head.size()) != m_head)

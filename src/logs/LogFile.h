@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <atomic>
+
 #include "core/Result.h"
 #include "logs/LineIndex.h"
 
@@ -38,6 +40,9 @@ public:
     // A file that shrank, or was replaced (other file identity or other first bytes), is
     // re-indexed from the start and reported as Reset. Errors: missing or unreadable file.
     Result<UpdateResult> update(const CancelFn& cancelled = {}, const ProgressFn& progress = {});
+    // Thread-safe: the next update() starts over and reports Reset, whatever the file looks like
+    // (its owner rewrote it in place, e.g. a bounded cache that dropped its oldest lines).
+    void invalidate() { m_invalidated.store(true); }
 
     // Lines indexed so far, including a last line without its '\n'.
     qint64 lineCount() const;
@@ -85,6 +90,7 @@ private:
     qint64 m_tailBytes = 0;          // bytes after the last '\n' (a line still being written)
     QByteArray m_head;               // the first bytes seen, to notice a replaced file
     QByteArray m_identity;           // device+inode where the platform has them
+    std::atomic<bool> m_invalidated{false};
 };
 
 } // namespace socketscope::logs

@@ -89,6 +89,8 @@ void LogSession::open(std::unique_ptr<LogSource> source)
     m_worker = std::make_shared<Worker>();
     m_worker->file = m_file;
     connect(m_source.get(), &LogSource::grew, this, &LogSession::scheduleIndex);
+    // Rewritten in place: the index must start over even if the new bytes look like an append.
+    connect(m_source.get(), &LogSource::replaced, this, [file = m_file] { file->invalidate(); });
     connect(m_source.get(), &LogSource::failed, this, &LogSession::sourceFailed);
     emit linesChanged(0, true);
     emit matchesChanged();

@@ -108,7 +108,8 @@ void LocalFileSource::check()
 
 ChunkLogSource::ChunkLogSource(QString description, bool follows, QObject* parent)
     : LogSource(parent), m_description(std::move(description)), m_follows(follows),
-      m_cache(std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/socketscope-log-XXXXXX.log")))
+      m_cache(std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/socketscope-log-XXXXXX.log"))),
+      m_limit(follows ? kDefaultFollowCacheLimit : 0)
 {
     m_cache->open();
 }
@@ -140,7 +141,54 @@ bool ChunkLogSource::appendChunk(const QByteArray& bytes)
         return false;
     }
     m_received += bytes.size();
+    if (m_limit > 0 && m_received > m_limit) {
+        if (!trimToHalfLimit())
+            return false;
+        emit trimmed(m_dropped);
+        emit replaced();
+    }
     emit grew();
+    return true;
+}
+
+bool ChunkLogSource::trimToHalfLimit()
+{
+    // Keep the newest half of the limit, starting at a line: the first '\n' at or after the cut
+    // (a single line longer than that is kept whole from the cut on).
+    constexpr qint64 kBlock = 1 << 20;
+    const qint64 size = m_received;
+    qint64 from = size - m_limit / 2;
+    QByteArray block;
+    for (qint64 at = from; at < size; at += kBlock) {
+        if (!m_cache->seek(at))
+            break;
+        block = m_cache->read(qMin(kBlock, size - at));
+        if (const qsizetype nl = block.indexOf('\n'); nl >= 0) {
+            from = at + nl + 1;
+            break;
+        }
+    }
+    // Move [from, size) to the front, block by block (the destination is always behind the
+    // source, so a forward copy never overwrites bytes still to be read).
+    qint64 to = 0;
+    for (qint64 at = from; at < size; at += kBlock) {
+        if (!m_cache->seek(at)) {
+            failContent(tr("Cannot trim the log cache %1: %2").arg(m_cache->fileName(), m_cache->errorString()));
+            return false;
+        }
+        block = m_cache->read(qMin(kBlock, size - at));
+        if (!m_cache->seek(to) || m_cache->write(block) != block.size()) {
+            failContent(tr("Cannot trim the log cache %1: %2").arg(m_cache->fileName(), m_cache->errorString()));
+            return false;
+        }
+        to += block.size();
+    }
+    if (!m_cache->resize(to) || !m_cache->seek(to) || !m_cache->flush()) {
+        failContent(tr("Cannot trim the log cache %1: %2").arg(m_cache->fileName(), m_cache->errorString()));
+        return false;
+    }
+    m_dropped += size - to;
+    m_received = to;
     return true;
 }
 
@@ -149,6 +197,7 @@ void ChunkLogSource::restartContent()
     m_cache->resize(0);
     m_cache->seek(0);
     m_received = 0;
+    emit replaced();
     emit grew();
 }
 

@@ -40,6 +40,9 @@ public:
 signals:
     // More bytes (or different ones: LogFile notices truncation itself) are in localPath().
     void grew();
+    // The bytes in localPath() were replaced, not just appended to (a restart, or older lines
+    // dropped to keep a bounded cache): whatever was indexed is stale. grew() follows.
+    void replaced();
     // Something went wrong that a person should read (connection lost, file unreadable).
     void failed(const QString& message);
     void stateChanged(socketscope::logs::LogSource::State state);
@@ -83,6 +86,9 @@ private:
 // A source fed with byte chunks (remote `cat`, `tail -F`, a stream). Chunks are appended to a
 // private cache file; restartContent() empties it (the remote file was replaced). Remote sources
 // derive from it and call appendChunk() from their transport's signals.
+// A following source's cache is bounded (cacheLimit(), default kDefaultFollowCacheLimit): when
+// it passes the limit, the oldest lines are dropped so that about half of it remains, and
+// replaced() tells the index to start over; droppedBytes() counts what was let go.
 class ChunkLogSource : public LogSource {
     Q_OBJECT
 public:
@@ -103,13 +109,27 @@ public:
     void finishContent();
     // The transport failed.
     void failContent(const QString& message);
+    // Bytes now in the cache (what was received minus what was dropped).
     qint64 bytesReceived() const { return m_received; }
+    // Bytes dropped from the front of the cache to keep it under the limit.
+    qint64 droppedBytes() const { return m_dropped; }
+    static constexpr qint64 kDefaultFollowCacheLimit = qint64(1) << 30; // 1 GiB
+    qint64 cacheLimit() const { return m_limit; }
+    // 0: unbounded (whole-file sources: the file's own size bounds them).
+    void setCacheLimit(qint64 bytes) { m_limit = bytes; }
+
+signals:
+    // Older lines were dropped to keep the cache under the limit (total dropped so far).
+    void trimmed(qint64 droppedBytes);
 
 private:
+    bool trimToHalfLimit();
     QString m_description;
     bool m_follows;
     std::unique_ptr<QTemporaryFile> m_cache;
     qint64 m_received = 0;
+    qint64 m_dropped = 0;
+    qint64 m_limit = 0;
 };
 
 } // namespace socketscope::logs

@@ -4,6 +4,7 @@
 
 #include "logs/LogSession.h"
 
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,6 +78,49 @@ TEST(LogSession, ChunkSourceFeedsTheSameIndex)
     chunks->restartContent();
     chunks->appendChunk("after restart\n");
     ASSERT_TRUE(waitFor([&] { return session.lineCount() == 1 && session.problems().lines.empty(); }));
+}
+
+// Issue 14: a live remote follow must not grow its local cache (and the index over it) without
+// bound. Past the limit the oldest lines go, whole lines only, and the index starts over: every
+// line the view then shows is a complete line that was received, in order, ending with the newest.
+TEST(LogSession, AFollowedChunkSourceKeepsItsCacheBoundedAndTheIndexTrue)
+{
+    LogSession session;
+    auto source = std::make_unique<ChunkLogSource>(QStringLiteral("live stream"), true);
+    ChunkLogSource* chunks = source.get();
+    EXPECT_EQ(chunks->cacheLimit(), ChunkLogSource::kDefaultFollowCacheLimit);
+    constexpr qint64 kLimit = 64 * 1024;
+    chunks->setCacheLimit(kLimit);
+    QSignalSpy trimmed(chunks, &ChunkLogSource::trimmed);
+    session.open(std::move(source));
+    QByteArray sent;
+    int n = 0;
+    // Identical-looking lines (same head, same length) so only the explicit reset can keep the
+    // index right; lines of odd length, and chunks cut in the middle of lines.
+    while (sent.size() < 10 * kLimit) {
+        QByteArray chunk;
+        for (int i = 0; i < 37; ++i)
+            chunk += QByteArray("2026-12-02 22:00:00 [error] upstream timed out line ") + QByteArray::number(n++) + '\n';
+        const qsizetype cut = chunk.size() / 3;
+        ASSERT_TRUE(chunks->appendChunk(chunk.left(cut)));
+        ASSERT_TRUE(chunks->appendChunk(chunk.mid(cut)));
+        sent += chunk;
+        EXPECT_LE(chunks->bytesReceived(), kLimit);
+        EXPECT_LE(QFileInfo(chunks->localPath()).size(), kLimit);
+    }
+    ASSERT_GT(trimmed.size(), 5);
+    EXPECT_EQ(chunks->droppedBytes() + chunks->bytesReceived(), sent.size());
+    const QByteArray kept = sent.right(chunks->bytesReceived());
+    EXPECT_TRUE(sent.endsWith(kept));
+    EXPECT_TRUE(sent.mid(sent.size() - kept.size() - 1, 1) == "\n") << "the cache starts at a line";
+    const qint64 expectedLines = kept.count('\n');
+    ASSERT_TRUE(waitFor([&] { return session.lineCount() == expectedLines && !session.isIndexing(); }, 20000));
+    const QStringList first = session.file()->readLines(0, 1);
+    const QStringList last = session.file()->readLines(expectedLines - 1, 1);
+    ASSERT_EQ(first.size(), 1);
+    EXPECT_EQ(first[0].toUtf8() + '\n', kept.left(kept.indexOf('\n') + 1));
+    EXPECT_EQ(last.value(0), QStringLiteral("2026-12-02 22:00:00 [error] upstream timed out line %1").arg(n - 1));
+    ASSERT_TRUE(waitFor([&] { return qint64(session.problems().lines.size()) == expectedLines; }, 20000));
 }
 
 TEST(LogSession, BadRegexIsReportedAndMissingFileFails)

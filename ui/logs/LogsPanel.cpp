@@ -315,6 +315,12 @@ void LogsPanel::openRemote(const QString& path, bool follow)
     SshWorker* worker = source->worker();
     answerPromptsInDialogs(worker, m_context.secrets, m_profile->id, this);
     connect(source.get(), &RemoteLogSource::notice, this, &LogsPanel::showBanner);
+    connect(source.get(), &ChunkLogSource::trimmed, this, [this, limit = source->cacheLimit()](qint64 dropped) {
+        showBanner(tr("The live view keeps the newest %1 MiB of this log: %2 MiB of older lines were let go "
+                      "(the file on the server is untouched).")
+                       .arg(limit / 2 / (1024 * 1024))
+                       .arg(dropped / (1024 * 1024)));
+    });
     connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
     m_pauseButton->setChecked(false);
     m_view->setFollowTail(follow);
