@@ -484,3 +484,52 @@ TEST_F(RunbookSafety, ARelativePidAndErrorLogAreResolvedAgainstThePrefix)
     ASSERT_TRUE(runAndWait(*e, [&] { e->runAll(); }));
     EXPECT_EQ(e->state().outcome, QStringLiteral("ok"));
 }
+
+// ---------------------------------------------------------------- service check (issue 14, suspected)
+
+// The profile's service name reaches `systemctl cat/is-active` as one word after `--`: a hostile or
+// dash-leading name is never an option nor a second command. There is no systemd in the lab, so
+// the hook runs Preflight's service check as the engine wrote it, with only the systemd guard
+// pointed at a directory of the test's and `systemctl` resolved to a recording stand-in first on
+// PATH (a fake, because systemd cannot run here); the shell, quoting and arguments are real.
+TEST_F(RunbookSafety, TheServiceNameIsOneArgumentAfterDoubleDashForSystemctl)
+{
+    startLab();
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString bin = dir.filePath(QStringLiteral("bin"));
+    const QString systemdDir = dir.filePath(QStringLiteral("systemd"));
+    const QString argLog = dir.filePath(QStringLiteral("systemctl.args"));
+    const QString canary = dir.filePath(QStringLiteral("canary"));
+    ASSERT_TRUE(QDir().mkpath(bin) && QDir().mkpath(systemdDir));
+    ASSERT_TRUE(writeFile(bin + QStringLiteral("/systemctl"),
+                          QStringLiteral("#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> %1\necho ==== >> %1\n"
+                                         "[ \"$1\" = is-active ] && echo active\nexit 0\n")
+                              .arg(LocalHost::shellWord(argLog))
+                              .toUtf8()));
+    ASSERT_TRUE(QFile::setPermissions(bin + QStringLiteral("/systemctl"), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+    const QString hostile = QStringLiteral("-H evil; touch %1").arg(canary);
+    lab.profile().serviceName = hostile;
+    auto e = lab.engine(nullptr, quick());
+    auto seen = std::make_shared<int>(0);
+    e->setHostFactory([=]() -> Result<std::unique_ptr<RemoteHost>> {
+        return std::unique_ptr<RemoteHost>(new HookedHost([=](const QString& cmd) -> std::optional<CommandResult> {
+            if (!cmd.contains(QLatin1String("systemctl cat")))
+                return std::nullopt;
+            ++*seen;
+            QString local = cmd;
+            local.replace(QStringLiteral("/run/systemd/system"), systemdDir);
+            LocalHost real;
+            Result<CommandResult> r = real.run(QStringLiteral("PATH=%1:\"$PATH\"; %2").arg(LocalHost::shellWord(bin), local), {});
+            return r ? std::optional<CommandResult>(*r) : std::nullopt;
+        }));
+    });
+    ASSERT_TRUE(e->begin());
+    runAndWait(*e, [&] { e->runStep(Preflight); });
+    EXPECT_EQ(*seen, 1);
+    EXPECT_FALSE(QFileInfo::exists(canary)) << "the service name ran as a command";
+    const QStringList calls = QString::fromUtf8(readAll(argLog)).split(QStringLiteral("====\n"), Qt::SkipEmptyParts);
+    ASSERT_EQ(calls.size(), 2) << readAll(argLog).toStdString();
+    EXPECT_EQ(calls[0], QStringLiteral("cat\n--\n%1\n").arg(hostile));
+    EXPECT_EQ(calls[1], QStringLiteral("is-active\n--\n%1\n").arg(hostile));
+}
