@@ -75,6 +75,18 @@ std::string unavailableMessage(const std::string& reason)
     return "lab unavailable, test skipped (under CI=true this fails): " + reason;
 }
 
+QList<qint64> allPids()
+{
+    QList<qint64> pids;
+    for (const QString& e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool ok = false;
+        const qint64 pid = e.toLongLong(&ok);
+        if (ok)
+            pids << pid;
+    }
+    return pids;
+}
+
 QString missingProgram(const QString& path, const QString& debianPackage)
 {
     if (haveExecutable(path))

@@ -52,6 +52,8 @@ std::string unavailableMessage(const char* reason);
 // "" when `path` is an installed executable; otherwise why not, naming the Debian package to
 // install (scripts/bootstrap.sh installs every package the labs need).
 QString missingProgram(const QString& path, const QString& debianPackage);
+// Every process id in /proc right now (Linux).
+QList<qint64> allPids();
 // The daemons the labs run. SOCKETSCOPE_LAB_NGINX, SOCKETSCOPE_LAB_HAPROXY and SOCKETSCOPE_LAB_SSHD
 // override the paths (another build; or a broken path, to see that CI turns red).
 QString nginxProgram();

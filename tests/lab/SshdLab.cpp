@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "lab/SshdLab.h"
 
+#include <memory>
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -90,6 +92,25 @@ SshdLab::~SshdLab()
 {
     killSessions();
     stop();
+}
+
+SshdLab* SshdLab::shared(QString* why)
+{
+    static std::unique_ptr<SshdLab> lab;
+    static QString error;
+    static bool tried = false;
+    if (!tried) {
+        tried = true;
+        error = skipReason();
+        if (error.isEmpty()) {
+            lab = std::make_unique<SshdLab>();
+            if (!lab->start(&error))
+                lab.reset();
+        }
+    }
+    if (why)
+        *why = error;
+    return lab.get();
 }
 
 QString SshdLab::skipReason()

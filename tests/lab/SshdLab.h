@@ -28,6 +28,9 @@ public:
 
     // Empty when the lab can run here; otherwise why not (not root, sshd missing, ...).
     static QString skipReason();
+    // One lab shared by every test of the binary, started on first use; nullptr (with *why) when
+    // it cannot run (the caller decides: LAB_UNAVAILABLE).
+    static SshdLab* shared(QString* why);
 
     // Prepares user, keys and config, then starts sshd; false with *error set on failure.
     bool start(QString* error = nullptr);

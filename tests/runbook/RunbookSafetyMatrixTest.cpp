@@ -58,41 +58,11 @@ const Case kCases[] = {
     {"SshNopasswdSudoN", Transport::Ssh, SudoRule::NoPassword, true, false},
 };
 
-SshdLab* sharedSshd(QString* why)
-{
-    static std::unique_ptr<SshdLab> lab;
-    static QString error;
-    static bool tried = false;
-    if (!tried) {
-        tried = true;
-        error = SshdLab::skipReason();
-        if (error.isEmpty()) {
-            lab = std::make_unique<SshdLab>();
-            if (!lab->start(&error))
-                lab.reset();
-        }
-    }
-    *why = error;
-    return lab.get();
-}
-
-QList<qint64> allPids()
-{
-    QList<qint64> pids;
-    for (const QString& e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool ok = false;
-        const qint64 pid = e.toLongLong(&ok);
-        if (ok)
-            pids << pid;
-    }
-    return pids;
-}
-
 // Every process's command line and environment right now: where the secret was found.
 QStringList procLeaks(const QByteArray& secret, int* scanned)
 {
     QStringList leaks;
-    for (qint64 pid : allPids()) {
+    for (qint64 pid : lab::allPids()) {
         for (const char* what : {"cmdline", "environ"}) {
             QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(what)));
             if (!f.open(QIODevice::ReadOnly))
@@ -138,7 +108,7 @@ protected:
     void SetUp() override
     {
         QString why;
-        sshd = sharedSshd(&why); // also creates the lab users and their sudo rules
+        sshd = SshdLab::shared(&why); // also creates the lab users and their sudo rules
         if (!sshd)
             LAB_UNAVAILABLE(why);
         if (!lab.start(&why))
@@ -315,7 +285,7 @@ INSTANTIATE_TEST_SUITE_P(Matrix, RunbookSafetyMatrix, ::testing::ValuesIn(kCases
 TEST(RunbookSudoN, PasswordSudoAccountMarkedWithoutPasswordFailsBeforeAnyChange)
 {
     QString why;
-    SshdLab* sshd = sharedSshd(&why);
+    SshdLab* sshd = SshdLab::shared(&why);
     if (!sshd)
         LAB_UNAVAILABLE(why);
     RunbookLab lab;
@@ -363,7 +333,7 @@ TEST(RunbookSudoN, PasswordSudoAccountMarkedWithoutPasswordFailsBeforeAnyChange)
 TEST(RunbookLocalSudo, WrongPasswordFailsPreflightClearlyAndChangesNothing)
 {
     QString why;
-    if (!sharedSshd(&why)) // creates the lab users
+    if (!SshdLab::shared(&why)) // creates the lab users
         LAB_UNAVAILABLE(why);
     RunbookLab lab;
     if (!lab.start(&why))

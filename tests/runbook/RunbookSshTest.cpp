@@ -23,24 +23,6 @@ using namespace socketscope::lab;
 
 namespace {
 
-SshdLab* sharedSshd(QString* why)
-{
-    static std::unique_ptr<SshdLab> lab;
-    static QString error;
-    static bool tried = false;
-    if (!tried) {
-        tried = true;
-        error = SshdLab::skipReason();
-        if (error.isEmpty()) {
-            lab = std::make_unique<SshdLab>();
-            if (!lab->start(&error))
-                lab.reset();
-        }
-    }
-    *why = error;
-    return lab.get();
-}
-
 // Every process's command line right now (Linux /proc).
 QByteArray allCommandLines()
 {
@@ -56,7 +38,7 @@ protected:
     void SetUp() override
     {
         QString why;
-        sshd = sharedSshd(&why);
+        sshd = SshdLab::shared(&why);
         if (!sshd)
             LAB_UNAVAILABLE(why);
         if (!lab.start(&why))

@@ -43,23 +43,11 @@ protected:
     }
 };
 
-QList<qint64> allPids()
-{
-    QList<qint64> pids;
-    for (const QString& e : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool ok = false;
-        const qint64 pid = e.toLongLong(&ok);
-        if (ok)
-            pids << pid;
-    }
-    return pids;
-}
-
 // PIDs whose command line is exactly `argv` (NUL-separated as in /proc/PID/cmdline).
 QList<qint64> findProcesses(const QByteArray& cmdline)
 {
     QList<qint64> found;
-    for (qint64 pid : allPids()) {
+    for (qint64 pid : lab::allPids()) {
         if (lab::readAll(QStringLiteral("/proc/%1/cmdline").arg(pid)) == cmdline)
             found << pid;
     }
@@ -153,7 +141,7 @@ TEST_F(SshCommandTest, SudoPasswordNeverInAnyProcessCommandLineOrEnvironment)
     // While it runs, look at every process on the machine (sshd, sudo, sh, sleep, ...).
     int scanned = 0;
     QStringList leaks;
-    for (qint64 pid : allPids()) {
+    for (qint64 pid : lab::allPids()) {
         for (const char* what : {"cmdline", "environ"}) {
             QFile f(QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1String(what)));
             if (!f.open(QIODevice::ReadOnly))

@@ -22,21 +22,7 @@ namespace socketscope::testing {
 // a skip outside CI, a failure under CI).
 inline lab::SshdLab* sharedSshd(QString* why)
 {
-    static std::unique_ptr<lab::SshdLab> lab;
-    static QString error;
-    static bool tried = false;
-    if (!tried) {
-        tried = true;
-        error = lab::SshdLab::skipReason();
-        if (error.isEmpty()) {
-            lab = std::make_unique<lab::SshdLab>();
-            if (!lab->start(&error))
-                lab.reset();
-        }
-    }
-    if (why)
-        *why = error;
-    return lab.get();
+    return lab::SshdLab::shared(why);
 }
 
 class SshLabTest : public ::testing::Test {
