@@ -123,6 +123,11 @@ QByteArray probeExposition(const ProbeResult& r, double durationS, bool deadline
                  "Seconds of idleness after which something on the path closed the connection.");
         w.sample(*r.idleCutoffS);
     }
+    if (r.app.heartbeatIntervalMs) {
+        w.family("socketscope_probe_app_heartbeat_interval_seconds", T::Gauge,
+                 "The application protocol's heartbeat interval (Engine.IO pingInterval, MQTT keep-alive), when it has one.");
+        w.sample(*r.app.heartbeatIntervalMs / 1000.0);
+    }
     if (r.tls.used && r.tls.notAfter.isValid()) {
         w.family("socketscope_probe_tls_expiry_timestamp_seconds", T::Gauge,
                  "Expiry of the server's TLS certificate, Unix time in seconds.");
