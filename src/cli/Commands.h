@@ -18,5 +18,7 @@ int cmdLogs(CliContext& ctx);
 int cmdMonitor(CliContext& ctx);
 int cmdRunbook(CliContext& ctx);
 int cmdExporter(CliContext& ctx);
+// `profiles export-modules` (ExportModulesCommand.cpp), dispatched by cmdProfiles.
+int cmdProfilesExportModules(CliContext& ctx, const QStringList& args);
 
 } // namespace socketscope::cli
