@@ -184,7 +184,11 @@ TEST(PrometheusScrape, PrometheusSeesSuccessOnTheGoodRouteAndIdleTimeoutOnTheCut
     // The exporter's own metrics are scraped too, and the rules Prometheus loaded are the docs' three.
     EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("up{job=\"socketscope_exporter\"}"), QStringLiteral("1"), 10000, &last),
               QStringLiteral("1"));
-    EXPECT_FALSE(query(prometheusPort, QStringLiteral("socketscope_exporter_probes_total{module=\"idle\",result=\"failure\"}")).isEmpty());
+    // The exporter is scraped every second: its counter of the idle probe shows up at the next scrape.
+    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("count(socketscope_exporter_probes_total{module=\"idle\",result=\"failure\"} >= 1)"),
+                           QStringLiteral("1"), 10000, &last),
+              QStringLiteral("1"))
+        << QJsonDocument(query(prometheusPort, QStringLiteral("socketscope_exporter_probes_total"))).toJson().constData();
     const exportertest::HttpAnswer rules = exportertest::get(prometheusPort, "/api/v1/rules", "Connection: close\r\n", 5000);
     EXPECT_TRUE(rules.body.contains("WebSocketIdleCutoffBelowPingInterval")) << rules.body.constData();
 }
