@@ -33,7 +33,8 @@ int cmdProfilesExportModules(CliContext& ctx, const QStringList& args)
     ArgParser p;
     p.addValue(QStringLiteral("--name"));
     if (!p.parse(args) || p.positionals().size() > 1) {
-        *ctx.err << "profiles export-modules: " << (p.error().isEmpty() ? QStringLiteral("at most one FILE") : p.error()) << '\n'
+        *ctx.err << "profiles export-modules: "
+                 << (p.error().isEmpty() ? QStringLiteral("at most one FILE") : p.error()) << '\n'
                  << "usage: socketscope-cli [--profiles FILE] profiles export-modules [FILE|-] [--name NAME]...\n";
         return ExitUsage;
     }
@@ -65,7 +66,8 @@ int cmdProfilesExportModules(CliContext& ctx, const QStringList& args)
         if (!prof.publicUrl.isEmpty())
             targets << QStringLiteral("  module %1: target %2").arg(name, prof.publicUrl);
     }
-    const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("modules"), modules}}).toJson(QJsonDocument::Indented);
+    const QByteArray json
+        = QJsonDocument(QJsonObject { { QStringLiteral("modules"), modules } }).toJson(QJsonDocument::Indented);
     const QString file = p.positionals().value(0, QStringLiteral("-"));
     if (file == QLatin1String("-")) {
         *ctx.out << QString::fromUtf8(json);

@@ -17,9 +17,11 @@ int cmdExporter(CliContext& ctx)
     p.addValue(QStringLiteral("--modules"));
     p.addValue(QStringLiteral("--allow"));
     p.addValue(QStringLiteral("--concurrency"));
-    const char* usage = "usage: socketscope-cli exporter [--listen HOST:PORT] [--modules FILE] [--allow PATTERN]... [--concurrency N]\n";
+    const char* usage = "usage: socketscope-cli exporter [--listen HOST:PORT] [--modules FILE] [--allow PATTERN]... "
+                        "[--concurrency N]\n";
     if (!p.parse(ctx.args) || !p.positionals().isEmpty()) {
-        *ctx.err << "exporter: " << (p.error().isEmpty() ? QStringLiteral("unexpected argument") : p.error()) << '\n' << usage;
+        *ctx.err << "exporter: " << (p.error().isEmpty() ? QStringLiteral("unexpected argument") : p.error()) << '\n'
+                 << usage;
         return ExitUsage;
     }
     QHostAddress address;
@@ -55,20 +57,22 @@ int cmdExporter(CliContext& ctx)
     // The server goes before the engine it uses, both while the application is still whole.
     auto* engine = new ProbeEngine;
     auto* server = new ExporterServer(engine, modules, allow, settings);
-    QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
-                     [engine, server] {
-                         delete server;
-                         delete engine;
-                     });
+    QObject::connect(
+        QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(), [engine, server] {
+            delete server;
+            delete engine;
+        });
     const Status st = server->listen(address, port);
     if (!st) {
         *ctx.err << "exporter: " << st.error() << '\n';
         return ExitFinding;
     }
-    *ctx.out << "SocketScope exporter listening on http://" << server->address().toString() << ':' << server->port() << '\n'
+    *ctx.out << "SocketScope exporter listening on http://" << server->address().toString() << ':' << server->port()
+             << '\n'
              << "  /probe?target=URL&module=NAME   modules: " << modules.names().join(QStringLiteral(", ")) << '\n'
              << "  /metrics                        concurrency " << settings.concurrency
-             << (allow.isEmpty() ? QStringLiteral(", every ws:// and wss:// target allowed") : QStringLiteral(", --allow patterns apply"))
+             << (allow.isEmpty() ? QStringLiteral(", every ws:// and wss:// target allowed")
+                                 : QStringLiteral(", --allow patterns apply"))
              << '\n';
     ctx.out->flush();
     return ExitAsync; // runs until killed

@@ -24,7 +24,7 @@ constexpr qint64 kMaxModulesFileBytes = 4 * 1024 * 1024;
 using KeyReader = std::function<bool(const QJsonValue&, ExporterModule&, const QString& baseDir, QString* error)>;
 
 struct KeySpec {
-    const char* key;   // the probe flag's name without "--", '-' → '_'
+    const char* key; // the probe flag's name without "--", '-' → '_'
     KeyReader read;
 };
 
@@ -125,8 +125,10 @@ bool readHeaders(const QJsonValue& v, ExporterModule& m, const QString& baseDir,
             }
         } else {
             if (isSecretHeader(h.name)) {
-                *error = QStringLiteral("%1 carries a credential: give it by reference, \"env:VARIABLE\" or \"file:PATH\", "
-                                        "never inline").arg(h.name);
+                *error = QStringLiteral(
+                    "%1 carries a credential: give it by reference, \"env:VARIABLE\" or \"file:PATH\", "
+                    "never inline")
+                             .arg(h.name);
                 return false;
             }
             if (!validHeaderText(value)) {
@@ -167,89 +169,99 @@ bool readSubprotocols(const QJsonValue& v, ExporterModule& m, const QString&, QS
 const QList<KeySpec>& keyTable()
 {
     static const QList<KeySpec> table = {
-        {"app", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             const auto app = appProtocolFromName(v.toString());
-             if (!v.isString() || !app) {
-                 *error = QStringLiteral("must be one of %1").arg(appProtocolNames().join(QStringLiteral(", ")));
-                 return false;
-             }
-             m.options.app = *app;
-             m.options.appSource = AppDetectedBy::Flag;
-             return true;
-         }},
-        {"hold", secondsKey(&ProbeOptions::holdS, 0, 3600)},
-        {"echo", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             double n = 0;
-             if (!number(v, 0, 100000, &n, error))
-                 return false;
-             m.options.echoCount = int(n);
-             return true;
-         }},
-        {"ping_interval", secondsKey(&ProbeOptions::pingIntervalS, 0, 3600)},
-        {"origin", textKey(&ProbeOptions::origin)},
-        {"ca", pathKey(&ProbeOptions::caFile)},
-        {"headers", &readHeaders},
-        {"timeout", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             double s = 0;
-             if (!number(v, 0.001, 3600, &s, error))
-                 return false;
-             m.options.timeoutS = s; // like --timeout: every phase, and the connection
-             m.options.connectTimeoutS = s;
-             return true;
-         }},
-        {"connect_timeout", secondsKey(&ProbeOptions::connectTimeoutS, 0.001, 3600)},
-        {"subprotocol", &readSubprotocols},
-        {"insecure", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             if (!v.isBool()) {
-                 *error = QStringLiteral("needs true or false");
-                 return false;
-             }
-             m.options.insecure = v.toBool();
-             return true;
-         }},
-        {"pin", [](const QJsonValue& v, ExporterModule& m, const QString& baseDir, QString* error) {
-             QString pin;
-             if (!text(v, &pin, error))
-                 return false;
-             if (const QString why = CertificatePin::parse(pin).error(); !why.isEmpty()) {
-                 *error = why;
-                 return false;
-             }
-             m.options.pinnedCertificate = pin.startsWith(QLatin1String("sha256/")) || pin.startsWith(QLatin1String("cert-sha256/"))
-                 ? pin : resolvePath(pin, baseDir);
-             return true;
-         }},
-        {"cert", pathKey(&ProbeOptions::clientCertificate)},
-        {"key", pathKey(&ProbeOptions::clientKey)},
-        {"size", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             double n = 0;
-             if (!number(v, 0, 64.0 * 1024 * 1024, &n, error))
-                 return false;
-             m.options.echoSize = int(n);
-             return true;
-         }},
-        {"binary", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             if (!v.isBool()) {
-                 *error = QStringLiteral("needs true or false");
-                 return false;
-             }
-             m.options.echoBinary = v.toBool();
-             return true;
-         }},
-        {"slow", secondsKey(&ProbeOptions::slowThresholdS, 0, 3600)},
-        {"app_namespace", textKey(&ProbeOptions::appNamespace)},
-        {"app_path", textKey(&ProbeOptions::appPath)},
-        {"app_event", textKey(&ProbeOptions::appEvent)},
-        {"app_query", textKey(&ProbeOptions::appQuery)},
-        {"app_version", [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
-             const QString s = v.isDouble() ? QString::number(v.toInt()) : v.toString();
-             if (s != QLatin1String("4") && s != QLatin1String("5") && s != QLatin1String("3.1.1")) {
-                 *error = QStringLiteral("MQTT \"3.1.1\" (or 4) or 5");
-                 return false;
-             }
-             m.options.appVersion = s == QLatin1String("5") ? 5 : 4;
-             return true;
-         }},
+        { "app",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                const auto app = appProtocolFromName(v.toString());
+                if (!v.isString() || !app) {
+                    *error = QStringLiteral("must be one of %1").arg(appProtocolNames().join(QStringLiteral(", ")));
+                    return false;
+                }
+                m.options.app = *app;
+                m.options.appSource = AppDetectedBy::Flag;
+                return true;
+            } },
+        { "hold", secondsKey(&ProbeOptions::holdS, 0, 3600) },
+        { "echo",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                double n = 0;
+                if (!number(v, 0, 100000, &n, error))
+                    return false;
+                m.options.echoCount = int(n);
+                return true;
+            } },
+        { "ping_interval", secondsKey(&ProbeOptions::pingIntervalS, 0, 3600) },
+        { "origin", textKey(&ProbeOptions::origin) },
+        { "ca", pathKey(&ProbeOptions::caFile) },
+        { "headers", &readHeaders },
+        { "timeout",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                double s = 0;
+                if (!number(v, 0.001, 3600, &s, error))
+                    return false;
+                m.options.timeoutS = s; // like --timeout: every phase, and the connection
+                m.options.connectTimeoutS = s;
+                return true;
+            } },
+        { "connect_timeout", secondsKey(&ProbeOptions::connectTimeoutS, 0.001, 3600) },
+        { "subprotocol", &readSubprotocols },
+        { "insecure",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                if (!v.isBool()) {
+                    *error = QStringLiteral("needs true or false");
+                    return false;
+                }
+                m.options.insecure = v.toBool();
+                return true;
+            } },
+        { "pin",
+            [](const QJsonValue& v, ExporterModule& m, const QString& baseDir, QString* error) {
+                QString pin;
+                if (!text(v, &pin, error))
+                    return false;
+                if (const QString why = CertificatePin::parse(pin).error(); !why.isEmpty()) {
+                    *error = why;
+                    return false;
+                }
+                m.options.pinnedCertificate
+                    = pin.startsWith(QLatin1String("sha256/")) || pin.startsWith(QLatin1String("cert-sha256/"))
+                    ? pin
+                    : resolvePath(pin, baseDir);
+                return true;
+            } },
+        { "cert", pathKey(&ProbeOptions::clientCertificate) },
+        { "key", pathKey(&ProbeOptions::clientKey) },
+        { "size",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                double n = 0;
+                if (!number(v, 0, 64.0 * 1024 * 1024, &n, error))
+                    return false;
+                m.options.echoSize = int(n);
+                return true;
+            } },
+        { "binary",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                if (!v.isBool()) {
+                    *error = QStringLiteral("needs true or false");
+                    return false;
+                }
+                m.options.echoBinary = v.toBool();
+                return true;
+            } },
+        { "slow", secondsKey(&ProbeOptions::slowThresholdS, 0, 3600) },
+        { "app_namespace", textKey(&ProbeOptions::appNamespace) },
+        { "app_path", textKey(&ProbeOptions::appPath) },
+        { "app_event", textKey(&ProbeOptions::appEvent) },
+        { "app_query", textKey(&ProbeOptions::appQuery) },
+        { "app_version",
+            [](const QJsonValue& v, ExporterModule& m, const QString&, QString* error) {
+                const QString s = v.isDouble() ? QString::number(v.toInt()) : v.toString();
+                if (s != QLatin1String("4") && s != QLatin1String("5") && s != QLatin1String("3.1.1")) {
+                    *error = QStringLiteral("MQTT \"3.1.1\" (or 4) or 5");
+                    return false;
+                }
+                m.options.appVersion = s == QLatin1String("5") ? 5 : 4;
+                return true;
+            } },
     };
     return table;
 }
@@ -290,9 +302,11 @@ QStringList moduleKeys()
 bool isSecretHeader(const QString& name)
 {
     const QString n = name.toLower();
-    if (n == QLatin1String("authorization") || n == QLatin1String("proxy-authorization") || n == QLatin1String("cookie"))
+    if (n == QLatin1String("authorization") || n == QLatin1String("proxy-authorization")
+        || n == QLatin1String("cookie"))
         return true;
-    for (const char* word : {"token", "secret", "key", "password", "passwd", "auth", "session", "credential", "signature"})
+    for (const char* word :
+        { "token", "secret", "key", "password", "passwd", "auth", "session", "credential", "signature" })
         if (n.contains(QLatin1String(word)))
             return true;
     return false;
@@ -312,14 +326,16 @@ Result<ProbeOptions> ExporterModule::probeOptions(const QString& target) const
         case ModuleHeader::Source::Env:
             if (!qEnvironmentVariableIsSet(h.value.toLocal8Bit().constData()))
                 return Result<ProbeOptions>::failure(
-                    QStringLiteral("module %1: header %2: environment variable %3 is not set").arg(name, h.name, h.value));
+                    QStringLiteral("module %1: header %2: environment variable %3 is not set")
+                        .arg(name, h.name, h.value));
             value = qEnvironmentVariable(h.value.toLocal8Bit().constData());
             break;
         case ModuleHeader::Source::File: {
             QFile f(h.value);
             if (!f.open(QIODevice::ReadOnly) || f.size() > kMaxSecretFileBytes)
                 return Result<ProbeOptions>::failure(
-                    QStringLiteral("module %1: header %2: cannot read %3 (or larger than 64 KiB)").arg(name, h.name, h.value));
+                    QStringLiteral("module %1: header %2: cannot read %3 (or larger than 64 KiB)")
+                        .arg(name, h.name, h.value));
             QByteArray bytes = f.read(kMaxSecretFileBytes);
             while (bytes.endsWith('\n') || bytes.endsWith('\r'))
                 bytes.chop(1);
@@ -330,8 +346,9 @@ Result<ProbeOptions> ExporterModule::probeOptions(const QString& target) const
         }
         if (!validHeaderText(value)) // a newline would inject a header into the handshake
             return Result<ProbeOptions>::failure(
-                QStringLiteral("module %1: header %2: the referenced value contains control characters").arg(name, h.name));
-        o.headers.append({h.name, value});
+                QStringLiteral("module %1: header %2: the referenced value contains control characters")
+                    .arg(name, h.name));
+        o.headers.append({ h.name, value });
     }
     return o;
 }
@@ -342,21 +359,20 @@ ModuleSet ModuleSet::builtin()
     // application might not expect), and a clean close.
     ModuleSet set;
     auto m = readModule(QStringLiteral("default"),
-                        QJsonObject{{QStringLiteral("app"), QStringLiteral("none")}, {QStringLiteral("hold"), 0},
-                                    {QStringLiteral("echo"), 0}, {QStringLiteral("ping_interval"), 0},
-                                    {QStringLiteral("timeout"), 10}},
-                        {});
+        QJsonObject { { QStringLiteral("app"), QStringLiteral("none") }, { QStringLiteral("hold"), 0 },
+            { QStringLiteral("echo"), 0 }, { QStringLiteral("ping_interval"), 0 }, { QStringLiteral("timeout"), 10 } },
+        {});
     set.m_modules.insert(m->name, *m);
     return set;
 }
 
 Result<ModuleSet> ModuleSet::fromJson(const QByteArray& json, const QString& baseDir)
 {
-    QJsonParseError parseError{};
+    QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return Result<ModuleSet>::failure(QStringLiteral("modules: not JSON (%1 at offset %2)")
-                                              .arg(parseError.errorString()).arg(parseError.offset));
+        return Result<ModuleSet>::failure(
+            QStringLiteral("modules: not JSON (%1 at offset %2)").arg(parseError.errorString()).arg(parseError.offset));
     const QJsonObject root = doc.object();
     if (!doc.isObject() || !root.value(QStringLiteral("modules")).isObject())
         return Result<ModuleSet>::failure(QStringLiteral("modules: expected {\"modules\": {\"NAME\": {...}}}"));
@@ -371,7 +387,8 @@ Result<ModuleSet> ModuleSet::fromJson(const QByteArray& json, const QString& bas
             return Result<ModuleSet>::failure(
                 QStringLiteral("modules: module name \"%1\": use 1-64 letters, digits, '_', '.', '-'").arg(it.key()));
         if (!it.value().isObject())
-            return Result<ModuleSet>::failure(QStringLiteral("module %1: expected an object of probe options").arg(it.key()));
+            return Result<ModuleSet>::failure(
+                QStringLiteral("module %1: expected an object of probe options").arg(it.key()));
         auto m = readModule(it.key(), it.value().toObject(), baseDir);
         if (!m)
             return Result<ModuleSet>::failure(m.error());
@@ -399,14 +416,17 @@ const ExporterModule* ModuleSet::find(const QString& name) const
     return it == m_modules.constEnd() ? nullptr : &it.value();
 }
 
-QStringList ModuleSet::names() const { return m_modules.keys(); }
+QStringList ModuleSet::names() const
+{
+    return m_modules.keys();
+}
 
 QJsonObject moduleFromProfile(const Profile& profile, QStringList* envNames)
 {
     QJsonObject m;
     const AppProtocolId app = profile.app != AppProtocolId::Auto ? profile.app
-                              : profile.bolt                      ? AppProtocolId::Bolt
-                                                                  : AppProtocolId::Auto;
+        : profile.bolt                                           ? AppProtocolId::Bolt
+                                                                 : AppProtocolId::Auto;
     m.insert(QStringLiteral("app"), appProtocolName(app));
     m.insert(QStringLiteral("echo"), 0);
     if (!profile.origin.isEmpty())

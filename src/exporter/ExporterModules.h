@@ -30,7 +30,7 @@ struct ModuleHeader {
 
 struct ExporterModule {
     QString name;
-    ProbeOptions options;           // everything but url and headers
+    ProbeOptions options; // everything but url and headers
     QList<ModuleHeader> headers;
     // The probe options for one target, with the header references read now (a rotated secret
     // file is picked up by the next probe); fails naming the header whose reference cannot be read.

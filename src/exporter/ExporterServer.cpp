@@ -24,7 +24,10 @@ constexpr qint64 kReadBufferBytes = 16 * 1024;
 // One client connection: reads one request head, then waits for its answer.
 class Connection : public QObject {
 public:
-    explicit Connection(QTcpSocket* s, QObject* parent) : QObject(parent), socket(s), timer(new QTimer(this))
+    explicit Connection(QTcpSocket* s, QObject* parent)
+        : QObject(parent)
+        , socket(s)
+        , timer(new QTimer(this))
     {
         socket->setParent(this);
         socket->setReadBufferSize(kReadBufferBytes); // Qt buffers no more than the parser may accept
@@ -40,19 +43,32 @@ public:
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
@@ -73,7 +89,7 @@ struct ExporterServer::Private {
         QString module;
         ProbeOptions options;
         double budgetS = 0;
-        QElapsedTimer since;     // from the request's arrival: queueing counts against the budget
+        QElapsedTimer since; // from the request's arrival: queueing counts against the budget
         QTimer* deadline = nullptr;
         bool deadlineHit = false;
     };
@@ -85,8 +101,8 @@ struct ExporterServer::Private {
     void handleProbe(Connection* c);
     void startNext();
     void finished(quint64 id, const ProbeResult& result);
-    void respond(Connection* c, int status, const QByteArray& body, const QByteArray& contentType = "text/plain; charset=utf-8",
-                 const QByteArray& extraHeaders = {});
+    void respond(Connection* c, int status, const QByteArray& body,
+        const QByteArray& contentType = "text/plain; charset=utf-8", const QByteArray& extraHeaders = {});
     void fail(Connection* c, int status, const char* reason, const QString& message)
     {
         counters.errors[QString::fromLatin1(reason)] += 1;
@@ -94,9 +110,10 @@ struct ExporterServer::Private {
     }
 };
 
-ExporterServer::ExporterServer(ProbeEngine* engine, ModuleSet modules, TargetAllowList allow, ExporterSettings settings,
-                               QObject* parent)
-    : QObject(parent), d(std::make_unique<Private>())
+ExporterServer::ExporterServer(
+    ProbeEngine* engine, ModuleSet modules, TargetAllowList allow, ExporterSettings settings, QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>())
 {
     d->q = this;
     d->engine = engine;
@@ -120,13 +137,25 @@ ExporterServer::~ExporterServer()
 Status ExporterServer::listen(const QHostAddress& address, quint16 port)
 {
     if (!d->server.listen(address, port))
-        return Status::failure(QStringLiteral("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(d->server.errorString()));
+        return Status::failure(QStringLiteral("cannot listen on %1:%2: %3")
+                                   .arg(address.toString())
+                                   .arg(port)
+                                   .arg(d->server.errorString()));
     return Status::success();
 }
 
-QHostAddress ExporterServer::address() const { return d->server.serverAddress(); }
-quint16 ExporterServer::port() const { return d->server.serverPort(); }
-const ExporterCounters& ExporterServer::counters() const { return d->counters; }
+QHostAddress ExporterServer::address() const
+{
+    return d->server.serverAddress();
+}
+quint16 ExporterServer::port() const
+{
+    return d->server.serverPort();
+}
+const ExporterCounters& ExporterServer::counters() const
+{
+    return d->counters;
+}
 
 void ExporterServer::Private::accept()
 {
@@ -148,7 +177,8 @@ void ExporterServer::Private::accept()
         QObject::connect(c->timer, &QTimer::timeout, c, [this, c] {
             if (!c->answered && c->probeId == 0 && c->parser.state() == HttpRequestParser::State::Incomplete) {
                 fail(c, 408, "request_timeout",
-                     QStringLiteral("the request head did not arrive within %1 s").arg(settings.requestTimeoutMs / 1000.0));
+                    QStringLiteral("the request head did not arrive within %1 s")
+                        .arg(settings.requestTimeoutMs / 1000.0));
                 return;
             }
             if (c->answered)
@@ -171,18 +201,24 @@ void ExporterServer::Private::accept()
     }
 }
 
-void ExporterServer::Private::respond(Connection* c, int status, const QByteArray& body, const QByteArray& contentType,
-                                      const QByteArray& extraHeaders)
+void ExporterServer::Private::respond(
+    Connection* c, int status, const QByteArray& body, const QByteArray& contentType, const QByteArray& extraHeaders)
 {
     if (!c || c->answered)
         return;
     c->answered = true;
     counters.responses[status] += 1;
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n"
-                      "Content-Type: " + contentType + "\r\n"
-                      "Content-Length: " + QByteArray::number(body.size()) + "\r\n"
-                      "Cache-Control: no-store\r\n"
-                      "Connection: close\r\n" + extraHeaders + "\r\n";
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status)
+        + "\r\n"
+          "Content-Type: "
+        + contentType
+        + "\r\n"
+          "Content-Length: "
+        + QByteArray::number(body.size())
+        + "\r\n"
+          "Cache-Control: no-store\r\n"
+          "Connection: close\r\n"
+        + extraHeaders + "\r\n";
     c->socket->write(head);
     if (c->parser.state() != HttpRequestParser::State::Complete || c->parser.method() != "HEAD")
         c->socket->write(body);
@@ -204,10 +240,12 @@ void ExporterServer::Private::onRequest(Connection* c)
     } else if (path == "/metrics") {
         respond(c, 200, counters.exposition(), kExpositionContentType);
     } else if (path == "/" || path == "/health") {
-        respond(c, 200, QByteArray("SocketScope exporter\n"
-                                   "  /probe?target=ws://HOST:PORT/PATH&module=NAME   probe one endpoint (modules: ")
-                            + modules.names().join(QStringLiteral(", ")).toUtf8() + ")\n"
-                            "  /metrics                                        the exporter's own metrics\n");
+        respond(c, 200,
+            QByteArray("SocketScope exporter\n"
+                       "  /probe?target=ws://HOST:PORT/PATH&module=NAME   probe one endpoint (modules: ")
+                + modules.names().join(QStringLiteral(", ")).toUtf8()
+                + ")\n"
+                  "  /metrics                                        the exporter's own metrics\n");
     } else {
         fail(c, 404, "not_found", QStringLiteral("no such path: use /probe?target=URL&module=NAME or /metrics"));
     }
@@ -239,12 +277,13 @@ void ExporterServer::Private::handleProbe(Connection* c)
             module = item.second;
         } else {
             fail(c, 400, "bad_request",
-                 QStringLiteral("unknown query parameter '%1' (use target and module)").arg(item.first.left(64)));
+                QStringLiteral("unknown query parameter '%1' (use target and module)").arg(item.first.left(64)));
             return;
         }
     }
     if (!haveTarget || target.trimmed().isEmpty()) {
-        fail(c, 400, "bad_request", QStringLiteral("the target parameter is missing: /probe?target=ws://HOST:PORT/PATH"));
+        fail(c, 400, "bad_request",
+            QStringLiteral("the target parameter is missing: /probe?target=ws://HOST:PORT/PATH"));
         return;
     }
     const QUrl url(target.trimmed(), QUrl::StrictMode);
@@ -253,18 +292,21 @@ void ExporterServer::Private::handleProbe(Connection* c)
         return;
     }
     if (!url.userInfo().isEmpty()) {
-        fail(c, 400, "bad_request", QStringLiteral("the target must not carry credentials: put them in a module header "
-                                                   "by reference (env:/file:)"));
+        fail(c, 400, "bad_request",
+            QStringLiteral("the target must not carry credentials: put them in a module header "
+                           "by reference (env:/file:)"));
         return;
     }
     if (!allow.allows(url)) {
-        fail(c, 403, "forbidden", QStringLiteral("target %1 is not allowed by the exporter's --allow patterns").arg(target.left(256)));
+        fail(c, 403, "forbidden",
+            QStringLiteral("target %1 is not allowed by the exporter's --allow patterns").arg(target.left(256)));
         return;
     }
     const ExporterModule* m = modules.find(module);
     if (!m) {
-        fail(c, 400, "unknown_module", QStringLiteral("unknown module '%1' (known: %2)")
-                                           .arg(module.left(64), modules.names().join(QStringLiteral(", "))));
+        fail(c, 400, "unknown_module",
+            QStringLiteral("unknown module '%1' (known: %2)")
+                .arg(module.left(64), modules.names().join(QStringLiteral(", "))));
         return;
     }
     double budget = m->options.holdS + 3 * m->options.timeoutS; // no scrape timeout: the module's natural bound
@@ -272,7 +314,8 @@ void ExporterServer::Private::handleProbe(Connection* c)
         bool ok = false;
         const double scrape = c->parser.header("x-prometheus-scrape-timeout-seconds").trimmed().toDouble(&ok);
         if (!ok || !(scrape > 0) || scrape > 86400) {
-            fail(c, 400, "bad_request", QStringLiteral("X-Prometheus-Scrape-Timeout-Seconds must be a positive number"));
+            fail(
+                c, 400, "bad_request", QStringLiteral("X-Prometheus-Scrape-Timeout-Seconds must be a positive number"));
             return;
         }
         budget = scrape - settings.timeoutMarginS > 0 ? scrape - settings.timeoutMarginS : scrape / 2;
@@ -285,8 +328,10 @@ void ExporterServer::Private::handleProbe(Connection* c)
         return;
     }
     if (int(queue.size()) >= settings.queueLimit) {
-        fail(c, 503, "overloaded", QStringLiteral("too many probes: %1 running (--concurrency) and %2 waiting")
-                                       .arg(running.size()).arg(queue.size()));
+        fail(c, 503, "overloaded",
+            QStringLiteral("too many probes: %1 running (--concurrency) and %2 waiting")
+                .arg(running.size())
+                .arg(queue.size()));
         return;
     }
     Job job;
@@ -311,7 +356,8 @@ void ExporterServer::Private::startNext()
         const double remaining = job.budgetS - double(job.since.elapsed()) / 1000.0;
         if (remaining < 0.1) {
             fail(job.conn, 503, "queue_timeout",
-                 QStringLiteral("the probe waited for a free slot until its scrape timeout (--concurrency %1)").arg(settings.concurrency));
+                QStringLiteral("the probe waited for a free slot until its scrape timeout (--concurrency %1)")
+                    .arg(settings.concurrency));
             continue;
         }
         // Every phase, and the hold, end within the budget; the deadline below is the backstop.
@@ -347,7 +393,7 @@ void ExporterServer::Private::finished(quint64 id, const ProbeResult& result)
     job.deadline->deleteLater();
     const double duration = double(job.since.elapsed()) / 1000.0;
     const bool success = result.ok && !job.deadlineHit;
-    counters.probes[{job.module, success ? QStringLiteral("success") : QStringLiteral("failure")}] += 1;
+    counters.probes[{ job.module, success ? QStringLiteral("success") : QStringLiteral("failure") }] += 1;
     if (job.deadlineHit)
         counters.errors[QStringLiteral("deadline")] += 1;
     if (job.conn)

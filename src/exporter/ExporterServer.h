@@ -24,12 +24,12 @@ namespace socketscope {
 class ProbeEngine;
 
 struct ExporterSettings {
-    int concurrency = 8;           // probes at once (--concurrency)
-    int queueLimit = 0;            // waiting requests; 0: 4 × concurrency
-    double timeoutMarginS = 0.5;   // subtracted from the scrape timeout (like blackbox's --timeout-offset)
-    int requestTimeoutMs = 5000;   // the request head must arrive within this (slow clients are cut)
-    int writeTimeoutMs = 10000;    // a client that does not read its answer is cut after this
-    int maxConnections = 256;      // open connections; more are closed at once
+    int concurrency = 8; // probes at once (--concurrency)
+    int queueLimit = 0; // waiting requests; 0: 4 × concurrency
+    double timeoutMarginS = 0.5; // subtracted from the scrape timeout (like blackbox's --timeout-offset)
+    int requestTimeoutMs = 5000; // the request head must arrive within this (slow clients are cut)
+    int writeTimeoutMs = 10000; // a client that does not read its answer is cut after this
+    int maxConnections = 256; // open connections; more are closed at once
 };
 
 class ExporterServer : public QObject {
@@ -37,7 +37,7 @@ class ExporterServer : public QObject {
 public:
     // The engine is not owned and must outlive the server.
     ExporterServer(ProbeEngine* engine, ModuleSet modules, TargetAllowList allow, ExporterSettings settings,
-                   QObject* parent = nullptr);
+        QObject* parent = nullptr);
     ~ExporterServer() override;
 
     Status listen(const QHostAddress& address, quint16 port);

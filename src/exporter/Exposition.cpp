@@ -82,7 +82,7 @@ QByteArray probeExposition(const ProbeResult& r, double durationS, bool deadline
     w.sample(r.ok && !deadlineHit ? 1 : 0);
     if (!r.cause.isEmpty()) {
         w.family("socketscope_probe_cause", T::Gauge, "The diagnosed cause of this probe (1 for the cause seen).");
-        w.sample({{QStringLiteral("cause"), r.cause}}, 1);
+        w.sample({ { QStringLiteral("cause"), r.cause } }, 1);
     }
     w.family("socketscope_probe_duration_seconds", T::Gauge, "Wall-clock duration of the whole probe, hold included.");
     w.sample(durationS);
@@ -91,11 +91,9 @@ QByteArray probeExposition(const ProbeResult& r, double durationS, bool deadline
     std::optional<double> firstMessage = r.timings.firstEcho;
     if (!firstMessage && !r.app.rtt.samples.isEmpty())
         firstMessage = r.app.rtt.samples.first();
-    const QList<QPair<const char*, std::optional<double>>> phases = {{"dns", r.timings.dns},
-                                                                     {"tcp", r.timings.connect},
-                                                                     {"tls", r.timings.tls},
-                                                                     {"upgrade", r.timings.upgrade},
-                                                                     {"first_message", firstMessage}};
+    const QList<QPair<const char*, std::optional<double>>> phases
+        = { { "dns", r.timings.dns }, { "tcp", r.timings.connect }, { "tls", r.timings.tls },
+              { "upgrade", r.timings.upgrade }, { "first_message", firstMessage } };
     bool anyPhase = false;
     for (const auto& p : phases) {
         if (!p.second)
@@ -103,11 +101,11 @@ QByteArray probeExposition(const ProbeResult& r, double durationS, bool deadline
         if (!anyPhase)
             w.family("socketscope_probe_phase_seconds", T::Gauge, "Duration of each phase the probe reached.");
         anyPhase = true;
-        w.sample({{QStringLiteral("phase"), QString::fromLatin1(p.first)}}, *p.second / 1000.0);
+        w.sample({ { QStringLiteral("phase"), QString::fromLatin1(p.first) } }, *p.second / 1000.0);
     }
     if (const RttStats* rtt = representativeRtt(r)) {
         w.family("socketscope_probe_rtt_seconds", T::Gauge,
-                 "Median round trip after the upgrade (application, echo or ping round trip).");
+            "Median round trip after the upgrade (application, echo or ping round trip).");
         w.sample(rtt->median / 1000.0);
     }
     if (r.httpStatus) {
@@ -115,22 +113,24 @@ QByteArray probeExposition(const ProbeResult& r, double durationS, bool deadline
         w.sample(*r.httpStatus);
     }
     if (r.closeCode) {
-        w.family("socketscope_probe_close_code", T::Gauge, "WebSocket close code (1006: closed without a close frame).");
+        w.family(
+            "socketscope_probe_close_code", T::Gauge, "WebSocket close code (1006: closed without a close frame).");
         w.sample(*r.closeCode);
     }
     if (r.idleCutoffS) {
         w.family("socketscope_probe_idle_cutoff_seconds", T::Gauge,
-                 "Seconds of idleness after which something on the path closed the connection.");
+            "Seconds of idleness after which something on the path closed the connection.");
         w.sample(*r.idleCutoffS);
     }
     if (r.app.heartbeatIntervalMs) {
         w.family("socketscope_probe_app_heartbeat_interval_seconds", T::Gauge,
-                 "The application protocol's heartbeat interval (Engine.IO pingInterval, MQTT keep-alive), when it has one.");
+            "The application protocol's heartbeat interval (Engine.IO pingInterval, MQTT keep-alive), when it has "
+            "one.");
         w.sample(*r.app.heartbeatIntervalMs / 1000.0);
     }
     if (r.tls.used && r.tls.notAfter.isValid()) {
         w.family("socketscope_probe_tls_expiry_timestamp_seconds", T::Gauge,
-                 "Expiry of the server's TLS certificate, Unix time in seconds.");
+            "Expiry of the server's TLS certificate, Unix time in seconds.");
         w.sample(double(r.tls.notAfter.toSecsSinceEpoch()));
     }
     return w.text();
@@ -142,7 +142,8 @@ QByteArray ExporterCounters::exposition() const
     ExpositionWriter w;
     w.family("socketscope_exporter_probes_total", T::Counter, "Probes run, by module and result (success or failure).");
     for (auto it = probes.begin(); it != probes.end(); ++it)
-        w.sample({{QStringLiteral("module"), it.key().first}, {QStringLiteral("result"), it.key().second}}, double(it.value()));
+        w.sample({ { QStringLiteral("module"), it.key().first }, { QStringLiteral("result"), it.key().second } },
+            double(it.value()));
     w.family("socketscope_exporter_probes_in_flight", T::Gauge, "Probes running now.");
     w.sample(inFlight);
     w.family("socketscope_exporter_probes_queued", T::Gauge, "Probe requests waiting for a free slot.");
@@ -150,13 +151,13 @@ QByteArray ExporterCounters::exposition() const
     w.family("socketscope_exporter_concurrency_limit", T::Gauge, "Probes that may run at once (--concurrency).");
     w.sample(concurrency);
     w.family("socketscope_exporter_errors_total", T::Counter,
-             "Requests answered without a probe result, by reason (bad_request, forbidden, unknown_module, "
-             "overloaded, queue_timeout, module_secret, not_found, request_timeout, deadline).");
+        "Requests answered without a probe result, by reason (bad_request, forbidden, unknown_module, "
+        "overloaded, queue_timeout, module_secret, not_found, request_timeout, deadline).");
     for (auto it = errors.begin(); it != errors.end(); ++it)
-        w.sample({{QStringLiteral("reason"), it.key()}}, double(it.value()));
+        w.sample({ { QStringLiteral("reason"), it.key() } }, double(it.value()));
     w.family("socketscope_exporter_http_responses_total", T::Counter, "HTTP responses sent, by status code.");
     for (auto it = responses.begin(); it != responses.end(); ++it)
-        w.sample({{QStringLiteral("code"), QString::number(it.key())}}, double(it.value()));
+        w.sample({ { QStringLiteral("code"), QString::number(it.key()) } }, double(it.value()));
     return w.text();
 }
 

@@ -41,9 +41,9 @@ QByteArray probeExposition(const ProbeResult& result, double durationS, bool dea
 
 // The exporter's own counters (GET /metrics).
 struct ExporterCounters {
-    QMap<QPair<QString, QString>, quint64> probes;   // (module, "success"|"failure") → count
-    QMap<QString, quint64> errors;                   // reason id → count (bad_request, forbidden, ...)
-    QMap<int, quint64> responses;                    // HTTP status → count
+    QMap<QPair<QString, QString>, quint64> probes; // (module, "success"|"failure") → count
+    QMap<QString, quint64> errors; // reason id → count (bad_request, forbidden, ...)
+    QMap<int, quint64> responses; // HTTP status → count
     int inFlight = 0;
     int queued = 0;
     int concurrency = 0;

@@ -13,8 +13,21 @@ bool isTokenChar(char c)
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
         return true;
     switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
         return true;
     default:
         return false;
@@ -169,7 +182,7 @@ HttpRequestParser::State HttpRequestParser::parseHead(const QByteArray& head)
             return fail(400, QStringLiteral("control characters in a header value"));
         if (m_headers.size() >= kMaxHeaders)
             return fail(431, QStringLiteral("too many header lines (at most %1)").arg(kMaxHeaders));
-        m_headers.append({name, value});
+        m_headers.append({ name, value });
     }
     if (m_version == "HTTP/1.1" && !hasHeader("host"))
         return fail(400, QStringLiteral("an HTTP/1.1 request needs a Host header"));
@@ -236,8 +249,9 @@ Result<QueryItems> parseQuery(const QByteArray& query)
         const auto name = decodeComponent(eq < 0 ? pair : pair.left(eq));
         const auto value = decodeComponent(eq < 0 ? QByteArray() : pair.mid(eq + 1));
         if (!name || !value)
-            return Result<QueryItems>::failure(QStringLiteral("malformed percent-encoding or invalid UTF-8 in the query string"));
-        items.append({*name, *value});
+            return Result<QueryItems>::failure(
+                QStringLiteral("malformed percent-encoding or invalid UTF-8 in the query string"));
+        items.append({ *name, *value });
     }
     return items;
 }

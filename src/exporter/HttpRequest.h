@@ -28,9 +28,9 @@ public:
 
     // Complete: the request.
     const QByteArray& method() const { return m_method; }
-    const QByteArray& target() const { return m_target; }   // origin-form, e.g. /probe?target=...
-    QByteArray path() const;                                 // the target before '?'
-    QByteArray query() const;                                // the target after '?' ("" when none)
+    const QByteArray& target() const { return m_target; } // origin-form, e.g. /probe?target=...
+    QByteArray path() const; // the target before '?'
+    QByteArray query() const; // the target after '?' ("" when none)
     const QByteArray& version() const { return m_version; } // "HTTP/1.1"
     // The value of a header (name case-insensitive); "" when absent. Repeated headers are joined with ", ".
     QByteArray header(const QByteArray& name) const;

@@ -44,7 +44,8 @@ bool TargetAllowList::add(const QString& text, QString* error)
     }
     p.host = p.host.toLower();
     if (p.host.isEmpty() || (rest.contains(QLatin1Char(':')) && p.port.isEmpty())) {
-        *error = QStringLiteral("--allow %1: expected [ws://|wss://]HOST[:PORT][/PATH], globs '*' and '?' allowed").arg(text);
+        *error = QStringLiteral("--allow %1: expected [ws://|wss://]HOST[:PORT][/PATH], globs '*' and '?' allowed")
+                     .arg(text);
         return false;
     }
     m_patterns.append(p);

@@ -24,9 +24,9 @@ public:
 private:
     struct Pattern {
         QString scheme; // "" = ws or wss
-        QString host;   // lower-case
-        QString port;   // "" = any
-        QString path;   // "" = any
+        QString host; // lower-case
+        QString port; // "" = any
+        QString path; // "" = any
     };
     QList<Pattern> m_patterns;
 };

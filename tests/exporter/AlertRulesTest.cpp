@@ -8,16 +8,25 @@
 using namespace socketscope;
 
 namespace {
-QString promtool() { return QStringLiteral("/usr/bin/promtool"); }
-QString source(const char* relative) { return QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/") + QString::fromLatin1(relative); }
+QString promtool()
+{
+    return QStringLiteral("/usr/bin/promtool");
+}
+QString source(const char* relative)
+{
+    return QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/") + QString::fromLatin1(relative);
+}
 } // namespace
 
 TEST(AlertRules, TheExampleRulesPassPromtoolCheckRules)
 {
     LAB_REQUIRE(lab::missingProgram(promtool(), QStringLiteral("prometheus")));
     QByteArray out;
-    EXPECT_EQ(lab::runProgram(promtool(), {QStringLiteral("check"), QStringLiteral("rules"),
-                                           source("docs/prometheus/socketscope-alerts.yml")}, &out), 0)
+    EXPECT_EQ(
+        lab::runProgram(promtool(),
+            { QStringLiteral("check"), QStringLiteral("rules"), source("docs/prometheus/socketscope-alerts.yml") },
+            &out),
+        0)
         << out.constData();
     EXPECT_TRUE(out.contains("SUCCESS: 3 rules found")) << out.constData();
 }
@@ -26,8 +35,9 @@ TEST(AlertRules, EachAlertFiresOnItsSeriesAndStaysSilentOnTheOthers)
 {
     LAB_REQUIRE(lab::missingProgram(promtool(), QStringLiteral("prometheus")));
     QByteArray out;
-    EXPECT_EQ(lab::runProgram(promtool(), {QStringLiteral("test"), QStringLiteral("rules"),
-                                           source("tests/exporter/alerts_test.yml")}, &out), 0)
+    EXPECT_EQ(lab::runProgram(promtool(),
+                  { QStringLiteral("test"), QStringLiteral("rules"), source("tests/exporter/alerts_test.yml") }, &out),
+        0)
         << out.constData();
     EXPECT_TRUE(out.contains("SUCCESS")) << out.constData();
 }

@@ -33,16 +33,20 @@ TEST(ExportModulesCli, ProfilesBecomeModulesTheExporterLoadsWithoutTheirSecrets)
     QTemporaryDir dir;
     const QString store = dir.filePath(QStringLiteral("profiles.json"));
     QByteArray out, err;
-    ASSERT_EQ(run({QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("add"), QStringLiteral("chat prod"),
-                   QStringLiteral("--url"), QStringLiteral("wss://chat.example.com/socket.io/"), QStringLiteral("--origin"),
-                   QStringLiteral("https://chat.example.com"), QStringLiteral("--app"), QStringLiteral("socketio"),
-                   QStringLiteral("--header"), QStringLiteral("X-Tenant: blue"), QStringLiteral("--header"),
-                   QStringLiteral("Authorization: Bearer s3cret-value")},
+    ASSERT_EQ(run({ QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("add"),
+                      QStringLiteral("chat prod"), QStringLiteral("--url"),
+                      QStringLiteral("wss://chat.example.com/socket.io/"), QStringLiteral("--origin"),
+                      QStringLiteral("https://chat.example.com"), QStringLiteral("--app"), QStringLiteral("socketio"),
+                      QStringLiteral("--header"), QStringLiteral("X-Tenant: blue"), QStringLiteral("--header"),
+                      QStringLiteral("Authorization: Bearer s3cret-value") },
                   &out, &err),
-              0)
+        0)
         << err.constData();
     const QString modules = dir.filePath(QStringLiteral("modules.json"));
-    ASSERT_EQ(run({QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"), modules}, &out, &err), 0)
+    ASSERT_EQ(run({ QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"),
+                      modules },
+                  &out, &err),
+        0)
         << err.constData();
     const QByteArray written = lab::readAll(modules);
     EXPECT_FALSE(written.contains("s3cret-value")) << written.constData();
@@ -61,14 +65,20 @@ TEST(ExportModulesCli, ProfilesBecomeModulesTheExporterLoadsWithoutTheirSecrets)
     const auto o = m->probeOptions(QStringLiteral("wss://chat.example.com/socket.io/"));
     qunsetenv("SOCKETSCOPE_CHAT_PROD_AUTHORIZATION");
     ASSERT_TRUE(o) << o.error().toStdString();
-    EXPECT_TRUE(o->headers.contains(qMakePair(QStringLiteral("Authorization"), QStringLiteral("Bearer from-the-environment"))));
+    EXPECT_TRUE(
+        o->headers.contains(qMakePair(QStringLiteral("Authorization"), QStringLiteral("Bearer from-the-environment"))));
     EXPECT_TRUE(o->headers.contains(qMakePair(QStringLiteral("X-Tenant"), QStringLiteral("blue"))));
 
     // To standard output with "-", and an unknown name is a usage error.
-    ASSERT_EQ(run({QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"), QStringLiteral("-")}, &out, &err), 0);
+    ASSERT_EQ(run({ QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"),
+                      QStringLiteral("-") },
+                  &out, &err),
+        0);
     EXPECT_TRUE(out.contains("\"modules\""));
-    EXPECT_EQ(run({QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"), QStringLiteral("--name"),
-                   QStringLiteral("nope")}, &out, &err), 2);
+    EXPECT_EQ(run({ QStringLiteral("--profiles"), store, QStringLiteral("profiles"), QStringLiteral("export-modules"),
+                      QStringLiteral("--name"), QStringLiteral("nope") },
+                  &out, &err),
+        2);
 }
 
 TEST(ExportModulesCli, TheExporterRefusesABadModulesFileAndBadFlagsWithUsageErrors)
@@ -77,11 +87,19 @@ TEST(ExportModulesCli, TheExporterRefusesABadModulesFileAndBadFlagsWithUsageErro
     const QString bad = dir.filePath(QStringLiteral("bad.json"));
     ASSERT_TRUE(lab::writeFile(bad, R"({"modules": {"m": {"headers": {"Authorization": "Bearer inline"}}}})"));
     QByteArray out, err;
-    EXPECT_EQ(run({QStringLiteral("exporter"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--modules"), bad}, &out, &err), 2);
+    EXPECT_EQ(run({ QStringLiteral("exporter"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                      QStringLiteral("--modules"), bad },
+                  &out, &err),
+        2);
     EXPECT_TRUE(err.contains("never inline")) << err.constData();
     EXPECT_FALSE(err.contains("Bearer inline"));
-    EXPECT_EQ(run({QStringLiteral("exporter"), QStringLiteral("--listen"), QStringLiteral("nowhere")}, &out, &err), 2);
-    EXPECT_EQ(run({QStringLiteral("exporter"), QStringLiteral("--concurrency"), QStringLiteral("0")}, &out, &err), 2);
-    EXPECT_EQ(run({QStringLiteral("exporter"), QStringLiteral("--allow"), QStringLiteral("http://x")}, &out, &err), 2);
-    EXPECT_EQ(run({QStringLiteral("exporter"), QStringLiteral("--modules"), dir.filePath(QStringLiteral("missing.json"))}, &out, &err), 2);
+    EXPECT_EQ(
+        run({ QStringLiteral("exporter"), QStringLiteral("--listen"), QStringLiteral("nowhere") }, &out, &err), 2);
+    EXPECT_EQ(run({ QStringLiteral("exporter"), QStringLiteral("--concurrency"), QStringLiteral("0") }, &out, &err), 2);
+    EXPECT_EQ(
+        run({ QStringLiteral("exporter"), QStringLiteral("--allow"), QStringLiteral("http://x") }, &out, &err), 2);
+    EXPECT_EQ(
+        run({ QStringLiteral("exporter"), QStringLiteral("--modules"), dir.filePath(QStringLiteral("missing.json")) },
+            &out, &err),
+        2);
 }

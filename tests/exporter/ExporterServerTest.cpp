@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The exporter's HTTP side in process, with the real probe engine against the reference endpoint:
 // answers and refusals, slow and oversized clients, the concurrency queue, the scrape-timeout budget.
-#include "HttpClient.h"
 #include "exporter/ExporterServer.h"
+
+#include "HttpClient.h"
 #include "probe/ProbeEngine.h"
 #include "server/ReferenceServer.h"
 
 #include <QElapsedTimer>
 
-#include <gtest/gtest.h>
-
 #include <memory>
+
+#include <gtest/gtest.h>
 
 using namespace socketscope;
 using namespace socketscope::exportertest;
@@ -22,7 +23,8 @@ struct Fixture {
     ProbeEngine engine;
     std::unique_ptr<ExporterServer> exporter;
 
-    explicit Fixture(const ExporterSettings& settings = {}, const QByteArray& modulesJson = {}, const QStringList& allow = {})
+    explicit Fixture(
+        const ExporterSettings& settings = {}, const QByteArray& modulesJson = {}, const QStringList& allow = {})
     {
         EXPECT_TRUE(backend.listen(QHostAddress::LocalHost, 0));
         ModuleSet modules = ModuleSet::builtin();
@@ -41,7 +43,10 @@ struct Fixture {
     }
     ~Fixture() { exporter.reset(); }
     quint16 port() const { return exporter->port(); }
-    QByteArray echoUrl() const { return "ws%3A%2F%2F127.0.0.1%3A" + QByteArray::number(backend.port()) + "%2Fws%2Fecho"; }
+    QByteArray echoUrl() const
+    {
+        return "ws%3A%2F%2F127.0.0.1%3A" + QByteArray::number(backend.port()) + "%2Fws%2Fecho";
+    }
 };
 
 // Sends several requests at once; returns their answers in order once every connection closed.
@@ -92,7 +97,7 @@ QList<HttpAnswer> concurrentGets(quint16 port, const QList<QByteArray>& targets,
 
 TEST(ExporterServer, ProbesAnAllowedTargetAndRefusesBadRequestsClearly)
 {
-    Fixture f({}, {}, {QStringLiteral("ws://127.0.0.1:*/ws/*")});
+    Fixture f({}, {}, { QStringLiteral("ws://127.0.0.1:*/ws/*") });
     HttpAnswer a = get(f.port(), "/probe?target=" + f.echoUrl() + "&module=default");
     ASSERT_EQ(a.status, 200) << a.head.constData() << a.body.constData();
     EXPECT_EQ(a.header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -101,18 +106,22 @@ TEST(ExporterServer, ProbesAnAllowedTargetAndRefusesBadRequestsClearly)
     EXPECT_EQ(sampleValue(a.body, "socketscope_probe_http_status"), 101.0);
     EXPECT_TRUE(sampleValue(a.body, "socketscope_probe_rtt_seconds")) << "the default module's ping round trip";
 
-    struct Refusal { QByteArray target; int status; const char* says; };
+    struct Refusal {
+        QByteArray target;
+        int status;
+        const char* says;
+    };
     const QList<Refusal> refusals = {
-        {"/probe", 400, "target parameter is missing"},
-        {"/probe?target=ftp%3A%2F%2Fx%2F", 400, "ws://"},
-        {"/probe?target=" + f.echoUrl() + "&module=nope", 400, "unknown module 'nope'"},
-        {"/probe?target=" + f.echoUrl() + "&target=ws%3A%2F%2Fx%2F", 400, "more than once"},
-        {"/probe?target=" + f.echoUrl() + "&debug=1", 400, "unknown query parameter 'debug'"},
-        {"/probe?target=%zz", 400, "percent-encoding"},
-        {"/probe?target=ws%3A%2F%2Fu%3Ap%40127.0.0.1%3A1%2Fws%2Fx", 400, "credentials"},
-        {"/probe?target=ws%3A%2F%2F127.0.0.2%3A1%2Fws%2Fecho", 403, "not allowed"},
-        {"/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2Fadmin", 403, "not allowed"},
-        {"/nothing", 404, "/probe?target="},
+        { "/probe", 400, "target parameter is missing" },
+        { "/probe?target=ftp%3A%2F%2Fx%2F", 400, "ws://" },
+        { "/probe?target=" + f.echoUrl() + "&module=nope", 400, "unknown module 'nope'" },
+        { "/probe?target=" + f.echoUrl() + "&target=ws%3A%2F%2Fx%2F", 400, "more than once" },
+        { "/probe?target=" + f.echoUrl() + "&debug=1", 400, "unknown query parameter 'debug'" },
+        { "/probe?target=%zz", 400, "percent-encoding" },
+        { "/probe?target=ws%3A%2F%2Fu%3Ap%40127.0.0.1%3A1%2Fws%2Fx", 400, "credentials" },
+        { "/probe?target=ws%3A%2F%2F127.0.0.2%3A1%2Fws%2Fecho", 403, "not allowed" },
+        { "/probe?target=ws%3A%2F%2F127.0.0.1%3A1%2Fadmin", 403, "not allowed" },
+        { "/nothing", 404, "/probe?target=" },
     };
     for (const Refusal& r : refusals) {
         a = get(f.port(), r.target);
@@ -128,7 +137,8 @@ TEST(ExporterServer, ProbesAnAllowedTargetAndRefusesBadRequestsClearly)
 
     a = get(f.port(), "/metrics");
     ASSERT_EQ(a.status, 200);
-    EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_probes_total{module=\"default\",result=\"success\"}"), 1.0) << a.body.constData();
+    EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_probes_total{module=\"default\",result=\"success\"}"), 1.0)
+        << a.body.constData();
     EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_errors_total{reason=\"forbidden\"}"), 2.0);
     EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_errors_total{reason=\"unknown_module\"}"), 1.0);
     EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_probes_in_flight"), 0.0);
@@ -143,10 +153,12 @@ TEST(ExporterServer, ASlowClientIsCutAndAnOversizedHeadRefused)
     HttpAnswer a = rawRequest(f.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ", 10000);
     EXPECT_EQ(a.status, 408) << a.head.constData();
     EXPECT_TRUE(a.body.contains("did not arrive"));
-    a = rawRequest(f.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n", 10000);
+    a = rawRequest(
+        f.port(), "GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(20000, 'a') + "\r\n\r\n", 10000);
     EXPECT_EQ(a.status, 431);
     a = get(f.port(), "/metrics");
-    EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_errors_total{reason=\"request_timeout\"}"), 1.0) << a.body.constData();
+    EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_errors_total{reason=\"request_timeout\"}"), 1.0)
+        << a.body.constData();
     EXPECT_EQ(sampleValue(a.body, "socketscope_exporter_errors_total{reason=\"too_large\"}"), 1.0);
 }
 
@@ -157,7 +169,7 @@ TEST(ExporterServer, ConcurrencyLimitQueuesThenAnswers503WhenTheQueueIsFull)
     s.queueLimit = 1;
     Fixture f(s, R"({"modules": {"held": {"app": "none", "hold": 1, "timeout": 5}}})");
     const QByteArray probe = "/probe?module=held&target=" + f.echoUrl();
-    const QList<HttpAnswer> answers = concurrentGets(f.port(), {probe, probe, probe});
+    const QList<HttpAnswer> answers = concurrentGets(f.port(), { probe, probe, probe });
     ASSERT_EQ(answers.size(), 3);
     EXPECT_EQ(answers[0].status, 200) << answers[0].body.constData();
     EXPECT_EQ(answers[1].status, 200) << "queued, then run: " << answers[1].body.constData();
@@ -174,7 +186,8 @@ TEST(ExporterServer, TheScrapeTimeoutBoundsAProbeWhoseHoldIsLonger)
 {
     Fixture f({}, R"({"modules": {"long": {"app": "none", "hold": 60, "timeout": 10}}})");
     // Prometheus says it waits 2 s: the answer comes within that, the hold cut to fit.
-    const HttpAnswer a = get(f.port(), "/probe?module=long&target=" + f.echoUrl(), "X-Prometheus-Scrape-Timeout-Seconds: 2\r\n", 15000);
+    const HttpAnswer a = get(
+        f.port(), "/probe?module=long&target=" + f.echoUrl(), "X-Prometheus-Scrape-Timeout-Seconds: 2\r\n", 15000);
     ASSERT_EQ(a.status, 200) << a.head.constData();
     const auto duration = sampleValue(a.body, "socketscope_probe_duration_seconds");
     ASSERT_TRUE(duration) << a.body.constData();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The exposition text, judged by Prometheus' own parser and linter (`promtool check metrics`).
-#include "HttpClient.h"
 #include "exporter/Exposition.h"
+
+#include "HttpClient.h"
 #include "lab/Lab.h"
 
 #include <QProcess>
@@ -13,14 +14,17 @@ using socketscope::exportertest::sampleValue;
 
 namespace {
 
-QString promtool() { return QStringLiteral("/usr/bin/promtool"); }
+QString promtool()
+{
+    return QStringLiteral("/usr/bin/promtool");
+}
 
 // promtool's verdict on an exposition: "" when it parses and lints clean, else what it said.
 QString promtoolComplaint(const QByteArray& exposition)
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(promtool(), {QStringLiteral("check"), QStringLiteral("metrics")});
+    p.start(promtool(), { QStringLiteral("check"), QStringLiteral("metrics") });
     p.write(exposition);
     p.closeWriteChannel();
     if (!p.waitForFinished(30000))
@@ -44,7 +48,7 @@ ProbeResult okResult()
     r.app.roundTrips = 1;
     r.app.rtt.count = 1;
     r.app.rtt.median = 0.5;
-    r.app.rtt.samples = {0.5};
+    r.app.rtt.samples = { 0.5 };
     return r;
 }
 
@@ -108,15 +112,17 @@ TEST(Exposition, LabelValuesAreEscapedAndTheExporterCountersParse)
 {
     LAB_REQUIRE(lab::missingProgram(promtool(), QStringLiteral("prometheus")));
     ExporterCounters c;
-    c.probes[{QStringLiteral("we\"ird\\mod\nule"), QStringLiteral("success")}] = 3;
-    c.probes[{QStringLiteral("default"), QStringLiteral("failure")}] = 1;
+    c.probes[{ QStringLiteral("we\"ird\\mod\nule"), QStringLiteral("success") }] = 3;
+    c.probes[{ QStringLiteral("default"), QStringLiteral("failure") }] = 1;
     c.errors[QStringLiteral("forbidden")] = 2;
     c.responses[200] = 4;
     c.inFlight = 1;
     c.concurrency = 8;
     const QByteArray text = c.exposition();
     EXPECT_EQ(promtoolComplaint(text), QString()) << text.constData();
-    EXPECT_EQ(sampleValue(text, "socketscope_exporter_probes_total{module=\"we\\\"ird\\\\mod\\nule\",result=\"success\"}"), 3.0);
+    EXPECT_EQ(
+        sampleValue(text, "socketscope_exporter_probes_total{module=\"we\\\"ird\\\\mod\\nule\",result=\"success\"}"),
+        3.0);
     EXPECT_EQ(sampleValue(text, "socketscope_exporter_errors_total{reason=\"forbidden\"}"), 2.0);
     EXPECT_EQ(sampleValue(text, "socketscope_exporter_probes_in_flight"), 1.0);
     EXPECT_TRUE(text.contains("# TYPE socketscope_exporter_probes_total counter\n"));

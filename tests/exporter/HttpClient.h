@@ -16,7 +16,7 @@
 namespace socketscope::exportertest {
 
 struct HttpAnswer {
-    int status = 0;          // 0: no answer
+    int status = 0; // 0: no answer
     QByteArray head;
     QByteArray body;
     QByteArray header(const QByteArray& name) const
@@ -62,7 +62,8 @@ inline HttpAnswer rawRequest(quint16 port, const QByteArray& request, int timeou
     return a;
 }
 
-inline HttpAnswer get(quint16 port, const QByteArray& target, const QByteArray& extraHeaders = {}, int timeoutMs = 20000)
+inline HttpAnswer get(
+    quint16 port, const QByteArray& target, const QByteArray& extraHeaders = {}, int timeoutMs = 20000)
 {
     return rawRequest(port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "\r\n", timeoutMs);
 }

@@ -42,7 +42,7 @@ TEST(HttpRequestParser, RefusesOversizedHeadsLongTargetsAndBodies)
 
     HttpRequestParser longTarget;
     EXPECT_EQ(longTarget.feed("GET /probe?target=" + QByteArray(HttpRequestParser::kMaxHeadBytes, 'a')),
-              HttpRequestParser::State::Error);
+        HttpRequestParser::State::Error);
     EXPECT_EQ(longTarget.errorStatus(), 414);
 
     HttpRequestParser many;
@@ -53,28 +53,33 @@ TEST(HttpRequestParser, RefusesOversizedHeadsLongTargetsAndBodies)
     EXPECT_EQ(many.errorStatus(), 431);
 
     HttpRequestParser body;
-    EXPECT_EQ(body.feed("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), HttpRequestParser::State::Error);
+    EXPECT_EQ(
+        body.feed("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"), HttpRequestParser::State::Error);
     EXPECT_EQ(body.errorStatus(), 400);
     HttpRequestParser chunked;
-    EXPECT_EQ(chunked.feed("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"), HttpRequestParser::State::Error);
+    EXPECT_EQ(chunked.feed("GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        HttpRequestParser::State::Error);
 }
 
 TEST(HttpRequestParser, RefusesMalformedRequestLinesAndHeaders)
 {
-    struct Case { QByteArray input; int status; };
+    struct Case {
+        QByteArray input;
+        int status;
+    };
     const QList<Case> cases = {
-        {"GET /\r\n\r\n", 400},                                      // no version
-        {"GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400},                 // two spaces
-        {"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400},          // absolute-form
-        {"GET /a\x01 HTTP/1.1\r\nHost: x\r\n\r\n", 400},             // control byte in the target
-        {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
-        {"GET / FTP/1.0\r\n\r\n", 400},
-        {"GET / HTTP/1.1\r\n\r\n", 400},                             // HTTP/1.1 needs Host
-        {"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400},
-        {"GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n", 400},
-        {"GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", 400},
-        {"GET / HTTP/1.1\r\nHost: x\r\nA: b\x01\r\n\r\n", 400},
-        {"G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+        { "GET /\r\n\r\n", 400 }, // no version
+        { "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400 }, // two spaces
+        { "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400 }, // absolute-form
+        { "GET /a\x01 HTTP/1.1\r\nHost: x\r\n\r\n", 400 }, // control byte in the target
+        { "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505 },
+        { "GET / FTP/1.0\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\n\r\n", 400 }, // HTTP/1.1 needs Host
+        { "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", 400 },
+        { "GET / HTTP/1.1\r\nHost: x\r\nA: b\x01\r\n\r\n", 400 },
+        { "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
     };
     for (const Case& c : cases) {
         HttpRequestParser p;
@@ -83,7 +88,8 @@ TEST(HttpRequestParser, RefusesMalformedRequestLinesAndHeaders)
         EXPECT_FALSE(p.errorMessage().isEmpty());
     }
     HttpRequestParser ok10;
-    EXPECT_EQ(ok10.feed("\r\nGET /metrics HTTP/1.0\n\n"), HttpRequestParser::State::Complete) << "HTTP/1.0, bare LF, leading CRLF";
+    EXPECT_EQ(ok10.feed("\r\nGET /metrics HTTP/1.0\n\n"), HttpRequestParser::State::Complete)
+        << "HTTP/1.0, bare LF, leading CRLF";
     EXPECT_EQ(ok10.path(), "/metrics");
 }
 

@@ -8,9 +8,9 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
+
+#include <gtest/gtest.h>
 
 using namespace socketscope;
 
@@ -21,7 +21,7 @@ TEST(ExporterModules, TheIssuesExactJsonFormMapsOntoTheProbeOptions)
         "origin": "https://app.example", "ca": "ca.pem", "headers": {"X-Tenant": "blue"}, "timeout": 10}}})";
     const auto set = ModuleSet::fromJson(json, dir.path());
     ASSERT_TRUE(set) << set.error().toStdString();
-    EXPECT_EQ(set->names(), (QStringList{QStringLiteral("default"), QStringLiteral("neo4j")}));
+    EXPECT_EQ(set->names(), (QStringList { QStringLiteral("default"), QStringLiteral("neo4j") }));
     const ExporterModule* m = set->find(QStringLiteral("neo4j"));
     ASSERT_NE(m, nullptr);
     const auto o = m->probeOptions(QStringLiteral("wss://db.example/ws"));
@@ -41,7 +41,8 @@ TEST(ExporterModules, TheIssuesExactJsonFormMapsOntoTheProbeOptions)
 
 TEST(ExporterModules, EchoWithoutAppPicksTheProtocolLikeTheCli)
 {
-    const auto set = ModuleSet::fromJson(R"({"modules": {"e": {"echo": 3}, "p": {"echo": 0, "hold": 2, "ping_interval": 0.5}}})");
+    const auto set
+        = ModuleSet::fromJson(R"({"modules": {"e": {"echo": 3}, "p": {"echo": 0, "hold": 2, "ping_interval": 0.5}}})");
     ASSERT_TRUE(set) << set.error().toStdString();
     EXPECT_EQ(set->find(QStringLiteral("e"))->options.app, AppProtocolId::Echo);
     EXPECT_EQ(set->find(QStringLiteral("e"))->options.echoCount, 3);
@@ -55,19 +56,22 @@ TEST(ExporterModules, EchoWithoutAppPicksTheProtocolLikeTheCli)
 
 TEST(ExporterModules, MistakesAreRefusedWithTheirNameAndKey)
 {
-    struct Case { const char* json; const char* says; };
+    struct Case {
+        const char* json;
+        const char* says;
+    };
     const QList<Case> cases = {
-        {"[]", "expected {\"modules\""},
-        {"{\"modules\": {}, \"extra\": 1}", "unknown top-level key"},
-        {"{\"modules\": {\"a\": {\"hlod\": 3}}}", "unknown key \"hlod\""},
-        {"{\"modules\": {\"a\": {\"app\": \"smtp\"}}}", "\"app\" must be one of"},
-        {"{\"modules\": {\"a\": {\"hold\": -1}}}", "\"hold\" needs a number"},
-        {"{\"modules\": {\"a\": {\"timeout\": 0}}}", "\"timeout\" needs a number"},
-        {"{\"modules\": {\"a\": {\"headers\": {\"Bad Name\": \"v\"}}}}", "not a valid header name"},
-        {"{\"modules\": {\"a\": {\"headers\": {\"X-A\": \"v\\r\\nX-Injected: 1\"}}}}", "control characters"},
-        {"{\"modules\": {\"a b\": {}}}", "module name"},
-        {"{\"modules\": {\"a\": 3}}", "expected an object"},
-        {"not json", "not JSON"},
+        { "[]", "expected {\"modules\"" },
+        { "{\"modules\": {}, \"extra\": 1}", "unknown top-level key" },
+        { "{\"modules\": {\"a\": {\"hlod\": 3}}}", "unknown key \"hlod\"" },
+        { "{\"modules\": {\"a\": {\"app\": \"smtp\"}}}", "\"app\" must be one of" },
+        { "{\"modules\": {\"a\": {\"hold\": -1}}}", "\"hold\" needs a number" },
+        { "{\"modules\": {\"a\": {\"timeout\": 0}}}", "\"timeout\" needs a number" },
+        { "{\"modules\": {\"a\": {\"headers\": {\"Bad Name\": \"v\"}}}}", "not a valid header name" },
+        { "{\"modules\": {\"a\": {\"headers\": {\"X-A\": \"v\\r\\nX-Injected: 1\"}}}}", "control characters" },
+        { "{\"modules\": {\"a b\": {}}}", "module name" },
+        { "{\"modules\": {\"a\": 3}}", "expected an object" },
+        { "not json", "not JSON" },
     };
     for (const Case& c : cases) {
         const auto set = ModuleSet::fromJson(QByteArray(c.json));
@@ -93,7 +97,7 @@ TEST(ExporterModules, SecretHeadersAreOnlyReferencesReadAtProbeTime)
     token.close();
     const auto set = ModuleSet::fromJson(R"({"modules": {"a": {"headers": {"Authorization": "file:token",
                                               "X-Api-Key": "env:SOCKETSCOPE_TEST_EXPORTER_KEY"}}}})",
-                                         dir.path());
+        dir.path());
     ASSERT_TRUE(set) << set.error().toStdString();
     const ExporterModule* m = set->find(QStringLiteral("a"));
     qunsetenv("SOCKETSCOPE_TEST_EXPORTER_KEY");
@@ -103,8 +107,9 @@ TEST(ExporterModules, SecretHeadersAreOnlyReferencesReadAtProbeTime)
     qputenv("SOCKETSCOPE_TEST_EXPORTER_KEY", "k-1");
     o = m->probeOptions(QStringLiteral("ws://h/"));
     ASSERT_TRUE(o) << o.error().toStdString();
-    EXPECT_EQ(o->headers, (QList<QPair<QString, QString>>{{QStringLiteral("Authorization"), QStringLiteral("Bearer from-file")},
-                                                         {QStringLiteral("X-Api-Key"), QStringLiteral("k-1")}}));
+    EXPECT_EQ(o->headers,
+        (QList<QPair<QString, QString>> { { QStringLiteral("Authorization"), QStringLiteral("Bearer from-file") },
+            { QStringLiteral("X-Api-Key"), QStringLiteral("k-1") } }));
     // Rotated: the next probe reads the new value.
     qputenv("SOCKETSCOPE_TEST_EXPORTER_KEY", "k-2");
     ASSERT_TRUE(token.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -126,17 +131,19 @@ TEST(ExporterModules, AModuleFromAProfileCarriesItsOptionsButNoSecretValue)
     p.name = QStringLiteral("neo4j prod");
     p.origin = QStringLiteral("https://app.example");
     p.app = AppProtocolId::Bolt;
-    p.subprotocols = {QStringLiteral("v1")};
+    p.subprotocols = { QStringLiteral("v1") };
     p.tls.caFile = QStringLiteral("/etc/ssl/ca.pem");
-    p.extraHeaders = {{QStringLiteral("X-Tenant"), QStringLiteral("blue")}, {QStringLiteral("Authorization"), QStringLiteral("Bearer s3cret")}};
+    p.extraHeaders = { { QStringLiteral("X-Tenant"), QStringLiteral("blue") },
+        { QStringLiteral("Authorization"), QStringLiteral("Bearer s3cret") } };
     QStringList env;
     const QJsonObject m = moduleFromProfile(p, &env);
     const QByteArray json = QJsonDocument(m).toJson();
     EXPECT_FALSE(json.contains("s3cret"));
-    EXPECT_EQ(env, QStringList{QStringLiteral("SOCKETSCOPE_NEO4J_PROD_AUTHORIZATION")});
+    EXPECT_EQ(env, QStringList { QStringLiteral("SOCKETSCOPE_NEO4J_PROD_AUTHORIZATION") });
     // And the file it makes loads back with the same options.
-    const auto set = ModuleSet::fromJson(QJsonDocument(QJsonObject{{QStringLiteral("modules"),
-                                                                    QJsonObject{{QStringLiteral("neo4j"), m}}}}).toJson());
+    const auto set = ModuleSet::fromJson(
+        QJsonDocument(QJsonObject { { QStringLiteral("modules"), QJsonObject { { QStringLiteral("neo4j"), m } } } })
+            .toJson());
     ASSERT_TRUE(set) << set.error().toStdString();
     const ExporterModule* back = set->find(QStringLiteral("neo4j"));
     EXPECT_EQ(back->options.app, AppProtocolId::Bolt);

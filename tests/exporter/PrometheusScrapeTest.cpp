@@ -21,7 +21,10 @@ using namespace socketscope;
 
 namespace {
 
-QString prometheusProgram() { return QStringLiteral("/usr/bin/prometheus"); }
+QString prometheusProgram()
+{
+    return QStringLiteral("/usr/bin/prometheus");
+}
 
 QString site(quint16 listen, quint16 backend, const QString& extra)
 {
@@ -69,11 +72,17 @@ QJsonArray query(quint16 prometheusPort, const QString& promql)
     const exportertest::HttpAnswer a = exportertest::get(prometheusPort, target, "Connection: close\r\n", 5000);
     if (a.status != 200)
         return {};
-    return QJsonDocument::fromJson(a.body).object().value(QStringLiteral("data")).toObject().value(QStringLiteral("result")).toArray();
+    return QJsonDocument::fromJson(a.body)
+        .object()
+        .value(QStringLiteral("data"))
+        .toObject()
+        .value(QStringLiteral("result"))
+        .toArray();
 }
 
 // Polls until the query returns one sample whose value is `want`; the last answer otherwise.
-QString waitForValue(quint16 prometheusPort, const QString& promql, const QString& want, int timeoutMs, QJsonArray* last)
+QString waitForValue(
+    quint16 prometheusPort, const QString& promql, const QString& want, int timeoutMs, QJsonArray* last)
 {
     QElapsedTimer t;
     t.start();
@@ -105,8 +114,8 @@ TEST(PrometheusScrape, PrometheusSeesSuccessOnTheGoodRouteAndIdleTimeoutOnTheCut
     // The WebSocket backend (our reference endpoint) and nginx in front of it.
     lab::Daemon backend;
     const quint16 backendPort = lab::freePort();
-    ASSERT_TRUE(backend.start(lab::cliPath(), {QStringLiteral("serve"), QStringLiteral("--listen"),
-                                               QStringLiteral("127.0.0.1:%1").arg(backendPort)}));
+    ASSERT_TRUE(backend.start(lab::cliPath(),
+        { QStringLiteral("serve"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(backendPort) }));
     ASSERT_TRUE(lab::waitForPort(backendPort)) << backend.output().constData();
     lab::NginxLab nginx;
     const quint16 good = lab::freePort(), idle = lab::freePort();
@@ -118,77 +127,98 @@ TEST(PrometheusScrape, PrometheusSeesSuccessOnTheGoodRouteAndIdleTimeoutOnTheCut
 
     // The exporter: the built-in default module, and "idle" that holds the connection open 3 s.
     const QString modules = dir.filePath(QStringLiteral("modules.json"));
-    ASSERT_TRUE(lab::writeFile(modules, R"({"modules": {"idle": {"app": "none", "hold": 3, "echo": 0, "ping_interval": 0, "timeout": 2}}})"));
+    ASSERT_TRUE(lab::writeFile(
+        modules, R"({"modules": {"idle": {"app": "none", "hold": 3, "echo": 0, "ping_interval": 0, "timeout": 2}}})"));
     lab::Daemon exporter;
     const quint16 exporterPort = lab::freePort();
-    ASSERT_TRUE(exporter.start(lab::cliPath(), {QStringLiteral("exporter"), QStringLiteral("--listen"),
-                                                QStringLiteral("127.0.0.1:%1").arg(exporterPort), QStringLiteral("--modules"), modules,
-                                                QStringLiteral("--allow"), QStringLiteral("ws://127.0.0.1:*"),
-                                                QStringLiteral("--concurrency"), QStringLiteral("4")}));
+    ASSERT_TRUE(exporter.start(lab::cliPath(),
+        { QStringLiteral("exporter"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(exporterPort),
+            QStringLiteral("--modules"), modules, QStringLiteral("--allow"), QStringLiteral("ws://127.0.0.1:*"),
+            QStringLiteral("--concurrency"), QStringLiteral("4") }));
     ASSERT_TRUE(lab::waitForPort(exporterPort)) << exporter.output().constData();
 
     // Prometheus: the good route every second, the idle one every 4 s (its probe holds up to 3 s,
     // within the 4 s scrape timeout minus the exporter's margin), and the exporter's own metrics.
     const QString goodUrl = QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(good);
     const QString idleUrl = QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(idle);
-    const QString config = QStringLiteral("global:\n"
-                                          "  scrape_interval: 1s\n"
-                                          "  scrape_timeout: 1s\n"
-                                          "  evaluation_interval: 1s\n"
-                                          "rule_files:\n"
-                                          "  - %1\n"
-                                          "scrape_configs:\n")
-                               .arg(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/docs/prometheus/socketscope-alerts.yml"))
+    const QString config
+        = QStringLiteral("global:\n"
+                         "  scrape_interval: 1s\n"
+                         "  scrape_timeout: 1s\n"
+                         "  evaluation_interval: 1s\n"
+                         "rule_files:\n"
+                         "  - %1\n"
+                         "scrape_configs:\n")
+              .arg(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/docs/prometheus/socketscope-alerts.yml"))
         + probeJob(QStringLiteral("websocket_good"), QStringLiteral("default"), goodUrl, exporterPort, 1)
         + probeJob(QStringLiteral("websocket_idle"), QStringLiteral("idle"), idleUrl, exporterPort, 4)
         + QStringLiteral("  - job_name: socketscope_exporter\n"
                          "    static_configs:\n"
-                         "      - targets: ['127.0.0.1:%1']\n").arg(exporterPort);
+                         "      - targets: ['127.0.0.1:%1']\n")
+              .arg(exporterPort);
     const QString configPath = dir.filePath(QStringLiteral("prometheus.yml"));
     ASSERT_TRUE(lab::writeFile(configPath, config.toUtf8()));
     QByteArray check;
-    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/promtool"), {QStringLiteral("check"), QStringLiteral("config"), configPath}, &check), 0)
+    ASSERT_EQ(lab::runProgram(QStringLiteral("/usr/bin/promtool"),
+                  { QStringLiteral("check"), QStringLiteral("config"), configPath }, &check),
+        0)
         << check.constData();
     lab::Daemon prometheus;
     const quint16 prometheusPort = lab::freePort();
     ASSERT_TRUE(prometheus.start(prometheusProgram(),
-                                 {QStringLiteral("--config.file=") + configPath,
-                                  QStringLiteral("--storage.tsdb.path=") + dir.filePath(QStringLiteral("tsdb")),
-                                  QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(prometheusPort),
-                                  QStringLiteral("--log.level=warn")},
-                                 dir.path()));
+        { QStringLiteral("--config.file=") + configPath,
+            QStringLiteral("--storage.tsdb.path=") + dir.filePath(QStringLiteral("tsdb")),
+            QStringLiteral("--web.listen-address=127.0.0.1:%1").arg(prometheusPort),
+            QStringLiteral("--log.level=warn") },
+        dir.path()));
     ASSERT_TRUE(lab::waitForPort(prometheusPort, 20000)) << prometheus.output().constData();
 
     QJsonArray last;
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_success{job=\"websocket_good\"}"), QStringLiteral("1"), 30000, &last),
-              QStringLiteral("1"))
+    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_success{job=\"websocket_good\"}"),
+                  QStringLiteral("1"), 30000, &last),
+        QStringLiteral("1"))
         << QJsonDocument(last).toJson().constData() << prometheus.output().constData();
     ASSERT_EQ(last.size(), 1);
-    EXPECT_EQ(last.at(0).toObject().value(QStringLiteral("metric")).toObject().value(QStringLiteral("instance")).toString(), goodUrl)
+    EXPECT_EQ(
+        last.at(0).toObject().value(QStringLiteral("metric")).toObject().value(QStringLiteral("instance")).toString(),
+        goodUrl)
         << "the blackbox-style relabelling names the instance after the target";
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_cause{job=\"websocket_good\",cause=\"ok\"}"), QStringLiteral("1"), 10000, &last),
-              QStringLiteral("1"));
+    EXPECT_EQ(
+        waitForValue(prometheusPort, QStringLiteral("socketscope_probe_cause{job=\"websocket_good\",cause=\"ok\"}"),
+            QStringLiteral("1"), 10000, &last),
+        QStringLiteral("1"));
 
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_success{job=\"websocket_idle\"}"), QStringLiteral("0"), 30000, &last),
-              QStringLiteral("0"))
+    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_success{job=\"websocket_idle\"}"),
+                  QStringLiteral("0"), 30000, &last),
+        QStringLiteral("0"))
         << QJsonDocument(last).toJson().constData();
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("socketscope_probe_cause{job=\"websocket_idle\",cause=\"idle_timeout\"}"),
-                           QStringLiteral("1"), 10000, &last),
-              QStringLiteral("1"))
-        << QJsonDocument(query(prometheusPort, QStringLiteral("socketscope_probe_cause{job=\"websocket_idle\"}"))).toJson().constData();
-    const QJsonArray cutoff = query(prometheusPort, QStringLiteral("socketscope_probe_idle_cutoff_seconds{job=\"websocket_idle\"}"));
+    EXPECT_EQ(waitForValue(prometheusPort,
+                  QStringLiteral("socketscope_probe_cause{job=\"websocket_idle\",cause=\"idle_timeout\"}"),
+                  QStringLiteral("1"), 10000, &last),
+        QStringLiteral("1"))
+        << QJsonDocument(query(prometheusPort, QStringLiteral("socketscope_probe_cause{job=\"websocket_idle\"}")))
+               .toJson()
+               .constData();
+    const QJsonArray cutoff
+        = query(prometheusPort, QStringLiteral("socketscope_probe_idle_cutoff_seconds{job=\"websocket_idle\"}"));
     ASSERT_EQ(cutoff.size(), 1) << QJsonDocument(cutoff).toJson().constData();
     EXPECT_NEAR(cutoff.at(0).toObject().value(QStringLiteral("value")).toArray().at(1).toString().toDouble(), 1.0, 0.5);
-    EXPECT_TRUE(query(prometheusPort, QStringLiteral("socketscope_probe_idle_cutoff_seconds{job=\"websocket_good\"}")).isEmpty());
+    EXPECT_TRUE(query(prometheusPort, QStringLiteral("socketscope_probe_idle_cutoff_seconds{job=\"websocket_good\"}"))
+                    .isEmpty());
 
     // The exporter's own metrics are scraped too, and the rules Prometheus loaded are the docs' three.
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("up{job=\"socketscope_exporter\"}"), QStringLiteral("1"), 10000, &last),
-              QStringLiteral("1"));
+    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("up{job=\"socketscope_exporter\"}"), QStringLiteral("1"),
+                  10000, &last),
+        QStringLiteral("1"));
     // The exporter is scraped every second: its counter of the idle probe shows up at the next scrape.
-    EXPECT_EQ(waitForValue(prometheusPort, QStringLiteral("count(socketscope_exporter_probes_total{module=\"idle\",result=\"failure\"} >= 1)"),
-                           QStringLiteral("1"), 10000, &last),
-              QStringLiteral("1"))
-        << QJsonDocument(query(prometheusPort, QStringLiteral("socketscope_exporter_probes_total"))).toJson().constData();
-    const exportertest::HttpAnswer rules = exportertest::get(prometheusPort, "/api/v1/rules", "Connection: close\r\n", 5000);
+    EXPECT_EQ(waitForValue(prometheusPort,
+                  QStringLiteral("count(socketscope_exporter_probes_total{module=\"idle\",result=\"failure\"} >= 1)"),
+                  QStringLiteral("1"), 10000, &last),
+        QStringLiteral("1"))
+        << QJsonDocument(query(prometheusPort, QStringLiteral("socketscope_exporter_probes_total")))
+               .toJson()
+               .constData();
+    const exportertest::HttpAnswer rules
+        = exportertest::get(prometheusPort, "/api/v1/rules", "Connection: close\r\n", 5000);
     EXPECT_TRUE(rules.body.contains("WebSocketIdleCutoffBelowPingInterval")) << rules.body.constData();
 }

@@ -23,9 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (parser.feed(input.mid(pos, chunk)) != HttpRequestParser::State::Incomplete)
             break;
     }
-    if (parser.state() == HttpRequestParser::State::Error && (parser.errorStatus() < 400 || parser.errorMessage().isEmpty()))
+    if (parser.state() == HttpRequestParser::State::Error
+        && (parser.errorStatus() < 400 || parser.errorMessage().isEmpty()))
         __builtin_trap();
-    if (parser.state() == HttpRequestParser::State::Incomplete && parser.rest().size() > HttpRequestParser::kMaxHeadBytes)
+    if (parser.state() == HttpRequestParser::State::Incomplete
+        && parser.rest().size() > HttpRequestParser::kMaxHeadBytes)
         __builtin_trap(); // the reader must never buffer more than one head
     // The query parser and the allow list also see raw query bytes, request or not.
     const QByteArray query = parser.state() == HttpRequestParser::State::Complete ? parser.query() : input;
