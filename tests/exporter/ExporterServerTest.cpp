@@ -194,3 +194,23 @@ TEST(ExporterServer, TheScrapeTimeoutBoundsAProbeWhoseHoldIsLonger)
     EXPECT_LT(*duration, 2.0) << a.body.constData();
     EXPECT_EQ(sampleValue(a.body, "socketscope_probe_success"), 1.0) << a.body.constData();
 }
+
+TEST(ExporterServer, AMissingSecretReferenceIsA500NamingTheVariableNeverAValue)
+{
+    Fixture f(
+        {}, R"({"modules": {"authed": {"headers": {"Authorization": "env:SOCKETSCOPE_TEST_EXPORTER_MISSING"}}}})");
+    qunsetenv("SOCKETSCOPE_TEST_EXPORTER_MISSING");
+    HttpAnswer a = get(f.port(), "/probe?module=authed&target=" + f.echoUrl());
+    EXPECT_EQ(a.status, 500) << a.body.constData();
+    EXPECT_TRUE(a.body.contains("SOCKETSCOPE_TEST_EXPORTER_MISSING is not set")) << a.body.constData();
+    qputenv("SOCKETSCOPE_TEST_EXPORTER_MISSING", "Bearer must-not-leak");
+    a = get(f.port(), "/probe?module=authed&target=" + f.echoUrl());
+    qunsetenv("SOCKETSCOPE_TEST_EXPORTER_MISSING");
+    EXPECT_EQ(a.status, 200) << a.body.constData();
+    EXPECT_EQ(sampleValue(a.body, "socketscope_probe_success"), 1.0) << a.body.constData();
+    EXPECT_FALSE(a.body.contains("must-not-leak"));
+    const HttpAnswer m = get(f.port(), "/metrics");
+    EXPECT_EQ(sampleValue(m.body, "socketscope_exporter_errors_total{reason=\"module_secret\"}"), 1.0)
+        << m.body.constData();
+    EXPECT_FALSE(m.body.contains("must-not-leak"));
+}
