@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 mode="${1:-run}"
 
 PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeychain-qt6-dev
+  prometheus # tests/exporter: a real Prometheus scrapes `socketscope-cli exporter`; promtool checks docs/prometheus rules (issue 12)
   libgtest-dev libgmock-dev cmake ninja-build g++ pkg-config
   xvfb xauth imagemagick nginx libnginx-mod-stream haproxy openssh-server python3-websockets sudo
   python3-cryptography openssh-client clang libclang-rt-14-dev dpkg-dev file ccache

@@ -20,6 +20,7 @@ const QList<Command>& commands()
         {"logs", "logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE] [--problems] [-n] [-i] [-F] [-c]   print, grep, follow a log", &cmdLogs},
         {"monitor", "monitor URL [--interval S] [--count N] [--csv FILE] [--json] [--long-lived] [probe options]   probe every interval; one CSV row (or JSON line) per probe", &cmdMonitor},
         {"runbook", "runbook list|run NAME --profile P|rollback --profile P|export-ansible NAME   guided fixes (backup, patch, test, reload, verify, rollback)", &cmdRunbook},
+        {"exporter", "exporter [--listen HOST:PORT] [--modules FILE] [--allow PATTERN]... [--concurrency N]   Prometheus exporter: GET /probe?target=URL&module=NAME, GET /metrics", &cmdExporter},
     };
     return table;
 }

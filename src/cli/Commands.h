@@ -17,5 +17,8 @@ int cmdSshFingerprint(CliContext& ctx);
 int cmdLogs(CliContext& ctx);
 int cmdMonitor(CliContext& ctx);
 int cmdRunbook(CliContext& ctx);
+int cmdExporter(CliContext& ctx);
+// `profiles export-modules` (ExportModulesCommand.cpp), dispatched by cmdProfiles.
+int cmdProfilesExportModules(CliContext& ctx, const QStringList& args);
 
 } // namespace socketscope::cli

@@ -31,6 +31,7 @@ constexpr const char* kUsage =
     "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
     "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
+    "       socketscope-cli [--profiles FILE] profiles export-modules [FILE|-] [--name NAME]...   (the exporter's modules)\n"
     "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind ssh-password|key-passphrase|sudo-password\n"
@@ -550,6 +551,8 @@ int cmdProfiles(CliContext& ctx)
         return cmdRemove(ctx, rest);
     if (sub == QLatin1String("export"))
         return cmdExport(ctx, rest);
+    if (sub == QLatin1String("export-modules"))
+        return cmdProfilesExportModules(ctx, rest);
     if (sub == QLatin1String("import"))
         return cmdImport(ctx, rest);
     if (sub == QLatin1String("import-ssh-config"))

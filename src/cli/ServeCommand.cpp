@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
+#include "cli/ListenAddress.h"
 #include "server/ReferenceServer.h"
 
 #include <QCoreApplication>
@@ -18,14 +19,9 @@ int cmdServe(CliContext& ctx)
         return ExitUsage;
     }
     const QString listen = p.value(QStringLiteral("--listen"), QStringLiteral("127.0.0.1:9000"));
-    const qsizetype colon = listen.lastIndexOf(QLatin1Char(':'));
-    bool portOk = false;
-    const uint port = listen.mid(colon + 1).toUInt(&portOk);
-    QString host = colon > 0 ? listen.left(colon) : QStringLiteral("127.0.0.1");
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    QHostAddress address(host == QLatin1String("localhost") ? QStringLiteral("127.0.0.1") : host);
-    if (colon < 0 || !portOk || port > 65535 || address.isNull()) {
+    QHostAddress address;
+    quint16 port = 0;
+    if (!parseListenAddress(listen, &address, &port)) {
         *ctx.err << "serve: --listen needs HOST:PORT with a numeric address, e.g. 127.0.0.1:9000\n";
         return ExitUsage;
     }
@@ -36,7 +32,7 @@ int cmdServe(CliContext& ctx)
     }
     auto* server = new ReferenceServer(QCoreApplication::instance());
     server->setHeartbeatInterval(int(*heartbeat * 1000));
-    const Status st = server->listen(address, quint16(port));
+    const Status st = server->listen(address, port);
     if (!st) {
         *ctx.err << "serve: " << st.error() << '\n';
         return ExitFinding;
