@@ -482,6 +482,14 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
                 const Scope* hit = selectLocation(c, path);
                 if (!hit || !hit->proxies() || analysed.contains(hit) || reported.contains({hit, path}))
                     continue;
+                // The location must lead to that application: its proxy target, or the server's
+                // name, carries one of its hints (a sub-path deployment's path lands elsewhere).
+                bool leadsThere = false;
+                const QString target = (proxyTargetText(hit, upstreams) + QLatin1Char(' ') + serverNames.value(c)).toLower();
+                for (const QString& h : app.app->hints)
+                    leadsThere = leadsThere || target.contains(h);
+                if (!leadsThere)
+                    continue;
                 reported.insert({hit, path});
                 RouteReport route;
                 route.location = hit;

@@ -428,6 +428,9 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
     }
     if (selected.contains(QStringLiteral("WS011"))) {
         for (const RouteReport& route : analysis.routes) {
+            // A proxy_pass only inside an `if` cannot be carried over: left to the user.
+            if (!route.location->own("proxy_pass"))
+                continue;
             const Edit e = routeEdit(route, set, options, analysis.upgradeMapVariable);
             edits[e.file].append(e);
             fixed.insert(QStringLiteral("WS011"));

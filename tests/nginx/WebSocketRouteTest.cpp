@@ -152,6 +152,25 @@ TEST(WebSocketRoutes, Ws011ProposesADedicatedLocationAndLeavesTheSiteWideOneAlon
     EXPECT_TRUE(lintText(r.newText).isEmpty()) << r.newText.toStdString();
 }
 
+// Grafana under a sub-path: /api/live/ at the top lands in another application's location /,
+// which is no Grafana Live route; /grafana/api/live/ is the one to check (it is not in the catalogue).
+TEST(WebSocketRoutes, Ws011OnlyWhereThePathLeadsToTheRecognisedApplication)
+{
+    const QByteArray site = "upstream grafana {\n"
+                            "    server 127.0.0.1:3000;\n"
+                            "}\n"
+                            "server {\n"
+                            "    listen 80;\n"
+                            "    location / {\n"
+                            "        proxy_pass http://127.0.0.1:8080;\n"
+                            "    }\n"
+                            "    location /grafana/ {\n"
+                            "        proxy_pass http://grafana;\n"
+                            "    }\n"
+                            "}\n";
+    EXPECT_TRUE(lintText(site).isEmpty());
+}
+
 TEST(WebSocketRoutes, ConstantUpgradeHeaderIsAWarningThatSaysTheUpgradeWorks)
 {
     const QByteArray site = "server {\n"
