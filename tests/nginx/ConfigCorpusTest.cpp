@@ -201,7 +201,10 @@ TEST_P(NginxCorpus, FixedConfigPassesRealNginxT)
             loads += QStringLiteral("load_module %1;\n").arg(so);
         }
         nginxLab.writeMainConfig({}, loads);
-        nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(labSubstitute(f, r.newText)));
+        QString siteText = QString::fromUtf8(labSubstitute(f, r.newText));
+        if (expectation.startsWith(QLatin1String("server")))
+            siteText = QStringLiteral("server {\nlisten 127.0.0.1:%1;\n%2\n}\n").arg(lab::freePort()).arg(siteText);
+        nginxLab.writeSite(QStringLiteral("site"), siteText);
         passed = nginxLab.test(&log);
     }
     if (expectation.startsWith(QLatin1String("fail"))) {

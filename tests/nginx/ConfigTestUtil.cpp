@@ -95,7 +95,7 @@ nginx::RuleOptions ruleOptions(const Fixture& f)
 QString nginxTestExpectation(const Fixture& f)
 {
     for (const QString& l : sidecarLines(f, ".options")) {
-        static const QRegularExpression re(QStringLiteral("^#\\s*nginx-t:\\s*(skip|fail|main)\\s*(.*)$"));
+        static const QRegularExpression re(QStringLiteral("^#\\s*nginx-t:\\s*(skip|fail|main|server)\\s*(.*)$"));
         const auto m = re.match(l);
         if (m.hasMatch())
             return m.captured(1) + QStringLiteral(": ") + m.captured(2);

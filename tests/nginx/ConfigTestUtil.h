@@ -11,7 +11,8 @@
 //                  problem the rules do not report (not part of the exact findings)
 //   NAME.options   CLI-style options ("--endpoint /ws"); "# nginx-t: skip (why)" or
 //                  "# nginx-t: fail TEXT" when real nginx cannot or must not accept the config,
-//                  "# nginx-t: main (why)" for a whole nginx.conf (checked as the main file);
+//                  "# nginx-t: main (why)" for a whole nginx.conf (checked as the main file),
+//                  "# nginx-t: server (why)" for bare locations (checked inside a server block);
 //                  "# nginx-t-modules: PACKAGE: MODULE..." dynamic modules real nginx must load
 //                  (from /usr/lib/nginx/modules, installed by the Debian PACKAGE)
 //   NAME.lab       "FROM => TO" replacements applied only before running real nginx/HAProxy on
@@ -48,7 +49,7 @@ Judgement judgement(const Fixture& f);
 QStringList findingKeys(const nginx::ConfigFindings& findings, const Fixture& f);
 // Options parsed from NAME.options.
 nginx::RuleOptions ruleOptions(const Fixture& f);
-// "skip: why", "fail: text", "main: why" or "" (nginx -t must pass).
+// "skip: why", "fail: text", "main: why", "server: why" or "" (nginx -t must pass).
 QString nginxTestExpectation(const Fixture& f);
 // The "# nginx-t-modules:" line: the Debian package and the modules it installs (empty when none).
 struct NginxModules {
