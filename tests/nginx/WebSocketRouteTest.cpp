@@ -152,6 +152,27 @@ TEST(WebSocketRoutes, Ws011ProposesADedicatedLocationAndLeavesTheSiteWideOneAlon
     EXPECT_TRUE(lintText(r.newText).isEmpty()) << r.newText.toStdString();
 }
 
+// Proxmox's console upgrades on any path: a location proxying to its port is a WebSocket location
+// even without Upgrade headers, and each finding says why.
+TEST(WebSocketRoutes, ApplicationThatUpgradesOnAnyPathMakesItsLocationAWebSocketLocation)
+{
+    const QByteArray site = "server {\n"
+                            "    listen 80;\n"
+                            "    location / {\n"
+                            "        proxy_pass https://localhost:8006;\n"
+                            "    }\n"
+                            "}\n";
+    const ConfigFindings findings = lintText(site);
+    const ConfigFinding* ws002 = finding(findings, "WS002");
+    ASSERT_NE(ws002, nullptr);
+    EXPECT_EQ(ws002->line, 3);
+    EXPECT_TRUE(ws002->message.contains(QStringLiteral("[a WebSocket location: Proxmox VE (noVNC console) upgrades on any path"))) << ws002->message.toStdString();
+    // Another port: nothing is known about it, nothing is reported.
+    QByteArray other = site;
+    other.replace(":8006", ":8443");
+    EXPECT_TRUE(lintText(other).isEmpty());
+}
+
 // Grafana under a sub-path: /api/live/ at the top lands in another application's location /,
 // which is no Grafana Live route; /grafana/api/live/ is the one to check (it is not in the catalogue).
 TEST(WebSocketRoutes, Ws011OnlyWhereThePathLeadsToTheRecognisedApplication)
