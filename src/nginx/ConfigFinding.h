@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// A finding of the nginx/HAProxy configuration rules (WS001–WS010, NG001, HA001, HA002).
+// A finding of the nginx/HAProxy configuration rules (WS001–WS011, NG001, HA001, HA002).
 // The JSON form is the `lint --json` contract: {"rule","severity","file","line","message","fix"}.
 
 #include <QJsonArray>

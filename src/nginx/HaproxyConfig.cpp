@@ -2,8 +2,10 @@
 #include "nginx/HaproxyConfig.h"
 
 #include "nginx/UnifiedDiff.h"
+#include "nginx/WebSocketApps.h"
 
 #include <QMap>
+#include <QRegularExpression>
 #include <QSet>
 #include <QStringList>
 
@@ -188,6 +190,85 @@ struct Analysis {
 
 QString fmt(double s) { return s < 1 ? QStringLiteral("%1 ms").arg(qRound(s * 1000)) : QStringLiteral("%1 s").arg(qRound64(s)); }
 
+bool hasServers(const HaSection& s)
+{
+    for (const HaLine& l : s.lines) {
+        if (l.words.first() == "server" || l.words.first() == "server-template")
+            return true;
+    }
+    return false;
+}
+
+// An ACL test ("hdr(Upgrade) -i websocket", "path_beg /socket.io") that only a WebSocket route
+// passes: a test on the Upgrade header (or Connection: upgrade), or a path the catalogue knows.
+bool isWebSocketTest(const QList<QByteArray>& test)
+{
+    if (test.isEmpty())
+        return false;
+    const QByteArray fetch = test.first().toLower();
+    if (fetch.contains("hdr")) {
+        if (fetch.contains("(upgrade"))
+            return true;
+        for (const QByteArray& v : test.mid(1)) {
+            if (v.toLower() == "websocket" || (fetch.contains("(connection") && v.toLower().contains("upgrade")))
+                return true;
+        }
+    }
+    if (fetch.startsWith("path") || fetch.startsWith("url")) {
+        for (const QByteArray& v : test.mid(1)) {
+            if (!v.startsWith('-') && WebSocketAppCatalog::builtIn().matchPattern(str(v)))
+                return true;
+        }
+    }
+    return false;
+}
+
+// Whether a `use_backend NAME if|unless COND` condition selects WebSocket requests: an anonymous
+// `{ test }` or a named ACL (any of its lines) of the frontend is a WebSocket test.
+bool conditionIsWebSocket(const HaSection& frontend, const QList<QByteArray>& words)
+{
+    const qsizetype at = std::max(words.indexOf("if"), words.indexOf("unless"));
+    if (at < 0)
+        return false;
+    for (qsizetype i = at + 1; i < words.size(); ++i) {
+        if (words.at(i) == "{" || words.at(i) == "!{") {
+            QList<QByteArray> test;
+            for (++i; i < words.size() && words.at(i) != "}"; ++i)
+                test.append(words.at(i));
+            if (isWebSocketTest(test))
+                return true;
+            continue;
+        }
+        QByteArray name = words.at(i);
+        while (name.startsWith('!'))
+            name = name.mid(1);
+        for (const HaLine& l : frontend.lines) {
+            if (l.words.size() >= 3 && l.words.at(0) == "acl" && l.words.at(1) == name && isWebSocketTest(l.words.mid(2)))
+                return true;
+        }
+    }
+    return false;
+}
+
+// A backend the catalogue or its name identifies as a WebSocket application's ("sockjs",
+// "octoprint", "grafana", "ws_back", "websocket-servers").
+QString webSocketName(const HaSection& s)
+{
+    QString text = str(s.name);
+    for (const HaLine& l : s.lines) {
+        if (l.words.first() == "server" && l.words.size() >= 3)
+            text += QLatin1Char(' ') + str(l.words.at(1)) + QLatin1Char(' ') + str(l.words.at(2));
+    }
+    const QList<AppMatch> apps = WebSocketAppCatalog::builtIn().hintedBy(text);
+    if (!apps.isEmpty())
+        return QStringLiteral("%1 (\"%2\")").arg(apps.first().app->name, apps.first().hint);
+    static const QRegularExpression wsWord(QStringLiteral("(^|[^a-z0-9])(ws|wss|websockets?|sockets?)([^a-z0-9]|$)"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    if (wsWord.match(str(s.name)).hasMatch())
+        return QStringLiteral("its name");
+    return {};
+}
+
 Analysis analyze(const HaproxyConfig& c, const RuleOptions& o)
 {
     Analysis a;
@@ -202,65 +283,104 @@ Analysis analyze(const HaproxyConfig& c, const RuleOptions& o)
         if (!merged.contains(key))
             merged.insert(key, {rule, severity, c.path, line, message, suggested});
     };
-    auto tunnelSeconds = [&](int idx, const HaLine** line) {
-        const HaLine* t = c.timeout(idx, "tunnel");
-        *line = t;
+    auto seconds = [&](int idx, const QByteArray& kind, const HaLine** line) {
+        const HaLine* t = c.timeout(idx, kind);
+        if (line)
+            *line = t;
         return t ? parseHaproxySeconds(t->words.at(2)) : -1.0;
     };
+
+    // Routing: which backends each frontend/listen hands connections to, and which of them can
+    // carry an upgraded connection (a WebSocket ACL routes there, or the backend is known as a
+    // WebSocket application's). A config that names no WebSocket route at all is judged whole:
+    // every proxy section with servers (the user is linting it for WebSockets).
+    QMap<int, QList<int>> routes;   // frontend/listen → backends
+    QSet<int> webSocket;
+    for (int i = 0; i < c.sections.size(); ++i) {
+        const HaSection& s = c.sections.at(i);
+        if (s.kind != "frontend" && s.kind != "listen")
+            continue;
+        if (s.kind == "listen" && hasServers(s))
+            routes[i].append(i);
+        for (const HaLine& l : s.lines) {
+            const bool use = l.words.at(0) == "use_backend";
+            if ((!use && l.words.at(0) != "default_backend") || l.words.size() < 2)
+                continue;
+            const int b = c.findSection("backend", l.words.at(1));
+            if (b < 0)
+                continue;
+            routes[i].append(b);
+            if (use && conditionIsWebSocket(s, l.words))
+                webSocket.insert(b);
+        }
+    }
+    for (int i = 0; i < c.sections.size(); ++i) {
+        const HaSection& s = c.sections.at(i);
+        if ((s.kind == "backend" || s.kind == "listen") && hasServers(s) && !webSocketName(s).isEmpty())
+            webSocket.insert(i);
+    }
+    if (webSocket.isEmpty()) {
+        for (int i = 0; i < c.sections.size(); ++i) {
+            const HaSection& s = c.sections.at(i);
+            if ((s.kind == "backend" || s.kind == "listen") && hasServers(s))
+                webSocket.insert(i);
+        }
+    }
+    // The shortest client timeout of the frontends reaching each backend (-1: none set).
+    QMap<int, double> clientSeconds;
+    for (auto it = routes.cbegin(); it != routes.cend(); ++it) {
+        const double secs = seconds(it.key(), "client", nullptr);
+        for (int b : it.value()) {
+            if (secs >= 0 && (!clientSeconds.contains(b) || clientSeconds.value(b) < 0 || secs < clientSeconds.value(b)))
+                clientSeconds[b] = secs;
+            else if (!clientSeconds.contains(b))
+                clientSeconds[b] = -1;
+        }
+    }
+
     for (int i = 0; i < c.sections.size(); ++i) {
         const HaSection& s = c.sections.at(i);
         if (!s.isProxy())
             continue;
         const QString proxy = str(s.kind) + QLatin1Char(' ') + str(s.name);
-        const bool hasBackendSide = s.kind != "frontend";
-        const bool hasFrontendSide = s.kind != "backend";
-        const HaLine* tunnel = nullptr;
-        double tunnelSecs = -1;
-        if (hasBackendSide) {
-            tunnelSecs = tunnelSeconds(i, &tunnel);
-            if (!tunnel || (tunnelSecs >= 0 && tunnelSecs < threshold)) {
+        if (webSocket.contains(i)) {
+            const HaLine* tunnel = nullptr;
+            const double tunnelSecs = seconds(i, "tunnel", &tunnel);
+            const HaLine* server = nullptr;
+            const double serverSecs = seconds(i, "server", &server);
+            const double clientSecs = clientSeconds.value(i, -1);
+            // Without a tunnel timeout the upgraded connection idles out after the client/server
+            // timeouts: a finding only when one of them is below the threshold.
+            const bool shortWithoutTunnel = !tunnel && ((serverSecs >= 0 && serverSecs < threshold) || (clientSecs >= 0 && clientSecs < threshold));
+            if (shortWithoutTunnel || (tunnel && tunnelSecs >= 0 && tunnelSecs < threshold)) {
                 a.needTunnel.insert(i);
                 add(QStringLiteral("HA001"), QStringLiteral("warning"), tunnel ? tunnel->line : s.header.line, proxy,
                     tunnel ? QStringLiteral("timeout tunnel %1 is below the %2 threshold: established WebSockets are closed after %3 idle")
                                  .arg(str(tunnel->words.at(2)), fmt(threshold), fmt(tunnelSecs))
-                           : QStringLiteral("no timeout tunnel: once upgraded, WebSockets idle out after timeout client/server"));
+                           : QStringLiteral("no timeout tunnel: once upgraded, WebSockets idle out after timeout client/server (%1)")
+                                 .arg(fmt(serverSecs >= 0 && (clientSecs < 0 || serverSecs < clientSecs) ? serverSecs : clientSecs)));
             }
-            if (!tunnel) {
-                const HaLine* server = c.timeout(i, "server");
-                const double secs = server ? parseHaproxySeconds(server->words.at(2)) : -1;
-                if (server && secs >= 0 && secs < threshold)
-                    add(QStringLiteral("HA002"), QStringLiteral("warning"), server->line, proxy,
-                        QStringLiteral("timeout server %1 with no timeout tunnel: an idle WebSocket is cut after %2 (the client sees 1006)")
-                            .arg(str(server->words.at(2)), fmt(secs)));
-            }
+            if (!tunnel && server && serverSecs >= 0 && serverSecs < threshold)
+                add(QStringLiteral("HA002"), QStringLiteral("warning"), server->line, proxy,
+                    QStringLiteral("timeout server %1 with no timeout tunnel: an idle WebSocket is cut after %2 (the client sees 1006)")
+                        .arg(str(server->words.at(2)), fmt(serverSecs)));
         }
-        if (hasFrontendSide) {
-            // The tunnel timeout comes from the backend the frontend hands the connection to.
-            QList<int> backends;
-            if (s.kind == "listen") {
-                backends.append(i);
-            } else {
-                for (const HaLine& l : s.lines) {
-                    if ((l.words.at(0) == "default_backend" || l.words.at(0) == "use_backend") && l.words.size() >= 2) {
-                        const int b = c.findSection("backend", l.words.at(1));
-                        if (b >= 0)
-                            backends.append(b);
-                    }
-                }
-            }
-            bool anyWithout = backends.isEmpty();
-            for (int b : backends) {
-                if (!c.timeout(b, "tunnel"))
-                    anyWithout = true;
-            }
-            if (anyWithout) {
-                const HaLine* client = c.timeout(i, "client");
-                const double secs = client ? parseHaproxySeconds(client->words.at(2)) : -1;
-                if (client && secs >= 0 && secs < threshold)
-                    add(QStringLiteral("HA002"), QStringLiteral("warning"), client->line, proxy,
-                        QStringLiteral("timeout client %1 with no timeout tunnel: an idle WebSocket is cut after %2 (the client sees 1006)")
-                            .arg(str(client->words.at(2)), fmt(secs)));
-            }
+        if (s.kind == "backend")
+            continue;
+        // The frontend side: only frontends that hand connections to a WebSocket backend (a
+        // redirect-only frontend, or one routing only to static/stats backends, is not judged).
+        bool anyWithout = false;
+        for (int b : routes.value(i)) {
+            if (webSocket.contains(b) && !c.timeout(b, "tunnel"))
+                anyWithout = true;
+        }
+        if (anyWithout) {
+            const HaLine* client = nullptr;
+            const double secs = seconds(i, "client", &client);
+            if (client && secs >= 0 && secs < threshold)
+                add(QStringLiteral("HA002"), QStringLiteral("warning"), client->line, proxy,
+                    QStringLiteral("timeout client %1 with no timeout tunnel: an idle WebSocket is cut after %2 (the client sees 1006)")
+                        .arg(str(client->words.at(2)), fmt(secs)));
         }
     }
     for (auto it = merged.begin(); it != merged.end(); ++it) {

@@ -3,6 +3,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QHash>
 
 namespace socketscope::nginx {
 
@@ -38,6 +39,37 @@ const QByteArray* findHeader(const QList<HeaderLine>& headers, const QByteArray&
             return &h.value;
     }
     return nullptr;
+}
+
+// What identifies the application behind a location: its proxy_pass targets (also inside `if`)
+// and, for an upstream name, that upstream's `server` lines.
+QString proxyTargetText(const Scope* loc, const QHash<QString, QString>& upstreams)
+{
+    QStringList parts;
+    QList<const Scope*> scopes{loc};
+    for (const auto& child : loc->children) {
+        if (child->kind == Scope::Kind::If)
+            scopes.append(child.get());
+    }
+    for (const Scope* s : scopes) {
+        for (const DirectiveRef& d : s->ownAll("proxy_pass")) {
+            const QString url = QString::fromUtf8(d.node->arg(0));
+            parts.append(url);
+            QString host = url.section(QStringLiteral("://"), -1);
+            host = host.section(QLatin1Char('/'), 0, 0).toLower();
+            if (upstreams.contains(host))
+                parts.append(upstreams.value(host));
+        }
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
+// The container a location is selected in: its server, or the file's top level for a site file
+// made of bare locations.
+const Scope* containerOf(const Scope* loc, const Scope* root)
+{
+    const Scope* server = loc->enclosingServer();
+    return server ? server : root;
 }
 
 ConfigFinding make(const Context& ctx, const QString& rule, const QString& severity, const DirectiveRef& at,
@@ -147,10 +179,18 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
     };
     const QByteArray* upgrade = findHeader(headers, "upgrade");
     if (!upgrade || !upgrade->toLower().contains("$http_upgrade")) {
-        r.findings.append(make(ctx, QStringLiteral("WS002"), QStringLiteral("error"), headerRef("upgrade"), loc,
-                               upgrade ? QStringLiteral("%1: Upgrade is set to \"%2\", not $http_upgrade: the backend never sees the client's upgrade request").arg(label, str(*upgrade))
-                                       : QStringLiteral("%1: no proxy_set_header Upgrade $http_upgrade: nginx drops the hop-by-hop Upgrade header, the backend refuses (426/400) or answers plain HTTP").arg(label),
-                               QStringLiteral("proxy_set_header Upgrade $http_upgrade;")));
+        // A constant value (`Upgrade "websocket"`) does upgrade the WebSocket handshake; what it
+        // breaks is every other request: each plain request is sent as an upgrade attempt.
+        const bool constant = upgrade && !upgrade->contains('$') && !upgrade->trimmed().isEmpty();
+        QString message;
+        if (!upgrade)
+            message = QStringLiteral("%1: no proxy_set_header Upgrade $http_upgrade: nginx drops the hop-by-hop Upgrade header, the backend refuses (426/400) or answers plain HTTP").arg(label);
+        else if (constant)
+            message = QStringLiteral("%1: Upgrade is always \"%2\", not $http_upgrade: the WebSocket upgrade works, but every plain request through this location is also sent to the backend as an upgrade attempt (a backend may answer it 400, or switch protocols on an ordinary request)").arg(label, str(*upgrade));
+        else
+            message = QStringLiteral("%1: Upgrade is set to \"%2\", not $http_upgrade: the backend does not receive the client's upgrade request").arg(label, str(*upgrade));
+        r.findings.append(make(ctx, QStringLiteral("WS002"), constant ? QStringLiteral("warning") : QStringLiteral("error"),
+                               headerRef("upgrade"), loc, message, QStringLiteral("proxy_set_header Upgrade $http_upgrade;")));
     }
     const QByteArray* connection = findHeader(headers, "connection");
     bool connectionOk = false;
@@ -282,6 +322,25 @@ void checkIncludeDirs(const Context& ctx, ConfigFindings& out)
     }
 }
 
+// A location proxying to an application that upgrades on any path (code-server, Proxmox's
+// noVNC console): named by a hint in its own proxy target, or by the server's name when it is
+// the location serving "/".
+QString rootAppReason(const WebSocketAppCatalog& catalog, const Scope* loc, const Scope* container,
+                      const QString& target, const QString& serverName)
+{
+    for (const AppMatch& m : catalog.hintedBy(target)) {
+        if (m.app->root)
+            return QStringLiteral("%1 upgrades on any path; its proxy_pass names \"%2\" (application catalogue)").arg(m.app->name, m.hint);
+    }
+    if (selectLocation(container, QStringLiteral("/")) == loc) {
+        for (const AppMatch& m : catalog.hintedBy(serverName)) {
+            if (m.app->root)
+                return QStringLiteral("%1 upgrades on any path; server_name names \"%2\" (application catalogue)").arg(m.app->name, m.hint);
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 QString trafficReason(LocationTraffic traffic)
@@ -349,11 +408,42 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
         }
     }
 
+    // The application catalogue: which applications each server's names and targets point to.
+    const WebSocketAppCatalog& catalog = WebSocketAppCatalog::builtIn();
+    QHash<QString, QString> upstreams;
+    QList<const Scope*> upstreamScopes;
+    collectScopes(a.root.get(), Scope::Kind::Upstream, upstreamScopes);
+    for (const Scope* u : upstreamScopes) {
+        QStringList servers;
+        for (const DirectiveRef& d : u->ownAll("server"))
+            servers.append(str(d.node->arg(0)));
+        upstreams.insert(str(u->node->arg(0)).toLower(), QStringLiteral("%1 %2").arg(str(u->node->arg(0)), servers.join(QLatin1Char(' '))));
+    }
     QList<const Scope*> locations;
     collectScopes(a.root.get(), Scope::Kind::Location, locations);
+    QHash<const Scope*, QString> serverNames;   // container → its server_name words
+    QHash<const Scope*, QList<AppMatch>> hinted; // container → applications its hints name
+    for (const Scope* c : containers) {
+        QStringList words;
+        for (const DirectiveRef& d : c->ownAll("server_name")) {
+            for (const QByteArray& w : d.node->args())
+                words.append(str(w));
+        }
+        serverNames.insert(c, words.join(QLatin1Char(' ')));
+    }
+    {
+        QHash<const Scope*, QStringList> texts;
+        for (const Scope* loc : locations)
+            texts[containerOf(loc, a.root.get())].append(proxyTargetText(loc, upstreams));
+        for (const Scope* c : containers)
+            hinted.insert(c, catalog.hintedBy(serverNames.value(c) + QLatin1Char(' ') + texts.value(c).join(QLatin1Char(' '))));
+    }
+
+    QSet<const Scope*> analysed;
     for (const Scope* loc : locations) {
         if (!loc->proxies())
             continue;
+        const Scope* container = containerOf(loc, a.root.get());
         QString why;
         // An Upgrade header set here or at any enclosing level (even one this location's own
         // proxy_set_header lines hide: that is the WS009 trap) shows WebSocket intent.
@@ -366,11 +456,59 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
             why = QStringLiteral("serves the endpoint path");
         else if (options.markedLocations.contains(loc->locationArgs()))
             why = QStringLiteral("marked as WebSocket");
+        else if (const AppMatch m = catalog.matchPattern(loc->locationArgs(), hinted.value(container)))
+            why = QStringLiteral("its path names %1's WebSocket endpoint %2 (application catalogue)").arg(m.app->name, m.path);
+        else
+            why = rootAppReason(catalog, loc, container, proxyTargetText(loc, upstreams), serverNames.value(container));
+        const bool fromCatalogue = !upgradeIntended && !byEndpoint.contains(loc) && !options.markedLocations.contains(loc->locationArgs());
         if (why.isEmpty())
             continue;
+        analysed.insert(loc);
         LocationReport r = checkLocation(ctx, loc, why);
+        if (fromCatalogue) {
+            // Recognised by the catalogue alone: say what made it a WebSocket location.
+            for (ConfigFinding& f : r.findings)
+                f.message += QStringLiteral(" [a WebSocket location: %1]").arg(why);
+        }
         a.findings.append(r.findings);
         a.locations.append(std::move(r));
+    }
+    // WS011: a recognised application's WebSocket path that nginx sends to a location which
+    // also serves regular HTTP and passes no Upgrade header.
+    QSet<QPair<const Scope*, QString>> reported;
+    for (const Scope* c : containers) {
+        for (const AppMatch& app : hinted.value(c)) {
+            for (const QString& path : app.app->paths) {
+                const Scope* hit = selectLocation(c, path);
+                if (!hit || !hit->proxies() || analysed.contains(hit) || reported.contains({hit, path}))
+                    continue;
+                // The location must lead to that application: its proxy target, or the server's
+                // name, carries one of its hints (a sub-path deployment's path lands elsewhere).
+                bool leadsThere = false;
+                const QString target = (proxyTargetText(hit, upstreams) + QLatin1Char(' ') + serverNames.value(c)).toLower();
+                for (const QString& h : app.app->hints)
+                    leadsThere = leadsThere || target.contains(h);
+                if (!leadsThere)
+                    continue;
+                reported.insert({hit, path});
+                RouteReport route;
+                route.location = hit;
+                route.path = path;
+                route.app = app;
+                route.finding = make(ctx, QStringLiteral("WS011"), QStringLiteral("error"), {}, hit,
+                                     QStringLiteral("%1: %2's WebSocket path %3 falls into this location, which passes no Upgrade header "
+                                                    "(the application was recognised by \"%4\", application catalogue): the upgrade never "
+                                                    "reaches the backend, so %2's live features fail or fall back to polling. Give %3 a "
+                                                    "dedicated location rather than changing %1, which also serves regular HTTP")
+                                         .arg(hit->label(), app.app->name, path, app.hint),
+                                     QStringLiteral("location ^~ %1 { proxy_pass …; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; "
+                                                    "proxy_set_header Connection %2; proxy_read_timeout %3; proxy_send_timeout %3; }")
+                                         .arg(path, a.upgradeMapVariable.isEmpty() ? QStringLiteral("\"upgrade\"") : str(a.upgradeMapVariable),
+                                              str(NginxAnalyzer::formatSeconds(options.suggestedSeconds))));
+                a.findings.append(route.finding);
+                a.routes.append(route);
+            }
+        }
     }
     checkIncludeDirs(ctx, a.findings);
     sortFindings(a.findings);

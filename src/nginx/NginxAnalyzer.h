@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-// The WebSocket rules for nginx (WS001–WS010) and the include-directory rule (NG001).
+// The WebSocket rules for nginx (WS001–WS011) and the include-directory rule (NG001).
 // A location is a WebSocket location when it proxies (proxy_pass) and either an Upgrade header
-// reaches it, or its path is a given endpoint's, or the user marked it.
+// reaches it, or its path is a given endpoint's, or the user marked it, or the application
+// catalogue (WebSocketApps) recognises it: its own path names a known WebSocket endpoint, or it
+// proxies to an application that upgrades on any path. WS011: a known application's WebSocket
+// path falls into a location that also serves regular HTTP and passes no Upgrade header.
 
 #include "nginx/ConfigFinding.h"
 #include "nginx/NginxConfigSet.h"
 #include "nginx/NginxScope.h"
+#include "nginx/WebSocketApps.h"
 
 #include <QSet>
 
@@ -46,10 +50,20 @@ struct LocationReport {
     bool hasRule(const QString& rule) const;
 };
 
+// WS011: a WebSocket path of a recognised application that lands in a shared location without
+// upgrade headers; the fix is a dedicated location for the path, written after that location.
+struct RouteReport {
+    const Scope* location = nullptr;   // the shared location nginx picks for the path
+    QString path;                      // the catalogue path ("/websocket")
+    AppMatch app;                      // the application and the hint that named it
+    ConfigFinding finding;
+};
+
 struct NginxAnalysis {
     std::unique_ptr<Scope> root;
     QByteArray upgradeMapVariable;     // the first `map $http_upgrade $VAR` (as written), or empty
     QList<LocationReport> locations;   // WebSocket locations, in file order
+    QList<RouteReport> routes;         // WS011 findings with what their fix needs
     ConfigFindings findings;           // everything, sorted
 };
 

@@ -40,6 +40,139 @@ QByteArray directiveText(const ConfNode* node)
     return line + ';';
 }
 
+// Where text inserted after `offset` (one past a `;` or `}`) keeps every existing line intact: the
+// end of that line when only blanks or a comment follow (they stay on the original line instead
+// of trailing the inserted text), otherwise `offset` itself (more directives follow on the line).
+qsizetype endOfLineAfter(const QByteArray& text, qsizetype offset)
+{
+    qsizetype i = offset;
+    while (i < text.size() && (text.at(i) == ' ' || text.at(i) == '\t'))
+        ++i;
+    if (i < text.size() && text.at(i) == '#') {
+        while (i < text.size() && text.at(i) != '\n' && text.at(i) != '\r')
+            ++i;
+        return i;
+    }
+    if (i >= text.size() || text.at(i) == '\n' || text.at(i) == '\r')
+        return i;
+    return offset;
+}
+
+// The proxy_pass target for a new `location PATH` that must reach the backend with the same URI
+// as the shared prefix location it is carved out of: a URI part replaces the matched prefix, so
+// it gets the rest of PATH appended (`location /` + `http://app/` → `http://app/websocket`).
+QByteArray carvedProxyPass(const ConfNode* proxyPass, const Scope* shared, const QString& path)
+{
+    const QByteArray raw = proxyPass->words.at(1).raw;
+    const QByteArray value = proxyPass->arg(0);
+    if (value.contains('$') || value.contains("unix:"))
+        return raw;
+    const qsizetype scheme = value.indexOf("://");
+    if (scheme < 0)
+        return raw;
+    const qsizetype slash = value.indexOf('/', scheme + 3);
+    if (slash < 0)
+        return raw; // no URI part: the request URI is passed as is
+    const ConfNode* n = shared->node;
+    QByteArray prefix;
+    if (n->argCount() == 1)
+        prefix = n->arg(0);
+    else if (n->argCount() == 2 && n->arg(0) == "^~")
+        prefix = n->arg(1);
+    const QByteArray p = path.toUtf8();
+    if (prefix.isEmpty() || prefix.startsWith('@') || !p.startsWith(prefix))
+        return raw;
+    return value + p.mid(prefix.size());
+}
+
+// WS011's edit: a dedicated `location ^~ PATH` after the shared location, carrying what that
+// location passes to the backend (its directives as written, minus caching, buffering and
+// try_files) plus what a WebSocket needs. The shared location itself is not touched.
+Edit routeEdit(const RouteReport& route, const NginxConfigSet& set, const FixOptions& options, const QByteArray& mapVariable)
+{
+    const Scope* loc = route.location;
+    const ConfNode* node = loc->node;
+    const QByteArray& text = set.files()[size_t(loc->file)].text;
+    const QByteArray indent = indentOf(node->words.front().before);
+    QByteArray inner = indent + (indent.contains('\t') ? QByteArray("\t") : QByteArray("    "));
+    for (const ConfNode& c : node->children) {
+        if (c.words.front().before.contains('\n')) {
+            inner = indentOf(c.words.front().before);
+            break;
+        }
+    }
+    static const QList<QByteArray> dropped = {"proxy_http_version", "proxy_read_timeout", "proxy_send_timeout", "proxy_buffering",
+                                             "proxy_request_buffering", "try_files"};
+    QList<QByteArray> lines;
+    QSet<QByteArray> headerNames;
+    for (const ConfNode& c : node->children) {
+        if (c.isBlock)
+            continue;
+        const QByteArray& name = c.name();
+        if (dropped.contains(name) || name.startsWith("proxy_cache"))
+            continue;
+        if (name == "proxy_set_header") {
+            const QByteArray header = c.arg(0).toLower();
+            if (header == "upgrade" || header == "connection")
+                continue;
+            headerNames.insert(header);
+        }
+        lines.append(name == "proxy_pass" && c.argCount() >= 1
+                         ? "proxy_pass " + carvedProxyPass(&c, loc, route.path) + ';'
+                         : directiveText(&c));
+    }
+    // Headers the new location would otherwise hide (WS009): the shared location's own ones
+    // coming from includes are copied with the include line; restate the outer level's.
+    for (const HeaderLine& h : NginxAnalyzer::ownHeaders(loc))
+        headerNames.insert(h.name.toLower());
+    const Scope* outer = nullptr;
+    for (const Scope* s = loc->parent; s && !outer; s = s->parent)
+        outer = s->headerScope();
+    if (outer) {
+        for (const HeaderLine& h : NginxAnalyzer::ownHeaders(outer)) {
+            const QByteArray lower = h.name.toLower();
+            if (lower == "upgrade" || lower == "connection" || headerNames.contains(lower))
+                continue;
+            headerNames.insert(lower);
+            lines.append(directiveText(h.ref.node));
+        }
+    }
+    lines.append("proxy_http_version 1.1;");
+    lines.append("proxy_set_header Upgrade $http_upgrade;");
+    lines.append("proxy_set_header Connection " + (mapVariable.isEmpty() ? QByteArray("\"upgrade\"") : mapVariable) + ';');
+    const Scope* server = loc->enclosingServer();
+    bool tls = false;
+    if (server) {
+        for (const DirectiveRef& l : server->ownAll("listen"))
+            tls = tls || l.node->args().contains("ssl");
+        if (const DirectiveRef ssl = server->own("ssl"); ssl && ssl.node->arg(0) == "on")
+            tls = true;
+    }
+    if (tls && !headerNames.contains("x-forwarded-proto"))
+        lines.append("proxy_set_header X-Forwarded-Proto $scheme;");
+    const QByteArray suggested = NginxAnalyzer::formatSeconds(options.rules.suggestedSeconds);
+    for (const QByteArray& timeout : {QByteArray("proxy_read_timeout"), QByteArray("proxy_send_timeout")}) {
+        const DirectiveRef eff = loc->parent ? loc->parent->effective(timeout) : DirectiveRef();
+        const double seconds = eff ? parseNginxSeconds(eff.node->arg(0)) : 60;
+        if (seconds >= 0 && seconds < options.rules.thresholdSeconds)
+            lines.append(timeout + ' ' + suggested + ';');
+    }
+    lines.append("proxy_buffering off;");
+    lines.append("proxy_request_buffering off;");
+    if (const DirectiveRef cache = loc->parent ? loc->parent->effective("proxy_cache") : DirectiveRef(); cache && cache.node->arg(0) != "off")
+        lines.append("proxy_cache off;");
+
+    QByteArray out = "\n";
+    if (options.addComment)
+        out += '\n' + indent + "# WebSocket location for " + route.app.app->name.toUtf8() + "'s " + route.path.toUtf8()
+            + ", added by SocketScope (WS011)";
+    out += '\n' + indent + "location ^~ " + route.path.toUtf8() + " {";
+    for (const QByteArray& line : lines)
+        out += '\n' + inner + line;
+    out += '\n' + indent + '}';
+    return {loc->file, endOfLineAfter(text, node->endOffset), 0, out};
+}
+
 class LocationFixer {
 public:
     LocationFixer(const LocationReport& report, const QByteArray& text, const QSet<QString>& selected, const FixOptions& options,
@@ -212,20 +345,9 @@ private:
         return {m_loc->file, offset, 0, text};
     }
 
-    // A comment on the same line belongs to the directive before it: insert after it.
-    qsizetype afterTrailingComment(qsizetype offset) const
-    {
-        const QByteArray& text = m_text;
-        qsizetype i = offset;
-        while (i < text.size() && (text.at(i) == ' ' || text.at(i) == '\t'))
-            ++i;
-        if (i < text.size() && text.at(i) == '#') {
-            while (i < text.size() && text.at(i) != '\n' && text.at(i) != '\r')
-                ++i;
-            return i;
-        }
-        return offset;
-    }
+    // A comment on the same line belongs to the directive before it, and trailing blanks stay on
+    // their line: insert at the end of the line.
+    qsizetype afterTrailingComment(qsizetype offset) const { return endOfLineAfter(m_text, offset); }
 
     const LocationReport& m_r;
     const Scope* m_loc;
@@ -268,7 +390,7 @@ QStringList NginxFixer::defaultRules()
 {
     return {QStringLiteral("WS001"), QStringLiteral("WS002"), QStringLiteral("WS003"), QStringLiteral("WS004"),
             QStringLiteral("WS005"), QStringLiteral("WS006"), QStringLiteral("WS007"), QStringLiteral("WS008"),
-            QStringLiteral("WS009")};
+            QStringLiteral("WS009"), QStringLiteral("WS011")};
 }
 
 FixResult NginxFixer::fix(const QByteArray& text, const QString& path, const FixOptions& options)
@@ -302,6 +424,17 @@ FixResult NginxFixer::fixSet(const NginxConfigSet& set, const FixOptions& option
         for (const ConfigFinding& f : r.findings) {
             if (fixer.fixedHere().contains(f.rule))
                 fixedFindings.append(f);
+        }
+    }
+    if (selected.contains(QStringLiteral("WS011"))) {
+        for (const RouteReport& route : analysis.routes) {
+            // A proxy_pass only inside an `if` cannot be carried over: left to the user.
+            if (!route.location->own("proxy_pass"))
+                continue;
+            const Edit e = routeEdit(route, set, options, analysis.upgradeMapVariable);
+            edits[e.file].append(e);
+            fixed.insert(QStringLiteral("WS011"));
+            fixedFindings.append(route.finding);
         }
     }
     for (const ConfigFinding& f : analysis.findings) {

@@ -19,7 +19,7 @@ namespace socketscope::nginx {
 
 struct FixOptions {
     RuleOptions rules;
-    // Rules to fix; empty: WS001–WS009 (the info rules WS006–WS008 are applied only to a dedicated
+    // Rules to fix; empty: WS001–WS009 and WS011 (the info rules WS006–WS008 are applied only to a dedicated
     // WebSocket location: caching and buffering of a location that also serves regular HTTP are
     // never changed, even when named here). WS010 (info) is fixed only when named here: it
     // changes what the backend sees.

@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 using namespace socketscope;
 using namespace socketscope::nginx;
 using namespace socketscope::nginxtest;
@@ -180,6 +182,14 @@ TEST_P(NginxCorpus, FixedConfigPassesRealNginxT)
         QDir(prefix).mkpath(QStringLiteral("logs"));
         passed = lab::runProgram(lab::nginxProgram(), {QStringLiteral("-t"), QStringLiteral("-p"), prefix + QLatin1Char('/'),
                                           QStringLiteral("-c"), copy}, &log) == 0;
+    } else if (expectation.startsWith(QLatin1String("main"))) {
+        // A whole nginx.conf (events, http): checked as the main file of its own prefix.
+        QTemporaryDir tmp;
+        const QString conf = tmp.filePath(QStringLiteral("nginx.conf"));
+        ASSERT_TRUE(lab::writeFile(conf, labSubstitute(f, r.newText)));
+        QDir(tmp.path()).mkpath(QStringLiteral("logs"));
+        passed = lab::runProgram(lab::nginxProgram(), {QStringLiteral("-t"), QStringLiteral("-p"), tmp.path() + QLatin1Char('/'),
+                                                       QStringLiteral("-c"), conf}, &log) == 0;
     } else {
         lab::NginxLab nginxLab;
         const NginxModules modules = nginxModules(f);
@@ -191,7 +201,10 @@ TEST_P(NginxCorpus, FixedConfigPassesRealNginxT)
             loads += QStringLiteral("load_module %1;\n").arg(so);
         }
         nginxLab.writeMainConfig({}, loads);
-        nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(labSubstitute(f, r.newText)));
+        QString siteText = QString::fromUtf8(labSubstitute(f, r.newText));
+        if (expectation.startsWith(QLatin1String("server")))
+            siteText = QStringLiteral("server {\nlisten 127.0.0.1:%1;\n%2\n}\n").arg(lab::freePort()).arg(siteText);
+        nginxLab.writeSite(QStringLiteral("site"), siteText);
         passed = nginxLab.test(&log);
     }
     if (expectation.startsWith(QLatin1String("fail"))) {
@@ -263,4 +276,68 @@ TEST(NginxCorpusNg001, FollowingTheAdviceMakesNginxTPass)
     NginxConfigSet after;
     ASSERT_TRUE(load({f.name, copy, true, {}}, &after));
     EXPECT_TRUE(NginxAnalyzer::lint(after, {}).isEmpty());
+}
+
+// Issue 11: precision and recall of the error/warning findings over the whole corpus (the
+// published configurations under published-*, and the project's own fixtures), run as a user
+// would: default options, no --endpoint. The real problems are the sidecar's findings under the
+// fixture's own options minus those judged "fp", plus the "missed" ones; info findings are advice
+// and not counted. Printed for docs/config-analysis.md.
+TEST(ConfigCorpusJudgement, RecallAndPrecisionWithTheDefaultCommandLine)
+{
+    int truePositives = 0;
+    int falsePositives = 0;
+    int falseNegatives = 0;
+    int errorFalsePositives = 0;
+    int configs = 0;
+    QStringList notes;
+    auto judge = [&](const Fixture& f, const ConfigFindings& asJudged, const ConfigFindings& byDefault) {
+        ++configs;
+        const Judgement j = judgement(f);
+        const QStringList judgedKeys = findingKeys(asJudged, f);
+        const QStringList defaultKeys = findingKeys(byDefault, f);
+        QStringList real;
+        for (int i = 0; i < asJudged.size(); ++i) {
+            if (asJudged.at(i).severity != QLatin1String("info") && !j.falsePositives.contains(judgedKeys.at(i)))
+                real.append(judgedKeys.at(i));
+        }
+        for (int i = 0; i < byDefault.size(); ++i) {
+            if (byDefault.at(i).severity == QLatin1String("info"))
+                continue;
+            if (real.contains(defaultKeys.at(i))) {
+                ++truePositives;
+                continue;
+            }
+            ++falsePositives;
+            notes.append(QStringLiteral("false positive %1: %2 (%3)").arg(f.name, defaultKeys.at(i), byDefault.at(i).severity));
+            if (byDefault.at(i).severity == QLatin1String("error"))
+                ++errorFalsePositives;
+        }
+        for (const QString& key : real + j.missed) {
+            if (!defaultKeys.contains(key)) {
+                ++falseNegatives;
+                notes.append(QStringLiteral("missed %1: %2").arg(f.name, key));
+            }
+        }
+    };
+    for (const Fixture& f : fixtures(QStringLiteral("nginx"))) {
+        NginxConfigSet set;
+        ASSERT_TRUE(load(f, &set)) << f.name.toStdString();
+        judge(f, NginxAnalyzer::lint(set, ruleOptions(f)), NginxAnalyzer::lint(set, {}));
+    }
+    for (const Fixture& f : fixtures(QStringLiteral("haproxy"))) {
+        HaproxyConfig config;
+        ConfError error;
+        ASSERT_TRUE(HaproxyConfig::parse(lab::readAll(f.mainPath), f.mainPath, &config, &error)) << f.name.toStdString();
+        judge(f, HaproxyAnalyzer::lint(config, ruleOptions(f)), HaproxyAnalyzer::lint(config, {}));
+    }
+    const double precision = truePositives + falsePositives ? double(truePositives) / (truePositives + falsePositives) : 1;
+    const double recall = truePositives + falseNegatives ? double(truePositives) / (truePositives + falseNegatives) : 1;
+    std::cout << "corpus: " << configs << " configurations, " << truePositives << " real problems found, " << falsePositives
+              << " false positives, " << falseNegatives << " missed; precision " << precision << ", recall " << recall << "\n";
+    for (const QString& n : notes)
+        std::cout << "  " << n.toStdString() << "\n";
+    EXPECT_GE(recall, 0.95);
+    EXPECT_GE(precision, 0.95);
+    EXPECT_EQ(errorFalsePositives, 0) << "an error-severity finding on a configuration judged correct";
 }

@@ -40,10 +40,24 @@ QStringList expectedFindings(const Fixture& f)
 {
     QStringList lines;
     for (const QString& l : sidecarLines(f, ".expected")) {
-        if (!l.startsWith(QLatin1Char('#')))
-            lines.append(l);
+        if (!l.startsWith(QLatin1Char('#')) && !l.startsWith(QLatin1String("missed:")))
+            lines.append(l.section(QLatin1Char(' '), 0, 0));
     }
     return lines;
+}
+
+Judgement judgement(const Fixture& f)
+{
+    Judgement j;
+    for (const QString& l : sidecarLines(f, ".expected")) {
+        if (l.startsWith(QLatin1Char('#')))
+            continue;
+        if (l.startsWith(QLatin1String("missed:")))
+            j.missed.append(l.mid(7).trimmed().section(QLatin1Char(' '), 0, 0));
+        else if (l.section(QLatin1Char(' '), 1, 1).startsWith(QLatin1String("fp")))
+            j.falsePositives.append(l.section(QLatin1Char(' '), 0, 0));
+    }
+    return j;
 }
 
 QStringList findingKeys(const nginx::ConfigFindings& findings, const Fixture& f)
@@ -81,7 +95,7 @@ nginx::RuleOptions ruleOptions(const Fixture& f)
 QString nginxTestExpectation(const Fixture& f)
 {
     for (const QString& l : sidecarLines(f, ".options")) {
-        static const QRegularExpression re(QStringLiteral("^#\\s*nginx-t:\\s*(skip|fail)\\s*(.*)$"));
+        static const QRegularExpression re(QStringLiteral("^#\\s*nginx-t:\\s*(skip|fail|main|server)\\s*(.*)$"));
         const auto m = re.match(l);
         if (m.hasMatch())
             return m.captured(1) + QStringLiteral(": ") + m.captured(2);
@@ -111,7 +125,9 @@ QByteArray labSubstitute(const Fixture& f, QByteArray text)
     for (const QString& l : sidecarLines(f, ".lab")) {
         const qsizetype arrow = l.indexOf(QStringLiteral(" => "));
         if (arrow > 0)
-            s.replace(l.left(arrow), QString(l.mid(arrow + 4)).replace(QStringLiteral("${LAB}"), QString::fromUtf8(labDir)));
+            s.replace(l.left(arrow), QString(l.mid(arrow + 4))
+                                         .replace(QStringLiteral("${LAB}"), QString::fromUtf8(labDir))
+                                         .replace(QStringLiteral("\\n"), QStringLiteral("\n")));
     }
     return s.toUtf8();
 }
