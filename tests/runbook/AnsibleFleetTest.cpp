@@ -145,6 +145,7 @@ protected:
         e.insert(QStringLiteral("ANSIBLE_LOCAL_TEMP"), work.filePath(QStringLiteral(".ansible-tmp")));
         e.insert(QStringLiteral("ANSIBLE_NOCOLOR"), QStringLiteral("1"));
         e.insert(QStringLiteral("ANSIBLE_FORKS"), QStringLiteral("5"));
+        e.insert(QStringLiteral("ANSIBLE_PIPELINING"), QStringLiteral("1"));
         return e;
     }
 
