@@ -93,7 +93,7 @@ TEST(AnsibleExport, AnsiblePlaybookSyntaxCheckAcceptsTheExport)
     p.publicUrl = QStringLiteral("wss://neo4jprod.example/ws");
     p.nginx.siteFile = QStringLiteral("/etc/nginx/sites-available/neo4j");
     const QString y = exportFor(&p);
-    ASSERT_TRUE(y.contains(QStringLiteral("ansible.builtin.slurp:")));
+    ASSERT_TRUE(y.contains(QStringLiteral("ansible.builtin.assert:")));
     QTemporaryDir dir;
     const auto syntaxCheck = [&](const QString& name, const QString& text, QByteArray* out) {
         const QString file = dir.filePath(name);
@@ -105,7 +105,7 @@ TEST(AnsibleExport, AnsiblePlaybookSyntaxCheckAcceptsTheExport)
     EXPECT_EQ(syntaxCheck(QStringLiteral("pb.yml"), y, &out), 0) << out.toStdString();
     EXPECT_TRUE(out.contains("playbook: ")) << out.toStdString();
     QString broken = y;
-    broken.replace(QStringLiteral("ansible.builtin.slurp:"), QStringLiteral("ansible.builtin.slrup:"));
+    broken.replace(QStringLiteral("ansible.builtin.assert:"), QStringLiteral("ansible.builtin.asert:"));
     EXPECT_NE(syntaxCheck(QStringLiteral("broken.yml"), broken, &out), 0) << out.toStdString();
 }
 
