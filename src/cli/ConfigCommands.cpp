@@ -154,15 +154,15 @@ int siteIndex(const NginxConfigSet& set, const QByteArray& site, QString* why)
 }
 
 // Why a backup in `dir` (already resolved on the server, e.g. `readlink -m`) would be loaded by
-// nginx, as the runbook decides it; "" when the directory is safe.
+// nginx, by the runbook's rule; "" when the directory is safe.
 QString backupDirProblem(const QString& dir, const QString& siteName, const QStringList& includePatterns)
 {
     const QString clean = QDir::cleanPath(dir);
-    const QString name = QFileInfo(clean).fileName();
-    if (name == QLatin1String("sites-enabled") || name == QLatin1String("conf.d"))
-        return QStringLiteral("%1 is a directory nginx loads every file from").arg(clean);
-    if (NginxFacts::isIncluded(clean + QLatin1Char('/') + siteName + QStringLiteral(".backup.00000000_000000"), includePatterns))
-        return QStringLiteral("nginx includes files from %1").arg(clean);
+    switch (NginxFacts::backupDirRisk(clean, siteName, includePatterns)) {
+    case NginxFacts::BackupDirRisk::LoadsEveryFile: return QStringLiteral("%1 is a directory nginx loads every file from").arg(clean);
+    case NginxFacts::BackupDirRisk::Included: return QStringLiteral("nginx includes files from %1").arg(clean);
+    case NginxFacts::BackupDirRisk::None: break;
+    }
     return {};
 }
 
