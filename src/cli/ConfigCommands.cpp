@@ -8,12 +8,13 @@
 #include "nginx/NginxFixer.h"
 #include "runbook/NginxFacts.h"
 
-#include <QFile>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace socketscope::cli {
@@ -147,9 +148,11 @@ int siteIndex(const NginxConfigSet& set, const QByteArray& site, QString* why)
     }
     if (count == 1)
         return found;
-    *why = count == 0 ? QStringLiteral("the site file's text is not in the nginx -T dump: nginx does not load it, or the file "
-                                       "changed since nginx read it (run nginx -t, or reload first)")
-                      : QStringLiteral("%1 files of the nginx -T dump have the site file's text: cannot tell which one to fix").arg(count);
+    *why = count == 0
+        ? QStringLiteral("the site file's text is not in the nginx -T dump: nginx does not load it, or the file "
+                         "changed since nginx read it (run nginx -t, or reload first)")
+        : QStringLiteral("%1 files of the nginx -T dump have the site file's text: cannot tell which one to fix")
+              .arg(count);
     return -1;
 }
 
@@ -159,9 +162,12 @@ QString backupDirProblem(const QString& dir, const QString& siteName, const QStr
 {
     const QString clean = QDir::cleanPath(dir);
     switch (NginxFacts::backupDirRisk(clean, siteName, includePatterns)) {
-    case NginxFacts::BackupDirRisk::LoadsEveryFile: return QStringLiteral("%1 is a directory nginx loads every file from").arg(clean);
-    case NginxFacts::BackupDirRisk::Included: return QStringLiteral("nginx includes files from %1").arg(clean);
-    case NginxFacts::BackupDirRisk::None: break;
+    case NginxFacts::BackupDirRisk::LoadsEveryFile:
+        return QStringLiteral("%1 is a directory nginx loads every file from").arg(clean);
+    case NginxFacts::BackupDirRisk::Included:
+        return QStringLiteral("nginx includes files from %1").arg(clean);
+    case NginxFacts::BackupDirRisk::None:
+        break;
     }
     return {};
 }
@@ -260,8 +266,10 @@ int cmdFix(CliContext& ctx)
         *ctx.err << "fix: --json reports on standard output: write the fixed file with -o FILE\n";
         return ExitUsage;
     }
-    if ((!siteArg.isEmpty() || p.isSet(QStringLiteral("--backup-dir"))) && (!in.dumpT || in.kind != QLatin1String("nginx"))) {
-        *ctx.err << "fix: --site and --backup-dir pick a file of an nginx -T dump: use them with fix nginx DUMP --nginx-T\n";
+    if ((!siteArg.isEmpty() || p.isSet(QStringLiteral("--backup-dir")))
+        && (!in.dumpT || in.kind != QLatin1String("nginx"))) {
+        *ctx.err
+            << "fix: --site and --backup-dir pick a file of an nginx -T dump: use them with fix nginx DUMP --nginx-T\n";
         return ExitUsage;
     }
     QByteArray siteText;
@@ -336,13 +344,18 @@ int cmdFix(CliContext& ctx)
                 pidFile = NginxFacts::directivePath(dump, QStringLiteral("pid"));
                 if (!pidFile.isEmpty() && !in.load.prefix.isEmpty())
                     pidFile = NginxFacts::resolveAgainstPrefix(pidFile, in.load.prefix);
+                // A path only: the playbook uses this value, and server text must never carry a template.
+                static const QRegularExpression plainPath(QStringLiteral("^[A-Za-z0-9_./@+-]+$"));
+                if (!plainPath.match(pidFile).hasMatch())
+                    pidFile.clear();
             }
             report.insert(QStringLiteral("file"), targetPath);
             report.insert(QStringLiteral("include_patterns"), QJsonArray::fromStringList(patterns));
             report.insert(QStringLiteral("pid_file"), pidFile);
             if (p.isSet(QStringLiteral("--backup-dir")))
                 report.insert(QStringLiteral("backup_dir_problem"),
-                              backupDirProblem(p.value(QStringLiteral("--backup-dir")), QFileInfo(targetPath).fileName(), patterns));
+                    backupDirProblem(
+                        p.value(QStringLiteral("--backup-dir")), QFileInfo(targetPath).fileName(), patterns));
             report.insert(QStringLiteral("not_fixed"), findingsToJson(r.notFixed));
             report.insert(QStringLiteral("other_files_changed"), otherFiles);
         }

@@ -4,11 +4,11 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
+#include "core/SecretBytes.h"
 #include "profiles/ProfileJson.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 #include "profiles/SshConfigImporter.h"
-#include "core/SecretBytes.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -25,24 +25,26 @@ namespace socketscope::cli {
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: socketscope-cli [--profiles FILE] profiles list [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles show NAME [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles add NAME [--url URL] [--direct-url URL] [--origin O]\n"
-    "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
-    "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
-    "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
-    "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
-    "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles export-inventory [-o FILE] [--name NAME]... [--group G]\n"
-    "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind ssh-password|key-passphrase|sudo-password\n"
-    "             --password-stdin\n"
-    "       socketscope-cli [--profiles FILE] profiles forget-secrets NAME\n"
-    "Secrets are never options: set-secret reads the secret from standard input and stores it in the\n"
-    "OS keychain (service SocketScope, or $SOCKETSCOPE_KEYCHAIN_SERVICE).\n";
+constexpr const char* kUsage
+    = "usage: socketscope-cli [--profiles FILE] profiles list [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles show NAME [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles add NAME [--url URL] [--direct-url URL] [--origin O]\n"
+      "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
+      "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
+      "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
+      "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
+      "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles export-inventory [-o FILE] [--name NAME]... [--group G]\n"
+      "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] "
+      "[--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind "
+      "ssh-password|key-passphrase|sudo-password\n"
+      "             --password-stdin\n"
+      "       socketscope-cli [--profiles FILE] profiles forget-secrets NAME\n"
+      "Secrets are never options: set-secret reads the secret from standard input and stores it in the\n"
+      "OS keychain (service SocketScope, or $SOCKETSCOPE_KEYCHAIN_SERVICE).\n";
 
 void printJson(CliContext& ctx, const QJsonValue& v)
 {
@@ -407,7 +409,8 @@ int cmdExportInventory(CliContext& ctx, const QStringList& args)
     int rc = ExitOk;
     if (!parseArgs(ctx, p, args, 0, 0, &rc))
         return rc;
-    const QString group = p.value(QStringLiteral("--group")).isEmpty() ? QStringLiteral("nginx_proxies") : p.value(QStringLiteral("--group"));
+    const QString group = p.value(QStringLiteral("--group")).isEmpty() ? QStringLiteral("nginx_proxies")
+                                                                       : p.value(QStringLiteral("--group"));
     if (!QRegularExpression(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$")).match(group).hasMatch())
         return usageError(ctx, QStringLiteral("--group takes an Ansible group name (letters, digits, _)"));
     ProfileStore store(profilesFileFor(ctx));
@@ -427,10 +430,12 @@ int cmdExportInventory(CliContext& ctx, const QStringList& args)
     }
     // ProxyJump values are shell-split by Ansible: only [user@]host[:port] lists pass.
     static const QRegularExpression jumpRe(QStringLiteral("^[A-Za-z0-9._%\\[\\]:@-]+(,[A-Za-z0-9._%\\[\\]:@-]+)*$"));
-    QString y = QStringLiteral("# Ansible inventory exported by socketscope-cli profiles export-inventory, for the playbook of\n"
-                               "# `socketscope-cli runbook export-ansible nginx-websocket-fix`. No secrets: passwords, passphrases\n"
-                               "# and sudo passwords stay in the keychain; hosts that need one say which prompt to use.\n"
-                               "all:\n  children:\n    %1:\n      hosts:\n").arg(group);
+    QString y = QStringLiteral(
+        "# Ansible inventory exported by socketscope-cli profiles export-inventory, for the playbook of\n"
+        "# `socketscope-cli runbook export-ansible nginx-websocket-fix`. No secrets: passwords, passphrases\n"
+        "# and sudo passwords stay in the keychain; hosts that need one say which prompt to use.\n"
+        "all:\n  children:\n    %1:\n      hosts:\n")
+                    .arg(group);
     QSet<QString> used;
     for (const Profile& prof : std::as_const(selected)) {
         QString host = inventoryHostName(prof.name);

@@ -29,14 +29,15 @@ namespace socketscope::cli {
 
 namespace {
 
-const char* const kUsage =
-    "usage: socketscope-cli runbook list [--json]\n"
-    "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
-    "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
-    "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] [--local] [--audit FILE]\n"
-    "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
-    "       socketscope-cli runbook audit --profile P [--run ID]\n"
-    "       socketscope-cli runbook record-ansible RESULT.json [--plan PLAN.json] [--audit FILE]\n";
+const char* const kUsage
+    = "usage: socketscope-cli runbook list [--json]\n"
+      "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
+      "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
+      "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] "
+      "[--local] [--audit FILE]\n"
+      "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
+      "       socketscope-cli runbook audit --profile P [--run ID]\n"
+      "       socketscope-cli runbook record-ansible RESULT.json [--plan PLAN.json] [--audit FILE]\n";
 
 int usage(CliContext& ctx, const QString& message)
 {
@@ -225,7 +226,8 @@ int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
             plan = QJsonDocument::fromJson(pf.readAll()).object();
     }
     if (perr.error != QJsonParseError::NoError || str("run").isEmpty() || str("profile").isEmpty()) {
-        *ctx.err << "runbook: " << f.fileName() << ": not a playbook result (a JSON object with \"run\" and \"profile\")\n";
+        *ctx.err << "runbook: " << f.fileName()
+                 << ": not a playbook result (a JSON object with \"run\" and \"profile\")\n";
         return ExitUsage;
     }
     RunStore store;
@@ -254,13 +256,15 @@ int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
         s.findings << QStringLiteral("fixed: %1").arg(v.toString());
     s.auditPath = store.auditPath(s.id);
     AuditTrail audit;
-    if (const Status st = audit.open(s.auditPath, s.id, s.profileName, s.runbook, p.value(QStringLiteral("--audit"))); !st) {
+    if (const Status st = audit.open(s.auditPath, s.id, s.profileName, s.runbook, p.value(QStringLiteral("--audit")));
+        !st) {
         *ctx.err << "runbook: " << st.error() << '\n';
         return ExitFinding;
     }
     const QString via = QStringLiteral("ansible-playbook");
-    audit.append({{}, QStringLiteral("run"), QStringLiteral("run through Ansible on %1 (%2)").arg(str("host"), via), {}, {}, {}, {}, {}, {},
-                  QJsonObject{{QStringLiteral("driver"), via}, {QStringLiteral("host"), str("host")}}});
+    audit.append(
+        { {}, QStringLiteral("run"), QStringLiteral("run through Ansible on %1 (%2)").arg(str("host"), via), {}, {}, {},
+            {}, {}, {}, QJsonObject { { QStringLiteral("driver"), via }, { QStringLiteral("host"), str("host") } } });
     for (const QJsonValue& v : r.value(QLatin1String("commands")).toArray()) {
         const QJsonObject c = v.toObject();
         AuditEvent e;
@@ -276,23 +280,30 @@ int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
         audit.append(e);
     }
     if (s.nothingToChange)
-        audit.append({QStringLiteral("plan"), QStringLiteral("note"), QStringLiteral("the config already has what a WebSocket needs: nothing to change"),
-                      {}, {}, {}, s.siteFile, s.originalSha256, s.originalSha256, {}});
+        audit.append({ QStringLiteral("plan"), QStringLiteral("note"),
+            QStringLiteral("the config already has what a WebSocket needs: nothing to change"), {}, {}, {}, s.siteFile,
+            s.originalSha256, s.originalSha256, {} });
     if (!s.backupPath.isEmpty())
-        audit.append({QStringLiteral("backup"), QStringLiteral("file"), QStringLiteral("backup written and verified by SHA-256"), {}, {}, {},
-                      s.backupPath, s.originalSha256, s.backupSha256, QJsonObject{{QStringLiteral("backup"), s.backupPath}}});
+        audit.append({ QStringLiteral("backup"), QStringLiteral("file"),
+            QStringLiteral("backup written and verified by SHA-256"), {}, {}, {}, s.backupPath, s.originalSha256,
+            s.backupSha256, QJsonObject { { QStringLiteral("backup"), s.backupPath } } });
     if (s.patchStarted)
-        audit.append({QStringLiteral("patch"), QStringLiteral("file"), QStringLiteral("replaced with the planned fix"), {}, {}, {}, s.siteFile,
-                      s.originalSha256, s.newSha256, QJsonObject{{QStringLiteral("fixed_rules"), plan.value(QLatin1String("fixed_rules"))}}});
+        audit.append({ QStringLiteral("patch"), QStringLiteral("file"), QStringLiteral("replaced with the planned fix"),
+            {}, {}, {}, s.siteFile, s.originalSha256, s.newSha256,
+            QJsonObject { { QStringLiteral("fixed_rules"), plan.value(QLatin1String("fixed_rules")) } } });
     if (!s.finalProbeCause.isEmpty())
-        audit.append({QStringLiteral("verify"), QStringLiteral("probe"), QStringLiteral("final probe through the proxy: %1").arg(s.finalProbeCause),
-                      {}, {}, {}, {}, {}, {}, QJsonObject{{QStringLiteral("cause"), s.finalProbeCause}}});
+        audit.append({ QStringLiteral("verify"), QStringLiteral("probe"),
+            QStringLiteral("final probe through the proxy: %1").arg(s.finalProbeCause), {}, {}, {}, {}, {}, {},
+            QJsonObject { { QStringLiteral("cause"), s.finalProbeCause } } });
     const QJsonObject rollback = r.value(QLatin1String("rollback")).toObject();
     if (!rollback.isEmpty())
-        audit.append({QStringLiteral("rollback"), QStringLiteral("file"), QStringLiteral("backup restored after: %1").arg(str("failure")), {}, {}, {},
-                      s.siteFile, s.newSha256, rollback.value(QLatin1String("sha256")).toString(), rollback});
-    audit.append({{}, QStringLiteral("run"), QStringLiteral("outcome: %1%2").arg(s.outcome, str("failure").isEmpty() ? QString() : QStringLiteral(" (%1)").arg(str("failure"))),
-                  {}, {}, {}, {}, {}, {}, QJsonObject{{QStringLiteral("outcome"), s.outcome}}});
+        audit.append({ QStringLiteral("rollback"), QStringLiteral("file"),
+            QStringLiteral("backup restored after: %1").arg(str("failure")), {}, {}, {}, s.siteFile, s.newSha256,
+            rollback.value(QLatin1String("sha256")).toString(), rollback });
+    audit.append({ {}, QStringLiteral("run"),
+        QStringLiteral("outcome: %1%2")
+            .arg(s.outcome, str("failure").isEmpty() ? QString() : QStringLiteral(" (%1)").arg(str("failure"))),
+        {}, {}, {}, {}, {}, {}, QJsonObject { { QStringLiteral("outcome"), s.outcome } } });
     if (const Status st = store.save(s); !st) {
         *ctx.err << "runbook: " << st.error() << '\n';
         return ExitFinding;

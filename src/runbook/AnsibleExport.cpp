@@ -29,27 +29,37 @@ Result<QString> playbook(const Runbook& runbook, const Profile* profile)
 {
     const QString name = runbook.ansible.value(QLatin1String("playbook")).toString();
     if (name.isEmpty() || name.contains(QLatin1Char('/')))
-        return Result<QString>::failure(QObject::tr("runbook \"%1\" has no \"ansible\" playbook: it cannot be exported as a playbook").arg(runbook.name));
+        return Result<QString>::failure(
+            QObject::tr("runbook \"%1\" has no \"ansible\" playbook: it cannot be exported as a playbook")
+                .arg(runbook.name));
     QFile f(QStringLiteral(":/ansible/") + name);
     if (!f.open(QIODevice::ReadOnly))
         return Result<QString>::failure(QObject::tr("runbook \"%1\": no built-in playbook %2").arg(runbook.name, name));
     QString y = QString::fromUtf8(f.readAll());
 
-    auto pick = [&](const QString& value, const QString& fallback) { return profile && !value.isEmpty() ? value : fallback; };
+    auto pick
+        = [&](const QString& value, const QString& fallback) { return profile && !value.isEmpty() ? value : fallback; };
     const QString publicUrl = pick(profile ? profile->publicUrl : QString(), QStringLiteral("wss://CHANGE-ME/ws"));
     const QUrl url(publicUrl);
     const QString endpoint = url.path().isEmpty() ? QStringLiteral("/") : url.path();
-    const QString app = profile ? appProtocolName(profile->bolt ? AppProtocolId::Bolt : profile->app) : QStringLiteral("auto");
+    const QString app
+        = profile ? appProtocolName(profile->bolt ? AppProtocolId::Bolt : profile->app) : QStringLiteral("auto");
     const QList<QPair<QString, QString>> defaults = {
-        {QStringLiteral("site_file"), pick(profile ? profile->nginx.siteFile : QString(), QStringLiteral("/etc/nginx/sites-available/CHANGE-ME"))},
-        {QStringLiteral("backup_dir"), pick(profile ? profile->nginx.backupDir : QString(), QStringLiteral("/var/backups/socketscope"))},
-        {QStringLiteral("nginx_test_command"), pick(profile ? profile->nginx.testCommand : QString(), QStringLiteral("nginx -t"))},
-        {QStringLiteral("nginx_reload_command"), pick(profile ? profile->nginx.reloadCommand : QString(), QStringLiteral("systemctl reload nginx"))},
-        {QStringLiteral("nginx_error_log"), pick(profile ? profile->logs.nginxErrorLog : QString(), QStringLiteral("/var/log/nginx/error.log"))},
-        {QStringLiteral("websocket_check_url"), publicUrl},
-        {QStringLiteral("websocket_endpoint"), endpoint},
-        {QStringLiteral("socketscope_app"), app},
-        {QStringLiteral("socketscope_cli"), QStringLiteral("socketscope-cli")},
+        { QStringLiteral("site_file"),
+            pick(profile ? profile->nginx.siteFile : QString(),
+                QStringLiteral("/etc/nginx/sites-available/CHANGE-ME")) },
+        { QStringLiteral("backup_dir"),
+            pick(profile ? profile->nginx.backupDir : QString(), QStringLiteral("/var/backups/socketscope")) },
+        { QStringLiteral("nginx_test_command"),
+            pick(profile ? profile->nginx.testCommand : QString(), QStringLiteral("nginx -t")) },
+        { QStringLiteral("nginx_reload_command"),
+            pick(profile ? profile->nginx.reloadCommand : QString(), QStringLiteral("systemctl reload nginx")) },
+        { QStringLiteral("nginx_error_log"),
+            pick(profile ? profile->logs.nginxErrorLog : QString(), QStringLiteral("/var/log/nginx/error.log")) },
+        { QStringLiteral("websocket_check_url"), publicUrl },
+        { QStringLiteral("websocket_endpoint"), endpoint },
+        { QStringLiteral("socketscope_app"), app },
+        { QStringLiteral("socketscope_cli"), QStringLiteral("socketscope-cli") },
     };
     QString block;
     for (const auto& [key, value] : defaults)

@@ -337,9 +337,14 @@ QString RunbookWorker::backupDirectory(QString* why)
         QString reason;
         for (const QString& d : {dir, realDir}) {
             switch (NginxFacts::backupDirRisk(d, siteName, patterns)) {
-            case NginxFacts::BackupDirRisk::LoadsEveryFile: reason = tr("%1 is a directory nginx loads every file from").arg(shown); break;
-            case NginxFacts::BackupDirRisk::Included: reason = tr("nginx includes files from %1").arg(shown); break;
-            case NginxFacts::BackupDirRisk::None: break;
+            case NginxFacts::BackupDirRisk::LoadsEveryFile:
+                reason = tr("%1 is a directory nginx loads every file from").arg(shown);
+                break;
+            case NginxFacts::BackupDirRisk::Included:
+                reason = tr("nginx includes files from %1").arg(shown);
+                break;
+            case NginxFacts::BackupDirRisk::None:
+                break;
             }
             if (!reason.isEmpty())
                 break;

@@ -25,8 +25,8 @@ struct ProcRun {
     QByteArray err;
 };
 
-ProcRun runProcess(const QString& program, const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
-               const QByteArray& stdinData = {})
+ProcRun runProcess(const QString& program, const QStringList& args,
+    const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(), const QByteArray& stdinData = {})
 {
     QProcess p;
     p.setProcessEnvironment(env);
@@ -71,43 +71,57 @@ TEST(AnsibleCli, ExportInventoryIsReadByAnsibleAndNeverCarriesASecret)
     const QString key = dir.filePath(QStringLiteral("id_neo"));
     ASSERT_TRUE(lab::writeFile(key, "not a real key: the inventory names its path only\n"));
     const auto profiles = [&](const QStringList& args, const QByteArray& in = {}) {
-        return runProcess(lab::cliPath(), QStringList{QStringLiteral("--profiles"), store, QStringLiteral("profiles")} + args, env, in);
+        return runProcess(lab::cliPath(),
+            QStringList { QStringLiteral("--profiles"), store, QStringLiteral("profiles") } + args, env, in);
     };
-    ProcRun r = profiles({QStringLiteral("add"), QStringLiteral("Neo4j prod"), QStringLiteral("--url"), QStringLiteral("wss://neo.example/db/ws"),
-                      QStringLiteral("--ssh"), QStringLiteral("deploy@10.0.0.7:2222"), QStringLiteral("--jump"), QStringLiteral("ops@bastion:2200"),
-                      QStringLiteral("--auth"), QStringLiteral("key-file"), QStringLiteral("--key"), key,
-                      QStringLiteral("--site-file"), QStringLiteral("/etc/nginx/sites-available/neo4j"),
-                      QStringLiteral("--test-cmd"), QStringLiteral("nginx -t -c /etc/nginx/nginx.conf"),
-                      QStringLiteral("--reload-cmd"), QStringLiteral("systemctl reload nginx"),
-                      QStringLiteral("--error-log"), QStringLiteral("/var/log/nginx/neo.error.log"), QStringLiteral("--app"), QStringLiteral("bolt")});
+    ProcRun r = profiles({ QStringLiteral("add"), QStringLiteral("Neo4j prod"), QStringLiteral("--url"),
+        QStringLiteral("wss://neo.example/db/ws"), QStringLiteral("--ssh"), QStringLiteral("deploy@10.0.0.7:2222"),
+        QStringLiteral("--jump"), QStringLiteral("ops@bastion:2200"), QStringLiteral("--auth"),
+        QStringLiteral("key-file"), QStringLiteral("--key"), key, QStringLiteral("--site-file"),
+        QStringLiteral("/etc/nginx/sites-available/neo4j"), QStringLiteral("--test-cmd"),
+        QStringLiteral("nginx -t -c /etc/nginx/nginx.conf"), QStringLiteral("--reload-cmd"),
+        QStringLiteral("systemctl reload nginx"), QStringLiteral("--error-log"),
+        QStringLiteral("/var/log/nginx/neo.error.log"), QStringLiteral("--app"), QStringLiteral("bolt") });
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
-    r = profiles({QStringLiteral("add"), QStringLiteral("Chat"), QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:8080/chat"),
-                  QStringLiteral("--site-file"), QStringLiteral("/etc/nginx/sites-available/chat")});
+    r = profiles({ QStringLiteral("add"), QStringLiteral("Chat"), QStringLiteral("--url"),
+        QStringLiteral("ws://127.0.0.1:8080/chat"), QStringLiteral("--site-file"),
+        QStringLiteral("/etc/nginx/sites-available/chat") });
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
-    r = profiles({QStringLiteral("add"), QStringLiteral("Edge"), QStringLiteral("--ssh"), QStringLiteral("edge@10.0.0.9"),
-                  QStringLiteral("--jump"), QStringLiteral("x -oProxyCommand=touch${IFS}/tmp/pwned")});
+    r = profiles(
+        { QStringLiteral("add"), QStringLiteral("Edge"), QStringLiteral("--ssh"), QStringLiteral("edge@10.0.0.9"),
+            QStringLiteral("--jump"), QStringLiteral("x -oProxyCommand=touch${IFS}/tmp/pwned") });
     const bool hostileJumpStored = r.exitCode == 0; // profiles add may refuse it already
     const QByteArray secret = "inventory-sudo-secret-7731";
-    r = profiles({QStringLiteral("set-secret"), QStringLiteral("Neo4j prod"), QStringLiteral("--kind"), QStringLiteral("sudo-password"),
-                  QStringLiteral("--password-stdin")},
-                 secret + '\n');
+    r = profiles({ QStringLiteral("set-secret"), QStringLiteral("Neo4j prod"), QStringLiteral("--kind"),
+                     QStringLiteral("sudo-password"), QStringLiteral("--password-stdin") },
+        secret + '\n');
     ASSERT_EQ(r.exitCode, 0) << "the keychain lab stores the secret: " << r.err.constData();
 
     const QString inventory = dir.filePath(QStringLiteral("inventory.yml"));
-    r = profiles({QStringLiteral("export-inventory"), QStringLiteral("-o"), inventory});
+    r = profiles({ QStringLiteral("export-inventory"), QStringLiteral("-o"), inventory });
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
     const QByteArray text = lab::readAll(inventory);
     EXPECT_FALSE(text.contains(secret)) << text.constData();
     EXPECT_FALSE(r.out.contains(secret) || r.err.contains(secret));
     EXPECT_TRUE(text.contains("--ask-become-pass")) << "says which prompt replaces the secret:\n" << text.constData();
 
-    ProcRun inv = runProcess(QStringLiteral("/usr/bin/ansible-inventory"), {QStringLiteral("-i"), inventory, QStringLiteral("--list")}, env);
+    ProcRun inv = runProcess(QStringLiteral("/usr/bin/ansible-inventory"),
+        { QStringLiteral("-i"), inventory, QStringLiteral("--list") }, env);
     ASSERT_EQ(inv.exitCode, 0) << inv.err.constData();
     EXPECT_FALSE(inv.out.contains(secret));
     const QJsonObject all = QJsonDocument::fromJson(inv.out).object();
-    EXPECT_TRUE(all.value(QStringLiteral("nginx_proxies")).toObject().value(QStringLiteral("hosts")).toArray().contains(QStringLiteral("neo4j-prod")))
+    EXPECT_TRUE(all.value(QStringLiteral("nginx_proxies"))
+                    .toObject()
+                    .value(QStringLiteral("hosts"))
+                    .toArray()
+                    .contains(QStringLiteral("neo4j-prod")))
         << inv.out.constData();
-    const QJsonObject neo = all.value(QStringLiteral("_meta")).toObject().value(QStringLiteral("hostvars")).toObject().value(QStringLiteral("neo4j-prod")).toObject();
+    const QJsonObject neo = all.value(QStringLiteral("_meta"))
+                                .toObject()
+                                .value(QStringLiteral("hostvars"))
+                                .toObject()
+                                .value(QStringLiteral("neo4j-prod"))
+                                .toObject();
     EXPECT_EQ(hostVar(neo, "ansible_host"), QStringLiteral("10.0.0.7"));
     EXPECT_EQ(hostVar(neo, "ansible_port"), QStringLiteral("2222"));
     EXPECT_EQ(hostVar(neo, "ansible_user"), QStringLiteral("deploy"));
@@ -123,13 +137,18 @@ TEST(AnsibleCli, ExportInventoryIsReadByAnsibleAndNeverCarriesASecret)
     EXPECT_EQ(hostVar(neo, "socketscope_profile"), QStringLiteral("Neo4j prod"));
     // A profile without SSH is this machine; a jump host that is not [user@]host[:port] is left
     // out (Ansible splits ansible_ssh_common_args like a shell) and said so.
-    const QJsonObject chat = all.value(QStringLiteral("_meta")).toObject().value(QStringLiteral("hostvars")).toObject().value(QStringLiteral("chat")).toObject();
+    const QJsonObject chat = all.value(QStringLiteral("_meta"))
+                                 .toObject()
+                                 .value(QStringLiteral("hostvars"))
+                                 .toObject()
+                                 .value(QStringLiteral("chat"))
+                                 .toObject();
     EXPECT_EQ(hostVar(chat, "ansible_connection"), QStringLiteral("local"));
     EXPECT_FALSE(text.contains("ProxyCommand")) << text.constData();
     if (hostileJumpStored) {
         EXPECT_TRUE(r.err.contains("left out")) << r.err.constData();
     }
-    profiles({QStringLiteral("forget-secrets"), QStringLiteral("Neo4j prod")});
+    profiles({ QStringLiteral("forget-secrets"), QStringLiteral("Neo4j prod") });
 }
 
 // The planner the playbook calls: a real nginx -T dump (the site loaded through a sites-enabled
@@ -152,7 +171,7 @@ TEST(AnsibleCli, FixSiteFromADumpFixesTheEndpointLocationOnly)
     nginx.writeSite(QStringLiteral("app"), QString::fromUtf8(site));
     QTemporaryDir dir;
     const auto dumpNow = [&]() {
-        ProcRun d = runProcess(lab::nginxProgram(), nginx.baseArgs() + QStringList{QStringLiteral("-T")});
+        ProcRun d = runProcess(lab::nginxProgram(), nginx.baseArgs() + QStringList { QStringLiteral("-T") });
         EXPECT_EQ(d.exitCode, 0) << d.err.constData();
         lab::writeFile(dir.filePath(QStringLiteral("dump")), d.out);
     };
@@ -160,18 +179,22 @@ TEST(AnsibleCli, FixSiteFromADumpFixesTheEndpointLocationOnly)
     const QString siteFile = nginx.prefix() + QStringLiteral("/sites-available/app");
     const QString candidate = dir.filePath(QStringLiteral("candidate"));
     const auto fix = [&](const QString& backupDir) {
-        return runProcess(lab::cliPath(), {QStringLiteral("fix"), QStringLiteral("nginx"), dir.filePath(QStringLiteral("dump")), QStringLiteral("--nginx-T"),
-                                           QStringLiteral("--site"), siteFile, QStringLiteral("--endpoint"), QStringLiteral("/ws/echo"),
-                                           QStringLiteral("--backup-dir"), backupDir, QStringLiteral("-o"), candidate, QStringLiteral("--json")});
+        return runProcess(lab::cliPath(),
+            { QStringLiteral("fix"), QStringLiteral("nginx"), dir.filePath(QStringLiteral("dump")),
+                QStringLiteral("--nginx-T"), QStringLiteral("--site"), siteFile, QStringLiteral("--endpoint"),
+                QStringLiteral("/ws/echo"), QStringLiteral("--backup-dir"), backupDir, QStringLiteral("-o"), candidate,
+                QStringLiteral("--json") });
     };
     ProcRun r = fix(dir.filePath(QStringLiteral("backups")));
     ASSERT_EQ(r.exitCode, 0) << r.err.constData();
     QJsonObject o = QJsonDocument::fromJson(r.out).object();
     EXPECT_TRUE(o.value(QStringLiteral("changed")).toBool()) << r.out.constData();
-    EXPECT_EQ(o.value(QStringLiteral("file")).toString(), nginx.prefix() + QStringLiteral("/sites-enabled/app")) << "the path nginx opened";
+    EXPECT_EQ(o.value(QStringLiteral("file")).toString(), nginx.prefix() + QStringLiteral("/sites-enabled/app"))
+        << "the path nginx opened";
     EXPECT_EQ(o.value(QStringLiteral("sha256_before")).toString(), NginxFacts::sha256Hex(site));
     EXPECT_EQ(o.value(QStringLiteral("backup_dir_problem")).toString(), QString());
-    EXPECT_TRUE(o.value(QStringLiteral("pid_file")).toString().endsWith(QStringLiteral("nginx.pid"))) << r.out.constData();
+    EXPECT_TRUE(o.value(QStringLiteral("pid_file")).toString().endsWith(QStringLiteral("nginx.pid")))
+        << r.out.constData();
     const QByteArray fixed = lab::readAll(candidate);
     EXPECT_EQ(NginxFacts::sha256Hex(fixed), o.value(QStringLiteral("sha256_after")).toString());
     const qsizetype ws = fixed.indexOf("location /ws/");

@@ -75,9 +75,10 @@ TEST(AnsibleExport, PlaybookPlansWithTheCliTestsTheWholeConfigAndRollsBack)
     EXPECT_TRUE(y.contains(QStringLiteral("[(emerg|alert)")));
     // Old defect: the play's own vars: site_file … overrode the inventory. Every variable the
     // operator sets is read through default(), never defined at play level.
-    for (const char* v : {"site_file", "backup_dir", "nginx_test_command", "nginx_reload_command", "nginx_error_log",
-                          "websocket_check_url", "websocket_endpoint", "socketscope_app", "socketscope_hold", "socketscope_cli"}) {
-        EXPECT_FALSE(QRegularExpression(QStringLiteral("\\n    %1:").arg(QLatin1String(v))).match(y).hasMatch()) << v << " is a play var";
+    for (const char* v : { "site_file", "backup_dir", "nginx_test_command", "nginx_reload_command", "nginx_error_log",
+             "websocket_check_url", "websocket_endpoint", "socketscope_app", "socketscope_hold", "socketscope_cli" }) {
+        EXPECT_FALSE(QRegularExpression(QStringLiteral("\\n    %1:").arg(QLatin1String(v))).match(y).hasMatch())
+            << v << " is a play var";
         EXPECT_TRUE(y.contains(QStringLiteral("%1 | default(socketscope_defaults.%1)").arg(QLatin1String(v)))) << v;
     }
 }

@@ -36,11 +36,13 @@ struct Recap {
 QMap<QString, Recap> recap(const QByteArray& out)
 {
     QMap<QString, Recap> m;
-    static const QRegularExpression re(QStringLiteral("^(\\S+)\\s+:\\s+ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)"),
-                                       QRegularExpression::MultilineOption);
+    static const QRegularExpression re(
+        QStringLiteral("^(\\S+)\\s+:\\s+ok=(\\d+)\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)"),
+        QRegularExpression::MultilineOption);
     for (auto it = re.globalMatch(QString::fromUtf8(out)); it.hasNext();) {
         const QRegularExpressionMatch mt = it.next();
-        m.insert(mt.captured(1), {mt.captured(2).toInt(), mt.captured(3).toInt(), mt.captured(5).toInt(), mt.captured(4).toInt()});
+        m.insert(mt.captured(1),
+            { mt.captured(2).toInt(), mt.captured(3).toInt(), mt.captured(5).toInt(), mt.captured(4).toInt() });
     }
     return m;
 }
@@ -53,7 +55,7 @@ protected:
         LAB_REQUIRE(NginxLab::skipReason());
         LAB_REQUIRE(SshdLab::skipReason());
         QString error;
-        for (RunbookLab* lab : {&a, &b, &c})
+        for (RunbookLab* lab : { &a, &b, &c })
             if (!lab->start(&error))
                 LAB_UNAVAILABLE(error);
         if (!sshd.start(&error))
@@ -74,7 +76,9 @@ protected:
                                                     "        proxy_pass http://127.0.0.1:%2;\n"
                                                     "        proxy_read_timeout 3s;\n"
                                                     "    }\n"
-                                                    "}\n").arg(a.proxyPort()).arg(a.backendPort());
+                                                    "}\n")
+                                         .arg(a.proxyPort())
+                                         .arg(a.backendPort());
         ASSERT_TRUE(writeFile(a.siteAvailable(), twoLocations.toUtf8()));
         QByteArray log;
         ASSERT_TRUE(a.nginx().reloadAndWaitForNewWorkers(&log)) << log.constData();
@@ -83,7 +87,9 @@ protected:
         // holds: nginx -t passes, the reload keeps the old configuration and logs [emerg] bind().
         ASSERT_TRUE(clash.listen(QHostAddress::LocalHost, 0));
         QByteArray bSite = readAll(b.siteAvailable());
-        bSite += QStringLiteral("server {\n    listen 127.0.0.1:%1;\n    return 204;\n}\n").arg(clash.serverPort()).toUtf8();
+        bSite += QStringLiteral("server {\n    listen 127.0.0.1:%1;\n    return 204;\n}\n")
+                     .arg(clash.serverPort())
+                     .toUtf8();
         ASSERT_TRUE(writeFile(b.siteAvailable(), bSite));
         ASSERT_TRUE(b.nginx().test(&log)) << "the clash passes nginx -t: " << log.constData();
 
@@ -92,7 +98,7 @@ protected:
         b.profile().name = QStringLiteral("Fleet B");
         c.profile().name = QStringLiteral("Fleet C");
         int i = 0;
-        for (RunbookLab* lab : {&a, &b, &c}) {
+        for (RunbookLab* lab : { &a, &b, &c }) {
             lab->profile().nginx.backupDir = work.filePath(QStringLiteral("backups-%1").arg(i++));
             lab->profile().ssh.sudoWithoutPassword = true;
         }
@@ -103,26 +109,27 @@ protected:
         c.profile().ssh.keyFile = sshd.keyFile();
         ProfileStore store(work.filePath(QStringLiteral("profiles.json")));
         ASSERT_TRUE(store.load());
-        for (RunbookLab* lab : {&a, &b, &c})
+        for (RunbookLab* lab : { &a, &b, &c })
             ASSERT_TRUE(store.add(lab->profile()));
         QByteArray out;
-        ASSERT_EQ(cli({QStringLiteral("--profiles"), work.filePath(QStringLiteral("profiles.json")), QStringLiteral("profiles"),
-                       QStringLiteral("export-inventory"), QStringLiteral("-o"), inventory()},
-                      &out),
-                  0)
+        ASSERT_EQ(
+            cli({ QStringLiteral("--profiles"), work.filePath(QStringLiteral("profiles.json")),
+                    QStringLiteral("profiles"), QStringLiteral("export-inventory"), QStringLiteral("-o"), inventory() },
+                &out),
+            0)
             << out.constData();
         ASSERT_TRUE(sshd.writeKnownHosts(work.filePath(QStringLiteral("known_hosts"))));
         // What the controller adds for every host: where its CLI is, the probe's hold (longer
         // than the old 3 s idle cutoff), known_hosts for the SSH host, results directory.
         ASSERT_TRUE(writeFile(work.filePath(QStringLiteral("controller.yml")),
-                              QStringLiteral("all:\n  vars:\n"
-                                             "    socketscope_cli: \"%1\"\n"
-                                             "    socketscope_hold: 4\n"
-                                             "    socketscope_results_dir: \"%2\"\n"
-                                             "    ansible_python_interpreter: /usr/bin/python3\n"
-                                             "    ansible_ssh_common_args: \"-o UserKnownHostsFile=%3 -o StrictHostKeyChecking=yes\"\n")
-                                  .arg(cliPath(), results(), work.filePath(QStringLiteral("known_hosts")))
-                                  .toUtf8()));
+            QStringLiteral("all:\n  vars:\n"
+                           "    socketscope_cli: \"%1\"\n"
+                           "    socketscope_hold: 4\n"
+                           "    socketscope_results_dir: \"%2\"\n"
+                           "    ansible_python_interpreter: /usr/bin/python3\n"
+                           "    ansible_ssh_common_args: \"-o UserKnownHostsFile=%3 -o StrictHostKeyChecking=yes\"\n")
+                .arg(cliPath(), results(), work.filePath(QStringLiteral("known_hosts")))
+                .toUtf8()));
         // The playbook, exported with A's profile: its values are only defaults, so B and C
         // must still get their own site files from the inventory.
         Result<Runbook> rb = Runbooks::find(QStringLiteral("nginx-websocket-fix"));
@@ -173,9 +180,10 @@ protected:
     int ansible(const QStringList& extra, QByteArray* out)
     {
         return run(QStringLiteral("/usr/bin/ansible-playbook"),
-                   QStringList{QStringLiteral("-i"), inventory(), QStringLiteral("-i"), work.filePath(QStringLiteral("controller.yml"))} + extra
-                       + QStringList{playbook()},
-                   out);
+            QStringList { QStringLiteral("-i"), inventory(), QStringLiteral("-i"),
+                work.filePath(QStringLiteral("controller.yml")) }
+                + extra + QStringList { playbook() },
+            out);
     }
     // Every file of a prefix except the logs nginx itself appends to.
     static QMap<QString, QString> configChecksums(const RunbookLab& lab)
@@ -214,7 +222,7 @@ TEST_F(AnsibleFleet, ChecksThenFixesTwoHostsRollsBackTheClashAndIsIdempotent)
     // Check mode: the exact diff per host, and not one byte changes.
     const auto before = std::make_tuple(configChecksums(a), configChecksums(b), configChecksums(c));
     QByteArray out;
-    EXPECT_EQ(ansible({QStringLiteral("--check"), QStringLiteral("--diff")}, &out), 0) << out.constData();
+    EXPECT_EQ(ansible({ QStringLiteral("--check"), QStringLiteral("--diff") }, &out), 0) << out.constData();
     EXPECT_EQ(std::make_tuple(configChecksums(a), configChecksums(b), configChecksums(c)), before) << out.constData();
     EXPECT_GE(out.count("+        proxy_set_header Upgrade $http_upgrade;"), 3) << out.constData();
     EXPECT_FALSE(QDir(results()).exists()) << "check mode records nothing";
@@ -233,7 +241,8 @@ TEST_F(AnsibleFleet, ChecksThenFixesTwoHostsRollsBackTheClashAndIsIdempotent)
     const QByteArray aNow = readAll(a.siteAvailable());
     const qsizetype ws = aNow.indexOf("location /ws/");
     ASSERT_GT(ws, 0);
-    EXPECT_TRUE(aNow.left(ws) == aOriginal.left(aOriginal.indexOf("location /ws/"))) << "the /api/ location changed:\n" << aNow.constData();
+    EXPECT_TRUE(aNow.left(ws) == aOriginal.left(aOriginal.indexOf("location /ws/"))) << "the /api/ location changed:\n"
+                                                                                     << aNow.constData();
     EXPECT_TRUE(aNow.mid(ws).contains("proxy_set_header Upgrade $http_upgrade;")) << aNow.constData();
     EXPECT_EQ(probeWs(a, 4).cause, QStringLiteral("ok"));
     EXPECT_NE(readAll(c.siteAvailable()), cOriginal);
@@ -246,7 +255,7 @@ TEST_F(AnsibleFleet, ChecksThenFixesTwoHostsRollsBackTheClashAndIsIdempotent)
 
     // Results as JSON per host, and the audit trail in the desktop run's format.
     QMap<QString, QJsonObject> byHost;
-    for (const QFileInfo& fi : QDir(results()).entryInfoList({QStringLiteral("*.json")}, QDir::Files)) {
+    for (const QFileInfo& fi : QDir(results()).entryInfoList({ QStringLiteral("*.json") }, QDir::Files)) {
         const QJsonObject o = QJsonDocument::fromJson(readAll(fi.filePath())).object();
         byHost.insert(o.value(QStringLiteral("host")).toString(), o);
     }
@@ -259,19 +268,24 @@ TEST_F(AnsibleFleet, ChecksThenFixesTwoHostsRollsBackTheClashAndIsIdempotent)
     EXPECT_EQ(NginxFacts::sha256Hex(readAll(aBackup)), ra.value(QStringLiteral("backup_sha256")).toString());
     EXPECT_EQ(readAll(aBackup), aOriginal);
     const QJsonObject rb = byHost.value(QStringLiteral("fleet-b"));
-    EXPECT_EQ(rb.value(QStringLiteral("outcome")).toString(), QStringLiteral("rolled_back")) << QJsonDocument(rb).toJson().constData();
+    EXPECT_EQ(rb.value(QStringLiteral("outcome")).toString(), QStringLiteral("rolled_back"))
+        << QJsonDocument(rb).toJson().constData();
     EXPECT_EQ(readAll(rb.value(QStringLiteral("backup")).toString()), bOriginal);
-    EXPECT_EQ(byHost.value(QStringLiteral("fleet-c")).value(QStringLiteral("outcome")).toString(), QStringLiteral("ok"));
+    EXPECT_EQ(
+        byHost.value(QStringLiteral("fleet-c")).value(QStringLiteral("outcome")).toString(), QStringLiteral("ok"));
 
     QByteArray audit;
-    ASSERT_EQ(cli({QStringLiteral("runbook"), QStringLiteral("audit"), QStringLiteral("--profile"), QStringLiteral("Fleet B")}, &audit), 0)
+    ASSERT_EQ(cli({ QStringLiteral("runbook"), QStringLiteral("audit"), QStringLiteral("--profile"),
+                      QStringLiteral("Fleet B") },
+                  &audit),
+        0)
         << audit.constData();
     EXPECT_TRUE(audit.contains(rb.value(QStringLiteral("run")).toString().toUtf8())) << audit.constData();
     EXPECT_TRUE(audit.contains("\"event\":\"file\"") && audit.contains("\"step\":\"rollback\"")) << audit.constData();
     EXPECT_TRUE(audit.contains("\"outcome\":\"rolled_back\"")) << audit.constData();
 
     // A second run (the hosts that succeeded) changes nothing.
-    EXPECT_EQ(ansible({QStringLiteral("--limit"), QStringLiteral("fleet-a,fleet-c")}, &out), 0) << out.constData();
+    EXPECT_EQ(ansible({ QStringLiteral("--limit"), QStringLiteral("fleet-a,fleet-c") }, &out), 0) << out.constData();
     const QMap<QString, Recap> r2 = recap(out);
     ASSERT_EQ(r2.size(), 2) << out.constData();
     for (const Recap& r : r2) {
