@@ -6,10 +6,15 @@
 #include "nginx/NginxAnalyzer.h"
 #include "nginx/NginxConfigSet.h"
 #include "nginx/NginxFixer.h"
+#include "runbook/NginxFacts.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
 #include <QSaveFile>
 
 namespace socketscope::cli {
@@ -120,6 +125,53 @@ bool loadHaproxy(CliContext& ctx, const Input& in, HaproxyConfig* config)
     return true;
 }
 
+// `fix nginx DUMP --nginx-T --site FILE`: the index of the dump's file that is the site file read
+// from the server. The dump names a file by the path nginx opened (a sites-enabled symlink, not
+// the sites-available file), so it is found by its text; -1 with *why when none or several match.
+int siteIndex(const NginxConfigSet& set, const QByteArray& site, QString* why)
+{
+    auto trimmed = [](QByteArray t) {
+        while (t.endsWith('\n'))
+            t.chop(1);
+        return t;
+    };
+    int found = -1;
+    int count = 0;
+    for (int pass = 0; pass < 2 && count == 0; ++pass) {
+        for (size_t i = 0; i < set.files().size(); ++i) {
+            const QByteArray& text = set.files()[i].text;
+            if (pass == 0 ? text == site : trimmed(text) == trimmed(site)) {
+                found = int(i);
+                ++count;
+            }
+        }
+    }
+    if (count == 1)
+        return found;
+    *why = count == 0
+        ? QStringLiteral("the site file's text is not in the nginx -T dump: nginx does not load it, or the file "
+                         "changed since nginx read it (run nginx -t, or reload first)")
+        : QStringLiteral("%1 files of the nginx -T dump have the site file's text: cannot tell which one to fix")
+              .arg(count);
+    return -1;
+}
+
+// Why a backup in `dir` (already resolved on the server, e.g. `readlink -m`) would be loaded by
+// nginx, by the runbook's rule; "" when the directory is safe.
+QString backupDirProblem(const QString& dir, const QString& siteName, const QStringList& includePatterns)
+{
+    const QString clean = QDir::cleanPath(dir);
+    switch (NginxFacts::backupDirRisk(clean, siteName, includePatterns)) {
+    case NginxFacts::BackupDirRisk::LoadsEveryFile:
+        return QStringLiteral("%1 is a directory nginx loads every file from").arg(clean);
+    case NginxFacts::BackupDirRisk::Included:
+        return QStringLiteral("nginx includes files from %1").arg(clean);
+    case NginxFacts::BackupDirRisk::None:
+        break;
+    }
+    return {};
+}
+
 void printFindings(CliContext& ctx, const ConfigFindings& findings, bool json)
 {
     if (json) {
@@ -192,15 +244,45 @@ int cmdFix(CliContext& ctx)
     p.addValue(QStringLiteral("--output"), QStringLiteral("-o"));
     p.addValue(QStringLiteral("--rules"));
     p.addFlag(QStringLiteral("--no-comment"));
+    p.addValue(QStringLiteral("--site"));
+    p.addValue(QStringLiteral("--backup-dir"));
+    p.addFlag(QStringLiteral("--json"));
     Input in;
     if (!parseCommon(ctx, p, "fix", &in))
         return ExitUsage;
     const bool diff = p.isSet(QStringLiteral("--diff"));
+    const bool json = p.isSet(QStringLiteral("--json"));
     const QString output = p.value(QStringLiteral("--output"));
+    const QString siteArg = p.value(QStringLiteral("--site"));
     if (diff && !output.isEmpty()) {
         *ctx.err << "fix: --diff and -o are alternatives: choose one\n";
         return ExitUsage;
     }
+    if (json && in.kind != QLatin1String("nginx")) {
+        *ctx.err << "fix: --json reports on an nginx fix\n";
+        return ExitUsage;
+    }
+    if (json && output.isEmpty()) {
+        *ctx.err << "fix: --json reports on standard output: write the fixed file with -o FILE\n";
+        return ExitUsage;
+    }
+    if ((!siteArg.isEmpty() || p.isSet(QStringLiteral("--backup-dir")))
+        && (!in.dumpT || in.kind != QLatin1String("nginx"))) {
+        *ctx.err
+            << "fix: --site and --backup-dir pick a file of an nginx -T dump: use them with fix nginx DUMP --nginx-T\n";
+        return ExitUsage;
+    }
+    QByteArray siteText;
+    if (!siteArg.isEmpty()) {
+        QFile f(siteArg);
+        if (!f.open(QIODevice::ReadOnly)) {
+            *ctx.err << siteArg << ": cannot read: " << f.errorString() << '\n';
+            return ExitUsage;
+        }
+        siteText = f.readAll();
+    }
+    QJsonObject report;
+    QByteArray oldText;
     QByteArray newText;
     QByteArray diffText;
     QStringList fixedRules;
@@ -217,12 +299,66 @@ int cmdFix(CliContext& ctx)
         if (!rules.isEmpty())
             options.onlyRules = rules.toUpper().split(QLatin1Char(','), Qt::SkipEmptyParts);
         const FixResult r = NginxFixer::fixSet(set, options);
-        newText = r.newText;
-        diffText = r.diff;
+        int target = 0;
+        if (!siteArg.isEmpty()) {
+            QString why;
+            target = siteIndex(set, siteText, &why);
+            if (target < 0) {
+                *ctx.err << "fix: " << siteArg << ": " << why << '\n';
+                return ExitFinding;
+            }
+        }
+        const QString targetPath = set.files()[size_t(target)].path;
+        oldText = target == 0 || siteArg.isEmpty() ? set.files()[size_t(target)].text : siteText;
+        newText = target == 0 ? r.newText : oldText;
+        diffText.clear();
+        for (const FileFix& f : r.files) {
+            if (f.path == targetPath) {
+                newText = f.newText;
+                diffText = f.diff;
+            } else {
+                ++otherFiles;
+            }
+        }
+        // The dump may have lost the file's last newline: keep the server's own ending.
+        if (!siteArg.isEmpty() && set.files()[size_t(target)].text != siteText && newText != oldText) {
+            qsizetype endings = 0;
+            while (endings < siteText.size() && siteText.at(siteText.size() - 1 - endings) == '\n')
+                ++endings;
+            while (newText.endsWith('\n'))
+                newText.chop(1);
+            newText += QByteArray(endings, '\n');
+        }
+        if (siteArg.isEmpty())
+            diffText = r.diff;
         fixedRules = r.fixedRules;
         notFixed = r.notFixed;
-        for (const FileFix& f : r.files)
-            otherFiles += f.path != set.files().front().path;
+        if (json) {
+            QStringList patterns;
+            QString pidFile;
+            if (in.dumpT) {
+                QByteArray dump;
+                for (size_t i = 0; i < set.files().size(); ++i)
+                    dump += "# configuration file " + set.files()[i].path.toUtf8() + ":\n" + set.files()[i].text + '\n';
+                patterns = NginxFacts::includePatterns(dump);
+                pidFile = NginxFacts::directivePath(dump, QStringLiteral("pid"));
+                if (!pidFile.isEmpty() && !in.load.prefix.isEmpty())
+                    pidFile = NginxFacts::resolveAgainstPrefix(pidFile, in.load.prefix);
+                // A path only: the playbook uses this value, and server text must never carry a template.
+                static const QRegularExpression plainPath(QStringLiteral("^[A-Za-z0-9_./@+-]+$"));
+                if (!plainPath.match(pidFile).hasMatch())
+                    pidFile.clear();
+            }
+            report.insert(QStringLiteral("file"), targetPath);
+            report.insert(QStringLiteral("include_patterns"), QJsonArray::fromStringList(patterns));
+            report.insert(QStringLiteral("pid_file"), pidFile);
+            if (p.isSet(QStringLiteral("--backup-dir")))
+                report.insert(QStringLiteral("backup_dir_problem"),
+                    backupDirProblem(
+                        p.value(QStringLiteral("--backup-dir")), QFileInfo(targetPath).fileName(), patterns));
+            report.insert(QStringLiteral("not_fixed"), findingsToJson(r.notFixed));
+            report.insert(QStringLiteral("other_files_changed"), otherFiles);
+        }
     } else {
         HaproxyConfig config;
         if (!loadHaproxy(ctx, in, &config))
@@ -247,6 +383,15 @@ int cmdFix(CliContext& ctx)
         if (!f.open(QIODevice::WriteOnly) || f.write(newText) != newText.size() || !f.commit()) {
             *ctx.err << output << ": cannot write: " << f.errorString() << '\n';
             return ExitFinding;
+        }
+        if (json) {
+            report.insert(QStringLiteral("changed"), newText != oldText);
+            report.insert(QStringLiteral("output"), output);
+            report.insert(QStringLiteral("fixed_rules"), QJsonArray::fromStringList(fixedRules));
+            report.insert(QStringLiteral("sha256_before"), NginxFacts::sha256Hex(oldText));
+            report.insert(QStringLiteral("sha256_after"), NginxFacts::sha256Hex(newText));
+            report.insert(QStringLiteral("diff"), QString::fromUtf8(diffText));
+            *ctx.out << QJsonDocument(report).toJson(QJsonDocument::Indented);
         }
         return ExitOk;
     }

@@ -4,11 +4,11 @@
 #include "cli/ArgParser.h"
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
+#include "core/SecretBytes.h"
 #include "profiles/ProfileJson.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 #include "profiles/SshConfigImporter.h"
-#include "core/SecretBytes.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -16,6 +16,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QSet>
+#include <QUrl>
 
 namespace socketscope::cli {
 
@@ -33,6 +37,7 @@ constexpr const char* kUsage =
     "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles export-modules [FILE|-] [--name NAME]...   (the exporter's modules)\n"
     "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
+    "       socketscope-cli [--profiles FILE] profiles export-inventory [-o FILE] [--name NAME]... [--group G]\n"
     "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind ssh-password|key-passphrase|sudo-password\n"
     "             --password-stdin\n"
@@ -362,6 +367,134 @@ int cmdExport(CliContext& ctx, const QStringList& args)
     return ExitOk;
 }
 
+// YAML double-quoted scalar (escapes backslash, quote and control characters).
+QString yamlQuoted(const QString& v)
+{
+    QString out = QStringLiteral("\"");
+    for (const QChar c : v) {
+        if (c == u'\\' || c == u'"')
+            out += u'\\' + QString(c);
+        else if (c == u'\n')
+            out += QStringLiteral("\\n");
+        else if (c == u'\t')
+            out += QStringLiteral("\\t");
+        else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    return out + u'"';
+}
+
+// An Ansible inventory host name from a profile name ("Neo4j prod" → "neo4j-prod").
+QString inventoryHostName(const QString& profileName)
+{
+    QString slug = profileName.toLower();
+    slug.replace(QRegularExpression(QStringLiteral("[^a-z0-9_.-]+")), QStringLiteral("-"));
+    slug.remove(QRegularExpression(QStringLiteral("^-+|-+$")));
+    return slug.isEmpty() ? QStringLiteral("profile") : slug;
+}
+
+// `profiles export-inventory`: the profiles as an Ansible YAML inventory for the exported
+// playbook (runbook export-ansible): one host per profile in one group, with the variables the
+// playbook reads. Never a secret: profiles hold none (the keychain does), and the inventory says
+// which prompt (-k, -K) a run needs instead. Every string is !unsafe so Ansible never templates it.
+int cmdExportInventory(CliContext& ctx, const QStringList& args)
+{
+    ArgParser p;
+    p.addValue(QStringLiteral("--name"));
+    p.addValue(QStringLiteral("--output"), QStringLiteral("-o"));
+    p.addValue(QStringLiteral("--group"));
+    int rc = ExitOk;
+    if (!parseArgs(ctx, p, args, 0, 0, &rc))
+        return rc;
+    const QString group = p.value(QStringLiteral("--group")).isEmpty() ? QStringLiteral("nginx_proxies")
+                                                                       : p.value(QStringLiteral("--group"));
+    if (!QRegularExpression(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]*$")).match(group).hasMatch())
+        return usageError(ctx, QStringLiteral("--group takes an Ansible group name (letters, digits, _)"));
+    ProfileStore store(profilesFileFor(ctx));
+    if (!loadStore(ctx, store))
+        return ExitUsage;
+    QList<Profile> selected;
+    const QStringList names = p.values(QStringLiteral("--name"));
+    for (const Profile& prof : store.profiles()) {
+        if (names.isEmpty() ? !prof.builtinDemo : names.contains(prof.name))
+            selected << prof;
+    }
+    for (const QString& n : names) {
+        if (!store.find(n)) {
+            *ctx.err << "profiles export-inventory: no profile named '" << n << "'\n";
+            return ExitUsage;
+        }
+    }
+    // ProxyJump values are shell-split by Ansible: only [user@]host[:port] lists pass.
+    static const QRegularExpression jumpRe(QStringLiteral("^[A-Za-z0-9._%\\[\\]:@-]+(,[A-Za-z0-9._%\\[\\]:@-]+)*$"));
+    QString y = QStringLiteral(
+        "# Ansible inventory exported by socketscope-cli profiles export-inventory, for the playbook of\n"
+        "# `socketscope-cli runbook export-ansible nginx-websocket-fix`. No secrets: passwords, passphrases\n"
+        "# and sudo passwords stay in the keychain; hosts that need one say which prompt to use.\n"
+        "all:\n  children:\n    %1:\n      hosts:\n")
+                    .arg(group);
+    QSet<QString> used;
+    for (const Profile& prof : std::as_const(selected)) {
+        QString host = inventoryHostName(prof.name);
+        for (int i = 2; used.contains(host); ++i)
+            host = inventoryHostName(prof.name) + QLatin1Char('-') + QString::number(i);
+        used.insert(host);
+        const auto var = [&y](const char* name, const QString& value) {
+            if (!value.isEmpty())
+                y += QStringLiteral("          %1: !unsafe %2\n").arg(QLatin1String(name), yamlQuoted(value));
+        };
+        y += QStringLiteral("        %1:\n").arg(host);
+        const SshAccess& ssh = prof.ssh;
+        if (ssh.isConfigured()) {
+            var("ansible_host", ssh.host);
+            y += QStringLiteral("          ansible_port: %1\n").arg(ssh.port);
+            var("ansible_user", ssh.user);
+            if (ssh.auth == SshAccess::AuthMethod::KeyFile)
+                var("ansible_ssh_private_key_file", ssh.keyFile);
+            if (ssh.auth == SshAccess::AuthMethod::Password)
+                y += QStringLiteral("          # password login: run ansible-playbook with --ask-pass (-k)\n");
+            if (!ssh.jumpHost.isEmpty()) {
+                if (jumpRe.match(ssh.jumpHost).hasMatch())
+                    var("ansible_ssh_common_args", QStringLiteral("-o ProxyJump=") + ssh.jumpHost);
+                else
+                    *ctx.err << "profiles export-inventory: " << prof.name << ": jump host '" << ssh.jumpHost
+                             << "' is not [user@]host[:port]: left out\n";
+            }
+        } else {
+            y += QStringLiteral("          ansible_connection: local\n");
+        }
+        if (!ssh.sudoWithoutPassword)
+            y += QStringLiteral("          # sudo asks a password: run ansible-playbook with --ask-become-pass (-K)\n");
+        var("socketscope_profile", prof.name);
+        var("site_file", prof.nginx.siteFile);
+        var("backup_dir", prof.nginx.backupDir);
+        var("nginx_test_command", prof.nginx.testCommand);
+        var("nginx_reload_command", prof.nginx.reloadCommand);
+        var("nginx_error_log", prof.logs.nginxErrorLog);
+        var("websocket_check_url", prof.publicUrl);
+        const QUrl url(prof.publicUrl);
+        if (url.isValid() && !prof.publicUrl.isEmpty())
+            var("websocket_endpoint", url.path().isEmpty() ? QStringLiteral("/") : url.path());
+        var("socketscope_app", appProtocolName(prof.bolt ? AppProtocolId::Bolt : prof.app));
+    }
+    if (selected.isEmpty())
+        y += QStringLiteral("        {}\n");
+    const QString out = p.value(QStringLiteral("--output"));
+    if (out.isEmpty()) {
+        *ctx.out << y;
+        return ExitOk;
+    }
+    QSaveFile f(out);
+    if (!f.open(QIODevice::WriteOnly) || f.write(y.toUtf8()) < 0 || !f.commit()) {
+        *ctx.err << "profiles export-inventory: cannot write " << out << ": " << f.errorString() << '\n';
+        return ExitFinding;
+    }
+    *ctx.err << "Exported " << selected.size() << " host(s) to " << QDir::toNativeSeparators(out) << " (no secrets).\n";
+    return ExitOk;
+}
+
 int reportImport(CliContext& ctx, bool json, const ImportReport& report, const QString& from)
 {
     if (json) {
@@ -555,6 +688,8 @@ int cmdProfiles(CliContext& ctx)
         return cmdProfilesExportModules(ctx, rest);
     if (sub == QLatin1String("import"))
         return cmdImport(ctx, rest);
+    if (sub == QLatin1String("export-inventory"))
+        return cmdExportInventory(ctx, rest);
     if (sub == QLatin1String("import-ssh-config"))
         return cmdImportSshConfig(ctx, rest);
     if (sub == QLatin1String("set-secret"))

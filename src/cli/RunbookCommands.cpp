@@ -29,13 +29,15 @@ namespace socketscope::cli {
 
 namespace {
 
-const char* const kUsage =
-    "usage: socketscope-cli runbook list [--json]\n"
-    "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
-    "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
-    "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] [--local] [--audit FILE]\n"
-    "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
-    "       socketscope-cli runbook audit --profile P [--run ID]\n";
+const char* const kUsage
+    = "usage: socketscope-cli runbook list [--json]\n"
+      "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
+      "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
+      "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] "
+      "[--local] [--audit FILE]\n"
+      "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
+      "       socketscope-cli runbook audit --profile P [--run ID]\n"
+      "       socketscope-cli runbook record-ansible RESULT.json [--plan PLAN.json] [--audit FILE]\n";
 
 int usage(CliContext& ctx, const QString& message)
 {
@@ -189,6 +191,124 @@ int cmdAudit(CliContext& ctx, const QStringList& args)
         return ExitFinding;
     }
     *ctx.out << QString::fromUtf8(f.readAll());
+    return ExitOk;
+}
+
+// One host's result of the exported playbook (the JSON its last task writes on the controller)
+// → a run in the run store and its audit trail, in the desktop run's format, so that
+// `runbook audit --profile P` shows fleet runs and desktop runs alike.
+int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
+{
+    ArgParser p;
+    p.addValue(QStringLiteral("--audit"));
+    p.addValue(QStringLiteral("--plan"));
+    if (!p.parse(args) || p.positionals().size() != 1)
+        return usage(ctx, p.error().isEmpty() ? QStringLiteral("record-ansible needs one RESULT.json") : p.error());
+    QFile f(p.positionals().first());
+    if (!f.open(QIODevice::ReadOnly)) {
+        *ctx.err << "runbook: cannot read " << f.fileName() << ": " << f.errorString() << '\n';
+        return ExitUsage;
+    }
+    QJsonParseError perr;
+    const QJsonObject r = QJsonDocument::fromJson(f.readAll(), &perr).object();
+    const auto str = [&r](const char* key) { return r.value(QLatin1String(key)).toString(); };
+    // Ansible writes templated booleans as true or as "True".
+    const auto flag = [&r](const char* key) {
+        const QJsonValue v = r.value(QLatin1String(key));
+        return v.isBool() ? v.toBool() : v.toString().compare(QLatin1String("true"), Qt::CaseInsensitive) == 0;
+    };
+    // The plan `fix nginx … --json` wrote on the controller: the diff and rules come from there,
+    // never through Ansible variables.
+    QJsonObject plan;
+    if (p.isSet(QStringLiteral("--plan"))) {
+        QFile pf(p.value(QStringLiteral("--plan")));
+        if (pf.open(QIODevice::ReadOnly))
+            plan = QJsonDocument::fromJson(pf.readAll()).object();
+    }
+    if (perr.error != QJsonParseError::NoError || str("run").isEmpty() || str("profile").isEmpty()) {
+        *ctx.err << "runbook: " << f.fileName()
+                 << ": not a playbook result (a JSON object with \"run\" and \"profile\")\n";
+        return ExitUsage;
+    }
+    RunStore store;
+    RunState s;
+    s.id = str("run");
+    s.runbook = str("runbook").isEmpty() ? QStringLiteral("nginx-websocket-fix") : str("runbook");
+    s.profileName = str("profile");
+    s.host = QStringLiteral("ansible: ") + str("host");
+    s.startedAt = QDateTime::fromString(str("started"), Qt::ISODate);
+    if (!s.startedAt.isValid())
+        s.startedAt = QDateTime::currentDateTimeUtc();
+    s.updatedAt = QDateTime::currentDateTimeUtc();
+    s.outcome = str("outcome");
+    s.siteFile = str("site_file");
+    s.errorLog = str("error_log");
+    s.originalSha256 = str("sha256_before");
+    s.newSha256 = str("sha256_after");
+    s.diff = plan.value(QLatin1String("diff")).toString();
+    s.backupPath = str("backup");
+    s.backupSha256 = str("backup_sha256");
+    s.finalProbeCause = str("final_probe");
+    s.nothingToChange = flag("nothing_to_change");
+    s.patchStarted = flag("written");
+    s.reloadAttempted = flag("reloaded");
+    for (const QJsonValue& v : plan.value(QLatin1String("fixed_rules")).toArray())
+        s.findings << QStringLiteral("fixed: %1").arg(v.toString());
+    s.auditPath = store.auditPath(s.id);
+    AuditTrail audit;
+    if (const Status st = audit.open(s.auditPath, s.id, s.profileName, s.runbook, p.value(QStringLiteral("--audit")));
+        !st) {
+        *ctx.err << "runbook: " << st.error() << '\n';
+        return ExitFinding;
+    }
+    const QString via = QStringLiteral("ansible-playbook");
+    audit.append(
+        { {}, QStringLiteral("run"), QStringLiteral("run through Ansible on %1 (%2)").arg(str("host"), via), {}, {}, {},
+            {}, {}, {}, QJsonObject { { QStringLiteral("driver"), via }, { QStringLiteral("host"), str("host") } } });
+    for (const QJsonValue& v : r.value(QLatin1String("commands")).toArray()) {
+        const QJsonObject c = v.toObject();
+        AuditEvent e;
+        e.step = c.value(QLatin1String("step")).toString();
+        e.event = QStringLiteral("command");
+        e.command = c.value(QLatin1String("command")).toString();
+        const QJsonValue rc = c.value(QLatin1String("exit_status"));
+        const int status = rc.isDouble() ? rc.toInt() : rc.toString().toInt();
+        if (status < 0)
+            continue; // not run
+        e.exitStatus = status;
+        e.output = AuditTrail::excerpt(c.value(QLatin1String("output")).toString().toUtf8());
+        audit.append(e);
+    }
+    if (s.nothingToChange)
+        audit.append({ QStringLiteral("plan"), QStringLiteral("note"),
+            QStringLiteral("the config already has what a WebSocket needs: nothing to change"), {}, {}, {}, s.siteFile,
+            s.originalSha256, s.originalSha256, {} });
+    if (!s.backupPath.isEmpty())
+        audit.append({ QStringLiteral("backup"), QStringLiteral("file"),
+            QStringLiteral("backup written and verified by SHA-256"), {}, {}, {}, s.backupPath, s.originalSha256,
+            s.backupSha256, QJsonObject { { QStringLiteral("backup"), s.backupPath } } });
+    if (s.patchStarted)
+        audit.append({ QStringLiteral("patch"), QStringLiteral("file"), QStringLiteral("replaced with the planned fix"),
+            {}, {}, {}, s.siteFile, s.originalSha256, s.newSha256,
+            QJsonObject { { QStringLiteral("fixed_rules"), plan.value(QLatin1String("fixed_rules")) } } });
+    if (!s.finalProbeCause.isEmpty())
+        audit.append({ QStringLiteral("verify"), QStringLiteral("probe"),
+            QStringLiteral("final probe through the proxy: %1").arg(s.finalProbeCause), {}, {}, {}, {}, {}, {},
+            QJsonObject { { QStringLiteral("cause"), s.finalProbeCause } } });
+    const QJsonObject rollback = r.value(QLatin1String("rollback")).toObject();
+    if (!rollback.isEmpty())
+        audit.append({ QStringLiteral("rollback"), QStringLiteral("file"),
+            QStringLiteral("backup restored after: %1").arg(str("failure")), {}, {}, {}, s.siteFile, s.newSha256,
+            rollback.value(QLatin1String("sha256")).toString(), rollback });
+    audit.append({ {}, QStringLiteral("run"),
+        QStringLiteral("outcome: %1%2")
+            .arg(s.outcome, str("failure").isEmpty() ? QString() : QStringLiteral(" (%1)").arg(str("failure"))),
+        {}, {}, {}, {}, {}, {}, QJsonObject { { QStringLiteral("outcome"), s.outcome } } });
+    if (const Status st = store.save(s); !st) {
+        *ctx.err << "runbook: " << st.error() << '\n';
+        return ExitFinding;
+    }
+    *ctx.out << "recorded run " << s.id << " (" << s.outcome << ") in " << s.auditPath << '\n';
     return ExitOk;
 }
 
@@ -368,6 +488,8 @@ int cmdRunbook(CliContext& ctx)
         return cmdExport(ctx, rest);
     if (sub == QLatin1String("audit"))
         return cmdAudit(ctx, rest);
+    if (sub == QLatin1String("record-ansible"))
+        return cmdRecordAnsible(ctx, rest);
     if (sub == QLatin1String("--help") || sub == QLatin1String("help")) {
         *ctx.out << kUsage;
         return ExitOk;

@@ -252,6 +252,17 @@ bool isIncluded(const QString& path, const QStringList& patterns)
     return false;
 }
 
+BackupDirRisk backupDirRisk(const QString& dir, const QString& siteName, const QStringList& patterns)
+{
+    const QString clean = QDir::cleanPath(dir);
+    const QString name = QFileInfo(clean).fileName();
+    if (name == QLatin1String("sites-enabled") || name == QLatin1String("conf.d"))
+        return BackupDirRisk::LoadsEveryFile;
+    if (isIncluded(clean + QLatin1Char('/') + siteName + QStringLiteral(".backup.00000000_000000"), patterns))
+        return BackupDirRisk::Included;
+    return BackupDirRisk::None;
+}
+
 QString directivePath(const QByteArray& dump, const QString& directive)
 {
     const QRegularExpression re(QStringLiteral("(?:^|[;{}])\\s*") + QRegularExpression::escape(directive)

@@ -60,6 +60,11 @@ QStringList includePatterns(const QByteArray& dump);
 // True when a file at `path` would be loaded by an include pattern, or sits in a directory an
 // include globs from (sites-enabled/, conf.d/): a backup must never go there.
 bool isIncluded(const QString& path, const QStringList& patterns);
+// Whether nginx would load a backup of the site file `siteName` placed in directory `dir` (one
+// rule for the runbook and for `fix --backup-dir`): a directory nginx loads every file from
+// (sites-enabled/, conf.d/), or one an include pattern matches.
+enum class BackupDirRisk { None, LoadsEveryFile, Included };
+BackupDirRisk backupDirRisk(const QString& dir, const QString& siteName, const QStringList& patterns);
 // The first value of a main-context directive such as "pid" or "error_log" (path only); also
 // reads the text of nginx's -g option ("pid run/x.pid; daemon off;").
 QString directivePath(const QByteArray& dump, const QString& directive);

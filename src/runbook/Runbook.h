@@ -39,7 +39,7 @@ struct Runbook {
     QString source;             // ":/runbooks/x.json" or a file path
     bool builtin = false;
     QList<RunbookStep> steps;
-    QJsonObject ansible;        // hints for the Ansible export ("directives": [...])
+    QJsonObject ansible;        // the Ansible export ("playbook": NAME under resources/ansible/)
 
     int indexOf(const QString& stepId) const;
 };

@@ -328,7 +328,7 @@ QString RunbookWorker::backupDirectory(QString* why)
     for (qsizetype i = 0; i < s.includePatterns.size(); ++i)
         patterns << real->at(i) + QLatin1Char('/') + QFileInfo(s.includePatterns.at(i)).fileName();
     patterns.removeDuplicates();
-    const QString file = QFileInfo(s.siteFile).fileName() + QStringLiteral(".backup.00000000_000000");
+    const QString siteName = QFileInfo(s.siteFile).fileName();
     QStringList reasons;
     for (qsizetype c = 0; c < candidates.size(); ++c) {
         const QString dir = QDir::cleanPath(candidates.at(c));
@@ -336,11 +336,16 @@ QString RunbookWorker::backupDirectory(QString* why)
         const QString shown = realDir == dir ? dir : tr("%1 (really %2)").arg(dir, realDir);
         QString reason;
         for (const QString& d : {dir, realDir}) {
-            const QString name = QFileInfo(d).fileName();
-            if (name == QLatin1String("sites-enabled") || name == QLatin1String("conf.d"))
+            switch (NginxFacts::backupDirRisk(d, siteName, patterns)) {
+            case NginxFacts::BackupDirRisk::LoadsEveryFile:
                 reason = tr("%1 is a directory nginx loads every file from").arg(shown);
-            else if (NginxFacts::isIncluded(d + QLatin1Char('/') + file, patterns))
+                break;
+            case NginxFacts::BackupDirRisk::Included:
                 reason = tr("nginx includes files from %1").arg(shown);
+                break;
+            case NginxFacts::BackupDirRisk::None:
+                break;
+            }
             if (!reason.isEmpty())
                 break;
         }
