@@ -52,14 +52,17 @@ struct Options {
     RuleSet rules;
 };
 
-// Prints lines [from, to) according to the options; returns how many were selected.
+// Prints lines [from, to) according to the options; returns how many were selected. A search
+// that stopped on an error (a pattern too complex for a line) sets *error.
 qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, RawOut& out,
-                 std::map<int, qint64>* perRule)
+                 std::map<int, qint64>* perRule, QString* error)
 {
     qint64 selected = 0;
     if (o.problems) {
         ProblemScan scan;
-        scanProblems(file, o.rules, from, to, scan);
+        const SearchStats stats = scanProblems(file, o.rules, from, to, scan);
+        if (error)
+            *error = stats.error;
         for (std::size_t i = 0; i < scan.lines.size(); ++i) {
             const qint64 line = scan.lines[i];
             const QByteArray text = file.readRawLines(line, 1, 0, true).value(0);
@@ -75,10 +78,12 @@ qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, 
     }
     if (!o.matcher.isEmpty()) {
         std::vector<qint64> hits;
-        searchLines(file, o.matcher, from, to, hits, {}, {}, [&](qint64 line, QByteArrayView text) {
+        const SearchStats stats = searchLines(file, o.matcher, from, to, hits, {}, {}, [&](qint64 line, QByteArrayView text) {
             if (!o.count)
                 out.line(line, text, o.numbers);
         });
+        if (error)
+            *error = stats.error;
         return qint64(hits.size());
     }
     for (qint64 at = from; at < to; at += 10000) {
@@ -100,10 +105,16 @@ int printAll(CliContext& ctx, const LogFile& file, const Options& o)
 {
     RawOut out;
     std::map<int, qint64> perRule;
-    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule);
+    QString error;
+    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule, &error);
     if (o.count)
         std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
     out.flush();
+    if (!error.isEmpty()) { // like grep: exit 2 on an error, after what was found before it
+        *ctx.err << "logs: --grep: " << error << '\n';
+        ctx.err->flush();
+        return ExitUsage;
+    }
     if (o.problems && !o.count) {
         QStringList parts;
         for (const auto& [rule, n] : perRule)
@@ -138,7 +149,12 @@ void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFi
         }
         const qint64 complete = completeLines(*file);
         if (complete > *printed) {
-            emitRange(*file, o, *printed, complete, *out, nullptr);
+            QString error;
+            emitRange(*file, o, *printed, complete, *out, nullptr, &error);
+            if (!error.isEmpty()) {
+                *ctx.err << "logs: --grep: " << error << '\n';
+                ctx.err->flush();
+            }
             *printed = complete;
             out->flush();
         }

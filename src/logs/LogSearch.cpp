@@ -2,30 +2,24 @@
 #include "logs/LogSearch.h"
 
 #include <QFile>
+#include <QThread>
 
 #include <algorithm>
-#include <cstring>
-#include <functional>
+#include <atomic>
+#include <deque>
+#include <future>
 
 namespace socketscope::logs {
 
 namespace {
 constexpr quint64 kBlockBytes = 4 * 1024 * 1024;
+// A prefilter literal shorter than this is in too many lines to be worth it: the regex then
+// scans whole blocks itself (JIT start-of-match optimisations).
+constexpr qsizetype kMinPrefilterBytes = 3;
 
-inline char asciiLower(char c)
+bool isAscii(QByteArrayView s)
 {
-    return (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
-}
-
-void lowerInPlace(char* data, std::size_t n)
-{
-    for (std::size_t i = 0; i < n; ++i)
-        data[i] = asciiLower(data[i]);
-}
-
-bool isAscii(const QString& s)
-{
-    return std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c.unicode() < 0x80; });
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // The end of a line's content inside a block: before "\n" or "\r\n".
@@ -38,17 +32,26 @@ qsizetype contentEnd(const char* buf, qsizetype start, qsizetype end)
     return end;
 }
 
-// Platform seam: glibc/BSD memmem is SIMD-accelerated; elsewhere Boyer-Moore-Horspool.
-const char* findBytes(const char* hay, std::size_t hayLen, const QByteArray& needle)
+// Escapes every ASCII punctuation byte so PCRE2 reads the text literally.
+QString escapeForRegex(const QString& text)
 {
-#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__)
-    return static_cast<const char*>(::memmem(hay, hayLen, needle.constData(), std::size_t(needle.size())));
-#else
-    const std::boyer_moore_horspool_searcher searcher(needle.cbegin(), needle.cend());
-    const char* end = hay + hayLen;
-    const char* hit = std::search(hay, end, searcher);
-    return hit == end ? nullptr : hit;
-#endif
+    QString out;
+    out.reserve(text.size() * 2);
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool alnum = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+        if (u < 0x80 && !alnum)
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    return out;
+}
+
+QString tooComplexMessage(qint64 line)
+{
+    return QStringLiteral("The pattern is too complex for line %1: matching it backtracks too much (a nested "
+                          "repetition such as (a+)+ can take forever). Simplify it, e.g. (a+)+ → a+.")
+        .arg(line + 1);
 }
 } // namespace
 
@@ -58,49 +61,54 @@ Result<LineMatcher> LineMatcher::compile(const SearchQuery& query)
     m.m_query = query;
     if (query.pattern.isEmpty())
         return m;
-    if (!query.regex && query.caseSensitive) {
-        m.m_kind = Kind::Bytes;
-        m.m_needle = query.pattern.toUtf8();
-        return m;
+    const bool noCase = !query.caseSensitive;
+    QByteArray literal;
+    bool wholeLiteral = false;
+    if (query.regex) {
+        // Compiled first in any case, so a syntax error is reported even for a plain-looking pattern.
+        auto re = ByteRegex::compile(query.pattern, query.caseSensitive);
+        if (!re)
+            return Result<LineMatcher>::failure(re.error());
+        m.m_regex = *re;
+        const ByteRegex::Literal required = ByteRegex::requiredLiteral(query.pattern.toUtf8());
+        literal = required.bytes;
+        wholeLiteral = required.whole;
+    } else {
+        literal = query.pattern.toUtf8();
+        wholeLiteral = true;
     }
-    if (!query.regex && isAscii(query.pattern)) {
-        m.m_kind = Kind::AsciiNoCase;
-        m.m_needle = query.pattern.toUtf8();
-        lowerInPlace(m.m_needle.data(), std::size_t(m.m_needle.size()));
+    // Ignoring case outside ASCII needs Unicode case folding: that is the regex engine's job.
+    const bool foldable = !noCase || isAscii(literal);
+    if (wholeLiteral && foldable) {
+        m.m_kind = Kind::Literal;
+        m.m_regex = ByteRegex();
+        m.m_literal = LiteralFinder(literal, noCase);
         return m;
     }
     m.m_kind = Kind::Regex;
-    QRegularExpression::PatternOptions options = QRegularExpression::MultilineOption;
-    if (!query.caseSensitive)
-        options |= QRegularExpression::CaseInsensitiveOption;
-    m.m_regex = QRegularExpression(query.regex ? query.pattern : QRegularExpression::escape(query.pattern), options);
-    if (!m.m_regex.isValid())
-        return Result<LineMatcher>::failure(
-            QStringLiteral("Invalid regular expression at offset %1: %2")
-                .arg(m.m_regex.patternErrorOffset())
-                .arg(m.m_regex.errorString()));
-    m.m_regex.optimize();
+    if (!query.regex) {
+        auto re = ByteRegex::compile(escapeForRegex(query.pattern), query.caseSensitive);
+        if (!re)
+            return Result<LineMatcher>::failure(re.error());
+        m.m_regex = *re;
+        return m;
+    }
+    if (!wholeLiteral && literal.size() >= kMinPrefilterBytes && foldable)
+        m.m_literal = LiteralFinder(literal, noCase);
     return m;
 }
 
 bool LineMatcher::matches(QByteArrayView line) const
 {
-    switch (m_kind) {
-    case Kind::Bytes:
-        if (m_needle.isEmpty())
-            return false;
-        return findBytes(line.data(), std::size_t(line.size()), m_needle) != nullptr;
-    case Kind::AsciiNoCase: {
-        if (m_needle.isEmpty())
-            return false;
-        QByteArray lowered(line.data(), line.size());
-        lowerInPlace(lowered.data(), std::size_t(lowered.size()));
-        return findBytes(lowered.constData(), std::size_t(lowered.size()), m_needle) != nullptr;
-    }
-    case Kind::Regex:
-        return m_regex.match(QString::fromUtf8(line)).hasMatch();
-    }
-    return false;
+    if (isEmpty())
+        return false;
+    const char* data = line.data();
+    const auto n = std::size_t(line.size());
+    if (m_kind == Kind::Literal)
+        return m_literal.find(data, n) != nullptr;
+    if (!m_literal.isEmpty() && !m_literal.find(data, n))
+        return false;
+    return m_regex.find(data, n, 0, nullptr) == ByteRegex::Outcome::Match;
 }
 
 QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
@@ -108,20 +116,42 @@ QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
     QList<QPair<qsizetype, qsizetype>> out;
     if (isEmpty())
         return out;
-    if (m_kind == Kind::Regex) {
-        auto it = m_regex.globalMatch(line);
-        while (it.hasNext()) {
-            const QRegularExpressionMatch match = it.next();
-            if (match.capturedLength() > 0)
-                out.append({match.capturedStart(), match.capturedLength()});
+    if (m_kind == Kind::Literal) {
+        const QString needle = QString::fromUtf8(m_literal.needle());
+        const Qt::CaseSensitivity cs = m_literal.noCase() ? Qt::CaseInsensitive : Qt::CaseSensitive;
+        qsizetype from = 0;
+        while ((from = line.indexOf(needle, from, cs)) >= 0) {
+            out.append({from, needle.size()});
+            from += qMax<qsizetype>(1, needle.size());
         }
         return out;
     }
-    const Qt::CaseSensitivity cs = m_kind == Kind::Bytes ? Qt::CaseSensitive : Qt::CaseInsensitive;
-    qsizetype from = 0;
-    while ((from = line.indexOf(m_query.pattern, from, cs)) >= 0) {
-        out.append({from, m_query.pattern.size()});
-        from += qMax<qsizetype>(1, m_query.pattern.size());
+    // The same engine as the search, on the line's UTF-8, with byte offsets mapped back to UTF-16.
+    const QByteArray utf8 = line.toUtf8();
+    std::vector<qsizetype> unitAt(std::size_t(utf8.size()) + 1, 0);
+    qsizetype unit = 0;
+    for (qsizetype i = 0; i < utf8.size();) {
+        const auto lead = static_cast<unsigned char>(utf8[i]);
+        const qsizetype len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        for (qsizetype k = 0; k < len && i + k < utf8.size(); ++k)
+            unitAt[std::size_t(i + k)] = unit;
+        i += len;
+        unit += len == 4 ? 2 : 1;
+    }
+    unitAt[std::size_t(utf8.size())] = qMin(unit, line.size());
+    const auto n = std::size_t(utf8.size());
+    std::size_t from = 0;
+    ByteRegex::Hit hit;
+    while (from <= n && m_regex.find(utf8.constData(), n, from, &hit) == ByteRegex::Outcome::Match) {
+        if (hit.end > hit.start) {
+            const qsizetype s = unitAt[hit.start];
+            out.append({s, unitAt[hit.end] - s});
+            from = hit.end;
+        } else {
+            from = hit.start + 1;
+            while (from < n && (static_cast<unsigned char>(utf8[qsizetype(from)]) & 0xC0) == 0x80)
+                ++from; // an empty match: step over one whole character
+        }
     }
     return out;
 }
@@ -180,36 +210,37 @@ QByteArrayView lineText(const Block& b, std::size_t li)
     return QByteArrayView(b.bytes.constData() + start, end - start);
 }
 
-void report(const Block& b, std::size_t li, std::vector<qint64>& out, const MatchSink& onMatch)
-{
-    out.push_back(b.firstLine + qint64(li));
-    if (onMatch)
-        onMatch(b.firstLine + qint64(li), lineText(b, li));
-}
+// Where the lines of a block are searched: its bytes and line ends, or a copy without the
+// CR of each CRLF (so that "$" matches before it, as the line without its ending).
+struct Text {
+    const char* data = nullptr;
+    qsizetype size = 0;
+    const std::vector<qsizetype>* ends = nullptr;
+    qsizetype lineStart(std::size_t li) const { return li == 0 ? 0 : (*ends)[li - 1]; }
+    qsizetype lineEnd(std::size_t li) const { return qMin((*ends)[li], size); }
+    qsizetype contentEndOf(std::size_t li) const { return contentEnd(data, lineStart(li), lineEnd(li)); }
+};
 
-// `hay` is the block's bytes, or an ASCII-lowered copy of them for case-insensitive needles.
-void searchBytes(const Block& b, const QByteArray& hay, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
+using ReportFn = std::function<void(std::size_t li)>;
+
+void searchLiteral(const Text& t, const LiteralFinder& finder, const ReportFn& report)
 {
-    const char* buf = hay.constData();
-    const qsizetype n = hay.size();
-    const QByteArray& needle = m.needle();
-    if (needle.isEmpty() || needle.contains('\n'))
+    const qsizetype needle = finder.needle().size();
+    if (finder.isEmpty() || finder.needle().contains('\n'))
         return;
     qsizetype pos = 0;
     std::size_t li = 0;
-    while (pos < n) {
-        const char* hit = findBytes(buf + pos, std::size_t(n - pos), needle);
+    while (pos < t.size) {
+        const char* hit = finder.find(t.data + pos, std::size_t(t.size - pos));
         if (!hit)
             return;
-        const qsizetype off = hit - buf;
-        li = std::size_t(std::upper_bound(b.ends.begin() + qptrdiff(li), b.ends.end(), off) - b.ends.begin());
-        if (li >= b.ends.size())
+        const qsizetype off = hit - t.data;
+        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), off) - t.ends->begin());
+        if (li >= t.ends->size())
             return;
-        const qsizetype lineStart = li == 0 ? 0 : b.ends[li - 1];
-        const qsizetype lineEnd = qMin(b.ends[li], n);
-        if (off + needle.size() <= contentEnd(buf, lineStart, lineEnd)) {
-            report(b, li, out, onMatch);
-            pos = lineEnd;
+        if (off + needle <= t.contentEndOf(li)) {
+            report(li);
+            pos = t.lineEnd(li);
             ++li;
         } else {
             pos = off + 1; // the hit ran into the terminator; look further along the line
@@ -217,91 +248,135 @@ void searchBytes(const Block& b, const QByteArray& hay, const LineMatcher& m, st
     }
 }
 
-bool lineMatchesRegex(const QRegularExpression& re, QStringView text)
+// Runs the regex on line li alone. False: too complex.
+bool lineMatches(const Text& t, std::size_t li, const ByteRegex& re, bool* matched)
 {
-    return re.match(text).hasMatch();
+    const qsizetype start = t.lineStart(li);
+    const auto outcome = re.find(t.data + start, std::size_t(t.contentEndOf(li) - start), 0, nullptr);
+    *matched = outcome == ByteRegex::Outcome::Match;
+    return outcome != ByteRegex::Outcome::TooComplex;
 }
 
-void searchRegexPerLine(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
+// Returns the line (in the block) on which the regex gave up, or -1.
+qint64 searchRegexPrefiltered(const Text& t, const LineMatcher& m, const ReportFn& report)
 {
-    const char* buf = b.bytes.constData();
-    qsizetype start = 0;
-    for (std::size_t li = 0; li < b.ends.size(); ++li) {
-        const qsizetype end = qMin(b.ends[li], b.bytes.size());
-        const QString text = QString::fromUtf8(buf + start, contentEnd(buf, start, end) - start);
-        if (lineMatchesRegex(m.regex(), text))
-            report(b, li, out, onMatch);
-        start = end;
-    }
-}
-
-void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
-{
-    QString text = QString::fromUtf8(b.bytes);
-    text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
-    // Line boundaries in UTF-16 units; invalid bytes could in theory hide a '\n' from the
-    // decoder, so fall back to line-by-line decoding when the counts disagree.
-    std::vector<qsizetype> ends;
-    ends.reserve(b.ends.size());
-    for (qsizetype i = text.indexOf(QLatin1Char('\n')); i >= 0; i = text.indexOf(QLatin1Char('\n'), i + 1))
-        ends.push_back(i + 1);
-    if (ends.size() + 1 == b.ends.size() && !b.bytes.endsWith('\n'))
-        ends.push_back(text.size());
-    if (ends.size() != b.ends.size()) {
-        searchRegexPerLine(b, m, out, onMatch);
-        return;
-    }
-    const QRegularExpression& re = m.regex();
+    const LiteralFinder& finder = m.literal();
     qsizetype pos = 0;
     std::size_t li = 0;
-    while (pos <= text.size() && li < ends.size()) {
-        // The text came from fromUtf8: valid UTF-16, so skip PCRE's O(n) check on every call.
-        const QRegularExpressionMatch match = re.match(text, pos, QRegularExpression::NormalMatch,
-                                                       QRegularExpression::DontCheckSubjectStringMatchOption);
-        if (!match.hasMatch())
-            return;
-        const qsizetype at = match.capturedStart();
-        li = std::size_t(std::upper_bound(ends.begin() + qptrdiff(li), ends.end(), at) - ends.begin());
-        if (li >= ends.size())
-            return;
-        const qsizetype lineStart = li == 0 ? 0 : ends[li - 1];
-        qsizetype lineEnd = ends[li];
-        if (lineEnd > lineStart && text.at(lineEnd - 1) == QLatin1Char('\n'))
-            --lineEnd;
-        // The block match may have spanned lines: the line alone decides.
-        const bool inside = match.capturedEnd() <= lineEnd;
-        if (inside || lineMatchesRegex(re, QStringView(text).mid(lineStart, lineEnd - lineStart)))
-            report(b, li, out, onMatch);
-        pos = ends[li];
+    while (pos < t.size) {
+        const char* hit = finder.find(t.data + pos, std::size_t(t.size - pos));
+        if (!hit)
+            return -1;
+        const qsizetype off = hit - t.data;
+        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), off) - t.ends->begin());
+        if (li >= t.ends->size())
+            return -1;
+        if (off + finder.needle().size() > t.contentEndOf(li)) {
+            pos = off + 1;
+            continue;
+        }
+        bool matched = false;
+        if (!lineMatches(t, li, m.regex(), &matched))
+            return qint64(li);
+        if (matched)
+            report(li);
+        pos = t.lineEnd(li);
         ++li;
     }
+    return -1;
 }
 
-} // namespace
+qint64 searchRegexPerLine(const Text& t, std::size_t li, const ByteRegex& re, const ReportFn& report)
+{
+    for (; li < t.ends->size(); ++li) {
+        bool matched = false;
+        if (!lineMatches(t, li, re, &matched))
+            return qint64(li);
+        if (matched)
+            report(li);
+    }
+    return -1;
+}
 
-SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
-                        std::vector<qint64>& out, const CancelFn& cancelled, const ProgressFn& progress,
-                        const MatchSink& onMatch)
+// The whole block is one subject (one call finds the next matching line, however far), and
+// each match is checked to lie within its line.
+qint64 searchRegexBlock(const Text& t, const ByteRegex& re, const ReportFn& report)
+{
+    const auto n = std::size_t(t.size);
+    std::size_t pos = 0;
+    std::size_t li = 0;
+    ByteRegex::Hit hit;
+    while (pos <= n && li < t.ends->size()) {
+        const auto outcome = re.find(t.data, n, pos, &hit);
+        if (outcome == ByteRegex::Outcome::NoMatch)
+            return -1;
+        if (outcome == ByteRegex::Outcome::TooComplex) // the limit counts for the whole block: line by line
+            return searchRegexPerLine(t, li, re, report);
+        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), qsizetype(hit.start))
+                         - t.ends->begin());
+        if (li >= t.ends->size())
+            return -1;
+        bool matched = hit.end <= std::size_t(t.contentEndOf(li));
+        // The block match ran into the line ending or beyond: the line alone decides.
+        if (!matched && !lineMatches(t, li, re, &matched))
+            return qint64(li);
+        if (matched)
+            report(li);
+        pos = std::size_t(t.lineEnd(li));
+        ++li;
+    }
+    return -1;
+}
+
+// Searches one block; returns the block line on which the regex gave up, or -1.
+qint64 searchBlock(const Block& b, const LineMatcher& m, QByteArray& scratch, std::vector<qsizetype>& scratchEnds,
+                   const ReportFn& report)
+{
+    Text t{b.bytes.constData(), b.bytes.size(), &b.ends};
+    if (m.kind() == LineMatcher::Kind::Literal) {
+        searchLiteral(t, m.literal(), report);
+        return -1;
+    }
+    if (!m.literal().isEmpty())
+        return searchRegexPrefiltered(t, m, report);
+    if (b.bytes.contains("\r\n")) {
+        scratch.resize(b.bytes.size());
+        scratchEnds.clear();
+        qsizetype out = 0;
+        qsizetype start = 0;
+        for (const qsizetype end : b.ends) {
+            const qsizetype stop = qMin(end, b.bytes.size());
+            const qsizetype content = contentEnd(b.bytes.constData(), start, stop);
+            std::memcpy(scratch.data() + out, b.bytes.constData() + start, std::size_t(content - start));
+            out += content - start;
+            if (stop > start && b.bytes.at(stop - 1) == '\n')
+                scratch[out++] = '\n';
+            scratchEnds.push_back(out);
+            start = stop;
+        }
+        t = Text{scratch.constData(), out, &scratchEnds};
+    }
+    return searchRegexBlock(t, m.regex(), report);
+}
+
+using EmitFn = std::function<void(qint64 line, QByteArrayView text)>;
+
+// Lines [from, to) on this thread, block by block.
+SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
+                        const std::function<bool()>& stop, const std::function<void(qint64)>& blockDone,
+                        const EmitFn& emitMatch)
 {
     SearchStats stats;
-    if (matcher.isEmpty())
-        return stats;
-    from = qMax<qint64>(0, from);
-    to = qMin(to, file.lineCount());
-    if (from >= to)
-        return stats;
-    const quint64 rangeStart = file.span(from).start;
-    const LineSpan lastSpan = file.span(to - 1);
-    const qint64 rangeBytes = qint64(lastSpan.start + lastSpan.length - rangeStart);
-
     QFile f(file.path());
     if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
         return stats;
     Block block;
-    QByteArray lowered;
+    QByteArray scratch;
+    std::vector<qsizetype> scratchEnds;
+    const ReportFn report = [&](std::size_t li) { emitMatch(block.firstLine + qint64(li), lineText(block, li)); };
     qint64 line = from;
     while (line < to) {
-        if (cancelled && cancelled()) {
+        if (stop && stop()) {
             stats.cancelled = true;
             break;
         }
@@ -315,24 +390,119 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
         const qint64 got = f.read(block.bytes.data(), length);
         if (got < length)
             block.bytes.resize(qsizetype(qMax<qint64>(0, got)));
-        switch (matcher.kind()) {
-        case LineMatcher::Kind::Bytes:
-            searchBytes(block, block.bytes, matcher, out, onMatch);
-            break;
-        case LineMatcher::Kind::AsciiNoCase:
-            lowered = block.bytes;
-            lowerInPlace(lowered.data(), std::size_t(lowered.size()));
-            searchBytes(block, lowered, matcher, out, onMatch);
-            break;
-        case LineMatcher::Kind::Regex:
-            searchRegex(block, matcher, out, onMatch);
+        const qint64 gaveUp = searchBlock(block, matcher, scratch, scratchEnds, report);
+        stats.bytesScanned += block.bytes.size();
+        if (blockDone)
+            blockDone(stats.bytesScanned);
+        if (gaveUp >= 0) {
+            stats.error = tooComplexMessage(block.firstLine + gaveUp);
             break;
         }
-        stats.bytesScanned += block.bytes.size();
-        if (progress)
-            progress(stats.bytesScanned, rangeBytes);
         line = next;
     }
+    return stats;
+}
+
+// What one segment found, kept until the segments before it have been delivered.
+struct SegmentResult {
+    std::vector<qint64> lines;
+    QByteArray texts;                 // the matching lines' bytes, back to back (with a sink only)
+    std::vector<qsizetype> textEnds;
+    SearchStats stats;
+};
+
+} // namespace
+
+SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
+                        std::vector<qint64>& out, const CancelFn& cancelled, const ProgressFn& progress,
+                        const MatchSink& onMatch, const SearchParallelism& parallel)
+{
+    SearchStats stats;
+    if (matcher.isEmpty())
+        return stats;
+    from = qMax<qint64>(0, from);
+    to = qMin(to, file.lineCount());
+    if (from >= to)
+        return stats;
+    const quint64 rangeStart = file.span(from).start;
+    const LineSpan lastSpan = file.span(to - 1);
+    const qint64 rangeBytes = qint64(lastSpan.start + lastSpan.length - rangeStart);
+    const int threads = parallel.threads > 0 ? parallel.threads : QThread::idealThreadCount();
+    const qint64 segmentBytes = qMax<qint64>(1, parallel.segmentBytes);
+
+    const EmitFn direct = [&](qint64 line, QByteArrayView text) {
+        out.push_back(line);
+        if (onMatch)
+            onMatch(line, text);
+    };
+    if (threads < 2 || rangeBytes < 2 * segmentBytes) {
+        return searchRange(file, matcher, from, to, cancelled, [&](qint64 done) {
+            if (progress)
+                progress(done, rangeBytes);
+        }, direct);
+    }
+
+    // Segments cut at the line holding each multiple of segmentBytes.
+    std::vector<qint64> cuts{from};
+    for (qint64 at = segmentBytes; at < rangeBytes; at += segmentBytes) {
+        const qint64 line = file.lineAtOffset(rangeStart + quint64(at));
+        if (line > cuts.back() && line < to)
+            cuts.push_back(line);
+    }
+    cuts.push_back(to);
+
+    std::atomic<bool> stop{false};
+    std::deque<std::future<SegmentResult>> inflight;
+    std::size_t next = 0;
+    const bool keepTexts = bool(onMatch);
+    auto launch = [&] {
+        const qint64 segFrom = cuts[next];
+        const qint64 segTo = cuts[next + 1];
+        ++next;
+        inflight.push_back(std::async(std::launch::async, [&file, &matcher, &stop, segFrom, segTo, keepTexts] {
+            SegmentResult r;
+            r.stats = searchRange(file, matcher, segFrom, segTo, [&stop] { return stop.load(); }, {},
+                                  [&r, keepTexts](qint64 line, QByteArrayView text) {
+                r.lines.push_back(line);
+                if (keepTexts) {
+                    r.texts.append(text);
+                    r.textEnds.push_back(r.texts.size());
+                }
+            });
+            return r;
+        }));
+    };
+    const std::size_t segments = cuts.size() - 1;
+    const std::size_t window = std::size_t(threads) + 1;
+    while (inflight.size() < window && next < segments)
+        launch();
+    while (!inflight.empty()) {
+        if (cancelled && cancelled()) {
+            stats.cancelled = true;
+            break;
+        }
+        SegmentResult r = inflight.front().get();
+        inflight.pop_front();
+        if (next < segments && r.stats.error.isEmpty())
+            launch();
+        out.insert(out.end(), r.lines.begin(), r.lines.end());
+        if (onMatch) {
+            qsizetype start = 0;
+            for (std::size_t i = 0; i < r.lines.size(); ++i) {
+                onMatch(r.lines[i], QByteArrayView(r.texts.constData() + start, r.textEnds[i] - start));
+                start = r.textEnds[i];
+            }
+        }
+        stats.bytesScanned += r.stats.bytesScanned;
+        if (progress)
+            progress(stats.bytesScanned, rangeBytes);
+        if (!r.stats.error.isEmpty()) {
+            stats.error = r.stats.error;
+            break;
+        }
+    }
+    stop = true;
+    inflight.clear(); // waits for the segments still running
     return stats;
 }
 
