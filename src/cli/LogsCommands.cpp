@@ -130,6 +130,32 @@ int printAll(CliContext& ctx, const LogFile& file, const Options& o)
     return ExitOk;
 }
 
+// --grep on a whole local file: searched without building a line index (grepFile).
+int grepLocal(CliContext& ctx, const QString& path, const Options& o)
+{
+    qint64 selected = 0;
+    Result<SearchStats> stats = SearchStats{};
+    {
+        RawOut out;
+        stats = grepFile(path, o.matcher, &selected, o.count ? MatchSink() : MatchSink([&](qint64 line, QByteArrayView text) {
+            out.line(line, text, o.numbers);
+        }));
+        if (o.count && stats)
+            std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
+        out.flush();
+    }
+    if (!stats) {
+        *ctx.err << "logs: " << stats.error() << '\n';
+        return ExitUsage;
+    }
+    if (!stats->error.isEmpty()) { // like grep: exit 2 on an error, after what was found before it
+        *ctx.err << "logs: --grep: " << stats->error << '\n';
+        ctx.err->flush();
+        return ExitUsage;
+    }
+    return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
+}
+
 // Follow: print each completed line as it arrives in `file` (source->grew()), until killed.
 void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFile>& file, const Options& o)
 {
@@ -292,6 +318,9 @@ int cmdLogs(CliContext& ctx)
 
     if (remote)
         return logsRemote(ctx, p, target, o);
+
+    if (!o.follow && !o.problems && !o.matcher.isEmpty())
+        return grepLocal(ctx, target, o);
 
     auto file = std::make_shared<LogFile>(target);
     const auto indexed = file->update();

@@ -6,8 +6,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <deque>
 #include <future>
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define SOCKETSCOPE_SSE2_COUNT 1
+#endif
 
 namespace socketscope::logs {
 
@@ -20,16 +26,6 @@ constexpr qsizetype kMinPrefilterBytes = 3;
 bool isAscii(QByteArrayView s)
 {
     return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-// The end of a line's content inside a block: before "\n" or "\r\n".
-qsizetype contentEnd(const char* buf, qsizetype start, qsizetype end)
-{
-    if (end > start && buf[end - 1] == '\n')
-        --end;
-    if (end > start && buf[end - 1] == '\r')
-        --end;
-    return end;
 }
 
 // Escapes every ASCII punctuation byte so PCRE2 reads the text literally.
@@ -158,19 +154,220 @@ QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
 
 namespace {
 
-// One block of whole lines read from the file: bytes plus each line's end offset in them.
+// Number of '\n' in [p, p + n): 16 bytes per SSE2 compare where available.
+qint64 countNewlines(const char* p, qsizetype n)
+{
+    qint64 count = 0;
+    qsizetype i = 0;
+#if defined(SOCKETSCOPE_SSE2_COUNT)
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+        count += __builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))));
+    }
+#endif
+    for (; i < n; ++i)
+        count += p[i] == '\n' ? 1 : 0;
+    return count;
+}
+
+// The index of the last '\n' in [from, to) of buf, or -1.
+qsizetype lastNewline(const char* buf, qsizetype from, qsizetype to)
+{
+#if defined(__GLIBC__)
+    const void* p = ::memrchr(buf + from, '\n', std::size_t(to - from));
+    return p ? static_cast<const char*>(p) - buf : -1;
+#else
+    for (qsizetype i = to - 1; i >= from; --i)
+        if (buf[i] == '\n')
+            return i;
+    return -1;
+#endif
+}
+
+// Whole lines in buf[0, n) (from a line start; the last may lack its '\n'). Line boundaries are
+// found around each hit (memrchr/memchr), and line numbers by counting the '\n's skipped since
+// the previous hit: nothing per line is done where nothing matches.
+class LineScanner {
+public:
+    LineScanner(const char* buf, qsizetype n) : m_buf(buf), m_n(n) {}
+    const char* data() const { return m_buf; }
+    qsizetype size() const { return m_n; }
+    // Line number (from 0 at buf) of the line starting at lineStart (>= the last one asked).
+    qint64 lineAt(qsizetype lineStart)
+    {
+        m_line += countNewlines(m_buf + m_counted, lineStart - m_counted);
+        m_counted = lineStart;
+        return m_line;
+    }
+    // Start of the line holding offset `off`, knowing a line starts at `floor` <= off.
+    qsizetype startOf(qsizetype floor, qsizetype off) const
+    {
+        const qsizetype nl = lastNewline(m_buf, floor, off);
+        return nl < 0 ? floor : nl + 1;
+    }
+    // End of the line holding `off`: its '\n', or n.
+    qsizetype endOf(qsizetype off) const
+    {
+        const void* p = std::memchr(m_buf + off, '\n', std::size_t(m_n - off));
+        return p ? static_cast<const char*>(p) - m_buf : m_n;
+    }
+    // The end of the line's content [start, end): without a CR before its '\n'.
+    qsizetype contentEndOf(qsizetype start, qsizetype end) const
+    {
+        return (end > start && m_buf[end - 1] == '\r') ? end - 1 : end;
+    }
+
+private:
+    const char* m_buf;
+    qsizetype m_n;
+    qsizetype m_counted = 0;
+    qint64 m_line = 0;
+};
+
+// A matching line: its number from 0 at the buffer's start, and its bytes without the '\n'.
+using HitFn = std::function<void(qint64 relLine, QByteArrayView text)>;
+
+void emitLine(LineScanner& s, qsizetype start, qsizetype end, const HitFn& hit)
+{
+    hit(s.lineAt(start), QByteArrayView(s.data() + start, end - start));
+}
+
+void searchLiteral(LineScanner& s, const LiteralFinder& finder, const HitFn& hit)
+{
+    const qsizetype needle = finder.needle().size();
+    if (finder.isEmpty() || finder.needle().contains('\n'))
+        return;
+    const qsizetype n = s.size();
+    qsizetype pos = 0;
+    qsizetype floor = 0; // a line start <= pos
+    while (pos < n) {
+        const char* found = finder.find(s.data() + pos, std::size_t(n - pos));
+        if (!found)
+            return;
+        const qsizetype off = found - s.data();
+        const qsizetype start = s.startOf(floor, off);
+        const qsizetype end = s.endOf(off);
+        if (off + needle <= s.contentEndOf(start, end)) {
+            emitLine(s, start, end, hit);
+            pos = floor = end + 1;
+        } else {
+            floor = start;
+            pos = off + 1; // the hit ran into the line ending; look further along the line
+        }
+    }
+}
+
+// Runs the regex on the line [start, end) alone. False: too complex.
+bool lineMatches(const LineScanner& s, qsizetype start, qsizetype end, const ByteRegex& re, bool* matched)
+{
+    const qsizetype content = s.contentEndOf(start, end);
+    const auto outcome = re.find(s.data() + start, std::size_t(content - start), 0, nullptr);
+    *matched = outcome == ByteRegex::Outcome::Match;
+    return outcome != ByteRegex::Outcome::TooComplex;
+}
+
+// Each returns the relative line on which the regex gave up, or -1.
+qint64 searchRegexPrefiltered(LineScanner& s, const LineMatcher& m, const HitFn& hit)
+{
+    const LiteralFinder& finder = m.literal();
+    const qsizetype n = s.size();
+    qsizetype pos = 0;
+    qsizetype floor = 0;
+    while (pos < n) {
+        const char* found = finder.find(s.data() + pos, std::size_t(n - pos));
+        if (!found)
+            return -1;
+        const qsizetype off = found - s.data();
+        const qsizetype start = s.startOf(floor, off);
+        const qsizetype end = s.endOf(off);
+        if (off + finder.needle().size() > s.contentEndOf(start, end)) {
+            floor = start;
+            pos = off + 1;
+            continue;
+        }
+        bool matched = false;
+        if (!lineMatches(s, start, end, m.regex(), &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        pos = floor = end + 1;
+    }
+    return -1;
+}
+
+qint64 searchRegexPerLine(LineScanner& s, qsizetype start, const ByteRegex& re, const HitFn& hit)
+{
+    while (start < s.size()) {
+        const qsizetype end = s.endOf(start);
+        bool matched = false;
+        if (!lineMatches(s, start, end, re, &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        start = end + 1;
+    }
+    return -1;
+}
+
+// The whole buffer is one subject (one call finds the next matching line, however far), and
+// each match is checked to lie within its line. With CRLF endings, line by line instead (so
+// that "$" matches before the CR, as the line without its ending).
+qint64 searchRegexBlock(LineScanner& s, const ByteRegex& re, const HitFn& hit)
+{
+    const qsizetype n = s.size();
+    if (QByteArrayView(s.data(), n).contains("\r\n"))
+        return searchRegexPerLine(s, 0, re, hit);
+    qsizetype floor = 0;
+    ByteRegex::Hit h;
+    while (floor <= n) {
+        const auto outcome = re.find(s.data(), std::size_t(n), std::size_t(floor), &h);
+        if (outcome == ByteRegex::Outcome::NoMatch)
+            return -1;
+        if (outcome == ByteRegex::Outcome::TooComplex) // the limit counts for the whole buffer: line by line
+            return searchRegexPerLine(s, floor, re, hit);
+        const auto at = qsizetype(h.start);
+        const qsizetype start = s.startOf(floor, at);
+        if (start >= n)
+            return -1; // an empty match after the last '\n': no line there
+        const qsizetype end = s.endOf(at);
+        bool matched = qsizetype(h.end) <= s.contentEndOf(start, end);
+        // The match ran into the line ending or beyond: the line alone decides.
+        if (!matched && !lineMatches(s, start, end, re, &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        floor = end + 1;
+    }
+    return -1;
+}
+
+// Searches whole lines in a buffer; returns the relative line on which the regex gave up, or -1.
+qint64 searchBuffer(LineScanner& s, const LineMatcher& m, const HitFn& hit)
+{
+    if (m.kind() == LineMatcher::Kind::Literal) {
+        searchLiteral(s, m.literal(), hit);
+        return -1;
+    }
+    if (!m.literal().isEmpty())
+        return searchRegexPrefiltered(s, m, hit);
+    return searchRegexBlock(s, m.regex(), hit);
+}
+
+// One block of whole lines read from the file.
 struct Block {
     qint64 firstLine = 0;
     quint64 startOffset = 0;
-    std::vector<qsizetype> ends;     // relative end (exclusive, incl. terminator) of each line
+    qint64 length = 0;
     QByteArray bytes;
 };
 
-// Collects the spans of lines [first, to) up to ~kBlockBytes (at least one line).
+// Finds the extent of lines [first, to) up to ~kBlockBytes (at least one line); returns the
+// line after the block.
 qint64 collectBlock(const LogFile& file, qint64 first, qint64 to, Block& block)
 {
     block.firstLine = first;
-    block.ends.clear();
+    block.length = 0;
     return file.withIndex([&](const LineIndex& index, qint64 count, quint64 indexed) {
         const qint64 last = qMin(to, count);
         qint64 line = first;
@@ -184,196 +381,32 @@ qint64 collectBlock(const LogFile& file, qint64 first, qint64 to, Block& block)
             for (; line < last && line < index.lineCount(); cursor.next(), ++line) {
                 const LineSpan s = cursor.span();
                 const quint64 end = s.start + s.length;
-                if (!block.ends.empty() && end - start > kBlockBytes)
+                if (block.length > 0 && end - start > kBlockBytes)
                     return line;
-                block.ends.push_back(qsizetype(end - start));
+                block.length = qint64(end - start);
             }
         } else {
             start = index.endOffset();
             block.startOffset = start;
         }
         if (line < last) { // the last line, still without its '\n'
-            block.ends.push_back(qsizetype(indexed - start));
+            block.length = qint64(indexed - start);
             ++line;
         }
         return line;
     });
 }
 
-// The raw text of line li of a block, without its '\n'.
-QByteArrayView lineText(const Block& b, std::size_t li)
-{
-    const qsizetype start = li == 0 ? 0 : b.ends[li - 1];
-    qsizetype end = qMin(b.ends[li], b.bytes.size());
-    if (end > start && b.bytes.at(end - 1) == '\n')
-        --end;
-    return QByteArrayView(b.bytes.constData() + start, end - start);
-}
-
-// Where the lines of a block are searched: its bytes and line ends, or a copy without the
-// CR of each CRLF (so that "$" matches before it, as the line without its ending).
-struct Text {
-    const char* data = nullptr;
-    qsizetype size = 0;
-    const std::vector<qsizetype>* ends = nullptr;
-    qsizetype lineStart(std::size_t li) const { return li == 0 ? 0 : (*ends)[li - 1]; }
-    qsizetype lineEnd(std::size_t li) const { return qMin((*ends)[li], size); }
-    qsizetype contentEndOf(std::size_t li) const { return contentEnd(data, lineStart(li), lineEnd(li)); }
-};
-
-using ReportFn = std::function<void(std::size_t li)>;
-
-void searchLiteral(const Text& t, const LiteralFinder& finder, const ReportFn& report)
-{
-    const qsizetype needle = finder.needle().size();
-    if (finder.isEmpty() || finder.needle().contains('\n'))
-        return;
-    qsizetype pos = 0;
-    std::size_t li = 0;
-    while (pos < t.size) {
-        const char* hit = finder.find(t.data + pos, std::size_t(t.size - pos));
-        if (!hit)
-            return;
-        const qsizetype off = hit - t.data;
-        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), off) - t.ends->begin());
-        if (li >= t.ends->size())
-            return;
-        if (off + needle <= t.contentEndOf(li)) {
-            report(li);
-            pos = t.lineEnd(li);
-            ++li;
-        } else {
-            pos = off + 1; // the hit ran into the terminator; look further along the line
-        }
-    }
-}
-
-// Runs the regex on line li alone. False: too complex.
-bool lineMatches(const Text& t, std::size_t li, const ByteRegex& re, bool* matched)
-{
-    const qsizetype start = t.lineStart(li);
-    const auto outcome = re.find(t.data + start, std::size_t(t.contentEndOf(li) - start), 0, nullptr);
-    *matched = outcome == ByteRegex::Outcome::Match;
-    return outcome != ByteRegex::Outcome::TooComplex;
-}
-
-// Returns the line (in the block) on which the regex gave up, or -1.
-qint64 searchRegexPrefiltered(const Text& t, const LineMatcher& m, const ReportFn& report)
-{
-    const LiteralFinder& finder = m.literal();
-    qsizetype pos = 0;
-    std::size_t li = 0;
-    while (pos < t.size) {
-        const char* hit = finder.find(t.data + pos, std::size_t(t.size - pos));
-        if (!hit)
-            return -1;
-        const qsizetype off = hit - t.data;
-        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), off) - t.ends->begin());
-        if (li >= t.ends->size())
-            return -1;
-        if (off + finder.needle().size() > t.contentEndOf(li)) {
-            pos = off + 1;
-            continue;
-        }
-        bool matched = false;
-        if (!lineMatches(t, li, m.regex(), &matched))
-            return qint64(li);
-        if (matched)
-            report(li);
-        pos = t.lineEnd(li);
-        ++li;
-    }
-    return -1;
-}
-
-qint64 searchRegexPerLine(const Text& t, std::size_t li, const ByteRegex& re, const ReportFn& report)
-{
-    for (; li < t.ends->size(); ++li) {
-        bool matched = false;
-        if (!lineMatches(t, li, re, &matched))
-            return qint64(li);
-        if (matched)
-            report(li);
-    }
-    return -1;
-}
-
-// The whole block is one subject (one call finds the next matching line, however far), and
-// each match is checked to lie within its line.
-qint64 searchRegexBlock(const Text& t, const ByteRegex& re, const ReportFn& report)
-{
-    const auto n = std::size_t(t.size);
-    std::size_t pos = 0;
-    std::size_t li = 0;
-    ByteRegex::Hit hit;
-    while (pos <= n && li < t.ends->size()) {
-        const auto outcome = re.find(t.data, n, pos, &hit);
-        if (outcome == ByteRegex::Outcome::NoMatch)
-            return -1;
-        if (outcome == ByteRegex::Outcome::TooComplex) // the limit counts for the whole block: line by line
-            return searchRegexPerLine(t, li, re, report);
-        li = std::size_t(std::upper_bound(t.ends->begin() + qptrdiff(li), t.ends->end(), qsizetype(hit.start))
-                         - t.ends->begin());
-        if (li >= t.ends->size())
-            return -1;
-        bool matched = hit.end <= std::size_t(t.contentEndOf(li));
-        // The block match ran into the line ending or beyond: the line alone decides.
-        if (!matched && !lineMatches(t, li, re, &matched))
-            return qint64(li);
-        if (matched)
-            report(li);
-        pos = std::size_t(t.lineEnd(li));
-        ++li;
-    }
-    return -1;
-}
-
-// Searches one block; returns the block line on which the regex gave up, or -1.
-qint64 searchBlock(const Block& b, const LineMatcher& m, QByteArray& scratch, std::vector<qsizetype>& scratchEnds,
-                   const ReportFn& report)
-{
-    Text t{b.bytes.constData(), b.bytes.size(), &b.ends};
-    if (m.kind() == LineMatcher::Kind::Literal) {
-        searchLiteral(t, m.literal(), report);
-        return -1;
-    }
-    if (!m.literal().isEmpty())
-        return searchRegexPrefiltered(t, m, report);
-    if (b.bytes.contains("\r\n")) {
-        scratch.resize(b.bytes.size());
-        scratchEnds.clear();
-        qsizetype out = 0;
-        qsizetype start = 0;
-        for (const qsizetype end : b.ends) {
-            const qsizetype stop = qMin(end, b.bytes.size());
-            const qsizetype content = contentEnd(b.bytes.constData(), start, stop);
-            std::memcpy(scratch.data() + out, b.bytes.constData() + start, std::size_t(content - start));
-            out += content - start;
-            if (stop > start && b.bytes.at(stop - 1) == '\n')
-                scratch[out++] = '\n';
-            scratchEnds.push_back(out);
-            start = stop;
-        }
-        t = Text{scratch.constData(), out, &scratchEnds};
-    }
-    return searchRegexBlock(t, m.regex(), report);
-}
-
-using EmitFn = std::function<void(qint64 line, QByteArrayView text)>;
-
-// Lines [from, to) on this thread, block by block.
+// Lines [from, to) of an indexed file on this thread, block by block.
 SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
                         const std::function<bool()>& stop, const std::function<void(qint64)>& blockDone,
-                        const EmitFn& emitMatch)
+                        const MatchSink& emitMatch)
 {
     SearchStats stats;
     QFile f(file.path());
     if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
         return stats;
     Block block;
-    QByteArray scratch;
-    std::vector<qsizetype> scratchEnds;
-    const ReportFn report = [&](std::size_t li) { emitMatch(block.firstLine + qint64(li), lineText(block, li)); };
     qint64 line = from;
     while (line < to) {
         if (stop && stop()) {
@@ -381,16 +414,18 @@ SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 
             break;
         }
         const qint64 next = collectBlock(file, line, to, block);
-        if (next <= line || block.ends.empty())
+        if (next <= line || block.length <= 0)
             break;
-        const qsizetype length = block.ends.back();
-        block.bytes.resize(length);
+        block.bytes.resize(qsizetype(block.length));
         if (!f.seek(qint64(block.startOffset)))
             break;
-        const qint64 got = f.read(block.bytes.data(), length);
-        if (got < length)
+        const qint64 got = f.read(block.bytes.data(), block.length);
+        if (got < block.length)
             block.bytes.resize(qsizetype(qMax<qint64>(0, got)));
-        const qint64 gaveUp = searchBlock(block, matcher, scratch, scratchEnds, report);
+        LineScanner scanner(block.bytes.constData(), block.bytes.size());
+        const qint64 gaveUp = searchBuffer(scanner, matcher, [&](qint64 rel, QByteArrayView text) {
+            emitMatch(block.firstLine + rel, text);
+        });
         stats.bytesScanned += block.bytes.size();
         if (blockDone)
             blockDone(stats.bytesScanned);
@@ -405,11 +440,76 @@ SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 
 
 // What one segment found, kept until the segments before it have been delivered.
 struct SegmentResult {
-    std::vector<qint64> lines;
+    std::vector<qint64> lines;        // absolute, or relative to the segment (grepFile)
     QByteArray texts;                 // the matching lines' bytes, back to back (with a sink only)
     std::vector<qsizetype> textEnds;
+    qint64 newlines = 0;              // grepFile: lines in the segment
+    qint64 gaveUp = -1;               // grepFile: relative line on which the regex gave up
     SearchStats stats;
+    bool failed() const { return gaveUp >= 0 || !stats.error.isEmpty(); }
+
+    MatchSink collector(bool keepTexts)
+    {
+        return [this, keepTexts](qint64 line, QByteArrayView text) {
+            lines.push_back(line);
+            if (keepTexts) {
+                texts.append(text);
+                textEnds.push_back(texts.size());
+            }
+        };
+    }
 };
+
+// Runs work(k, stop) for segments 0..count-1 on up to `threads` threads at a time and hands
+// each result to deliver() in order on this thread; deliver() returns false to stop.
+SearchStats runSegments(std::size_t count, int threads,
+                        const std::function<SegmentResult(std::size_t, const std::atomic<bool>&)>& work,
+                        const std::function<bool(SegmentResult&)>& deliver, const CancelFn& cancelled)
+{
+    SearchStats stats;
+    std::atomic<bool> stop{false};
+    std::deque<std::future<SegmentResult>> inflight;
+    std::size_t next = 0;
+    auto launch = [&] {
+        const std::size_t k = next++;
+        inflight.push_back(std::async(std::launch::async, [&work, &stop, k] { return work(k, stop); }));
+    };
+    const std::size_t window = std::size_t(threads) + 1;
+    while (inflight.size() < window && next < count)
+        launch();
+    while (!inflight.empty()) {
+        if (cancelled && cancelled()) {
+            stats.cancelled = true;
+            break;
+        }
+        SegmentResult r = inflight.front().get();
+        inflight.pop_front();
+        if (next < count && !r.failed())
+            launch();
+        stats.bytesScanned += r.stats.bytesScanned;
+        if (!deliver(r) || r.failed()) {
+            stats.error = r.stats.error;
+            break;
+        }
+    }
+    stop = true;
+    inflight.clear(); // waits for the segments still running
+    return stats;
+}
+
+void deliverTexts(const SegmentResult& r, qint64 base, const MatchSink& onMatch)
+{
+    qsizetype start = 0;
+    for (std::size_t i = 0; i < r.lines.size(); ++i) {
+        onMatch(base + r.lines[i], QByteArrayView(r.texts.constData() + start, r.textEnds[i] - start));
+        start = r.textEnds[i];
+    }
+}
+
+int threadCount(const SearchParallelism& parallel)
+{
+    return parallel.threads > 0 ? parallel.threads : QThread::idealThreadCount();
+}
 
 } // namespace
 
@@ -427,19 +527,18 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
     const quint64 rangeStart = file.span(from).start;
     const LineSpan lastSpan = file.span(to - 1);
     const qint64 rangeBytes = qint64(lastSpan.start + lastSpan.length - rangeStart);
-    const int threads = parallel.threads > 0 ? parallel.threads : QThread::idealThreadCount();
+    const int threads = threadCount(parallel);
     const qint64 segmentBytes = qMax<qint64>(1, parallel.segmentBytes);
 
-    const EmitFn direct = [&](qint64 line, QByteArrayView text) {
-        out.push_back(line);
-        if (onMatch)
-            onMatch(line, text);
-    };
     if (threads < 2 || rangeBytes < 2 * segmentBytes) {
         return searchRange(file, matcher, from, to, cancelled, [&](qint64 done) {
             if (progress)
                 progress(done, rangeBytes);
-        }, direct);
+        }, [&](qint64 line, QByteArrayView text) {
+            out.push_back(line);
+            if (onMatch)
+                onMatch(line, text);
+        });
     }
 
     // Segments cut at the line holding each multiple of segmentBytes.
@@ -450,59 +549,100 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
             cuts.push_back(line);
     }
     cuts.push_back(to);
-
-    std::atomic<bool> stop{false};
-    std::deque<std::future<SegmentResult>> inflight;
-    std::size_t next = 0;
     const bool keepTexts = bool(onMatch);
-    auto launch = [&] {
-        const qint64 segFrom = cuts[next];
-        const qint64 segTo = cuts[next + 1];
-        ++next;
-        inflight.push_back(std::async(std::launch::async, [&file, &matcher, &stop, segFrom, segTo, keepTexts] {
-            SegmentResult r;
-            r.stats = searchRange(file, matcher, segFrom, segTo, [&stop] { return stop.load(); }, {},
-                                  [&r, keepTexts](qint64 line, QByteArrayView text) {
-                r.lines.push_back(line);
-                if (keepTexts) {
-                    r.texts.append(text);
-                    r.textEnds.push_back(r.texts.size());
-                }
-            });
-            return r;
-        }));
-    };
-    const std::size_t segments = cuts.size() - 1;
-    const std::size_t window = std::size_t(threads) + 1;
-    while (inflight.size() < window && next < segments)
-        launch();
-    while (!inflight.empty()) {
-        if (cancelled && cancelled()) {
-            stats.cancelled = true;
-            break;
-        }
-        SegmentResult r = inflight.front().get();
-        inflight.pop_front();
-        if (next < segments && r.stats.error.isEmpty())
-            launch();
+    qint64 scanned = 0;
+    return runSegments(cuts.size() - 1, threads, [&](std::size_t k, const std::atomic<bool>& stop) {
+        SegmentResult r;
+        r.stats = searchRange(file, matcher, cuts[k], cuts[k + 1], [&stop] { return stop.load(); }, {},
+                              r.collector(keepTexts));
+        return r;
+    }, [&](SegmentResult& r) {
         out.insert(out.end(), r.lines.begin(), r.lines.end());
-        if (onMatch) {
-            qsizetype start = 0;
-            for (std::size_t i = 0; i < r.lines.size(); ++i) {
-                onMatch(r.lines[i], QByteArrayView(r.texts.constData() + start, r.textEnds[i] - start));
-                start = r.textEnds[i];
-            }
-        }
-        stats.bytesScanned += r.stats.bytesScanned;
+        if (onMatch)
+            deliverTexts(r, 0, onMatch);
+        scanned += r.stats.bytesScanned;
         if (progress)
-            progress(stats.bytesScanned, rangeBytes);
-        if (!r.stats.error.isEmpty()) {
-            stats.error = r.stats.error;
+            progress(scanned, rangeBytes);
+        return true;
+    }, cancelled);
+}
+
+Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qint64* matched, const MatchSink& onMatch,
+                             const SearchParallelism& parallel)
+{
+    *matched = 0;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+        return Result<SearchStats>::failure(QStringLiteral("Cannot read %1: %2").arg(path, f.errorString()));
+    SearchStats stats;
+    if (matcher.isEmpty())
+        return stats;
+    const qint64 size = f.size();
+    const qint64 segmentBytes = qMax<qint64>(1, parallel.segmentBytes);
+    const int threads = size < 2 * segmentBytes ? 1 : threadCount(parallel);
+
+    // Cut points: a segment owns the lines that start in it (cut after the '\n' at or after each
+    // multiple of segmentBytes).
+    std::vector<qint64> cuts{0};
+    QByteArray probe(64 * 1024, Qt::Uninitialized);
+    for (qint64 at = threads > 1 ? segmentBytes : size; at < size;) {
+        if (!f.seek(at - 1))
             break;
+        const qint64 got = f.read(probe.data(), probe.size());
+        if (got <= 0)
+            break;
+        const qsizetype nl = QByteArrayView(probe.constData(), qsizetype(got)).indexOf('\n');
+        if (nl < 0) {
+            at += got; // a very long line: look further
+            continue;
         }
+        const qint64 cut = at + nl; // just after the '\n' at (at - 1 + nl)
+        if (cut > cuts.back() && cut < size)
+            cuts.push_back(cut);
+        at = qMax(cut + 1, cuts.back() + segmentBytes);
     }
-    stop = true;
-    inflight.clear(); // waits for the segments still running
+    cuts.push_back(size);
+
+    auto searchSegment = [&path, &matcher, &cuts](std::size_t k, bool keepTexts, const MatchSink& direct) {
+        SegmentResult r;
+        QFile in(path);
+        if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !in.seek(cuts[k]))
+            return r;
+        QByteArray bytes(qsizetype(cuts[k + 1] - cuts[k]), Qt::Uninitialized);
+        const qint64 got = in.read(bytes.data(), bytes.size());
+        bytes.resize(qsizetype(qMax<qint64>(0, got)));
+        LineScanner scanner(bytes.constData(), bytes.size());
+        const MatchSink sink = direct ? direct : r.collector(keepTexts);
+        r.gaveUp = searchBuffer(scanner, matcher, sink); // relative: numbered by the caller
+        r.stats.bytesScanned = bytes.size();
+        r.newlines = scanner.lineAt(bytes.size());
+        return r;
+    };
+
+    if (threads < 2) {
+        const SegmentResult r = searchSegment(0, false, [&](qint64 line, QByteArrayView text) {
+            ++*matched;
+            if (onMatch)
+                onMatch(line, text);
+        });
+        stats.bytesScanned = r.stats.bytesScanned;
+        if (r.gaveUp >= 0)
+            stats.error = tooComplexMessage(r.gaveUp);
+        return stats;
+    }
+    qint64 base = 0;
+    const bool keepTexts = bool(onMatch);
+    stats = runSegments(cuts.size() - 1, threads, [&](std::size_t k, const std::atomic<bool>&) {
+        return searchSegment(k, keepTexts, {});
+    }, [&](SegmentResult& r) {
+        *matched += qint64(r.lines.size());
+        if (onMatch)
+            deliverTexts(r, base, onMatch);
+        if (r.gaveUp >= 0)
+            r.stats.error = tooComplexMessage(base + r.gaveUp);
+        base += r.newlines;
+        return true;
+    }, {});
     return stats;
 }
 

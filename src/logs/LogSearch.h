@@ -85,4 +85,12 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
                         const ProgressFn& progress = {}, const MatchSink& onMatch = {},
                         const SearchParallelism& parallel = {});
 
+// Blocking (the CLI's --grep on a whole local file): the same search without a line index.
+// The file is read in segments (in parallel when it is big), line numbers are counted on the
+// way, and matches reach onMatch in line order on the calling thread; *matched counts them.
+// Fails when the file cannot be read; a pattern too complex for a line ends the search with
+// SearchStats::error, as in searchLines().
+Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qint64* matched,
+                             const MatchSink& onMatch = {}, const SearchParallelism& parallel = {});
+
 } // namespace socketscope::logs

@@ -55,6 +55,22 @@ QByteArray ourOutput(const LogFile& f, const LineMatcher& m, const SearchParalle
     return printed;
 }
 
+// The same through grepFile(): no index, line numbers counted while reading.
+QByteArray grepFileOutput(const QString& path, const LineMatcher& m, const SearchParallelism& parallel = {},
+                          SearchStats* statsOut = nullptr)
+{
+    QByteArray printed;
+    qint64 matched = 0;
+    const auto stats = grepFile(path, m, &matched, [&](qint64 line, QByteArrayView text) {
+        printed += QByteArray::number(line + 1) + ':' + text.toByteArray() + '\n';
+    }, parallel);
+    EXPECT_TRUE(stats.ok());
+    EXPECT_EQ(matched, printed.count('\n'));
+    if (statsOut && stats)
+        *statsOut = *stats;
+    return printed;
+}
+
 class LogSearchEngineTest : public ::testing::Test {
 protected:
     void SetUp() override
@@ -186,6 +202,8 @@ TEST_F(LogSearchEngineTest, ParallelSegmentsKeepLineOrderAndNumbers)
         if (!cs)
             flags << QStringLiteral("-i");
         EXPECT_EQ(parallel, grepOutput(flags, pattern, path)) << pattern.toStdString();
+        EXPECT_EQ(grepFileOutput(path, m, kManySegments), parallel) << pattern.toStdString();
+        EXPECT_EQ(grepFileOutput(path, m), parallel) << pattern.toStdString();
     }
     // A range that starts and ends mid-file.
     const LineMatcher m = compiled(QStringLiteral("bolt-\\d+'"), true, true);
@@ -216,7 +234,32 @@ TEST_F(LogSearchEngineTest, PathologicalPatternStopsWithAClearError)
         const QByteArray found = ourOutput(f, m, p, 0, -1, &stats);
         EXPECT_TRUE(stats.error.contains(QStringLiteral("too complex for line 2002:"))) << stats.error.toStdString();
         EXPECT_EQ(found, QByteArray("1:first aaa\n")); // what came before the error
+        EXPECT_EQ(grepFileOutput(evil, m, p, &stats), QByteArray("1:first aaa\n"));
+        EXPECT_TRUE(stats.error.contains(QStringLiteral("too complex for line 2002:"))) << stats.error.toStdString();
     }
+}
+
+// grepFile: a file without a final '\n', CRLF endings, empty lines, and a file that is missing.
+TEST(LogSearchEngine, GrepFileEdgesMatchGrep)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("edges.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, "alpha\r\n\n\nbeta alpha\n\r\nalpha gamma"));
+    for (const QString& re : {QStringLiteral("alpha"), QStringLiteral("^$"), QStringLiteral("a$"), QStringLiteral("^b.*a"),
+                              QStringLiteral("gamma$")}) {
+        const LineMatcher m = compiled(re, true, true);
+        QByteArray expected = grepOutput({QStringLiteral("-P")}, re, path);
+        if (re == QStringLiteral("a$")) // $ before a CRLF: line 1 too (see docs/logs.md)
+            expected = "1:alpha\r\n" + expected;
+        if (re == QStringLiteral("^$")) // the CRLF-only line 5 is empty too
+            expected += "5:\r\n";
+        EXPECT_EQ(grepFileOutput(path, m, SearchParallelism{4, 4}), expected) << re.toStdString();
+        EXPECT_EQ(grepFileOutput(path, m), expected) << re.toStdString();
+    }
+    qint64 matched = 0;
+    const auto missing = grepFile(dir.filePath(QStringLiteral("missing.log")), compiled(QStringLiteral("x"), false, true), &matched);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_TRUE(missing.error().contains(QStringLiteral("missing.log")));
 }
 
 TEST(LogSearchEngine, InvalidRegexNamesTheCharacterOffset)
