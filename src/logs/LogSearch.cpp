@@ -2,6 +2,7 @@
 #include "logs/LogSearch.h"
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QThread>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <deque>
 #include <future>
+#include <mutex>
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
@@ -160,10 +162,18 @@ qint64 countNewlines(const char* p, qsizetype n)
     qint64 count = 0;
     qsizetype i = 0;
 #if defined(SOCKETSCOPE_SSE2_COUNT)
+    // Byte counters (a match is -1: subtracting adds 1), summed every 255 rounds with PSADBW; no
+    // popcount, which is a libgcc call without -mpopcnt.
     const __m128i nl = _mm_set1_epi8('\n');
-    for (; i + 16 <= n; i += 16) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        count += __builtin_popcount(unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))));
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i counters = zero;
+        for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
+        }
+        const __m128i sums = _mm_sad_epu8(counters, zero);
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
     }
 #endif
     for (; i < n; ++i)
@@ -603,14 +613,29 @@ Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qi
     }
     cuts.push_back(size);
 
-    auto searchSegment = [&path, &matcher, &cuts](std::size_t k, bool keepTexts, const MatchSink& direct) {
+    // Read buffers are reused from segment to segment (fresh ones cost a page fault per 4 KiB).
+    std::mutex poolMutex;
+    std::vector<QByteArray> pool;
+    auto searchSegment = [&](std::size_t k, bool keepTexts, const MatchSink& direct) {
         SegmentResult r;
         QFile in(path);
         if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !in.seek(cuts[k]))
             return r;
-        QByteArray bytes(qsizetype(cuts[k + 1] - cuts[k]), Qt::Uninitialized);
+        QByteArray bytes;
+        {
+            const std::lock_guard<std::mutex> lock(poolMutex);
+            if (!pool.empty()) {
+                bytes = std::move(pool.back());
+                pool.pop_back();
+            }
+        }
+        bytes.resize(qsizetype(cuts[k + 1] - cuts[k]));
         const qint64 got = in.read(bytes.data(), bytes.size());
         bytes.resize(qsizetype(qMax<qint64>(0, got)));
+        const auto giveBack = qScopeGuard([&] {
+            const std::lock_guard<std::mutex> lock(poolMutex);
+            pool.push_back(std::move(bytes));
+        });
         LineScanner scanner(bytes.constData(), bytes.size());
         const MatchSink sink = direct ? direct : r.collector(keepTexts);
         r.gaveUp = searchBuffer(scanner, matcher, sink); // relative: numbered by the caller
