@@ -262,6 +262,22 @@ TEST(LogSearchEngine, GrepFileEdgesMatchGrep)
     EXPECT_TRUE(missing.error().contains(QStringLiteral("missing.log")));
 }
 
+// grepFile reads in chunks of whole lines: a line longer than a chunk is read whole.
+TEST(LogSearchEngine, GrepFileReadsLinesLongerThanItsReadChunk)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.log"));
+    const QByteArray longLine = QByteArray(1536 * 1024, 'x') + " needle at the end";
+    ASSERT_TRUE(logtest::writeBytes(path, logtest::realisticLog(5000) + longLine + "\nneedle after\n" + logtest::realisticLog(5000)
+                                              + "needle last"));
+    for (const QString& re : {QStringLiteral("needle"), QStringLiteral("e at the e[n]d$"), QStringLiteral("upstream.*timed")}) {
+        const LineMatcher m = compiled(re, true, true);
+        const QByteArray expected = grepOutput({QStringLiteral("-P")}, re, path);
+        EXPECT_EQ(grepFileOutput(path, m), expected) << re.toStdString();
+        EXPECT_EQ(grepFileOutput(path, m, SearchParallelism{2, 256 * 1024}), expected) << re.toStdString();
+    }
+}
+
 TEST(LogSearchEngine, InvalidRegexNamesTheCharacterOffset)
 {
     SearchQuery q;
