@@ -4,6 +4,7 @@
 // same run. The file is generated in /tmp (or --dir) and deleted afterwards.
 //
 //   logs_index_bench [--size-mib N] [--runs N] [--dir DIR]
+//   logs_index_bench --generate PATH [--size-mib N]     (only writes the file)
 #include "logs/LogFile.h"
 #include "logs/LogSearch.h"
 
@@ -73,6 +74,26 @@ double timeTool(const QString& program, const QStringList& args, const QString& 
     return double(t.nsecsElapsed()) / 1e9;
 }
 
+// Writes sizeMiB of the synthetic log (whole lines) to path.
+bool writeSynthetic(const QString& path, qint64 sizeMiB)
+{
+    const QByteArray chunk = makeChunk(64LL * 1024 * 1024);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    qint64 written = 0;
+    while (written < sizeMiB * 1024 * 1024) {
+        const qint64 n = qMin<qint64>(chunk.size(), sizeMiB * 1024 * 1024 - written);
+        const qint64 cut = chunk.lastIndexOf('\n', qsizetype(n - 1)) + 1; // whole lines
+        if (f.write(chunk.constData(), cut) != cut)
+            return false;
+        written += cut;
+        if (cut < n)
+            break;
+    }
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -90,23 +111,13 @@ int main(int argc, char** argv)
         else if (args[i] == QLatin1String("--dir"))
             dir = args[i + 1];
     }
+    // --generate PATH: only write the synthetic log (bench/logs_grep_bench.sh searches it).
+    if (const qsizetype g = args.indexOf(QStringLiteral("--generate")); g > 0 && g + 1 < args.size())
+        return writeSynthetic(args[g + 1], sizeMiB) ? 0 : 2;
     QTemporaryDir tmp(dir + QStringLiteral("/logs_index_bench-XXXXXX"));
     const QString path = tmp.filePath(QStringLiteral("synthetic.log"));
-    {
-        const QByteArray chunk = makeChunk(64LL * 1024 * 1024);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return 2;
-        qint64 written = 0;
-        while (written < sizeMiB * 1024 * 1024) {
-            const qint64 n = qMin<qint64>(chunk.size(), sizeMiB * 1024 * 1024 - written);
-            const qint64 cut = chunk.lastIndexOf('\n', qsizetype(n - 1)) + 1; // whole lines
-            f.write(chunk.constData(), cut);
-            written += cut;
-            if (cut < n)
-                break;
-        }
-    }
+    if (!writeSynthetic(path, sizeMiB))
+        return 2;
     const qint64 bytes = QFile(path).size();
     // Warm the page cache (the goal is stated for a warm file).
     {

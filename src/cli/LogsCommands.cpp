@@ -52,14 +52,17 @@ struct Options {
     RuleSet rules;
 };
 
-// Prints lines [from, to) according to the options; returns how many were selected.
+// Prints lines [from, to) according to the options; returns how many were selected. A search
+// that stopped on an error (a pattern too complex for a line) sets *error.
 qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, RawOut& out,
-                 std::map<int, qint64>* perRule)
+                 std::map<int, qint64>* perRule, QString* error)
 {
     qint64 selected = 0;
     if (o.problems) {
         ProblemScan scan;
-        scanProblems(file, o.rules, from, to, scan);
+        const SearchStats stats = scanProblems(file, o.rules, from, to, scan);
+        if (error)
+            *error = stats.error;
         for (std::size_t i = 0; i < scan.lines.size(); ++i) {
             const qint64 line = scan.lines[i];
             const QByteArray text = file.readRawLines(line, 1, 0, true).value(0);
@@ -75,10 +78,12 @@ qint64 emitRange(const LogFile& file, const Options& o, qint64 from, qint64 to, 
     }
     if (!o.matcher.isEmpty()) {
         std::vector<qint64> hits;
-        searchLines(file, o.matcher, from, to, hits, {}, {}, [&](qint64 line, QByteArrayView text) {
+        const SearchStats stats = searchLines(file, o.matcher, from, to, hits, {}, {}, [&](qint64 line, QByteArrayView text) {
             if (!o.count)
                 out.line(line, text, o.numbers);
         });
+        if (error)
+            *error = stats.error;
         return qint64(hits.size());
     }
     for (qint64 at = from; at < to; at += 10000) {
@@ -100,10 +105,16 @@ int printAll(CliContext& ctx, const LogFile& file, const Options& o)
 {
     RawOut out;
     std::map<int, qint64> perRule;
-    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule);
+    QString error;
+    const qint64 selected = emitRange(file, o, 0, file.lineCount(), out, &perRule, &error);
     if (o.count)
         std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
     out.flush();
+    if (!error.isEmpty()) { // like grep: exit 2 on an error, after what was found before it
+        *ctx.err << "logs: --grep: " << error << '\n';
+        ctx.err->flush();
+        return ExitUsage;
+    }
     if (o.problems && !o.count) {
         QStringList parts;
         for (const auto& [rule, n] : perRule)
@@ -117,6 +128,32 @@ int printAll(CliContext& ctx, const LogFile& file, const Options& o)
     if (!o.matcher.isEmpty())
         return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
     return ExitOk;
+}
+
+// --grep on a whole local file: searched without building a line index (grepFile).
+int grepLocal(CliContext& ctx, const QString& path, const Options& o)
+{
+    qint64 selected = 0;
+    Result<SearchStats> stats = SearchStats{};
+    {
+        RawOut out;
+        stats = grepFile(path, o.matcher, &selected, o.count ? MatchSink() : MatchSink([&](qint64 line, QByteArrayView text) {
+            out.line(line, text, o.numbers);
+        }));
+        if (o.count && stats)
+            std::fprintf(stdout, "%lld\n", static_cast<long long>(selected));
+        out.flush();
+    }
+    if (!stats) {
+        *ctx.err << "logs: " << stats.error() << '\n';
+        return ExitUsage;
+    }
+    if (!stats->error.isEmpty()) { // like grep: exit 2 on an error, after what was found before it
+        *ctx.err << "logs: --grep: " << stats->error << '\n';
+        ctx.err->flush();
+        return ExitUsage;
+    }
+    return selected > 0 ? ExitOk : ExitFinding; // like grep: 1 when nothing matched
 }
 
 // Follow: print each completed line as it arrives in `file` (source->grew()), until killed.
@@ -138,7 +175,12 @@ void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFi
         }
         const qint64 complete = completeLines(*file);
         if (complete > *printed) {
-            emitRange(*file, o, *printed, complete, *out, nullptr);
+            QString error;
+            emitRange(*file, o, *printed, complete, *out, nullptr, &error);
+            if (!error.isEmpty()) {
+                *ctx.err << "logs: --grep: " << error << '\n';
+                ctx.err->flush();
+            }
             *printed = complete;
             out->flush();
         }
@@ -276,6 +318,9 @@ int cmdLogs(CliContext& ctx)
 
     if (remote)
         return logsRemote(ctx, p, target, o);
+
+    if (!o.follow && !o.problems && !o.matcher.isEmpty())
+        return grepLocal(ctx, target, o);
 
     auto file = std::make_shared<LogFile>(target);
     const auto indexed = file->update();

@@ -2,53 +2,54 @@
 #include "logs/LogSearch.h"
 
 #include <QFile>
+#include <QThread>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
-#include <functional>
+#include <deque>
+#include <future>
+
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#define SOCKETSCOPE_SSE2_COUNT 1
+#endif
 
 namespace socketscope::logs {
 
 namespace {
 constexpr quint64 kBlockBytes = 4 * 1024 * 1024;
+// A prefilter literal shorter than this is in too many lines to be worth it: the regex then
+// scans whole blocks itself (JIT start-of-match optimisations).
+constexpr qsizetype kMinPrefilterBytes = 3;
+// grepFile's read size: small enough that what read() copied is still in L2 when searched.
+constexpr qint64 kReadChunk = 512 * 1024;
 
-inline char asciiLower(char c)
+bool isAscii(QByteArrayView s)
 {
-    return (c >= 'A' && c <= 'Z') ? char(c + ('a' - 'A')) : c;
+    return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-void lowerInPlace(char* data, std::size_t n)
+// Escapes every ASCII punctuation byte so PCRE2 reads the text literally.
+QString escapeForRegex(const QString& text)
 {
-    for (std::size_t i = 0; i < n; ++i)
-        data[i] = asciiLower(data[i]);
+    QString out;
+    out.reserve(text.size() * 2);
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        const bool alnum = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
+        if (u < 0x80 && !alnum)
+            out += QLatin1Char('\\');
+        out += c;
+    }
+    return out;
 }
 
-bool isAscii(const QString& s)
+QString tooComplexMessage(qint64 line)
 {
-    return std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c.unicode() < 0x80; });
-}
-
-// The end of a line's content inside a block: before "\n" or "\r\n".
-qsizetype contentEnd(const char* buf, qsizetype start, qsizetype end)
-{
-    if (end > start && buf[end - 1] == '\n')
-        --end;
-    if (end > start && buf[end - 1] == '\r')
-        --end;
-    return end;
-}
-
-// Platform seam: glibc/BSD memmem is SIMD-accelerated; elsewhere Boyer-Moore-Horspool.
-const char* findBytes(const char* hay, std::size_t hayLen, const QByteArray& needle)
-{
-#if defined(__GLIBC__) || defined(__APPLE__) || defined(__FreeBSD__)
-    return static_cast<const char*>(::memmem(hay, hayLen, needle.constData(), std::size_t(needle.size())));
-#else
-    const std::boyer_moore_horspool_searcher searcher(needle.cbegin(), needle.cend());
-    const char* end = hay + hayLen;
-    const char* hit = std::search(hay, end, searcher);
-    return hit == end ? nullptr : hit;
-#endif
+    return QStringLiteral("The pattern is too complex for line %1: matching it backtracks too much (a nested "
+                          "repetition such as (a+)+ can take forever). Simplify it, e.g. (a+)+ → a+.")
+        .arg(line + 1);
 }
 } // namespace
 
@@ -58,49 +59,54 @@ Result<LineMatcher> LineMatcher::compile(const SearchQuery& query)
     m.m_query = query;
     if (query.pattern.isEmpty())
         return m;
-    if (!query.regex && query.caseSensitive) {
-        m.m_kind = Kind::Bytes;
-        m.m_needle = query.pattern.toUtf8();
-        return m;
+    const bool noCase = !query.caseSensitive;
+    QByteArray literal;
+    bool wholeLiteral = false;
+    if (query.regex) {
+        // Compiled first in any case, so a syntax error is reported even for a plain-looking pattern.
+        auto re = ByteRegex::compile(query.pattern, query.caseSensitive);
+        if (!re)
+            return Result<LineMatcher>::failure(re.error());
+        m.m_regex = *re;
+        const ByteRegex::Literal required = ByteRegex::requiredLiteral(query.pattern.toUtf8());
+        literal = required.bytes;
+        wholeLiteral = required.whole;
+    } else {
+        literal = query.pattern.toUtf8();
+        wholeLiteral = true;
     }
-    if (!query.regex && isAscii(query.pattern)) {
-        m.m_kind = Kind::AsciiNoCase;
-        m.m_needle = query.pattern.toUtf8();
-        lowerInPlace(m.m_needle.data(), std::size_t(m.m_needle.size()));
+    // Ignoring case outside ASCII needs Unicode case folding: that is the regex engine's job.
+    const bool foldable = !noCase || isAscii(literal);
+    if (wholeLiteral && foldable) {
+        m.m_kind = Kind::Literal;
+        m.m_regex = ByteRegex();
+        m.m_literal = LiteralFinder(literal, noCase);
         return m;
     }
     m.m_kind = Kind::Regex;
-    QRegularExpression::PatternOptions options = QRegularExpression::MultilineOption;
-    if (!query.caseSensitive)
-        options |= QRegularExpression::CaseInsensitiveOption;
-    m.m_regex = QRegularExpression(query.regex ? query.pattern : QRegularExpression::escape(query.pattern), options);
-    if (!m.m_regex.isValid())
-        return Result<LineMatcher>::failure(
-            QStringLiteral("Invalid regular expression at offset %1: %2")
-                .arg(m.m_regex.patternErrorOffset())
-                .arg(m.m_regex.errorString()));
-    m.m_regex.optimize();
+    if (!query.regex) {
+        auto re = ByteRegex::compile(escapeForRegex(query.pattern), query.caseSensitive);
+        if (!re)
+            return Result<LineMatcher>::failure(re.error());
+        m.m_regex = *re;
+        return m;
+    }
+    if (!wholeLiteral && literal.size() >= kMinPrefilterBytes && foldable)
+        m.m_literal = LiteralFinder(literal, noCase);
     return m;
 }
 
 bool LineMatcher::matches(QByteArrayView line) const
 {
-    switch (m_kind) {
-    case Kind::Bytes:
-        if (m_needle.isEmpty())
-            return false;
-        return findBytes(line.data(), std::size_t(line.size()), m_needle) != nullptr;
-    case Kind::AsciiNoCase: {
-        if (m_needle.isEmpty())
-            return false;
-        QByteArray lowered(line.data(), line.size());
-        lowerInPlace(lowered.data(), std::size_t(lowered.size()));
-        return findBytes(lowered.constData(), std::size_t(lowered.size()), m_needle) != nullptr;
-    }
-    case Kind::Regex:
-        return m_regex.match(QString::fromUtf8(line)).hasMatch();
-    }
-    return false;
+    if (isEmpty())
+        return false;
+    const char* data = line.data();
+    const auto n = std::size_t(line.size());
+    if (m_kind == Kind::Literal)
+        return m_literal.find(data, n) != nullptr;
+    if (!m_literal.isEmpty() && !m_literal.find(data, n))
+        return false;
+    return m_regex.find(data, n, 0, nullptr) == ByteRegex::Outcome::Match;
 }
 
 QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
@@ -108,39 +114,270 @@ QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
     QList<QPair<qsizetype, qsizetype>> out;
     if (isEmpty())
         return out;
-    if (m_kind == Kind::Regex) {
-        auto it = m_regex.globalMatch(line);
-        while (it.hasNext()) {
-            const QRegularExpressionMatch match = it.next();
-            if (match.capturedLength() > 0)
-                out.append({match.capturedStart(), match.capturedLength()});
+    if (m_kind == Kind::Literal) {
+        const QString needle = QString::fromUtf8(m_literal.needle());
+        const Qt::CaseSensitivity cs = m_literal.noCase() ? Qt::CaseInsensitive : Qt::CaseSensitive;
+        qsizetype from = 0;
+        while ((from = line.indexOf(needle, from, cs)) >= 0) {
+            out.append({from, needle.size()});
+            from += qMax<qsizetype>(1, needle.size());
         }
         return out;
     }
-    const Qt::CaseSensitivity cs = m_kind == Kind::Bytes ? Qt::CaseSensitive : Qt::CaseInsensitive;
-    qsizetype from = 0;
-    while ((from = line.indexOf(m_query.pattern, from, cs)) >= 0) {
-        out.append({from, m_query.pattern.size()});
-        from += qMax<qsizetype>(1, m_query.pattern.size());
+    // The same engine as the search, on the line's UTF-8, with byte offsets mapped back to UTF-16.
+    const QByteArray utf8 = line.toUtf8();
+    std::vector<qsizetype> unitAt(std::size_t(utf8.size()) + 1, 0);
+    qsizetype unit = 0;
+    for (qsizetype i = 0; i < utf8.size();) {
+        const auto lead = static_cast<unsigned char>(utf8[i]);
+        const qsizetype len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        for (qsizetype k = 0; k < len && i + k < utf8.size(); ++k)
+            unitAt[std::size_t(i + k)] = unit;
+        i += len;
+        unit += len == 4 ? 2 : 1;
+    }
+    unitAt[std::size_t(utf8.size())] = qMin(unit, line.size());
+    const auto n = std::size_t(utf8.size());
+    std::size_t from = 0;
+    ByteRegex::Hit hit;
+    while (from <= n && m_regex.find(utf8.constData(), n, from, &hit) == ByteRegex::Outcome::Match) {
+        if (hit.end > hit.start) {
+            const qsizetype s = unitAt[hit.start];
+            out.append({s, unitAt[hit.end] - s});
+            from = hit.end;
+        } else {
+            from = hit.start + 1;
+            while (from < n && (static_cast<unsigned char>(utf8[qsizetype(from)]) & 0xC0) == 0x80)
+                ++from; // an empty match: step over one whole character
+        }
     }
     return out;
 }
 
 namespace {
 
-// One block of whole lines read from the file: bytes plus each line's end offset in them.
+// Number of '\n' in [p, p + n): 16 bytes per SSE2 compare where available.
+qint64 countNewlines(const char* p, qsizetype n)
+{
+    qint64 count = 0;
+    qsizetype i = 0;
+#if defined(SOCKETSCOPE_SSE2_COUNT)
+    // Byte counters (a match is -1: subtracting adds 1), summed every 255 rounds with PSADBW; no
+    // popcount, which is a libgcc call without -mpopcnt.
+    const __m128i nl = _mm_set1_epi8('\n');
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i counters = zero;
+        for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
+        }
+        const __m128i sums = _mm_sad_epu8(counters, zero);
+        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
+    }
+#endif
+    for (; i < n; ++i)
+        count += p[i] == '\n' ? 1 : 0;
+    return count;
+}
+
+// The index of the last '\n' in [from, to) of buf, or -1.
+qsizetype lastNewline(const char* buf, qsizetype from, qsizetype to)
+{
+#if defined(__GLIBC__)
+    const void* p = ::memrchr(buf + from, '\n', std::size_t(to - from));
+    return p ? static_cast<const char*>(p) - buf : -1;
+#else
+    for (qsizetype i = to - 1; i >= from; --i)
+        if (buf[i] == '\n')
+            return i;
+    return -1;
+#endif
+}
+
+// Whole lines in buf[0, n) (from a line start; the last may lack its '\n'). Line boundaries are
+// found around each hit (memrchr/memchr), and line numbers by counting the '\n's skipped since
+// the previous hit: nothing per line is done where nothing matches.
+class LineScanner {
+public:
+    LineScanner(const char* buf, qsizetype n) : m_buf(buf), m_n(n) {}
+    const char* data() const { return m_buf; }
+    qsizetype size() const { return m_n; }
+    // Line number (from 0 at buf) of the line starting at lineStart (>= the last one asked).
+    qint64 lineAt(qsizetype lineStart)
+    {
+        m_line += countNewlines(m_buf + m_counted, lineStart - m_counted);
+        m_counted = lineStart;
+        return m_line;
+    }
+    // Start of the line holding offset `off`, knowing a line starts at `floor` <= off.
+    qsizetype startOf(qsizetype floor, qsizetype off) const
+    {
+        const qsizetype nl = lastNewline(m_buf, floor, off);
+        return nl < 0 ? floor : nl + 1;
+    }
+    // End of the line holding `off`: its '\n', or n.
+    qsizetype endOf(qsizetype off) const
+    {
+        const void* p = std::memchr(m_buf + off, '\n', std::size_t(m_n - off));
+        return p ? static_cast<const char*>(p) - m_buf : m_n;
+    }
+    // The end of the line's content [start, end): without a CR before its '\n'.
+    qsizetype contentEndOf(qsizetype start, qsizetype end) const
+    {
+        return (end > start && m_buf[end - 1] == '\r') ? end - 1 : end;
+    }
+
+private:
+    const char* m_buf;
+    qsizetype m_n;
+    qsizetype m_counted = 0;
+    qint64 m_line = 0;
+};
+
+// A matching line: its number from 0 at the buffer's start, and its bytes without the '\n'.
+using HitFn = std::function<void(qint64 relLine, QByteArrayView text)>;
+
+void emitLine(LineScanner& s, qsizetype start, qsizetype end, const HitFn& hit)
+{
+    hit(s.lineAt(start), QByteArrayView(s.data() + start, end - start));
+}
+
+void searchLiteral(LineScanner& s, const LiteralFinder& finder, const HitFn& hit)
+{
+    const qsizetype needle = finder.needle().size();
+    if (finder.isEmpty() || finder.needle().contains('\n'))
+        return;
+    const qsizetype n = s.size();
+    qsizetype pos = 0;
+    qsizetype floor = 0; // a line start <= pos
+    while (pos < n) {
+        const char* found = finder.find(s.data() + pos, std::size_t(n - pos));
+        if (!found)
+            return;
+        const qsizetype off = found - s.data();
+        const qsizetype start = s.startOf(floor, off);
+        const qsizetype end = s.endOf(off);
+        if (off + needle <= s.contentEndOf(start, end)) {
+            emitLine(s, start, end, hit);
+            pos = floor = end + 1;
+        } else {
+            floor = start;
+            pos = off + 1; // the hit ran into the line ending; look further along the line
+        }
+    }
+}
+
+// Runs the regex on the line [start, end) alone. False: too complex.
+bool lineMatches(const LineScanner& s, qsizetype start, qsizetype end, const ByteRegex& re, bool* matched)
+{
+    const qsizetype content = s.contentEndOf(start, end);
+    const auto outcome = re.find(s.data() + start, std::size_t(content - start), 0, nullptr);
+    *matched = outcome == ByteRegex::Outcome::Match;
+    return outcome != ByteRegex::Outcome::TooComplex;
+}
+
+// Each returns the relative line on which the regex gave up, or -1.
+qint64 searchRegexPrefiltered(LineScanner& s, const LineMatcher& m, const HitFn& hit)
+{
+    const LiteralFinder& finder = m.literal();
+    const qsizetype n = s.size();
+    qsizetype pos = 0;
+    qsizetype floor = 0;
+    while (pos < n) {
+        const char* found = finder.find(s.data() + pos, std::size_t(n - pos));
+        if (!found)
+            return -1;
+        const qsizetype off = found - s.data();
+        const qsizetype start = s.startOf(floor, off);
+        const qsizetype end = s.endOf(off);
+        if (off + finder.needle().size() > s.contentEndOf(start, end)) {
+            floor = start;
+            pos = off + 1;
+            continue;
+        }
+        bool matched = false;
+        if (!lineMatches(s, start, end, m.regex(), &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        pos = floor = end + 1;
+    }
+    return -1;
+}
+
+qint64 searchRegexPerLine(LineScanner& s, qsizetype start, const ByteRegex& re, const HitFn& hit)
+{
+    while (start < s.size()) {
+        const qsizetype end = s.endOf(start);
+        bool matched = false;
+        if (!lineMatches(s, start, end, re, &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        start = end + 1;
+    }
+    return -1;
+}
+
+// The whole buffer is one subject (one call finds the next matching line, however far), and
+// each match is checked to lie within its line. With CRLF endings, line by line instead (so
+// that "$" matches before the CR, as the line without its ending).
+qint64 searchRegexBlock(LineScanner& s, const ByteRegex& re, const HitFn& hit)
+{
+    const qsizetype n = s.size();
+    if (QByteArrayView(s.data(), n).contains("\r\n"))
+        return searchRegexPerLine(s, 0, re, hit);
+    qsizetype floor = 0;
+    ByteRegex::Hit h;
+    while (floor <= n) {
+        const auto outcome = re.find(s.data(), std::size_t(n), std::size_t(floor), &h);
+        if (outcome == ByteRegex::Outcome::NoMatch)
+            return -1;
+        if (outcome == ByteRegex::Outcome::TooComplex) // the limit counts for the whole buffer: line by line
+            return searchRegexPerLine(s, floor, re, hit);
+        const auto at = qsizetype(h.start);
+        const qsizetype start = s.startOf(floor, at);
+        if (start >= n)
+            return -1; // an empty match after the last '\n': no line there
+        const qsizetype end = s.endOf(at);
+        bool matched = qsizetype(h.end) <= s.contentEndOf(start, end);
+        // The match ran into the line ending or beyond: the line alone decides.
+        if (!matched && !lineMatches(s, start, end, re, &matched))
+            return s.lineAt(start);
+        if (matched)
+            emitLine(s, start, end, hit);
+        floor = end + 1;
+    }
+    return -1;
+}
+
+// Searches whole lines in a buffer; returns the relative line on which the regex gave up, or -1.
+qint64 searchBuffer(LineScanner& s, const LineMatcher& m, const HitFn& hit)
+{
+    if (m.kind() == LineMatcher::Kind::Literal) {
+        searchLiteral(s, m.literal(), hit);
+        return -1;
+    }
+    if (!m.literal().isEmpty())
+        return searchRegexPrefiltered(s, m, hit);
+    return searchRegexBlock(s, m.regex(), hit);
+}
+
+// One block of whole lines read from the file.
 struct Block {
     qint64 firstLine = 0;
     quint64 startOffset = 0;
-    std::vector<qsizetype> ends;     // relative end (exclusive, incl. terminator) of each line
+    qint64 length = 0;
     QByteArray bytes;
 };
 
-// Collects the spans of lines [first, to) up to ~kBlockBytes (at least one line).
+// Finds the extent of lines [first, to) up to ~kBlockBytes (at least one line); returns the
+// line after the block.
 qint64 collectBlock(const LogFile& file, qint64 first, qint64 to, Block& block)
 {
     block.firstLine = first;
-    block.ends.clear();
+    block.length = 0;
     return file.withIndex([&](const LineIndex& index, qint64 count, quint64 indexed) {
         const qint64 last = qMin(to, count);
         qint64 line = first;
@@ -154,134 +391,141 @@ qint64 collectBlock(const LogFile& file, qint64 first, qint64 to, Block& block)
             for (; line < last && line < index.lineCount(); cursor.next(), ++line) {
                 const LineSpan s = cursor.span();
                 const quint64 end = s.start + s.length;
-                if (!block.ends.empty() && end - start > kBlockBytes)
+                if (block.length > 0 && end - start > kBlockBytes)
                     return line;
-                block.ends.push_back(qsizetype(end - start));
+                block.length = qint64(end - start);
             }
         } else {
             start = index.endOffset();
             block.startOffset = start;
         }
         if (line < last) { // the last line, still without its '\n'
-            block.ends.push_back(qsizetype(indexed - start));
+            block.length = qint64(indexed - start);
             ++line;
         }
         return line;
     });
 }
 
-// The raw text of line li of a block, without its '\n'.
-QByteArrayView lineText(const Block& b, std::size_t li)
+// Lines [from, to) of an indexed file on this thread, block by block.
+SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
+                        const std::function<bool()>& stop, const std::function<void(qint64)>& blockDone,
+                        const MatchSink& emitMatch)
 {
-    const qsizetype start = li == 0 ? 0 : b.ends[li - 1];
-    qsizetype end = qMin(b.ends[li], b.bytes.size());
-    if (end > start && b.bytes.at(end - 1) == '\n')
-        --end;
-    return QByteArrayView(b.bytes.constData() + start, end - start);
+    SearchStats stats;
+    QFile f(file.path());
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+        return stats;
+    Block block;
+    qint64 line = from;
+    while (line < to) {
+        if (stop && stop()) {
+            stats.cancelled = true;
+            break;
+        }
+        const qint64 next = collectBlock(file, line, to, block);
+        if (next <= line || block.length <= 0)
+            break;
+        block.bytes.resize(qsizetype(block.length));
+        if (!f.seek(qint64(block.startOffset)))
+            break;
+        const qint64 got = f.read(block.bytes.data(), block.length);
+        if (got < block.length)
+            block.bytes.resize(qsizetype(qMax<qint64>(0, got)));
+        LineScanner scanner(block.bytes.constData(), block.bytes.size());
+        const qint64 gaveUp = searchBuffer(scanner, matcher, [&](qint64 rel, QByteArrayView text) {
+            emitMatch(block.firstLine + rel, text);
+        });
+        stats.bytesScanned += block.bytes.size();
+        if (blockDone)
+            blockDone(stats.bytesScanned);
+        if (gaveUp >= 0) {
+            stats.error = tooComplexMessage(block.firstLine + gaveUp);
+            break;
+        }
+        line = next;
+    }
+    return stats;
 }
 
-void report(const Block& b, std::size_t li, std::vector<qint64>& out, const MatchSink& onMatch)
-{
-    out.push_back(b.firstLine + qint64(li));
-    if (onMatch)
-        onMatch(b.firstLine + qint64(li), lineText(b, li));
-}
+// What one segment found, kept until the segments before it have been delivered.
+struct SegmentResult {
+    std::vector<qint64> lines;        // absolute, or relative to the segment (grepFile)
+    QByteArray texts;                 // the matching lines' bytes, back to back (with a sink only)
+    std::vector<qsizetype> textEnds;
+    qint64 newlines = 0;              // grepFile: lines in the segment
+    qint64 gaveUp = -1;               // grepFile: relative line on which the regex gave up
+    SearchStats stats;
+    bool failed() const { return gaveUp >= 0 || !stats.error.isEmpty(); }
 
-// `hay` is the block's bytes, or an ASCII-lowered copy of them for case-insensitive needles.
-void searchBytes(const Block& b, const QByteArray& hay, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
+    MatchSink collector(bool keepTexts)
+    {
+        return [this, keepTexts](qint64 line, QByteArrayView text) {
+            lines.push_back(line);
+            if (keepTexts) {
+                texts.append(text);
+                textEnds.push_back(texts.size());
+            }
+        };
+    }
+};
+
+// Runs work(k, stop) for segments 0..count-1 on up to `threads` threads at a time and hands
+// each result to deliver() in order on this thread; deliver() returns false to stop.
+SearchStats runSegments(std::size_t count, int threads,
+                        const std::function<SegmentResult(std::size_t, const std::atomic<bool>&)>& work,
+                        const std::function<bool(SegmentResult&)>& deliver, const CancelFn& cancelled)
 {
-    const char* buf = hay.constData();
-    const qsizetype n = hay.size();
-    const QByteArray& needle = m.needle();
-    if (needle.isEmpty() || needle.contains('\n'))
-        return;
-    qsizetype pos = 0;
-    std::size_t li = 0;
-    while (pos < n) {
-        const char* hit = findBytes(buf + pos, std::size_t(n - pos), needle);
-        if (!hit)
-            return;
-        const qsizetype off = hit - buf;
-        li = std::size_t(std::upper_bound(b.ends.begin() + qptrdiff(li), b.ends.end(), off) - b.ends.begin());
-        if (li >= b.ends.size())
-            return;
-        const qsizetype lineStart = li == 0 ? 0 : b.ends[li - 1];
-        const qsizetype lineEnd = qMin(b.ends[li], n);
-        if (off + needle.size() <= contentEnd(buf, lineStart, lineEnd)) {
-            report(b, li, out, onMatch);
-            pos = lineEnd;
-            ++li;
-        } else {
-            pos = off + 1; // the hit ran into the terminator; look further along the line
+    SearchStats stats;
+    std::atomic<bool> stop{false};
+    std::deque<std::future<SegmentResult>> inflight;
+    std::size_t next = 0;
+    auto launch = [&] {
+        const std::size_t k = next++;
+        inflight.push_back(std::async(std::launch::async, [&work, &stop, k] { return work(k, stop); }));
+    };
+    const std::size_t window = std::size_t(threads) + 1;
+    while (inflight.size() < window && next < count)
+        launch();
+    while (!inflight.empty()) {
+        if (cancelled && cancelled()) {
+            stats.cancelled = true;
+            break;
+        }
+        SegmentResult r = inflight.front().get();
+        inflight.pop_front();
+        if (next < count && !r.failed())
+            launch();
+        stats.bytesScanned += r.stats.bytesScanned;
+        if (!deliver(r) || r.failed()) {
+            stats.error = r.stats.error;
+            break;
         }
     }
+    stop = true;
+    inflight.clear(); // waits for the segments still running
+    return stats;
 }
 
-bool lineMatchesRegex(const QRegularExpression& re, QStringView text)
+void deliverTexts(const SegmentResult& r, qint64 base, const MatchSink& onMatch)
 {
-    return re.match(text).hasMatch();
-}
-
-void searchRegexPerLine(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
-{
-    const char* buf = b.bytes.constData();
     qsizetype start = 0;
-    for (std::size_t li = 0; li < b.ends.size(); ++li) {
-        const qsizetype end = qMin(b.ends[li], b.bytes.size());
-        const QString text = QString::fromUtf8(buf + start, contentEnd(buf, start, end) - start);
-        if (lineMatchesRegex(m.regex(), text))
-            report(b, li, out, onMatch);
-        start = end;
+    for (std::size_t i = 0; i < r.lines.size(); ++i) {
+        onMatch(base + r.lines[i], QByteArrayView(r.texts.constData() + start, r.textEnds[i] - start));
+        start = r.textEnds[i];
     }
 }
 
-void searchRegex(const Block& b, const LineMatcher& m, std::vector<qint64>& out, const MatchSink& onMatch)
+int threadCount(const SearchParallelism& parallel)
 {
-    QString text = QString::fromUtf8(b.bytes);
-    text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
-    // Line boundaries in UTF-16 units; invalid bytes could in theory hide a '\n' from the
-    // decoder, so fall back to line-by-line decoding when the counts disagree.
-    std::vector<qsizetype> ends;
-    ends.reserve(b.ends.size());
-    for (qsizetype i = text.indexOf(QLatin1Char('\n')); i >= 0; i = text.indexOf(QLatin1Char('\n'), i + 1))
-        ends.push_back(i + 1);
-    if (ends.size() + 1 == b.ends.size() && !b.bytes.endsWith('\n'))
-        ends.push_back(text.size());
-    if (ends.size() != b.ends.size()) {
-        searchRegexPerLine(b, m, out, onMatch);
-        return;
-    }
-    const QRegularExpression& re = m.regex();
-    qsizetype pos = 0;
-    std::size_t li = 0;
-    while (pos <= text.size() && li < ends.size()) {
-        // The text came from fromUtf8: valid UTF-16, so skip PCRE's O(n) check on every call.
-        const QRegularExpressionMatch match = re.match(text, pos, QRegularExpression::NormalMatch,
-                                                       QRegularExpression::DontCheckSubjectStringMatchOption);
-        if (!match.hasMatch())
-            return;
-        const qsizetype at = match.capturedStart();
-        li = std::size_t(std::upper_bound(ends.begin() + qptrdiff(li), ends.end(), at) - ends.begin());
-        if (li >= ends.size())
-            return;
-        const qsizetype lineStart = li == 0 ? 0 : ends[li - 1];
-        qsizetype lineEnd = ends[li];
-        if (lineEnd > lineStart && text.at(lineEnd - 1) == QLatin1Char('\n'))
-            --lineEnd;
-        // The block match may have spanned lines: the line alone decides.
-        const bool inside = match.capturedEnd() <= lineEnd;
-        if (inside || lineMatchesRegex(re, QStringView(text).mid(lineStart, lineEnd - lineStart)))
-            report(b, li, out, onMatch);
-        pos = ends[li];
-        ++li;
-    }
+    return parallel.threads > 0 ? parallel.threads : QThread::idealThreadCount();
 }
 
 } // namespace
 
 SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 from, qint64 to,
                         std::vector<qint64>& out, const CancelFn& cancelled, const ProgressFn& progress,
-                        const MatchSink& onMatch)
+                        const MatchSink& onMatch, const SearchParallelism& parallel)
 {
     SearchStats stats;
     if (matcher.isEmpty())
@@ -293,46 +537,152 @@ SearchStats searchLines(const LogFile& file, const LineMatcher& matcher, qint64 
     const quint64 rangeStart = file.span(from).start;
     const LineSpan lastSpan = file.span(to - 1);
     const qint64 rangeBytes = qint64(lastSpan.start + lastSpan.length - rangeStart);
+    const int threads = threadCount(parallel);
+    const qint64 segmentBytes = qMax<qint64>(1, parallel.segmentBytes);
 
-    QFile f(file.path());
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
-        return stats;
-    Block block;
-    QByteArray lowered;
-    qint64 line = from;
-    while (line < to) {
-        if (cancelled && cancelled()) {
-            stats.cancelled = true;
-            break;
-        }
-        const qint64 next = collectBlock(file, line, to, block);
-        if (next <= line || block.ends.empty())
-            break;
-        const qsizetype length = block.ends.back();
-        block.bytes.resize(length);
-        if (!f.seek(qint64(block.startOffset)))
-            break;
-        const qint64 got = f.read(block.bytes.data(), length);
-        if (got < length)
-            block.bytes.resize(qsizetype(qMax<qint64>(0, got)));
-        switch (matcher.kind()) {
-        case LineMatcher::Kind::Bytes:
-            searchBytes(block, block.bytes, matcher, out, onMatch);
-            break;
-        case LineMatcher::Kind::AsciiNoCase:
-            lowered = block.bytes;
-            lowerInPlace(lowered.data(), std::size_t(lowered.size()));
-            searchBytes(block, lowered, matcher, out, onMatch);
-            break;
-        case LineMatcher::Kind::Regex:
-            searchRegex(block, matcher, out, onMatch);
-            break;
-        }
-        stats.bytesScanned += block.bytes.size();
-        if (progress)
-            progress(stats.bytesScanned, rangeBytes);
-        line = next;
+    if (threads < 2 || rangeBytes < 2 * segmentBytes) {
+        return searchRange(file, matcher, from, to, cancelled, [&](qint64 done) {
+            if (progress)
+                progress(done, rangeBytes);
+        }, [&](qint64 line, QByteArrayView text) {
+            out.push_back(line);
+            if (onMatch)
+                onMatch(line, text);
+        });
     }
+
+    // Segments cut at the line holding each multiple of segmentBytes.
+    std::vector<qint64> cuts{from};
+    for (qint64 at = segmentBytes; at < rangeBytes; at += segmentBytes) {
+        const qint64 line = file.lineAtOffset(rangeStart + quint64(at));
+        if (line > cuts.back() && line < to)
+            cuts.push_back(line);
+    }
+    cuts.push_back(to);
+    const bool keepTexts = bool(onMatch);
+    qint64 scanned = 0;
+    return runSegments(cuts.size() - 1, threads, [&](std::size_t k, const std::atomic<bool>& stop) {
+        SegmentResult r;
+        r.stats = searchRange(file, matcher, cuts[k], cuts[k + 1], [&stop] { return stop.load(); }, {},
+                              r.collector(keepTexts));
+        return r;
+    }, [&](SegmentResult& r) {
+        out.insert(out.end(), r.lines.begin(), r.lines.end());
+        if (onMatch)
+            deliverTexts(r, 0, onMatch);
+        scanned += r.stats.bytesScanned;
+        if (progress)
+            progress(scanned, rangeBytes);
+        return true;
+    }, cancelled);
+}
+
+Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qint64* matched, const MatchSink& onMatch,
+                             const SearchParallelism& parallel)
+{
+    *matched = 0;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Unbuffered))
+        return Result<SearchStats>::failure(QStringLiteral("Cannot read %1: %2").arg(path, f.errorString()));
+    SearchStats stats;
+    if (matcher.isEmpty())
+        return stats;
+    const qint64 size = f.size();
+    const qint64 segmentBytes = qMax<qint64>(1, parallel.segmentBytes);
+    const int threads = size < 2 * segmentBytes ? 1 : threadCount(parallel);
+
+    // Cut points: a segment owns the lines that start in it (cut after the '\n' at or after each
+    // multiple of segmentBytes).
+    std::vector<qint64> cuts{0};
+    QByteArray probe(64 * 1024, Qt::Uninitialized);
+    for (qint64 at = threads > 1 ? segmentBytes : size; at < size;) {
+        if (!f.seek(at - 1))
+            break;
+        const qint64 got = f.read(probe.data(), probe.size());
+        if (got <= 0)
+            break;
+        const qsizetype nl = QByteArrayView(probe.constData(), qsizetype(got)).indexOf('\n');
+        if (nl < 0) {
+            at += got; // a very long line: look further
+            continue;
+        }
+        const qint64 cut = at + nl; // just after the '\n' at (at - 1 + nl)
+        if (cut > cuts.back() && cut < size)
+            cuts.push_back(cut);
+        at = qMax(cut + 1, cuts.back() + segmentBytes);
+    }
+    cuts.push_back(size);
+
+    // Each segment is read in small chunks of whole lines: the bytes the kernel copies are still
+    // in the CPU cache when they are searched (a 16 MiB buffer is copied to RAM, then read back).
+    auto searchSegment = [&](std::size_t k, bool keepTexts, const MatchSink& direct) {
+        SegmentResult r;
+        QFile in(path);
+        if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !in.seek(cuts[k]))
+            return r;
+        const MatchSink collect = direct ? direct : r.collector(keepTexts);
+        qint64 left = cuts[k + 1] - cuts[k];
+        QByteArray buf;
+        qsizetype kept = 0; // the start of a line carried over from the previous chunk
+        while (left > 0 || kept > 0) {
+            const auto want = qsizetype(qMin<qint64>(left, kReadChunk));
+            buf.resize(kept + want);
+            const qint64 got = want > 0 ? in.read(buf.data() + kept, want) : 0;
+            if (got < 0)
+                break;
+            left = got < want ? 0 : left - got; // a short read: the file shrank, stop after this
+            const qsizetype n = kept + qsizetype(got);
+            qsizetype usable = n;
+            if (left > 0) {
+                const qsizetype nl = lastNewline(buf.constData(), 0, n);
+                if (nl < 0) { // a line longer than the chunk: read more of it
+                    kept = n;
+                    continue;
+                }
+                usable = nl + 1;
+            }
+            LineScanner scanner(buf.constData(), usable);
+            const qint64 base = r.newlines;
+            const qint64 gaveUp = searchBuffer(scanner, matcher, [&](qint64 rel, QByteArrayView text) {
+                collect(base + rel, text);
+            });
+            r.stats.bytesScanned += usable;
+            r.newlines += scanner.lineAt(usable);
+            if (gaveUp >= 0) {
+                r.gaveUp = base + gaveUp; // relative to the segment: numbered by the caller
+                return r;
+            }
+            kept = n - usable;
+            if (kept > 0)
+                std::memmove(buf.data(), buf.constData() + usable, std::size_t(kept));
+        }
+        return r;
+    };
+
+    if (threads < 2) {
+        const SegmentResult r = searchSegment(0, false, [&](qint64 line, QByteArrayView text) {
+            ++*matched;
+            if (onMatch)
+                onMatch(line, text);
+        });
+        stats.bytesScanned = r.stats.bytesScanned;
+        if (r.gaveUp >= 0)
+            stats.error = tooComplexMessage(r.gaveUp);
+        return stats;
+    }
+    qint64 base = 0;
+    const bool keepTexts = bool(onMatch);
+    stats = runSegments(cuts.size() - 1, threads, [&](std::size_t k, const std::atomic<bool>&) {
+        return searchSegment(k, keepTexts, {});
+    }, [&](SegmentResult& r) {
+        *matched += qint64(r.lines.size());
+        if (onMatch)
+            deliverTexts(r, base, onMatch);
+        if (r.gaveUp >= 0)
+            r.stats.error = tooComplexMessage(base + r.gaveUp);
+        base += r.newlines;
+        return true;
+    }, {});
     return stats;
 }
 

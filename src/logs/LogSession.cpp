@@ -193,12 +193,16 @@ void LogSession::workerSearch(const std::shared_ptr<Worker>& w, QPointer<LogSess
         const qint64 to = qMin(total, from + kSearchChunkLines);
         std::vector<qint64> found;
         const SearchStats stats = searchLines(*w->file, w->matcher, from, to, found, cancelled);
-        const bool done = to >= total || stats.cancelled;
-        QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found), done, to, total] {
-            if (self)
-                self->applyMatches(w, gen, from, found, done, to, total);
+        const bool failed = !stats.error.isEmpty();
+        const bool done = to >= total || stats.cancelled || failed;
+        QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found), done, to, total, error = stats.error] {
+            if (!self)
+                return;
+            self->applyMatches(w, gen, from, found, done, to, total);
+            if (!error.isEmpty() && w->searchGen.load() == gen)
+                emit self->searchFailed(error);
         }, Qt::QueuedConnection);
-        if (stats.cancelled) {
+        if (stats.cancelled || failed) {
             w->searchStopped = true;
             return;
         }

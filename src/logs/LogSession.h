@@ -40,7 +40,8 @@ public:
     // Stops the indexing pass now; lines indexed so far stay usable. Growth restarts it.
     void cancelIndexing();
 
-    // Starts a search (an empty pattern clears it). A bad regex is reported by searchFailed().
+    // Starts a search (an empty pattern clears it). A bad regex, or one too complex for a line
+    // (the search stops there), is reported by searchFailed().
     void setSearch(const SearchQuery& query);
     const LineMatcher& matcher() const { return m_matcher; }
     bool hasSearch() const { return !m_matcher.isEmpty(); }

@@ -74,6 +74,42 @@ TEST(LogsCli, GrepOnABigFileMatchesGrep)
     EXPECT_GT(ours.out.count('\n'), 100);
 }
 
+// Over 2 x 16 MiB: the search runs in parallel segments, and the output must still be grep's,
+// line for line and number for number.
+TEST(LogsCli, GrepInParallelSegmentsPrintsWhatGrepPrints)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.log"));
+    const QByteArray data = logtest::realisticLog(260000);
+    ASSERT_GT(data.size(), 34 * 1024 * 1024); // 3 segments of at most 16 MiB
+    ASSERT_TRUE(logtest::writeBytes(path, data));
+    const QList<QStringList> cases{{QStringLiteral("Connection reset by peer")},
+                                   {QStringLiteral("connection RESET"), QStringLiteral("-i")},
+                                   {QStringLiteral("upstream.*timed")},
+                                   {QStringLiteral("bolt-[0-9]{3}'")}};
+    for (const QStringList& c : cases) {
+        const QStringList flags = c.mid(1);
+        const CliRun ours = cli(QStringList{path, QStringLiteral("--grep"), c[0], QStringLiteral("-n")} + flags);
+        const CliRun ref = grep(QStringList{QStringLiteral("-n"), QStringLiteral("-E")} + flags + QStringList{c[0], path});
+        EXPECT_EQ(ours.code, 0) << ours.err.constData();
+        EXPECT_GT(ours.out.count('\n'), 100) << c.join(u' ').toStdString();
+        EXPECT_TRUE(ours.out == ref.out) << c.join(u' ').toStdString();
+    }
+}
+
+// (a+)+$ on a long line of a's backtracks for ever in a plain backtracking engine: the CLI
+// stops with an error naming the line (exit 2, like grep's errors) instead of hanging.
+TEST(LogsCli, TooComplexPatternIsAnErrorNotAFreeze)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("evil.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, "aaa\n" + QByteArray(30000, 'a') + "!\nlast\n"));
+    const CliRun r = cli({path, QStringLiteral("--grep"), QStringLiteral("(a+)+$"), QStringLiteral("-n")});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_EQ(r.out, QByteArray("1:aaa\n"));
+    EXPECT_TRUE(r.err.contains("too complex for line 2")) << r.err.constData();
+}
+
 TEST(LogsCli, NoMatchExitsOneLikeGrepAndErrorsExitTwo)
 {
     CliRun r = cli({kFixture, QStringLiteral("--grep"), QStringLiteral("no such text anywhere")});
