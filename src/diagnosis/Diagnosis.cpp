@@ -87,9 +87,13 @@ QString causeOf(const ProbeResult& r, const ProbeOptions& o)
     }
     if (diagnosis_detail::clientCertificateRefused(r))
         return QStringLiteral("auth_required");
+    if (r.app.failure == AppFailure::StickySessionMissing) // an HTTP 400 that the application explains
+        return QStringLiteral("sticky_session_missing");
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {
+        if (r.errorKind == QLatin1String("extension")) // a 101 with permessage-deflate parameters never offered
+            return QStringLiteral("protocol_error");
         if (r.httpStatus && *r.httpStatus == 101)
             return QStringLiteral("handshake_invalid");
         if (r.errorKind == QLatin1String("protocol"))
@@ -242,6 +246,9 @@ HopVerdict diagnosePair(const ProbeResult& direct, const ProbeResult& via)
     if (direct.ok && via.ok) {
         v.faultyHop = QStringLiteral("none");
         v.verdict = QStringLiteral("Both hops work: direct and through the proxy.");
+        if (!direct.extensions.isEmpty() && via.extensions.isEmpty())
+            v.verdict += QStringLiteral(" The direct hop negotiates %1, the proxied one does not: the proxy drops "
+                                        "Sec-WebSocket-Extensions, so messages travel uncompressed.").arg(direct.extensions);
         return v;
     }
     if (via.cause == QLatin1String("mixed_content") || (direct.cause == QLatin1String("dns_failure") && via.cause == direct.cause)) {
