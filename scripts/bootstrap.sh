@@ -18,6 +18,7 @@ PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeycha
   libnginx-mod-http-lua ansible-core patch
   # PCRE2 8-bit headers: log search runs regexes on raw bytes (src/logs/ByteRegex.cpp)
   libpcre2-dev
+  zlib1g-dev # permessage-deflate: the probe inflates compressed WebSocket messages (FrameParser)
 )
 
 install_missing() {

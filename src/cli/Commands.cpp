@@ -11,7 +11,7 @@ const QList<Command>& commands()
     static const QList<Command> table = {
         {"serve", "serve [--listen HOST:PORT] [--heartbeat S]   run the reference WebSocket endpoint", &cmdServe},
         {"profiles", "profiles list|show NAME|add NAME [...]|remove NAME|import FILE|export FILE|import-ssh-config [FILE]|set-secret NAME [--json]   manage server profiles (profiles help)", &cmdProfiles},
-        {"probe", "probe URL [--origin O] [-H 'N: v']... [--subprotocol P] [--ca F] [--insecure] [--proxy URL] [--echo N] [--size B] [--ping-interval S] [--hold S] [--bolt] [--app NAME] [--app-namespace NS] [--app-event E] [--app-query Q] [--app-payload JSON] [--app-version V] [--timeout S] [--json]   probe a WebSocket endpoint", &cmdProbe},
+        {"probe", "probe URL [--origin O] [-H 'N: v']... [--subprotocol P] [--ca F] [--insecure] [--proxy URL] [--echo N] [--size B] [--ping-interval S] [--hold S] [--bolt] [--app NAME] [--app-namespace NS] [--app-event E] [--app-query Q] [--app-payload JSON] [--app-version V] [--no-deflate] [--timeout S] [--json]   probe a WebSocket endpoint", &cmdProbe},
         {"diagnose", "diagnose --direct URL --via URL [probe options] [--json]   name the faulty hop", &cmdDiagnose},
         {"lint", "lint nginx|haproxy FILE [--dump] [--threshold S] [--json] [--nginx-T] [--endpoint PATH] [--prefix DIR]   check a proxy config for WebSockets", &cmdLint},
         {"fix", "fix nginx|haproxy FILE [--diff | -o OUT] [--threshold S] [--rules R,..] [--nginx-T] [--endpoint PATH]   write the minimal fix", &cmdFix},

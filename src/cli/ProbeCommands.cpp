@@ -27,7 +27,8 @@ void declareProbeOptions(ArgParser& p)
                           "--app-payload", "--app-version"})
         p.addValue(QString::fromLatin1(v));
     p.addValue(QStringLiteral("--header"), QStringLiteral("-H"));
-    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin", "--app-payload-stdin"})
+    for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin", "--app-payload-stdin",
+                          "--no-deflate"})
         p.addFlag(QString::fromLatin1(f));
 }
 
@@ -103,6 +104,7 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
         }
         o->appVersion = v == QLatin1String("5") ? 5 : 4;
     }
+    o->deflate = !p.isSet(QStringLiteral("--no-deflate"));
     o->echoBinary = p.isSet(QStringLiteral("--binary"));
     o->pageOrigin = p.value(QStringLiteral("--page-origin"));
     const auto echo = p.number(QStringLiteral("--echo"), 1);

@@ -95,6 +95,12 @@ QStringList adviceFor(const QString& c, const ProbeResult& r)
     else if (c == QLatin1String("slow_response"))
         a << QStringLiteral("Compare with a direct probe of the upstream: if direct is fast, look at proxy buffering "
                             "(nginx `proxy_buffering off;`) and upstream keepalive; else the app itself is slow.");
+    else if (c == QLatin1String("protocol_error") && r.errorKind == QLatin1String("extension"))
+        a << QStringLiteral("permessage-deflate is broken between the client and the app: a hop strips or rewrites "
+                            "Sec-WebSocket-Extensions in one direction only (nginx `proxy_hide_header Sec-WebSocket-Extensions`, "
+                            "a header filter, a WAF) while the compressed frames pass. Pass the header both ways, or strip it "
+                            "from the request (`proxy_set_header Sec-WebSocket-Extensions \"\";`) so nothing is compressed.")
+          << QStringLiteral("Confirm with a direct probe of the upstream, and with --no-deflate (which offers no compression).");
     else if (c == QLatin1String("protocol_error"))
         a << QStringLiteral("The peer does not speak WebSocket correctly here: check the URL/port points at the WebSocket service "
                             "(not a different TCP service) and the app's WebSocket library version.");

@@ -3,52 +3,124 @@
 
 #include <QUrl>
 
+#include <array>
+
 namespace socketscope {
+
+namespace {
+
+// THE cause table: one line per cause id (the JSON/CLI contract, in the order) and the
+// state of the header dot. A cause the code names is a Cause value, so a typo does not compile.
+enum class Cause {
+    Ok, DnsFailure, ConnectionRefused, ConnectTimeout, TlsUntrusted,
+    TlsHostnameMismatch, TlsExpired, TlsFailed, UpgradeNotForwarded, OriginRejected,
+    AuthRequired, NotFound, BadGateway, ServiceUnavailable, GatewayTimeout,
+    HttpError, HandshakeInvalid, IdleTimeout, AbnormalClosure, ServerClosed,
+    NoEcho, NoPong, SlowResponse, ProtocolError, MixedContent,
+    AppHandshakeFailed, SubprotocolRejected, AppHeartbeatLost, StickySessionMissing
+};
+
+struct CauseEntry {
+    Cause cause;
+    const char* id;
+    const char* state; // "ok", "degraded", "down"
+};
+
+constexpr std::array kCauses = {
+    CauseEntry{Cause::Ok, "ok", "ok"},
+    CauseEntry{Cause::DnsFailure, "dns_failure", "down"},
+    CauseEntry{Cause::ConnectionRefused, "connection_refused", "down"},
+    CauseEntry{Cause::ConnectTimeout, "connect_timeout", "down"},
+    CauseEntry{Cause::TlsUntrusted, "tls_untrusted", "down"},
+    CauseEntry{Cause::TlsHostnameMismatch, "tls_hostname_mismatch", "down"},
+    CauseEntry{Cause::TlsExpired, "tls_expired", "down"},
+    CauseEntry{Cause::TlsFailed, "tls_failed", "down"},
+    CauseEntry{Cause::UpgradeNotForwarded, "upgrade_not_forwarded", "down"},
+    CauseEntry{Cause::OriginRejected, "origin_rejected", "down"},
+    CauseEntry{Cause::AuthRequired, "auth_required", "down"},
+    CauseEntry{Cause::NotFound, "not_found", "down"},
+    CauseEntry{Cause::BadGateway, "bad_gateway", "down"},
+    CauseEntry{Cause::ServiceUnavailable, "service_unavailable", "down"},
+    CauseEntry{Cause::GatewayTimeout, "gateway_timeout", "down"},
+    CauseEntry{Cause::HttpError, "http_error", "down"},
+    CauseEntry{Cause::HandshakeInvalid, "handshake_invalid", "down"},
+    CauseEntry{Cause::IdleTimeout, "idle_timeout", "degraded"},
+    CauseEntry{Cause::AbnormalClosure, "abnormal_closure", "down"},
+    CauseEntry{Cause::ServerClosed, "server_closed", "down"},
+    CauseEntry{Cause::NoEcho, "no_echo", "down"},
+    CauseEntry{Cause::NoPong, "no_pong", "degraded"},
+    CauseEntry{Cause::SlowResponse, "slow_response", "degraded"},
+    CauseEntry{Cause::ProtocolError, "protocol_error", "down"},
+    CauseEntry{Cause::MixedContent, "mixed_content", "down"},
+    CauseEntry{Cause::AppHandshakeFailed, "app_handshake_failed", "down"},
+    CauseEntry{Cause::SubprotocolRejected, "subprotocol_rejected", "down"},
+    CauseEntry{Cause::AppHeartbeatLost, "app_heartbeat_lost", "degraded"},
+    CauseEntry{Cause::StickySessionMissing, "sticky_session_missing", "down"},
+};
+
+const CauseEntry* entryOf(Cause c)
+{
+    for (const CauseEntry& e : kCauses)
+        if (e.cause == c)
+            return &e;
+    return nullptr;
+}
+
+const CauseEntry* entryOf(const QString& id)
+{
+    for (const CauseEntry& e : kCauses)
+        if (id == QLatin1String(e.id))
+            return &e;
+    return nullptr;
+}
+
+QString idOf(Cause c)
+{
+    const CauseEntry* e = entryOf(c);
+    return e ? QString::fromLatin1(e->id) : QString();
+}
+
+} // namespace
 
 const QStringList& allCauseIds()
 {
-    static const QStringList ids = {
-        QStringLiteral("ok"), QStringLiteral("dns_failure"), QStringLiteral("connection_refused"),
-        QStringLiteral("connect_timeout"), QStringLiteral("tls_untrusted"), QStringLiteral("tls_hostname_mismatch"),
-        QStringLiteral("tls_expired"), QStringLiteral("tls_failed"), QStringLiteral("upgrade_not_forwarded"),
-        QStringLiteral("origin_rejected"), QStringLiteral("auth_required"), QStringLiteral("not_found"),
-        QStringLiteral("bad_gateway"), QStringLiteral("service_unavailable"), QStringLiteral("gateway_timeout"),
-        QStringLiteral("http_error"), QStringLiteral("handshake_invalid"), QStringLiteral("idle_timeout"),
-        QStringLiteral("abnormal_closure"), QStringLiteral("server_closed"), QStringLiteral("no_echo"),
-        QStringLiteral("no_pong"), QStringLiteral("slow_response"), QStringLiteral("protocol_error"),
-        QStringLiteral("mixed_content"), QStringLiteral("app_handshake_failed"), QStringLiteral("subprotocol_rejected"),
-        QStringLiteral("app_heartbeat_lost"), QStringLiteral("sticky_session_missing")};
+    static const QStringList ids = [] {
+        QStringList all;
+        for (const CauseEntry& e : kCauses)
+            all << QString::fromLatin1(e.id);
+        return all;
+    }();
     return ids;
 }
 
 namespace {
 
-QString causeForStatus(int status)
+Cause causeForStatus(int status)
 {
     switch (status) {
     case 400:
     case 426:
-        return QStringLiteral("upgrade_not_forwarded");
+        return Cause::UpgradeNotForwarded;
     case 401:
     case 407:
-        return QStringLiteral("auth_required");
+        return Cause::AuthRequired;
     case 403:
-        return QStringLiteral("origin_rejected");
+        return Cause::OriginRejected;
     case 404:
-        return QStringLiteral("not_found");
+        return Cause::NotFound;
     case 502:
-        return QStringLiteral("bad_gateway");
+        return Cause::BadGateway;
     case 503:
-        return QStringLiteral("service_unavailable");
+        return Cause::ServiceUnavailable;
     case 504:
-        return QStringLiteral("gateway_timeout");
+        return Cause::GatewayTimeout;
     default:
         break;
     }
     // A plain 2xx means whoever answered treated the request as ordinary HTTP: the upgrade was lost.
     if (status >= 200 && status < 300)
-        return QStringLiteral("upgrade_not_forwarded");
-    return QStringLiteral("http_error");
+        return Cause::UpgradeNotForwarded;
+    return Cause::HttpError;
 }
 
 bool isMixedContent(const ProbeResult& r, const ProbeOptions& o)
@@ -58,84 +130,88 @@ bool isMixedContent(const ProbeResult& r, const ProbeOptions& o)
     return page.startsWith(QLatin1String("https://")) && (scheme == QLatin1String("ws") || scheme == QLatin1String("http"));
 }
 
-QString causeOf(const ProbeResult& r, const ProbeOptions& o)
+Cause causeOf(const ProbeResult& r, const ProbeOptions& o)
 {
     if (isMixedContent(r, o))
-        return QStringLiteral("mixed_content");
+        return Cause::MixedContent;
     const QString& phase = r.errorPhase;
     if (phase == QLatin1String("url"))
-        return QStringLiteral("protocol_error");
+        return Cause::ProtocolError;
     if (phase == QLatin1String("dns"))
-        return QStringLiteral("dns_failure");
+        return Cause::DnsFailure;
     if (phase == QLatin1String("connect")) {
         if (r.errorKind == QLatin1String("refused") || r.errorKind == QLatin1String("proxy_refused"))
-            return QStringLiteral("connection_refused");
+            return Cause::ConnectionRefused;
         if (r.errorKind == QLatin1String("proxy_auth"))
-            return QStringLiteral("auth_required");
+            return Cause::AuthRequired;
         if (r.errorKind == QLatin1String("host_not_found"))
-            return QStringLiteral("dns_failure");
-        return QStringLiteral("connect_timeout");
+            return Cause::DnsFailure;
+        return Cause::ConnectTimeout;
     }
     if (phase == QLatin1String("tls")) {
         if (r.tls.failureKind == QLatin1String("untrusted"))
-            return QStringLiteral("tls_untrusted");
+            return Cause::TlsUntrusted;
         if (r.tls.failureKind == QLatin1String("hostname_mismatch"))
-            return QStringLiteral("tls_hostname_mismatch");
+            return Cause::TlsHostnameMismatch;
         if (r.tls.failureKind == QLatin1String("expired"))
-            return QStringLiteral("tls_expired");
-        return QStringLiteral("tls_failed");
+            return Cause::TlsExpired;
+        return Cause::TlsFailed;
     }
     if (diagnosis_detail::clientCertificateRefused(r))
-        return QStringLiteral("auth_required");
+        return Cause::AuthRequired;
+    if (r.app.failure == AppFailure::StickySessionMissing) // an HTTP 400 that the application explains
+        return Cause::StickySessionMissing;
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {
+        if (r.errorKind == QLatin1String("extension")) // a 101 with permessage-deflate parameters never offered
+            return Cause::ProtocolError;
         if (r.httpStatus && *r.httpStatus == 101)
-            return QStringLiteral("handshake_invalid");
+            return Cause::HandshakeInvalid;
         if (r.errorKind == QLatin1String("protocol"))
-            return QStringLiteral("protocol_error");
+            return Cause::ProtocolError;
         if (r.errorKind == QLatin1String("timeout"))
-            return QStringLiteral("slow_response");
-        return QStringLiteral("abnormal_closure");
+            return Cause::SlowResponse;
+        return Cause::AbnormalClosure;
     }
     switch (r.app.failure) { // the upgrade worked; the application said no
-    case AppFailure::HandshakeFailed: return QStringLiteral("app_handshake_failed");
-    case AppFailure::SubprotocolRejected: return QStringLiteral("subprotocol_rejected");
-    case AppFailure::HeartbeatLost: return QStringLiteral("app_heartbeat_lost");
-    case AppFailure::StickySessionMissing: return QStringLiteral("sticky_session_missing");
+    case AppFailure::HandshakeFailed: return Cause::AppHandshakeFailed;
+    case AppFailure::SubprotocolRejected: return Cause::SubprotocolRejected;
+    case AppFailure::HeartbeatLost: return Cause::AppHeartbeatLost;
+    case AppFailure::StickySessionMissing: return Cause::StickySessionMissing;
     case AppFailure::None: break;
     }
     if (!phase.isEmpty() && !r.cancelled) {
         if (!r.protocolError.isEmpty())
-            return QStringLiteral("protocol_error");
+            return Cause::ProtocolError;
         if (r.closedBy == ClosedBy::ServerFrame) {
             if (r.closeCode.value_or(1000) != 1000)
-                return QStringLiteral("server_closed");
+                return Cause::ServerClosed;
             if (phase == QLatin1String("hold"))
-                return QStringLiteral("idle_timeout");
+                return Cause::IdleTimeout;
             if (phase == QLatin1String("ping"))
-                return QStringLiteral("no_pong");
-            return QStringLiteral("no_echo");
+                return Cause::NoPong;
+            return Cause::NoEcho;
         }
         if (r.closedBy == ClosedBy::ServerFin || r.closedBy == ClosedBy::ServerReset) {
             if (phase == QLatin1String("hold") && r.idleCutoffS)
-                return QStringLiteral("idle_timeout");
-            return QStringLiteral("abnormal_closure");
+                return Cause::IdleTimeout;
+            return Cause::AbnormalClosure;
         }
         if (r.errorKind == QLatin1String("timeout")) {
             if (phase == QLatin1String("ping"))
-                return QStringLiteral("no_pong");
-            return QStringLiteral("no_echo");
+                return Cause::NoPong;
+            return Cause::NoEcho;
         }
-        return QStringLiteral("abnormal_closure");
+        return Cause::AbnormalClosure;
     }
     const double slowMs = o.slowThresholdS * 1000.0;
     if (slowMs > 0) {
         if (r.timings.upgrade.value_or(0) > slowMs || r.timings.firstEcho.value_or(0) > slowMs
             || r.boltHandshakeMs.value_or(0) > slowMs)
-            return QStringLiteral("slow_response");
+            return Cause::SlowResponse;
     }
-    return QStringLiteral("ok");
+    return Cause::Ok;
 }
 
 } // namespace
@@ -152,13 +228,14 @@ bool clientCertificateRefused(const ProbeResult& r)
 Diagnosis diagnose(const ProbeResult& result, const ProbeOptions& options)
 {
     Diagnosis d;
-    d.cause = causeOf(result, options);
-    d.ok = d.cause == QLatin1String("ok");
+    const Cause cause = causeOf(result, options);
+    d.cause = idOf(cause);
+    d.ok = cause == Cause::Ok;
     d.evidence = diagnosis_detail::evidenceFor(result);
-    if (d.cause == QLatin1String("mixed_content"))
+    if (cause == Cause::MixedContent)
         d.evidence.prepend(QStringLiteral("The page origin %1 is https, but the WebSocket URL is %2: browsers block "
                                           "ws:// from https pages (mixed content)").arg(options.pageOrigin, result.url));
-    if (d.cause == QLatin1String("slow_response"))
+    if (cause == Cause::SlowResponse)
         d.evidence << QStringLiteral("Slow threshold: %1 ms").arg(options.slowThresholdS * 1000.0, 0, 'f', 0);
     d.advice = diagnosis_detail::adviceFor(d.cause, result);
     return d;
@@ -175,18 +252,17 @@ void applyDiagnosis(ProbeResult& result, const ProbeOptions& options)
 
 QString verdictState(const QString& cause)
 {
-    if (cause == QLatin1String("ok"))
-        return QStringLiteral("ok");
-    if (cause == QLatin1String("slow_response") || cause == QLatin1String("idle_timeout") || cause == QLatin1String("no_pong")
-        || cause == QLatin1String("app_heartbeat_lost"))
-        return QStringLiteral("degraded");
-    return QStringLiteral("down");
+    const CauseEntry* e = entryOf(cause);
+    return QString::fromLatin1(e ? e->state : "down");
 }
 
 QString causeSentence(const ProbeResult& r)
 {
-    const QString& c = r.cause;
-    if (c == QLatin1String("ok")) {
+    const CauseEntry* entry = entryOf(r.cause);
+    if (!entry)
+        return r.cause;
+    switch (entry->cause) {
+    case Cause::Ok: {
         if (r.echoRtt.count > 0)
             return QStringLiteral("upgrade and echo work (median RTT %1 ms)").arg(r.echoRtt.median, 0, 'f', 2);
         if (!r.app.protocol.isEmpty() && r.app.protocol != QLatin1String("none") && r.app.protocol != QLatin1String("echo"))
@@ -194,46 +270,47 @@ QString causeSentence(const ProbeResult& r)
                 .arg(r.app.rtt.count > 0 ? QStringLiteral(" (median round trip %1 ms)").arg(r.app.rtt.median, 0, 'f', 2) : QString());
         return QStringLiteral("the WebSocket upgrade works");
     }
-    if (c == QLatin1String("dns_failure")) return QStringLiteral("the host name does not resolve");
-    if (c == QLatin1String("connection_refused")) return QStringLiteral("nothing accepts connections on that port");
-    if (c == QLatin1String("connect_timeout")) return QStringLiteral("the TCP connection does not complete (firewall or dead host)");
-    if (c == QLatin1String("tls_untrusted")) return QStringLiteral("the TLS certificate is not trusted");
-    if (c == QLatin1String("tls_hostname_mismatch")) return QStringLiteral("the TLS certificate is for another host name");
-    if (c == QLatin1String("tls_expired")) return QStringLiteral("the TLS certificate has expired");
-    if (c == QLatin1String("tls_failed")) return QStringLiteral("the TLS handshake fails");
-    if (c == QLatin1String("upgrade_not_forwarded"))
+    case Cause::DnsFailure: return QStringLiteral("the host name does not resolve");
+    case Cause::ConnectionRefused: return QStringLiteral("nothing accepts connections on that port");
+    case Cause::ConnectTimeout: return QStringLiteral("the TCP connection does not complete (firewall or dead host)");
+    case Cause::TlsUntrusted: return QStringLiteral("the TLS certificate is not trusted");
+    case Cause::TlsHostnameMismatch: return QStringLiteral("the TLS certificate is for another host name");
+    case Cause::TlsExpired: return QStringLiteral("the TLS certificate has expired");
+    case Cause::TlsFailed: return QStringLiteral("the TLS handshake fails");
+    case Cause::UpgradeNotForwarded:
         return QStringLiteral("the upgrade is not passed on (answer %1 instead of 101)").arg(r.httpStatus.value_or(0));
-    if (c == QLatin1String("origin_rejected")) return QStringLiteral("the Origin is rejected (403)");
-    if (c == QLatin1String("auth_required")) return QStringLiteral("credentials are required (%1)").arg(r.httpStatus.value_or(407));
-    if (c == QLatin1String("not_found")) return QStringLiteral("the path does not exist (404)");
-    if (c == QLatin1String("bad_gateway")) return QStringLiteral("the proxy cannot reach the upstream (502)");
-    if (c == QLatin1String("service_unavailable")) return QStringLiteral("no upstream is available (503)");
-    if (c == QLatin1String("gateway_timeout")) return QStringLiteral("the upstream did not answer the proxy in time (504)");
-    if (c == QLatin1String("http_error")) return QStringLiteral("the server answered HTTP %1 instead of 101").arg(r.httpStatus.value_or(0));
-    if (c == QLatin1String("handshake_invalid")) return QStringLiteral("the 101 answer is not a valid WebSocket handshake");
-    if (c == QLatin1String("idle_timeout"))
+    case Cause::OriginRejected: return QStringLiteral("the Origin is rejected (403)");
+    case Cause::AuthRequired: return QStringLiteral("credentials are required (%1)").arg(r.httpStatus.value_or(407));
+    case Cause::NotFound: return QStringLiteral("the path does not exist (404)");
+    case Cause::BadGateway: return QStringLiteral("the proxy cannot reach the upstream (502)");
+    case Cause::ServiceUnavailable: return QStringLiteral("no upstream is available (503)");
+    case Cause::GatewayTimeout: return QStringLiteral("the upstream did not answer the proxy in time (504)");
+    case Cause::HttpError: return QStringLiteral("the server answered HTTP %1 instead of 101").arg(r.httpStatus.value_or(0));
+    case Cause::HandshakeInvalid: return QStringLiteral("the 101 answer is not a valid WebSocket handshake");
+    case Cause::IdleTimeout:
         return QStringLiteral("the idle connection is closed after %1 s").arg(r.idleCutoffS.value_or(r.heldS), 0, 'f', 1);
-    if (c == QLatin1String("abnormal_closure")) return QStringLiteral("the connection drops without a close frame (1006)");
-    if (c == QLatin1String("server_closed"))
+    case Cause::AbnormalClosure: return QStringLiteral("the connection drops without a close frame (1006)");
+    case Cause::ServerClosed:
         return QStringLiteral("the server closes with code %1%2").arg(r.closeCode.value_or(0))
             .arg(r.closeReason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(r.closeReason));
-    if (c == QLatin1String("no_echo")) return QStringLiteral("messages are not echoed back");
-    if (c == QLatin1String("no_pong")) return QStringLiteral("pings get no pong");
-    if (c == QLatin1String("slow_response")) return QStringLiteral("the server answers slowly");
-    if (c == QLatin1String("protocol_error"))
+    case Cause::NoEcho: return QStringLiteral("messages are not echoed back");
+    case Cause::NoPong: return QStringLiteral("pings get no pong");
+    case Cause::SlowResponse: return QStringLiteral("the server answers slowly");
+    case Cause::ProtocolError:
         return QStringLiteral("the server breaks the WebSocket protocol%1")
             .arg(r.protocolError.isEmpty() ? QString() : QStringLiteral(": ") + r.protocolError);
-    if (c == QLatin1String("mixed_content")) return QStringLiteral("an https page cannot open this ws:// URL (mixed content)");
-    if (c == QLatin1String("app_handshake_failed"))
+    case Cause::MixedContent: return QStringLiteral("an https page cannot open this ws:// URL (mixed content)");
+    case Cause::AppHandshakeFailed:
         return QStringLiteral("the upgrade works, but the %1 application refused the probe%2").arg(r.app.protocol)
             .arg(r.app.refusal.isEmpty() ? QString() : QStringLiteral(": ") + r.app.refusal);
-    if (c == QLatin1String("subprotocol_rejected"))
+    case Cause::SubprotocolRejected:
         return QStringLiteral("the server does not accept the %1 subprotocol").arg(r.app.protocol);
-    if (c == QLatin1String("app_heartbeat_lost"))
+    case Cause::AppHeartbeatLost:
         return QStringLiteral("the socket stays open, but the %1 heartbeat stopped arriving").arg(r.app.protocol);
-    if (c == QLatin1String("sticky_session_missing"))
+    case Cause::StickySessionMissing:
         return QStringLiteral("the session the application created is unknown on the next request (no sticky sessions)");
-    return c;
+    }
+    return r.cause;
 }
 
 HopVerdict diagnosePair(const ProbeResult& direct, const ProbeResult& via)
@@ -242,6 +319,9 @@ HopVerdict diagnosePair(const ProbeResult& direct, const ProbeResult& via)
     if (direct.ok && via.ok) {
         v.faultyHop = QStringLiteral("none");
         v.verdict = QStringLiteral("Both hops work: direct and through the proxy.");
+        if (!direct.extensions.isEmpty() && via.extensions.isEmpty())
+            v.verdict += QStringLiteral(" The direct hop negotiates %1, the proxied one does not: the proxy drops "
+                                        "Sec-WebSocket-Extensions, so messages travel uncompressed.").arg(direct.extensions);
         return v;
     }
     if (via.cause == QLatin1String("mixed_content") || (direct.cause == QLatin1String("dns_failure") && via.cause == direct.cause)) {

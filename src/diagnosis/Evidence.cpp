@@ -74,6 +74,8 @@ QStringList evidenceFor(const ProbeResult& r)
         e << QStringLiteral("Protocol: %1").arg(r.protocolError);
     if (!r.subprotocol.isEmpty())
         e << QStringLiteral("Subprotocol: %1").arg(r.subprotocol);
+    if (!r.extensions.isEmpty())
+        e << QStringLiteral("Extensions: %1 (%2 compressed message(s) inflated)").arg(r.extensions).arg(r.compressedMessages);
     if (r.otherMessages > 0)
         e << QStringLiteral("Server messages besides echoes: %1 (first: %2)").arg(r.otherMessages).arg(oneLine(r.firstOtherMessage, 120));
     if (!r.app.protocol.isEmpty()) {

@@ -29,6 +29,8 @@ constexpr std::array kProtocols = {
     AppProtocolEntry{AppProtocolId::GraphqlTransportWs, "graphql-transport-ws", "graphql-transport-ws", &apps::makeGraphqlTransportWs},
     AppProtocolEntry{AppProtocolId::GraphqlWs, "graphql-ws", "graphql-ws", &apps::makeGraphqlWs},
     AppProtocolEntry{AppProtocolId::Mqtt, "mqtt", "mqtt,mqttv3.1", &apps::makeMqtt},
+    AppProtocolEntry{AppProtocolId::Stomp, "stomp", "v12.stomp,v11.stomp,v10.stomp", &apps::makeStomp},
+    AppProtocolEntry{AppProtocolId::SignalR, "signalr", "", &apps::makeSignalR},
 };
 
 const AppProtocolEntry* entryOf(AppProtocolId id)
@@ -107,6 +109,11 @@ AppProtocolId appFromUrl(const QUrl& url, QStringList* offer)
         offerOnce(offer, QStringLiteral("mqtt"));
         return AppProtocolId::Auto;
     }
+    if (path.contains(QLatin1String("/stomp"))) {
+        offerOnce(offer, QStringLiteral("v12.stomp"));
+        offerOnce(offer, QStringLiteral("v11.stomp"));
+        return AppProtocolId::Auto;
+    }
     if (path.endsWith(QLatin1String("/echo")))
         return AppProtocolId::Echo;
     return AppProtocolId::Auto;
@@ -141,6 +148,28 @@ void AppProtocol::offer(QUrl& url, ProbeOptions& options)
 {
     Q_UNUSED(url);
     Q_UNUSED(options);
+}
+
+std::optional<PreUpgradeRequest> AppProtocol::preUpgradeRequest(int index)
+{
+    Q_UNUSED(index);
+    return std::nullopt;
+}
+
+bool AppProtocol::preUpgradeResponse(AppLink& link, int index, int status, const QByteArray& body, QUrl& url)
+{
+    Q_UNUSED(link);
+    Q_UNUSED(index);
+    Q_UNUSED(body);
+    Q_UNUSED(url);
+    return status == 200;
+}
+
+AppFailure AppProtocol::httpRefusal(int status, const QByteArray& body) const
+{
+    Q_UNUSED(status);
+    Q_UNUSED(body);
+    return AppFailure::None;
 }
 
 int AppProtocol::roundTripCount(const ProbeOptions& options) const

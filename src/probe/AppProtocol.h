@@ -14,8 +14,16 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace socketscope {
+
+// A plain HTTP request an application makes before its WebSocket upgrade, on the same connection.
+struct PreUpgradeRequest {
+    QByteArray method;           // "GET", "POST"
+    QUrl url;                    // its path and query are used
+    QByteArray body;             // POST body (text/plain)
+};
 
 // What a protocol may do on the probe's open WebSocket; implemented by ProbeSession.
 class AppLink {
@@ -41,6 +49,15 @@ public:
     virtual AppProtocolId id() const = 0;
     // Before the upgrade: subprotocols to offer, extra headers, the URL's path and query.
     virtual void offer(QUrl& url, ProbeOptions& options);
+    // Plain HTTP requests before the upgrade (Socket.IO's long-polling handshake): request `index`
+    // (0, 1, ...), or nullopt to go on to the upgrade.
+    virtual std::optional<PreUpgradeRequest> preUpgradeRequest(int index);
+    // The answer to request `index`; may change the upgrade's url. False: the probe ends — with the
+    // app's refusal if it called link.refused()/broken(), else with that HTTP status as its cause.
+    virtual bool preUpgradeResponse(AppLink& link, int index, int status, const QByteArray& body, QUrl& url);
+    // What a non-101 answer to a request (the upgrade or a pre-upgrade one) means at the application
+    // level (Engine.IO 400 "Session ID unknown": the load balancer is not sticky). None: only HTTP.
+    virtual AppFailure httpRefusal(int status, const QByteArray& body) const;
     // After the 101: begin the application handshake; link.handshakeDone() when accepted (maybe at once).
     virtual void open(AppLink& link) = 0;
     // How many round trips follow the handshake.

@@ -15,5 +15,7 @@ std::unique_ptr<AppProtocol> makeSocketIo();
 std::unique_ptr<AppProtocol> makeGraphqlTransportWs();
 std::unique_ptr<AppProtocol> makeGraphqlWs();
 std::unique_ptr<AppProtocol> makeMqtt();
+std::unique_ptr<AppProtocol> makeStomp();
+std::unique_ptr<AppProtocol> makeSignalR();
 
 } // namespace socketscope::apps

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `socketio`: Socket.IO over Engine.IO 4 (and 3 with EIO=3) straight on WebSocket, as
-// socket.io-client connects with transports: ['websocket']: the server's open packet
-// 0{"sid","pingInterval","pingTimeout"}, CONNECT 40 to the namespace → 40{"sid"} or
-// CONNECT_ERROR 44{"message"}; every Engine.IO ping 2 is answered with 3 during the hold.
+// `socketio`: Socket.IO over Engine.IO 4 (and 3 with EIO=3). The way socket.io-client connects by
+// default: the long-polling handshake (GET …&transport=polling → the open packet
+// 0{"sid","pingInterval","pingTimeout"}; POST the CONNECT 40 with that sid), then the upgrade
+// (…&transport=websocket&sid=…, 2probe → 3probe, 5), and the CONNECT's answer 40{"sid"} or
+// CONNECT_ERROR 44{"message"} over the WebSocket. A URL with transport=websocket (or EIO=3) connects
+// straight to WebSocket, as the client's transports: ['websocket'] does: the server's open packet
+// comes first over the WebSocket. Every Engine.IO ping 2 is answered with 3 during the hold.
+// A session unknown on the next request (400 "Session ID unknown") is sticky_session_missing.
 #include "probe/AppProtocols.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QUrlQuery>
 
 namespace socketscope::apps {
@@ -34,14 +39,70 @@ public:
         if (!q.hasQueryItem(QStringLiteral("EIO")))
             q.addQueryItem(QStringLiteral("EIO"), QStringLiteral("4"));
         m_eio = q.queryItemValue(QStringLiteral("EIO")).toInt();
+        m_polling = m_eio >= 4 && q.queryItemValue(QStringLiteral("transport")) != QLatin1String("websocket");
         q.removeAllQueryItems(QStringLiteral("transport"));
+        m_base = url;
+        m_base.setQuery(q);
         q.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
         url.setQuery(q);
     }
 
+    std::optional<PreUpgradeRequest> preUpgradeRequest(int index) override
+    {
+        if (!m_polling || index > 1)
+            return std::nullopt;
+        QUrl url = m_base;
+        QUrlQuery q(url);
+        q.addQueryItem(QStringLiteral("transport"), QStringLiteral("polling"));
+        if (index == 0) { // the handshake: a cache-busting t= like the client's
+            q.addQueryItem(QStringLiteral("t"), QString::number(QRandomGenerator::global()->generate(), 36));
+            url.setQuery(q);
+            return PreUpgradeRequest{"GET", url, {}};
+        }
+        q.addQueryItem(QStringLiteral("sid"), m_sid);
+        url.setQuery(q);
+        return PreUpgradeRequest{"POST", url, m_connectPacket};
+    }
+
+    bool preUpgradeResponse(AppLink& link, int index, int status, const QByteArray& body, QUrl& url) override
+    {
+        if (status != 200)
+            return false; // the HTTP status is the cause (httpRefusal() explains a 400 "Session ID unknown")
+        if (index == 0) {
+            // Engine.IO 4 polling payload: packets separated by 0x1E; the first is the open packet.
+            const QByteArray open = body.left(body.indexOf('\x1e') < 0 ? body.size() : body.indexOf('\x1e'));
+            if (!open.startsWith('0') || !openPacket(link, open.mid(1), false)) {
+                link.broken(QStringLiteral("Engine.IO long-polling handshake: no open packet in the answer \"%1\"")
+                                .arg(QString::fromUtf8(body.left(120))));
+                return false;
+            }
+            m_sid = link.result().app.session;
+            m_connectPacket = "40" + nsPrefix() + link.options().appPayload.trimmed();
+            m_connectSentMs = link.nowMs();
+            return true;
+        }
+        // The POSTed CONNECT was taken ("ok"): upgrade this session to WebSocket.
+        QUrlQuery q(m_base);
+        q.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
+        q.addQueryItem(QStringLiteral("sid"), m_sid);
+        url.setQuery(q);
+        return true;
+    }
+
+    AppFailure httpRefusal(int status, const QByteArray& body) const override
+    {
+        // Engine.IO's answer to a sid it does not know: {"code":1,"message":"Session ID unknown"}.
+        if (status == 400 && body.contains("Session ID unknown"))
+            return AppFailure::StickySessionMissing;
+        return AppFailure::None;
+    }
+
     void open(AppLink& link) override
     {
-        link.result().app.version = QStringLiteral("Engine.IO %1").arg(m_eio);
+        link.result().app.version = m_polling ? QStringLiteral("Engine.IO %1, long-polling then websocket").arg(m_eio)
+                                              : QStringLiteral("Engine.IO %1").arg(m_eio);
+        if (m_polling)
+            link.sendText("2probe"); // the upgrade's probe; 3probe → 5 completes it
     }
 
     int roundTripCount(const ProbeOptions& options) const override { return options.appEvent.isEmpty() ? 0 : 1; }
@@ -69,7 +130,12 @@ public:
                 return true;
             }
             return false;
-        case '3': // Engine.IO 3: the pong to our ping
+        case '3': // the upgrade's 3probe; Engine.IO 3: the pong to our ping
+            if (m_polling && p == "3probe" && !m_upgraded) {
+                m_upgraded = true;
+                link.sendText("5"); // the server now flushes what it holds for us: the CONNECT's answer
+                return true;
+            }
             if (m_eio < 4) {
                 ++link.result().app.heartbeatsAnswered;
                 link.heartbeatSeen();
@@ -101,6 +167,8 @@ public:
     }
     QString handshakeTimeout() const override
     {
+        if (m_polling && !m_upgraded)
+            return QStringLiteral("no Engine.IO 3probe answer to the upgrade's 2probe");
         return m_opened ? QStringLiteral("no answer to the Socket.IO CONNECT to namespace %1").arg(m_namespace)
                         : QStringLiteral("no Engine.IO open packet");
     }
@@ -113,7 +181,8 @@ public:
 private:
     QByteArray nsPrefix() const { return m_namespace == QLatin1String("/") ? QByteArray() : m_namespace.toUtf8() + ','; }
 
-    bool openPacket(AppLink& link, const QByteArray& json)
+    // The open packet's JSON; with sendConnect, the CONNECT goes out at once (straight WebSocket).
+    bool openPacket(AppLink& link, const QByteArray& json, bool sendConnect = true)
     {
         const QJsonObject o = QJsonDocument::fromJson(json).object();
         if (m_opened || !o.contains(QLatin1String("sid")))
@@ -125,6 +194,8 @@ private:
         m_pingTimeoutMs = o.value(QLatin1String("pingTimeout")).toInt();
         if (m_pingIntervalMs > 0)
             app.heartbeatIntervalMs = m_pingIntervalMs;
+        if (!sendConnect)
+            return true;
         m_connectSentMs = link.nowMs();
         const QByteArray auth = link.options().appPayload.trimmed();
         link.sendText("40" + nsPrefix() + auth);
@@ -185,6 +256,11 @@ private:
     }
 
     QString m_namespace = QStringLiteral("/");
+    QUrl m_base;                 // the Engine.IO URL without transport
+    bool m_polling = false;      // long-polling handshake first (socket.io-client's default)
+    bool m_upgraded = false;     // 3probe seen, 5 sent
+    QString m_sid;
+    QByteArray m_connectPacket;
     int m_eio = 4;
     bool m_opened = false;
     bool m_connected = false;

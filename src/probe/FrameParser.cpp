@@ -3,12 +3,102 @@
 
 #include <QRandomGenerator>
 
+#include <zlib.h>
+
+#include <climits>
+#include <cstring>
+
 namespace socketscope {
+
+// The receiving half of permessage-deflate: one raw-DEFLATE stream for the whole connection
+// (the server's context takeover), reset per message when the server said server_no_context_takeover.
+class FrameParser::Inflater {
+public:
+    explicit Inflater(const DeflateParams& params)
+        : m_params(params)
+    {
+        std::memset(&m_z, 0, sizeof m_z);
+        // -15: raw DEFLATE with the largest window, which decodes any smaller window the server uses.
+        m_ready = inflateInit2(&m_z, -15) == Z_OK;
+    }
+    ~Inflater()
+    {
+        if (m_ready)
+            inflateEnd(&m_z);
+    }
+    Inflater(const Inflater&) = delete;
+    Inflater& operator=(const Inflater&) = delete;
+
+    // Inflates one message's payload into *out, at most limit bytes. False with *error; *tooBig
+    // when the inflated message exceeds the limit.
+    bool inflateMessage(const QByteArray& in, qint64 limit, QByteArray* out, QString* error, bool* tooBig)
+    {
+        *tooBig = false;
+        if (!m_ready) {
+            *error = QStringLiteral("zlib could not be initialised");
+            return false;
+        }
+        QByteArray input = in;
+        input.append("\x00\x00\xff\xff", 4); // the tail the sender removed (RFC 7692 §7.2.2)
+        if (quint64(input.size()) > quint64(UINT_MAX)) {
+            *tooBig = true;
+            return false;
+        }
+        m_z.next_in = reinterpret_cast<Bytef*>(input.data());
+        m_z.avail_in = uInt(input.size());
+        char buffer[16384];
+        for (;;) {
+            m_z.next_out = reinterpret_cast<Bytef*>(buffer);
+            m_z.avail_out = uInt(sizeof buffer);
+            const int rc = inflate(&m_z, Z_SYNC_FLUSH);
+            const auto produced = qsizetype(sizeof buffer - m_z.avail_out);
+            if (qint64(out->size()) + produced > limit) {
+                *tooBig = true;
+                return false;
+            }
+            out->append(buffer, produced);
+            if (rc == Z_STREAM_END) { // a final block: what follows starts a new stream
+                inflateReset(&m_z);
+                if (m_z.avail_in == 0)
+                    break;
+                continue;
+            }
+            if (rc == Z_BUF_ERROR && m_z.avail_in == 0)
+                break; // everything consumed, nothing left to produce
+            if (rc != Z_OK) {
+                *error = QString::fromLatin1(m_z.msg ? m_z.msg : zError(rc));
+                inflateReset(&m_z);
+                return false;
+            }
+            if (m_z.avail_in == 0 && m_z.avail_out != 0)
+                break;
+        }
+        if (m_params.serverNoContextTakeover)
+            inflateReset(&m_z);
+        return true;
+    }
+
+private:
+    DeflateParams m_params;
+    z_stream m_z;
+    bool m_ready = false;
+};
 
 FrameParser::FrameParser(qint64 maxFrameBytes, qint64 maxMessageBytes)
     : m_maxFrame(maxFrameBytes > 0 ? maxFrameBytes : 16 * 1024 * 1024)
     , m_maxMessage(maxMessageBytes > 0 ? maxMessageBytes : 16 * 1024 * 1024)
 {
+}
+
+FrameParser::~FrameParser() = default;
+
+void FrameParser::enableDeflate(const DeflateParams& params) { m_inflater = std::make_unique<Inflater>(params); }
+
+bool FrameParser::failExtension(int code, const QString& message)
+{
+    if (m_error.isEmpty())
+        m_errorIsExtension = true;
+    return fail(code, message);
 }
 
 bool FrameParser::fail(int code, const QString& message)
@@ -84,9 +174,19 @@ bool FrameParser::feed(const QByteArray& bytes, QList<WsEvent>* events)
         const bool masked = (p[1] & 0x80) != 0;
         quint64 len = p[1] & 0x7Fu;
         qsizetype header = 2;
-        if (rsv != 0)
-            return fail(1002, QStringLiteral("frame with reserved bits set (RSV=%1) but no extension negotiated").arg(rsv));
         const bool control = (opcode & 0x8) != 0;
+        if (rsv & 0x3)
+            return failExtension(1002, QStringLiteral("frame with reserved bits set (RSV=%1) but no extension negotiated").arg(rsv));
+        if (rsv & 0x4) { // RSV1: permessage-deflate's "compressed", on a message's first frame only
+            if (!m_inflater)
+                return failExtension(1002, QStringLiteral("frame with reserved bits set (RSV1: a permessage-deflate "
+                                                          "compressed message) but permessage-deflate was not negotiated in "
+                                                          "the handshake"));
+            if (control || opcode == 0x0)
+                return failExtension(1002, QStringLiteral("permessage-deflate: RSV1 set on a %1 frame (only a message's first "
+                                                          "frame may carry it)")
+                                               .arg(control ? QStringLiteral("control") : QStringLiteral("continuation")));
+        }
         if (opcode != 0x0 && opcode != 0x1 && opcode != 0x2 && opcode != 0x8 && opcode != 0x9 && opcode != 0xA)
             return fail(1002, QStringLiteral("frame with reserved opcode 0x%1").arg(opcode, 0, 16));
         if (masked)
@@ -153,6 +253,7 @@ bool FrameParser::feed(const QByteArray& bytes, QList<WsEvent>* events)
                 return fail(1002, QStringLiteral("new data frame (opcode 0x%1) while a fragmented message is open").arg(opcode, 0, 16));
             m_inMessage = true;
             m_messageOpcode = opcode;
+            m_messageCompressed = (rsv & 0x4) != 0;
             m_message.clear();
         }
         if (qint64(m_message.size()) + qint64(payload.size()) > m_maxMessage)
@@ -164,6 +265,19 @@ bool FrameParser::feed(const QByteArray& bytes, QList<WsEvent>* events)
             ev.payload = m_message;
             m_inMessage = false;
             m_message.clear();
+            if (m_messageCompressed) {
+                QByteArray inflated;
+                QString why;
+                bool tooBig = false;
+                if (!m_inflater->inflateMessage(ev.payload, m_maxMessage, &inflated, &why, &tooBig))
+                    return tooBig ? failExtension(1009, QStringLiteral("permessage-deflate: the message inflates to more than "
+                                                                       "the %1-byte limit").arg(m_maxMessage))
+                                  : failExtension(1007, QStringLiteral("permessage-deflate: a compressed message does not "
+                                                                       "inflate (zlib: %1)").arg(why));
+                ev.payload = inflated;
+                ev.compressed = true;
+                ++m_compressedMessages;
+            }
             if (ev.kind == WsEvent::Kind::Text && !isValidUtf8(ev.payload))
                 return fail(1007, QStringLiteral("text message is not valid UTF-8"));
             events->append(ev);

@@ -73,6 +73,8 @@ QJsonObject probeResultToJson(const ProbeResult& r)
     o.insert(QStringLiteral("error"), r.errorString);
     o.insert(QStringLiteral("protocol_error"), r.protocolError);
     o.insert(QStringLiteral("subprotocol"), r.subprotocol);
+    o.insert(QStringLiteral("extensions"), r.extensions);
+    o.insert(QStringLiteral("compressed_messages"), r.compressedMessages);
     o.insert(QStringLiteral("resolved_address"), r.resolvedAddress);
     o.insert(QStringLiteral("echo"), QJsonObject{{QStringLiteral("sent"), r.echoSent}, {QStringLiteral("received"), r.echoReceived}});
     QJsonObject ping = rtt(r.pingRtt);
@@ -110,6 +112,8 @@ QString probeResultToText(const ProbeResult& r)
                  .arg(r.app.roundTrips > 0 ? QStringLiteral(" · %1 round trip(s), median %2 ms").arg(r.app.roundTrips)
                                                  .arg(r.app.rtt.median, 0, 'f', 2)
                                            : QString());
+    if (!r.extensions.isEmpty())
+        t += QStringLiteral("  extensions: %1 (%2 compressed message(s) received)\n").arg(r.extensions).arg(r.compressedMessages);
     if (r.idleCutoffS)
         t += QStringLiteral("  idle cutoff: %1 s\n").arg(*r.idleCutoffS, 0, 'f', 2);
     t += QStringLiteral("  evidence:\n");

@@ -63,6 +63,30 @@ QString errorKindOf(QAbstractSocket::SocketError e)
     }
 }
 
+// A chunked HTTP body (RFC 9112 §7.1) complete in raw: the decoded body; nullopt while incomplete
+// or malformed (then the caller's size/time limits apply).
+std::optional<QByteArray> dechunk(const QByteArray& raw)
+{
+    QByteArray body;
+    qsizetype pos = 0;
+    for (;;) {
+        const qsizetype eol = raw.indexOf("\r\n", pos);
+        if (eol < 0)
+            return std::nullopt;
+        bool ok = false;
+        const qlonglong size = raw.mid(pos, eol - pos).split(';').first().trimmed().toLongLong(&ok, 16);
+        if (!ok || size < 0 || size > raw.size())
+            return std::nullopt;
+        pos = eol + 2;
+        if (size == 0)
+            return raw.indexOf("\r\n", pos) >= 0 ? std::optional<QByteArray>(body) : std::nullopt; // trailers end
+        if (raw.size() - pos < size + 2)
+            return std::nullopt;
+        body += raw.mid(pos, qsizetype(size));
+        pos += qsizetype(size) + 2;
+    }
+}
+
 QString tlsFailureKind(const QList<QSslError>& errors)
 {
     bool expired = false, untrusted = false, mismatch = false;
@@ -151,6 +175,7 @@ QString ProbeSession::phaseName() const
     case Phase::Dns: return QStringLiteral("dns");
     case Phase::Connect: return QStringLiteral("connect");
     case Phase::Tls: return QStringLiteral("tls");
+    case Phase::Polling: return QStringLiteral("polling");
     case Phase::Upgrade:
     case Phase::Body: return QStringLiteral("upgrade");
     case Phase::AppHandshake: return m_app ? m_app->handshakePhase() : QStringLiteral("app");
@@ -341,7 +366,7 @@ void ProbeSession::onConnected()
         enterPhase(Phase::Tls, m_options.timeoutS);
         return;
     }
-    sendUpgrade();
+    beginUpgrade();
 }
 
 bool ProbeSession::verifyPin()
@@ -407,12 +432,55 @@ void ProbeSession::onEncrypted()
         }
         m_result.tls.pinned = true;
     }
-    sendUpgrade();
+    beginUpgrade();
+}
+
+void ProbeSession::beginUpgrade()
+{
+    const std::optional<PreUpgradeRequest> request = m_app ? m_app->preUpgradeRequest(m_preUpgradeIndex) : std::nullopt;
+    if (!request) {
+        sendUpgrade();
+        return;
+    }
+    enterPhase(Phase::Polling, m_options.timeoutS);
+    m_response = HttpResponseParser();
+    QUrl target = m_url;
+    target.setPath(request->url.path());
+    target.setQuery(request->url.query());
+    if (m_preUpgradeIndex == 0)
+        m_result.requestHead = QString::fromUtf8(wshandshake::buildHttpRequest(target, m_options, request->method, {}, true));
+    m_socket->write(wshandshake::buildHttpRequest(target, m_options, request->method, request->body, false));
+    m_lastByteMs = elapsedMs();
+}
+
+void ProbeSession::handlePreUpgradeResponse(const QByteArray& body)
+{
+    // Kept as the evidence when the probe ends here; the upgrade's answer replaces them otherwise.
+    m_result.httpStatus = m_response.statusCode();
+    m_result.statusLine = m_response.statusLine();
+    m_result.responseHeaders = m_response.headers();
+    m_result.bodyExcerpt = body;
+    const int index = m_preUpgradeIndex++;
+    if (!m_app->preUpgradeResponse(*this, index, m_response.statusCode(), body, m_url)) {
+        if (m_finished)
+            return;
+        m_result.errorPhase = QStringLiteral("polling");
+        finish();
+        return;
+    }
+    if (!m_finished)
+        beginUpgrade();
 }
 
 void ProbeSession::sendUpgrade()
 {
     enterPhase(Phase::Upgrade, m_options.timeoutS);
+    m_upgradeSent = true;
+    m_response = HttpResponseParser(); // after long-polling requests on this connection
+    m_result.httpStatus.reset();        // their answers were evidence only while the probe might end there
+    m_result.statusLine.clear();
+    m_result.responseHeaders.clear();
+    m_result.bodyExcerpt.clear();
     m_result.requestHead = QString::fromUtf8(wshandshake::buildRequest(m_url, m_options, m_key, true));
     m_socket->write(wshandshake::buildRequest(m_url, m_options, m_key, false));
     m_lastByteMs = elapsedMs();
@@ -428,6 +496,26 @@ void ProbeSession::onReadyRead()
     const double previous = m_lastByteMs;
     m_lastByteMs = elapsedMs();
     switch (m_phase) {
+    case Phase::Polling:
+        if (m_response.feed(data) == HttpResponseParser::State::Error) {
+            m_result.protocolError = m_response.error();
+            m_result.errorKind = QStringLiteral("protocol");
+            failPhase(QStringLiteral("polling"), m_response.error());
+            return;
+        }
+        if (m_response.state() == HttpResponseParser::State::HeadComplete) {
+            // Engine.IO sends a Content-Length; its errors (400 "Session ID unknown") come chunked.
+            std::optional<QByteArray> body;
+            if (m_response.header(QStringLiteral("Transfer-Encoding")).contains(QLatin1String("chunked"), Qt::CaseInsensitive))
+                body = dechunk(m_response.bodyExcerpt());
+            if (!body && m_response.bodyDone())
+                body = m_response.bodyExcerpt();
+            if (body) {
+                m_phaseTimer->stop();
+                handlePreUpgradeResponse(*body);
+            }
+        }
+        return;
     case Phase::Upgrade:
         if (m_response.feed(data) == HttpResponseParser::State::Error) {
             m_result.timings.upgrade = elapsedMs() - m_phaseStartMs;
@@ -478,7 +566,7 @@ void ProbeSession::handleResponseHead()
         return;
     }
     QString chosen;
-    const QString invalid = wshandshake::validateUpgrade(m_response, m_key, m_options.subprotocols, &chosen);
+    const QString invalid = wshandshake::validateUpgrade(m_response, m_key, m_options.subprotocols, &chosen, m_options.deflate);
     if (!invalid.isEmpty()) {
         m_result.protocolError = invalid;
         m_result.errorKind = QStringLiteral("protocol");
@@ -486,6 +574,20 @@ void ProbeSession::handleResponseHead()
         return;
     }
     m_result.subprotocol = chosen;
+    m_result.extensions = m_response.headerList(QStringLiteral("Sec-WebSocket-Extensions")).trimmed();
+    if (!m_result.extensions.isEmpty()) { // permessage-deflate (validateUpgrade admits no other)
+        DeflateParams deflate;
+        if (const QString bad = wshandshake::negotiateDeflate(m_result.extensions, &deflate); !bad.isEmpty()) {
+            m_result.protocolError = bad;
+            m_result.errorKind = QStringLiteral("extension");
+            writeFrame(FrameWriter::close(1002, "permessage-deflate parameters not offered"));
+            m_result.closedBy = ClosedBy::Client;
+            m_result.closeCode = 1002;
+            failPhase(QStringLiteral("upgrade"), bad);
+            return;
+        }
+        m_frames.enableDeflate(deflate);
+    }
     chooseAppAfterUpgrade();
     const QByteArray leftover = m_response.leftover();
     nextStep();
@@ -497,10 +599,11 @@ void ProbeSession::feedFrames(const QByteArray& data, double previousByteMs)
 {
     QList<WsEvent> events;
     const bool ok = m_frames.feed(data, &events);
+    m_result.compressedMessages = m_frames.compressedMessages();
     handleEvents(events, previousByteMs);
     if (!ok && !m_finished) {
         m_result.protocolError = m_frames.error();
-        m_result.errorKind = QStringLiteral("protocol");
+        m_result.errorKind = m_frames.errorIsExtension() ? QStringLiteral("extension") : QStringLiteral("protocol");
         writeFrame(FrameWriter::close(m_frames.errorCloseCode()));
         m_result.closedBy = ClosedBy::Client;
         m_result.closeCode = m_frames.errorCloseCode();
@@ -794,6 +897,7 @@ void ProbeSession::onSocketError()
     case Phase::Closing:
         finish();
         return;
+    case Phase::Polling:
     case Phase::Upgrade:
     case Phase::AppHandshake:
     case Phase::RoundTrip:
@@ -836,9 +940,10 @@ void ProbeSession::peerClosed(bool tcpOnly, double previousByteMs)
     const QString how = kind == PeerCloseProbe::Kind::Reset ? QStringLiteral("reset (RST)")
         : kind == PeerCloseProbe::Kind::Fin                ? QStringLiteral("closed (FIN)")
                                                            : QStringLiteral("closed (FIN or reset)");
-    if (m_phase == Phase::Upgrade) {
-        failPhase(QStringLiteral("upgrade"),
-                  QStringLiteral("the server %1 the TCP connection before answering the upgrade").arg(how));
+    if (m_phase == Phase::Upgrade || m_phase == Phase::Polling) {
+        failPhase(phaseName(), m_phase == Phase::Polling
+                      ? QStringLiteral("the server %1 the TCP connection during the long-polling handshake").arg(how)
+                      : QStringLiteral("the server %1 the TCP connection before answering the upgrade").arg(how));
         return;
     }
     m_result.closeCode = 1006;
@@ -866,6 +971,10 @@ void ProbeSession::onPhaseTimeout()
     case Phase::Tls:
         m_result.tls.failureKind = QStringLiteral("failed");
         failPhase(QStringLiteral("tls"), QStringLiteral("TLS handshake did not complete within %1").arg(within));
+        return;
+    case Phase::Polling:
+        failPhase(QStringLiteral("polling"), QStringLiteral("no complete answer to long-polling request %1 within %2")
+                                                 .arg(m_preUpgradeIndex + 1).arg(within));
         return;
     case Phase::Upgrade:
         failPhase(QStringLiteral("upgrade"), QStringLiteral("no answer to the upgrade request within %1").arg(within));
@@ -940,8 +1049,23 @@ void ProbeSession::finish()
     }
     if (m_holdStartMs >= 0 && !m_holdOver)
         m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
-    if (m_phase == Phase::Body || m_result.httpStatus.value_or(101) != 101)
-        m_result.bodyExcerpt = m_response.bodyExcerpt();
+    if (m_phase != Phase::Polling && (m_phase == Phase::Body || m_result.httpStatus.value_or(101) != 101))
+        m_result.bodyExcerpt = m_response.bodyExcerpt(); // (a polling answer's body is already decoded)
+    if (m_app && m_result.httpStatus.value_or(101) != 101 && m_result.app.failure == AppFailure::None) {
+        // What the refusal means to the application (Engine.IO "Session ID unknown": not sticky).
+        const AppFailure meaning = m_app->httpRefusal(*m_result.httpStatus, m_result.bodyExcerpt);
+        if (meaning != AppFailure::None) {
+            m_result.app.failure = meaning;
+            m_result.app.refusal = QStringLiteral("HTTP %1: %2").arg(*m_result.httpStatus)
+                                       .arg(QString::fromUtf8(m_result.bodyExcerpt.left(200)).trimmed());
+        } else if (m_upgradeSent && m_preUpgradeIndex > 0) {
+            // The app's own HTTP requests went through; only the upgrade did not.
+            m_result.app.refusal = QStringLiteral("long-polling works (%1 request(s) answered), so the app looks fine in "
+                                                  "a browser, but the upgrade to WebSocket is refused (HTTP %2): every "
+                                                  "client stays on polling")
+                                       .arg(m_preUpgradeIndex).arg(*m_result.httpStatus);
+        }
+    }
     m_result.echoRtt = statsOf(m_result.echoRtt.samples);
     m_result.pingRtt = statsOf(m_result.pingRtt.samples);
     m_result.app.rtt = statsOf(m_result.app.rtt.samples);

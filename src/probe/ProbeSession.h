@@ -42,7 +42,7 @@ signals:
     void done(quint64 id, const socketscope::ProbeResult& result);
 
 private:
-    enum class Phase { Idle, Dns, Connect, Tls, Upgrade, Body, AppHandshake, RoundTrip, Ping, Hold, Closing, Done };
+    enum class Phase { Idle, Dns, Connect, Tls, Polling, Upgrade, Body, AppHandshake, RoundTrip, Ping, Hold, Closing, Done };
 
     // AppLink: what the application protocol may do.
     void sendText(const QByteArray& payload) override;
@@ -72,6 +72,9 @@ private:
     void onSocketError();
     void onDisconnected();
     void onPhaseTimeout();
+    // The application's plain HTTP requests before the upgrade (if any), then the upgrade.
+    void beginUpgrade();
+    void handlePreUpgradeResponse(const QByteArray& body);
     void sendUpgrade();
     void handleResponseHead();
     void handleEvents(const QList<WsEvent>& events, double previousByteMs);
@@ -121,6 +124,8 @@ private:
     std::unique_ptr<AppProtocol> m_app;            // chosen before the upgrade (flag, profile, URL) or after it
     std::unique_ptr<AppProtocol> m_retiredApp;     // replaced by switchTo() while one of its calls may still run
     bool m_appOpened = false;
+    int m_preUpgradeIndex = 0;                     // the application's pre-upgrade requests answered so far
+    bool m_upgradeSent = false;
     int m_roundTrip = 0;
     int m_pingSeq = 0;
     int m_peerPings = 0;

@@ -18,9 +18,10 @@
 namespace socketscope {
 
 // The application protocol spoken over the WebSocket (issue 10). The id strings ("auto", "none",
-// "echo", "bolt", "socketio", "graphql-transport-ws", "graphql-ws", "mqtt") and the classes that
-// speak them live in ONE table, src/probe/AppProtocol.cpp.
-enum class AppProtocolId { Auto, None, Echo, Bolt, SocketIo, GraphqlTransportWs, GraphqlWs, Mqtt };
+// "echo", "bolt", "socketio", "graphql-transport-ws", "graphql-ws", "mqtt", "stomp", "signalr") and the
+// classes that speak them live in ONE table, src/probe/AppProtocol.cpp. New values go at the end
+// (monitor samples store the value).
+enum class AppProtocolId { Auto, None, Echo, Bolt, SocketIo, GraphqlTransportWs, GraphqlWs, Mqtt, Stomp, SignalR };
 // How the probe decided which protocol to speak (JSON app.detected_by).
 enum class AppDetectedBy { Default, Flag, Profile, Url, Subprotocol, FirstMessage };
 // An application-level failure after a working upgrade; each maps to one cause id.
@@ -64,6 +65,7 @@ struct ProbeOptions {
     double connectTimeoutS = 5;
     double slowThresholdS = 1.0;                  // slow_response threshold
     qint64 maxFrameBytes = 16 * 1024 * 1024;
+    bool deflate = true;                          // offer permessage-deflate as browsers do (--no-deflate: false)
     QString pageOrigin;                           // the page's origin, for mixed_content
 };
 
@@ -138,6 +140,8 @@ struct ProbeResult {
     QStringList advice;
     // Added by the probe engine:
     QString subprotocol;                          // the subprotocol the server chose
+    QString extensions;                           // the Sec-WebSocket-Extensions the server accepted ("" = none)
+    int compressedMessages = 0;                   // permessage-deflate messages received and inflated
     QString requestHead;                          // the upgrade request as sent, credentials redacted
     QString proxy;                                // the proxy used ("" = direct, never the environment's)
     int otherMessages = 0;                        // server messages that were not echoes (welcome, heartbeats)
@@ -146,7 +150,8 @@ struct ProbeResult {
     AppInfo app;                                  // the application protocol's view
     QString errorKind;                            // stable id of the low-level failure: "refused", "timeout",
                                                   // "host_not_found", "proxy_refused", "proxy_auth", "closed",
-                                                  // "tls", "network", "config", "socket", ""
+                                                  // "tls", "network", "config", "socket",
+                                                  // "extension" (permessage-deflate broken), ""
 };
 
 inline QString closedById(ClosedBy c)

@@ -35,32 +35,37 @@ QString checkUrl(const QUrl& url)
     return {};
 }
 
-QByteArray buildRequest(const QUrl& url, const ProbeOptions& options, const QByteArray& key, bool redacted)
+namespace {
+
+QByteArray requestTarget(const QUrl& url)
 {
-    const bool secure = url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0
-        || url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
-    const int defaultPort = secure ? 443 : 80;
     QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
     if (path.isEmpty())
         path = "/";
     if (url.hasQuery())
         path += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    return path;
+}
+
+QByteArray hostHeader(const QUrl& url)
+{
+    const bool secure = url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0
+        || url.scheme().compare(QLatin1String("https"), Qt::CaseInsensitive) == 0;
+    const int defaultPort = secure ? 443 : 80;
     QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
     if (host.contains(':'))
         host = '[' + host + ']';
     if (url.port(defaultPort) != defaultPort)
         host += ':' + QByteArray::number(url.port(defaultPort));
+    return host;
+}
 
-    QByteArray r = "GET " + path + " HTTP/1.1\r\n";
-    r += "Host: " + host + "\r\n";
-    r += "Upgrade: websocket\r\n";
-    r += "Connection: Upgrade\r\n";
-    r += "Sec-WebSocket-Key: " + key + "\r\n";
-    r += "Sec-WebSocket-Version: 13\r\n";
+// Origin, credentials, the caller's extra headers and the User-Agent: what every request of a probe carries.
+QByteArray commonHeaders(const ProbeOptions& options, bool redacted)
+{
+    QByteArray r;
     if (!options.origin.isEmpty())
         r += "Origin: " + options.origin.toUtf8() + "\r\n";
-    if (!options.subprotocols.isEmpty())
-        r += "Sec-WebSocket-Protocol: " + options.subprotocols.join(QStringLiteral(", ")).toUtf8() + "\r\n";
     if (!options.bearerToken.isEmpty())
         r += "Authorization: Bearer " + (redacted ? QByteArray("<redacted>") : options.bearerToken.toUtf8()) + "\r\n";
     else if (!options.basicAuthUser.isEmpty())
@@ -85,12 +90,47 @@ QByteArray buildRequest(const QUrl& url, const ProbeOptions& options, const QByt
     }
     if (!haveUserAgent)
         r += "User-Agent: SocketScope/" + versionString().toLatin1() + "\r\n";
+    return r;
+}
+
+} // namespace
+
+QByteArray buildRequest(const QUrl& url, const ProbeOptions& options, const QByteArray& key, bool redacted)
+{
+    QByteArray r = "GET " + requestTarget(url) + " HTTP/1.1\r\n";
+    r += "Host: " + hostHeader(url) + "\r\n";
+    r += "Upgrade: websocket\r\n";
+    r += "Connection: Upgrade\r\n";
+    r += "Sec-WebSocket-Key: " + key + "\r\n";
+    r += "Sec-WebSocket-Version: 13\r\n";
+    if (options.deflate)
+        r += QByteArray("Sec-WebSocket-Extensions: ") + kDeflateOffer + "\r\n";
+    if (!options.subprotocols.isEmpty())
+        r += "Sec-WebSocket-Protocol: " + options.subprotocols.join(QStringLiteral(", ")).toUtf8() + "\r\n";
+    r += commonHeaders(options, redacted);
     r += "\r\n";
     return r;
 }
 
+QByteArray buildHttpRequest(const QUrl& url, const ProbeOptions& options, const QByteArray& method, const QByteArray& body,
+                            bool redacted)
+{
+    QByteArray r = method + ' ' + requestTarget(url) + " HTTP/1.1\r\n";
+    r += "Host: " + hostHeader(url) + "\r\n";
+    r += "Connection: keep-alive\r\n";
+    r += "Accept: */*\r\n";
+    if (method != "GET") {
+        r += "Content-Type: text/plain;charset=UTF-8\r\n";
+        r += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    }
+    r += commonHeaders(options, redacted);
+    r += "\r\n";
+    r += body;
+    return r;
+}
+
 QString validateUpgrade(const HttpResponseParser& response, const QByteArray& key, const QStringList& offered,
-                        QString* subprotocol)
+                        QString* subprotocol, bool deflateOffered)
 {
     if (subprotocol)
         subprotocol->clear();
@@ -125,9 +165,61 @@ QString validateUpgrade(const HttpResponseParser& response, const QByteArray& ke
         if (subprotocol)
             *subprotocol = chosen;
     }
-    const QString extensions = response.header(QStringLiteral("Sec-WebSocket-Extensions")).trimmed();
-    if (!extensions.isEmpty())
-        return QStringLiteral("server enabled extension \"%1\", which was not offered").arg(extensions);
+    const QString extensions = response.headerList(QStringLiteral("Sec-WebSocket-Extensions")).trimmed();
+    if (!extensions.isEmpty()) {
+        const QStringList enabled = extensions.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const QString& e : enabled) {
+            const QString name = e.section(QLatin1Char(';'), 0, 0).trimmed();
+            if (!deflateOffered || name.compare(QLatin1String("permessage-deflate"), Qt::CaseInsensitive) != 0)
+                return QStringLiteral("server enabled extension \"%1\", which was not offered").arg(extensions);
+        }
+    }
+    return {};
+}
+
+QString negotiateDeflate(const QString& header, DeflateParams* params)
+{
+    *params = DeflateParams{};
+    const QStringList enabled = header.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (enabled.size() != 1)
+        return QStringLiteral("permessage-deflate: the server accepted %1 extension entries (\"%2\"); one was offered")
+            .arg(enabled.size()).arg(header);
+    const QStringList parts = enabled.first().split(QLatin1Char(';'));
+    QStringList seen;
+    for (qsizetype i = 1; i < parts.size(); ++i) {
+        const QString part = parts.at(i).trimmed();
+        const QString name = part.section(QLatin1Char('='), 0, 0).trimmed().toLower();
+        const bool hasValue = part.contains(QLatin1Char('='));
+        QString value = part.section(QLatin1Char('='), 1).trimmed();
+        if (value.size() >= 2 && value.startsWith(QLatin1Char('"')) && value.endsWith(QLatin1Char('"')))
+            value = value.mid(1, value.size() - 2);
+        if (name.isEmpty())
+            continue;
+        if (seen.contains(name))
+            return QStringLiteral("permessage-deflate: the server repeated the parameter %1 (\"%2\")").arg(name, header);
+        seen << name;
+        const auto windowBits = [&](int* into) -> QString {
+            bool ok = false;
+            const int bits = value.toInt(&ok);
+            if (!hasValue || !ok || bits < 8 || bits > 15)
+                return QStringLiteral("permessage-deflate: %1 needs a value from 8 to 15 (\"%2\")").arg(name, header);
+            *into = bits;
+            return {};
+        };
+        if (name == QLatin1String("server_no_context_takeover") && !hasValue)
+            params->serverNoContextTakeover = true;
+        else if (name == QLatin1String("client_no_context_takeover") && !hasValue)
+            params->clientNoContextTakeover = true;
+        else if (name == QLatin1String("server_max_window_bits")) {
+            if (QString e = windowBits(&params->serverMaxWindowBits); !e.isEmpty())
+                return e;
+        } else if (name == QLatin1String("client_max_window_bits")) { // offered without a value: the server may set one
+            if (QString e = windowBits(&params->clientMaxWindowBits); !e.isEmpty())
+                return e;
+        } else
+            return QStringLiteral("permessage-deflate: the server answered with the parameter \"%1\", which the client "
+                                  "did not offer (\"%2\")").arg(part, header);
+    }
     return {};
 }
 

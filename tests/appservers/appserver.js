@@ -8,6 +8,14 @@
 //   node appserver.js legacy-graphql                 subscriptions-transport-ws (subprotocol graphql-ws) on /subscriptions
 //   node appserver.js mqtt                           aedes + websocket-stream (MQTT over WebSocket) on /mqtt
 //   node appserver.js bolt                           ws: answers the Bolt handshake like Neo4j 5; closes on anything else
+//   node appserver.js stomp [--heartbeat MS] [--reject]  stomp-broker-js (STOMP 1.1 broker, ws@5) on /stomp; the broker
+//                                                    sends heart-beats every max(MS, the client's wish); --reject: ERROR to every CONNECT
+//   node appserver.js signalr-fake [--ping-interval MS] [--close-with-error TEXT]
+//                                                    NOT a real SignalR server (ASP.NET Core does not run here): a FAKE
+//                                                    written from the published JSON hub protocol on /hub, proven
+//                                                    with the real @microsoft/signalr client (appclient.js signalr)
+//   node appserver.js deflate                        ws with perMessageDeflate (threshold 0: every message compressed):
+//                                                    a welcome text, then echoes every message
 'use strict';
 const http = require('http');
 
@@ -88,6 +96,59 @@ if (mode === 'socketio') {
             else
                 sock.terminate(); // like Neo4j: anything but Bolt ends the connection
         });
+    });
+} else if (mode === 'stomp') {
+    const StompServer = require('stomp-broker-js');
+    const broker = new StompServer({ server, path: '/stomp', heartbeat: [Number(opt('--heartbeat', '1000')), 0] });
+    if (flag('--reject')) // a CONNECT middleware that never calls next(): the broker answers ERROR
+        broker.addMiddleware('connect', () => false);
+} else if (mode === 'signalr-fake') {
+    // A FAKE of ASP.NET Core SignalR's JSON hub protocol (records end with 0x1E): handshake, pings
+    // (type 6), invocation "echo" → completion (type 3), close (type 7). Not a real SignalR server.
+    const { WebSocketServer } = require('ws');
+    const RS = '\x1e';
+    const wss = new WebSocketServer({ server, path: '/hub' });
+    const interval = Number(opt('--ping-interval', '15000'));
+    const closeError = opt('--close-with-error');
+    wss.on('connection', (sock) => {
+        let handshaken = false;
+        let timer;
+        const send = (o) => sock.send(JSON.stringify(o) + RS);
+        sock.on('close', () => clearInterval(timer));
+        sock.on('message', (data) => {
+            for (const text of data.toString().split(RS).filter((r) => r.length > 0)) {
+                const m = JSON.parse(text);
+                if (!handshaken) {
+                    if (m.protocol !== 'json' || m.version !== 1) {
+                        send({ error: `The protocol '${m.protocol}' is not supported.` });
+                        sock.close();
+                        return;
+                    }
+                    handshaken = true;
+                    send({});
+                    if (closeError) { // what a hub whose OnConnectedAsync throws sends
+                        send({ type: 7, error: closeError, allowReconnect: false });
+                        sock.close();
+                        return;
+                    }
+                    timer = setInterval(() => send({ type: 6 }), interval);
+                } else if (m.type === 1 && m.invocationId !== undefined) {
+                    if (m.target === 'echo')
+                        send({ type: 3, invocationId: m.invocationId, result: m.arguments.length ? m.arguments[0] : null });
+                    else
+                        send({ type: 3, invocationId: m.invocationId, error: `Unknown hub method '${m.target}'` });
+                } else if (m.type === 7) {
+                    sock.close();
+                }
+            }
+        });
+    });
+} else if (mode === 'deflate') {
+    const { WebSocketServer } = require('ws');
+    const wss = new WebSocketServer({ server, perMessageDeflate: { threshold: 0 } });
+    wss.on('connection', (sock) => {
+        sock.send('welcome: this message is compressed when permessage-deflate was negotiated');
+        sock.on('message', (data, isBinary) => sock.send(data, { binary: isBinary }));
     });
 } else {
     console.error('unknown mode ' + mode);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// libFuzzer target: the WebSocket frame parser (server → client) fed in arbitrary chunks.
+// libFuzzer target: the WebSocket frame parser (server → client) fed in arbitrary chunks; the
+// first byte's top bit turns on permessage-deflate (RSV1 messages are inflated).
 #include "probe/FrameParser.h"
 
 #include <cstddef>
@@ -14,6 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const qint64 limit = qint64(data[1]) * 64 + 125; // small limits so the size checks are reached
     const QByteArray input(reinterpret_cast<const char*>(data + 2), qsizetype(size - 2));
     FrameParser parser(limit, limit * 2);
+    if (data[0] & 0x80)
+        parser.enableDeflate(DeflateParams{});
     QList<WsEvent> events;
     for (qsizetype pos = 0; pos < input.size(); pos += chunk) {
         if (!parser.feed(input.mid(pos, chunk), &events))
