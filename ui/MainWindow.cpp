@@ -24,6 +24,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -129,7 +130,11 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     connect(m_profileList, &ProfileListPanel::currentProfileChanged, this, &MainWindow::onProfileChanged);
     onProfileChanged(nullptr);
     statusBar()->showMessage(tr("Ready"));
-    resize(1280, 800);
+    // 1280×800, or the screen when it is smaller (a 1024×700 screen must see the whole window).
+    QSize size(1280, 800);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize());
+    resize(size);
 }
 
 void MainWindow::buildFileMenu()

@@ -12,6 +12,7 @@
 #include "probe/OverviewPanel.h"
 #include "profiles/ProfileListPanel.h"
 #include "profiles/ProfileStore.h"
+#include "profiles/SecretStore.h"
 #include "server/ReferenceServer.h"
 
 #include <QCheckBox>
@@ -37,6 +38,13 @@ QStringList args(const QTemporaryDir& dir)
 {
     return {QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json")),
             QStringLiteral("--state"), dir.filePath(QStringLiteral("state.json"))};
+}
+
+// The keychain check answers asynchronously: let it finish before the application goes, so no
+// answer is delivered to a destroyed store in a later test.
+void settleKeychain(GuiApplication& gui)
+{
+    EXPECT_TRUE(QTest::qWaitFor([&] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
 }
 
 QString header(MainWindow* w) { return w->findChild<QLabel*>(QStringLiteral("verdictHeaderLabel"))->text(); }
@@ -108,6 +116,7 @@ TEST(ProfileState, TwoMonitorsEachViewShowsTheSelectedProfilesState)
     gui.context().demoServer->close();
     ASSERT_TRUE(QTest::qWaitFor([&] { return live->stateWord(demoMonitor) == QLatin1String("down"); }, 20000));
     EXPECT_EQ(header(w), QStringLiteral("No profile selected"));
+    settleKeychain(gui);
 }
 
 TEST(ProfileState, AProbeResultSurvivesSwitchingProfilesAndARestart)
@@ -140,6 +149,7 @@ TEST(ProfileState, AProbeResultSurvivesSwitchingProfilesAndARestart)
         EXPECT_TRUE(header(w).contains(QStringLiteral(" down ")) && header(w).contains(QStringLiteral("probed ")))
             << header(w).toStdString();
         lastProbeLabel = status->text();
+        settleKeychain(gui);
     }
     // A restart with the same files: the last result is back, kept outside profiles.json.
     EXPECT_FALSE(lab::readAll(dir.filePath(QStringLiteral("p.json"))).contains("connection_refused"));
@@ -154,4 +164,5 @@ TEST(ProfileState, AProbeResultSurvivesSwitchingProfilesAndARestart)
     EXPECT_EQ(overview->findChild<QLabel*>(QStringLiteral("probeStatusLabel"))->text(), lastProbeLabel);
     EXPECT_EQ(listText(w, QStringLiteral("Dead upstream")), QStringLiteral("Dead upstream — down"));
     EXPECT_TRUE(header(w).contains(QStringLiteral(" down "))) << header(w).toStdString();
+    settleKeychain(again);
 }
