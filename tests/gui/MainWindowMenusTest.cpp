@@ -22,6 +22,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScreen>
 #include <QTextBrowser>
 #include <QUuid>
 
@@ -189,4 +190,15 @@ TEST(MainWindowMenus, KeychainStatusIsPlainLanguageWithDetailsBehindALink)
     EXPECT_TRUE(label->textInteractionFlags() & Qt::LinksAccessibleByMouse);
     emit label->linkActivated(QStringLiteral("details"));
     EXPECT_TRUE(label->text().contains(reason.toHtmlEscaped())) << label->text().toStdString();
+}
+
+// Issue 16, a layout that holds at 1024×700: the profile list needs at most 240 px (its button
+// row used to need 292, pushing the tabs off a 1024 px screen), and the window fits the screen.
+TEST(MainWindowMenus, TheProfileListStaysNarrowAndTheWindowFitsTheScreen)
+{
+    Window win;
+    EXPECT_LE(win.w->profileList()->minimumSizeHint().width(), 240);
+    const QSize screen = QGuiApplication::primaryScreen()->availableSize();
+    EXPECT_LE(win.w->width(), screen.width());
+    EXPECT_LE(win.w->height(), screen.height());
 }

@@ -117,6 +117,11 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     auto* more = toolButton(this, QStringLiteral("moreToolButton"), tr("More"), tr("Import and export"), {});
     more->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(more);
+    // Duplicate lives here (and on Ctrl+D), so the button row fits a narrow list at 1024×700.
+    QAction* duplicate = menu->addAction(tr("Duplicate the profile"), this, &ProfileListPanel::duplicateCurrent);
+    duplicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    duplicate->setShortcutVisibleInContextMenu(true);
+    menu->addSeparator();
     menu->addAction(tr("Import from ~/.ssh/config"), this, [this] { importSshConfig(SshConfigImporter::defaultPath()); });
     menu->addAction(tr("Import from an ssh config file…"), this, [this] {
         chooseFile(false, tr("Import SSH hosts"), tr("All files (*)"), &ProfileListPanel::importSshConfig);
@@ -127,8 +132,9 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     menu->addSeparator();
     menu->addAction(tr("Reload profiles"), this, &ProfileListPanel::reloadProfiles);
     more->setMenu(menu);
-    for (QToolButton* b : {add, m_editButton, m_duplicateButton, m_deleteButton})
+    for (QToolButton* b : {add, m_editButton, m_deleteButton})
         buttons->addWidget(b);
+    m_duplicateButton->hide(); // kept for its enabled state; the action is in More
     buttons->addStretch(1);
     buttons->addWidget(more);
     layout->addLayout(buttons);
