@@ -6,6 +6,7 @@
 #include "AppStartup.h"
 #include "MainWindow.h"
 #include "common/HelpDialogs.h"
+#include "core/ActivityLog.h"
 #include "lab/Lab.h"
 #include "profiles/ProfileEditorDialog.h"
 #include "profiles/ProfileListPanel.h"
@@ -201,4 +202,16 @@ TEST(MainWindowMenus, TheProfileListStaysNarrowAndTheWindowFitsTheScreen)
     const QSize screen = QGuiApplication::primaryScreen()->availableSize();
     EXPECT_LE(win.w->width(), screen.width());
     EXPECT_LE(win.w->height(), screen.height());
+}
+
+// Issue 16: the first start counts the Local demo it lists ("1 profile(s)", not "0 profile(s)").
+TEST(MainWindowMenus, FirstStartLogCountsTheLocalDemo)
+{
+    Window win;
+    QStringList lines;
+    for (const ActivityEntry& e : win.gui.context().activity->snapshot())
+        if (e.source == QLatin1String("profiles"))
+            lines << e.message;
+    EXPECT_TRUE(lines.filter(QStringLiteral("1 profile(s) from")).size() == 1) << lines.join(QStringLiteral("; ")).toStdString();
+    EXPECT_TRUE(lines.filter(QStringLiteral("0 profile(s)")).isEmpty()) << lines.join(QStringLiteral("; ")).toStdString();
 }
