@@ -13,6 +13,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QIcon>
 
@@ -30,8 +31,29 @@ static QString profilesFileFromArguments(const QStringList& arguments)
     return env.isEmpty() ? AppPaths::defaultProfilesFile() : env;
 }
 
+// The run-state file (the last probe of each profile): "--state FILE", else SOCKETSCOPE_STATE,
+// else beside a profile store named by --profiles / SOCKETSCOPE_PROFILES (FILE-state.json: one
+// set of profiles, one set of results), else in the app data dir. Never inside profiles.json.
+static QString stateFileFromArguments(const QStringList& arguments, const QString& profilesFile)
+{
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments.at(i) == QLatin1String("--state") && i + 1 < arguments.size())
+            return arguments.at(i + 1);
+        if (arguments.at(i).startsWith(QLatin1String("--state=")))
+            return arguments.at(i).mid(8);
+    }
+    if (const QString env = qEnvironmentVariable("SOCKETSCOPE_STATE"); !env.isEmpty())
+        return env;
+    if (profilesFile != AppPaths::defaultProfilesFile()) {
+        const QFileInfo info(profilesFile);
+        return info.absolutePath() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("-state.json");
+    }
+    return ProfileStateModel::defaultFile();
+}
+
 GuiApplication::GuiApplication(const QStringList& arguments, const QString& keychainService)
     : m_profilesFile(profilesFileFromArguments(arguments)),
+      m_states(std::make_unique<ProfileStateModel>(stateFileFromArguments(arguments, m_profilesFile))),
       m_activity(std::make_unique<ActivityLog>()),
       m_demo(std::make_unique<ReferenceServer>()),
       m_profiles(std::make_unique<ProfileStore>(m_profilesFile)),
@@ -41,6 +63,9 @@ GuiApplication::GuiApplication(const QStringList& arguments, const QString& keyc
     m_context.demoServer = m_demo.get();
     m_context.profiles = m_profiles.get();
     m_context.secrets = m_secrets.get();
+    m_context.states = m_states.get();
+    if (const Status st = m_states->load(); !st)
+        m_activity->warning(QStringLiteral("state"), st.error());
 
     QString echoUrl;
     if (const Status st = m_demo->listen(QHostAddress::LocalHost, 0); st) {
@@ -50,11 +75,9 @@ GuiApplication::GuiApplication(const QStringList& arguments, const QString& keyc
         m_activity->error(QStringLiteral("demo"), st.error());
     }
 
-    if (const Status st = m_profiles->load(); st)
-        m_activity->info(QStringLiteral("profiles"), QObject::tr("%n profile(s) from %1", nullptr, int(m_profiles->profiles().size()))
-                                                         .arg(QDir::toNativeSeparators(m_profilesFile)));
-    else
-        m_activity->error(QStringLiteral("profiles"), st.error());
+    const Status loaded = m_profiles->load();
+    if (!loaded)
+        m_activity->error(QStringLiteral("profiles"), loaded.error());
 
     if (!echoUrl.isEmpty()) {
         const Result<QUuid> demo = DemoProfile::ensure(*m_profiles, echoUrl);
@@ -63,6 +86,10 @@ GuiApplication::GuiApplication(const QStringList& arguments, const QString& keyc
         else
             m_activity->error(QStringLiteral("profiles"), demo.error());
     }
+    // Counted once the Local demo is in: the log and the list agree on the first start.
+    if (loaded)
+        m_activity->info(QStringLiteral("profiles"), QObject::tr("%n profile(s) from %1", nullptr, int(m_profiles->profiles().size()))
+                                                         .arg(QDir::toNativeSeparators(m_profilesFile)));
 
     QObject::connect(m_secrets.get(), &SecretStore::availabilityChanged, m_activity.get(), [this] {
         const QString text = m_secrets->availabilityText();
@@ -84,6 +111,7 @@ GuiApplication::GuiApplication(const QStringList& arguments, const QString& keyc
 GuiApplication::~GuiApplication()
 {
     m_window.reset(); // panels borrow the core objects: the window goes first
+    m_context.states = nullptr;
 }
 
 int runGui(QApplication& app)

@@ -24,7 +24,9 @@ class SecretStore;
 class GuiApplication {
 public:
     // `arguments` as from QCoreApplication::arguments(): "--profiles FILE" selects another store;
-    // so does the environment variable SOCKETSCOPE_PROFILES. `keychainService` names the keychain
+    // so does the environment variable SOCKETSCOPE_PROFILES. "--state FILE" (or SOCKETSCOPE_STATE)
+    // names the file that keeps each profile's last probe; default: beside a store named by
+    // --profiles, else in the app data dir. `keychainService` names the keychain
     // entries' service (tests use their own).
     explicit GuiApplication(const QStringList& arguments, const QString& keychainService = QStringLiteral("SocketScope"));
     ~GuiApplication();
@@ -33,6 +35,8 @@ public:
 
     // The profile store file in use.
     QString profilesFile() const { return m_profilesFile; }
+    // The run-state file in use.
+    QString stateFile() const { return m_states->filePath(); }
     AppContext& context() { return m_context; }
     MainWindow* window() const { return m_window.get(); }
     // The id of the "Local demo" profile (null if the user deleted it).
@@ -40,6 +44,7 @@ public:
 
 private:
     QString m_profilesFile;
+    std::unique_ptr<ProfileStateModel> m_states;
     AppContext m_context;
     std::unique_ptr<ActivityLog> m_activity;
     std::unique_ptr<ReferenceServer> m_demo;

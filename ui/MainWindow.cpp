@@ -4,6 +4,7 @@
 #include "AppContext.h"
 #include "FeaturePanel.h"
 #include "common/ActivityView.h"
+#include "common/HelpDialogs.h"
 #include "core/ActivityLog.h"
 #include "core/Version.h"
 #include "logs/LogsPanel.h"
@@ -17,10 +18,13 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -57,16 +61,15 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
                 new ConfigPanel(context, m_tabs), new RunbookPanel(context, m_tabs)};
     for (FeaturePanel* panel : std::as_const(m_panels))
         m_tabs->addTab(panel, panel->title());
-    for (FeaturePanel* panel : std::as_const(m_panels)) {
-        // A panel's verdict becomes the header line and the profile's dot + word in the list.
-        connect(panel, &FeaturePanel::verdictChanged, this, [this, panel](const QString& state, const QString& sentence) {
-            const QString name = panel->property("profileName").toString();
-            setVerdict(name, state, sentence);
-            // By name, not "the current one": the user may have moved on while the probe ran.
-            if (const auto profile = m_context.profiles ? m_context.profiles->find(name) : std::nullopt)
-                m_profileList->setProfileState(profile->id, state, sentence);
-        });
-    }
+    // The header renders the selected profile's entry of the one state model (as the list's dot
+    // and word do): a monitor or a probe of another profile never writes here.
+    connect(&profileStates(m_context), &ProfileStateModel::changed, this, [this](const QUuid& id) {
+        const std::optional<Profile> current = m_profileList->currentProfile();
+        if (current && current->id == id)
+            renderHeader();
+    });
+    auto* live = qobject_cast<LivePanel*>(m_panels.at(1));
+    connect(live, &LivePanel::profileActivated, this, [this](const QUuid& id) { m_profileList->selectProfile(id); });
     auto* config = qobject_cast<ConfigPanel*>(m_panels.at(3));
     auto* runbook = qobject_cast<RunbookPanel*>(m_panels.at(4));
     connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const QString& path, const QByteArray&, const QByteArray& diff) {
@@ -89,21 +92,34 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
 
     auto* activityDock = new QDockWidget(tr("Activity"), this);
     activityDock->setObjectName(QStringLiteral("activityDock"));
-    activityDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    // Closable, or View ▸ Activity (its toggle action) stays greyed out.
+    activityDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable | QDockWidget::DockWidgetClosable);
     activityDock->setWidget(new ActivityView(*context.activity, activityDock));
     addDockWidget(Qt::BottomDockWidgetArea, activityDock);
     resizeDocks({activityDock}, {150}, Qt::Vertical);
 
-    QMenu* fileMenu = menuBar()->addMenu(tr("&File"));
-    QAction* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    buildFileMenu();
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction* a = viewMenu->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
     }
-    viewMenu->addAction(activityDock->toggleViewAction());
+    QAction* activity = activityDock->toggleViewAction();
+    activity->setObjectName(QStringLiteral("viewActivityAction"));
+    viewMenu->addSeparator();
+    viewMenu->addAction(activity);
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
+    QAction* docs = helpMenu->addAction(tr("&Documentation"), this, [this] { showDocumentation(); });
+    docs->setObjectName(QStringLiteral("helpDocumentationAction"));
+    docs->setShortcut(QKeySequence::HelpContents);
+    docs->setShortcutContext(Qt::ApplicationShortcut);
+    QAction* keys = helpMenu->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        auto* dialog = new ShortcutsDialog(this, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    keys->setObjectName(QStringLiteral("helpShortcutsAction"));
+    helpMenu->addSeparator();
     helpMenu->addAction(tr("&About SocketScope"), this, [this] {
         QMessageBox::about(this, tr("About SocketScope"),
                            tr("<b>SocketScope %1</b><p>Operations console for WebSocket services behind "
@@ -114,17 +130,97 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     connect(m_profileList, &ProfileListPanel::currentProfileChanged, this, &MainWindow::onProfileChanged);
     onProfileChanged(nullptr);
     statusBar()->showMessage(tr("Ready"));
-    resize(1280, 800);
+    // 1280×800, or the screen when it is smaller (a 1024×700 screen must see the whole window).
+    QSize size(1280, 800);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize());
+    resize(size);
+}
+
+void MainWindow::buildFileMenu()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    const auto action = [this, file](const QString& text, const char* objectName, const QKeySequence& keys, auto slot) {
+        QAction* a = file->addAction(text, this, slot);
+        a->setObjectName(QString::fromLatin1(objectName));
+        if (!keys.isEmpty()) {
+            a->setShortcut(keys);
+            a->setShortcutContext(Qt::WindowShortcut); // anywhere in the window, not only in the list
+        }
+        return a;
+    };
+    action(tr("&New profile…"), "fileNewProfileAction", QKeySequence::New, [this] { m_profileList->addProfile(); });
+    action(tr("&Import profiles…"), "fileImportProfilesAction", {}, [this] { m_profileList->chooseImportJson(); });
+    action(tr("&Export profiles…"), "fileExportProfilesAction", {}, [this] { m_profileList->chooseExportJson(); });
+    action(tr("&Reload profiles"), "fileReloadProfilesAction", {}, [this] { m_profileList->reloadProfiles(); });
+    file->addSeparator();
+    // No Ctrl+O here: the Config and Logs tabs bind it to their own "open" while shown.
+    action(tr("Open &config…"), "fileOpenConfigAction", {}, [this] {
+        auto* dialog = new QFileDialog(this, tr("Open an nginx or HAProxy configuration"), QDir::homePath(),
+                                       tr("Configurations (*.conf *.cfg nginx.conf haproxy.cfg);;All files (*)"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setFileMode(QFileDialog::ExistingFile);
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) { openConfig(path); });
+        dialog->open();
+    });
+    action(tr("Open &log…"), "fileOpenLogAction", {}, [this] {
+        auto* dialog = new QFileDialog(this, tr("Open a log file"), QDir::homePath(), tr("Logs (*.log *.txt);;All files (*)"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setFileMode(QFileDialog::ExistingFile);
+        connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& path) { openLog(path); });
+        dialog->open();
+    });
+    file->addSeparator();
+    action(tr("&Quit"), "fileQuitAction", QKeySequence::Quit, [this] { close(); });
+}
+
+void MainWindow::openConfig(const QString& path)
+{
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        if (auto* config = qobject_cast<ConfigPanel*>(panel)) {
+            m_tabs->setCurrentWidget(config);
+            config->openFile(path);
+        }
+}
+
+void MainWindow::openLog(const QString& path)
+{
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        if (auto* logs = qobject_cast<LogsPanel*>(panel)) {
+            m_tabs->setCurrentWidget(logs);
+            logs->openLocalFile(path, true);
+        }
+}
+
+void MainWindow::showDocumentation(const QString& page)
+{
+    auto* dialog = findChild<DocumentationDialog*>();
+    if (!dialog) {
+        dialog = new DocumentationDialog(this);
+        dialog->setModal(false);
+    }
+    if (!page.isEmpty())
+        dialog->showPage(page);
+    dialog->show();
+    dialog->raise();
 }
 
 void MainWindow::onProfileChanged(const Profile* profile)
 {
     for (FeaturePanel* panel : std::as_const(m_panels))
         panel->setProfile(profile);
-    if (profile)
-        setVerdict(profile->name, QStringLiteral("unknown"), tr("not probed yet — press Ctrl+R to probe"));
-    else
+    renderHeader();
+}
+
+void MainWindow::renderHeader()
+{
+    const std::optional<Profile> profile = m_profileList->currentProfile();
+    if (!profile) {
         setVerdict(QString(), QStringLiteral("unknown"), tr("No profile selected"));
+        return;
+    }
+    const ProfileState::Headline h = profileStates(m_context).state(profile->id).headline();
+    setVerdict(profile->name, h.state, h.sentence);
 }
 
 void MainWindow::setVerdict(const QString& profileName, const QString& state, const QString& sentence)

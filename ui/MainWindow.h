@@ -23,12 +23,22 @@ public:
     ProfileListPanel* profileList() const { return m_profileList; }
     QTabWidget* tabs() const { return m_tabs; }
 
+    // File ▸ Open config… / Open log… without the file dialog: opens the tab with that file.
+    void openConfig(const QString& path);
+    void openLog(const QString& path);
+    // Help ▸ Documentation (F1), optionally at a page ("monitoring.md").
+    void showDocumentation(const QString& page = {});
+
 public slots:
     // Sets the one-sentence header: "<profile> ● <state> — <sentence>". state is ok/degraded/down/unknown.
+    // The window calls it with the selected profile's state (renderHeader()).
     void setVerdict(const QString& profileName, const QString& state, const QString& sentence);
 
 private:
     void onProfileChanged(const Profile* profile);
+    // The header line from the selected profile's state.
+    void renderHeader();
+    void buildFileMenu();
 
     AppContext& m_context;
     ProfileListPanel* m_profileList = nullptr;

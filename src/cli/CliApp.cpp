@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli/CliContext.h"
+#include "cli/CommandHelp.h"
 
 #include "core/Version.h"
 
@@ -76,6 +77,10 @@ int runCli(int argc, char** argv)
         err << "socketscope-cli: unknown command '" << name << "'\n";
         printUsage(err);
         return ExitUsage;
+    }
+    if (const std::optional<QString> help = commandHelp(name); help && asksForHelp(args)) {
+        out << *help;
+        return ExitOk;
     }
     ctx.args = args;
     int exitCode = ExitOk;

@@ -115,12 +115,17 @@ int cmdList(CliContext& ctx, const QStringList& args)
                  << ". Add one with: socketscope-cli profiles add NAME --url wss://host/ws\n";
         return ExitOk;
     }
+    // Columns as wide as their longest value, so a long URL never pushes the SSH column out of line.
+    const auto urlOf = [](const Profile& prof) { return prof.publicUrl.isEmpty() ? QStringLiteral("-") : prof.publicUrl; };
     qsizetype width = 4;
-    for (const Profile& prof : store.profiles())
+    qsizetype urlWidth = 10;
+    for (const Profile& prof : store.profiles()) {
         width = qMax(width, prof.name.size());
-    *ctx.out << QStringLiteral("NAME").leftJustified(width + 2) << QStringLiteral("PUBLIC URL").leftJustified(34) << "SSH\n";
+        urlWidth = qMax(urlWidth, urlOf(prof).size());
+    }
+    *ctx.out << QStringLiteral("NAME").leftJustified(width + 2) << QStringLiteral("PUBLIC URL").leftJustified(urlWidth + 2) << "SSH\n";
     for (const Profile& prof : store.profiles())
-        *ctx.out << prof.name.leftJustified(width + 2) << (prof.publicUrl.isEmpty() ? QStringLiteral("-") : prof.publicUrl).leftJustified(34)
+        *ctx.out << prof.name.leftJustified(width + 2) << urlOf(prof).leftJustified(urlWidth + 2)
                  << (prof.ssh.isConfigured() ? sshSummary(prof.ssh) : QStringLiteral("-")) << '\n';
     return ExitOk;
 }

@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <algorithm>
+
 namespace socketscope::monitorexport {
 
 namespace {
@@ -160,13 +162,41 @@ Status writeFileAtomic(const QString& path, const QByteArray& data)
     return Status::success();
 }
 
+QString csvCloseRow(const MonitorEvent& e, const QString& monitorName)
+{
+    Sample s;
+    s.timeMs = e.timeMs;
+    s.httpStatus = quint16(std::clamp(e.httpStatus, 0, 65535));
+    s.closeCode = quint16(std::clamp(e.closeCode, 0, 65535));
+    s.setClosedBy(e.closedBy);
+    QString cause = e.cause;
+    if (cause.isEmpty() || cause == QLatin1String("ok"))
+        cause = e.closeCode == 0 || e.closeCode == 1006 ? QStringLiteral("abnormal_closure") : QStringLiteral("server_closed");
+    return csvRow(s, cause, monitorName);
+}
+
 Status writeCsv(const Monitor& m, const QString& path)
 {
+    // Samples and the long-lived connection's closes, in time order: a cut is in the file even
+    // while every periodic probe was ok.
+    QList<const MonitorEvent*> closes;
+    for (int i = 0; i < m.events.size(); ++i) {
+        const MonitorEvent& e = m.events.at(i);
+        const bool fullHold = e.heldS >= m.spec.longLivedMaxS - 1.0 && e.httpStatus == 101;
+        if (e.kind == MonitorEvent::Kind::ConnectionClosed && !fullHold)
+            closes.append(&e);
+    }
+    std::stable_sort(closes.begin(), closes.end(), [](const MonitorEvent* a, const MonitorEvent* b) { return a->timeMs < b->timeMs; });
     QString text = csvHeader() + QLatin1Char('\n');
+    qsizetype next = 0;
     for (int i = 0; i < m.buffer.rawCount(); ++i) {
         const Sample& s = m.buffer.raw(i);
+        for (; next < closes.size() && closes.at(next)->timeMs < s.timeMs; ++next)
+            text += csvCloseRow(*closes.at(next), m.spec.name) + QLatin1Char('\n');
         text += csvRow(s, m.buffer.causeName(s.causeIndex), m.spec.name) + QLatin1Char('\n');
     }
+    for (; next < closes.size(); ++next)
+        text += csvCloseRow(*closes.at(next), m.spec.name) + QLatin1Char('\n');
     return writeFileAtomic(path, text.toUtf8());
 }
 

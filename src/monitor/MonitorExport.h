@@ -27,7 +27,11 @@ QJsonObject eventJson(const MonitorEvent& e);
 // "minute": [...] (1-minute aggregates)}.
 QJsonObject monitorJson(const Monitor& m);
 
-// Writes every raw sample of a monitor as CSV (atomically).
+// One CSV row for a long-lived connection that closed early: ok 0, its HTTP status, close code
+// and closed_by, the close's cause (abnormal_closure when it named none), no timings.
+QString csvCloseRow(const MonitorEvent& e, const QString& monitorName);
+// Writes every raw sample of a monitor and every early close of its long-lived connection as
+// CSV rows in time order (atomically).
 Status writeCsv(const Monitor& m, const QString& path);
 // Writes monitorJson() (atomically, indented).
 Status writeJson(const Monitor& m, const QString& path);

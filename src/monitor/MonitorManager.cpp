@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/MonitorManager.h"
 
+#include "diagnosis/Diagnosis.h"
 #include "monitor/ProbeLauncher.h"
 
 #include <QTimer>
 
 #include <cmath>
+#include <limits>
 
 namespace socketscope {
 
@@ -22,13 +24,6 @@ namespace {
 constexpr double kMinIntervalS = 0.2;
 
 int intervalMs(double s) { return int(std::lround(std::max(s, kMinIntervalS) * 1000.0)); }
-
-MonitorState stateOfSample(const Sample& s)
-{
-    if (s.ok())
-        return MonitorState::Ok;
-    return s.upgraded() ? MonitorState::Degraded : MonitorState::Down;
-}
 
 ProbeEvidence evidenceOf(const ProbeResult& r)
 {
@@ -55,6 +50,87 @@ QString closedByText(ClosedBy c)
 }
 
 } // namespace
+
+MonitorVerdict monitorVerdict(const Monitor& m)
+{
+    if (m.stopped)
+        return {MonitorState::Stopped, m.lastCause, QObject::tr("stopped — the charts and events stay until you clear them")};
+    if (m.paused)
+        return {MonitorState::Paused, m.lastCause, QObject::tr("paused")};
+    if (m.buffer.rawCount() == 0)
+        return {MonitorState::Unknown, QString(), QObject::tr("waiting for the first probe")};
+    const Sample& last = m.buffer.raw(m.buffer.rawCount() - 1);
+    const QString cause = m.buffer.causeName(last.causeIndex);
+    const QString sentence = m.lastSentence.isEmpty() ? cause : m.lastSentence;
+    if (!last.upgraded() && !last.ok())
+        return {MonitorState::Down, cause, sentence};
+    if (m.longLivedBroken) {
+        for (int i = m.events.size() - 1; i >= 0; --i) {
+            const MonitorEvent& e = m.events.at(i);
+            if (e.kind != MonitorEvent::Kind::ConnectionClosed)
+                continue;
+            QString cut = e.cause;
+            if (cut.isEmpty() || cut == QLatin1String("ok"))
+                cut = e.closeCode == 0 || e.closeCode == 1006 ? QStringLiteral("abnormal_closure") : QStringLiteral("server_closed");
+            return {MonitorState::Degraded, cut, e.text};
+        }
+    }
+    if (!last.ok())
+        return {MonitorState::Degraded, cause, sentence};
+    return {MonitorState::Ok, cause, sentence};
+}
+
+QVector<StateSpan> monitorStateSpans(const Monitor& m, qint64 fromMs, qint64 toMs, qint64 gapMs, int maxPoints)
+{
+    // Cut intervals: from an early close to the next close that held the whole time (or on).
+    QVector<std::pair<double, double>> cuts;
+    for (int i = 0; i < m.events.size(); ++i) {
+        const MonitorEvent& e = m.events.at(i);
+        if (e.kind != MonitorEvent::Kind::ConnectionClosed)
+            continue;
+        const bool fullHold = e.httpStatus == 101 && e.heldS >= m.spec.longLivedMaxS - 1.0;
+        const double t = double(e.timeMs) / 1000.0;
+        if (fullHold) {
+            if (!cuts.isEmpty() && cuts.last().second > t)
+                cuts.last().second = t;
+        } else if (cuts.isEmpty() || cuts.last().second <= t) {
+            cuts.append({t, std::numeric_limits<double>::infinity()});
+        }
+    }
+    const QVector<StateSpan> spans = m.buffer.stateSpans(fromMs, toMs, gapMs, maxPoints);
+    if (cuts.isEmpty())
+        return spans;
+    QVector<StateSpan> out;
+    for (const StateSpan& s : spans) {
+        if (s.state != StateSpan::State::Up) {
+            out.append(s);
+            continue;
+        }
+        double from = s.fromS;
+        for (const auto& [cutFrom, cutTo] : cuts) {
+            if (cutTo <= from || cutFrom >= s.toS)
+                continue;
+            if (cutFrom > from) {
+                StateSpan up = s;
+                up.fromS = from;
+                up.toS = cutFrom;
+                out.append(up);
+            }
+            StateSpan cut = s;
+            cut.state = StateSpan::State::Degraded;
+            cut.fromS = std::max(from, cutFrom);
+            cut.toS = std::min(s.toS, cutTo);
+            out.append(cut);
+            from = cut.toS;
+        }
+        if (from < s.toS) {
+            StateSpan up = s;
+            up.fromS = from;
+            out.append(up);
+        }
+    }
+    return out;
+}
 
 const ProbeEvidence* Monitor::evidenceNear(qint64 timeMs, qint64 toleranceMs) const
 {
@@ -141,12 +217,30 @@ void MonitorManager::pause(int id)
     updateState(*rt);
 }
 
+void MonitorManager::stop(int id)
+{
+    const auto rt = m_monitors.value(id);
+    if (!rt || rt->m.stopped)
+        return;
+    rt->m.stopped = true;
+    rt->m.paused = true;
+    rt->timer->stop();
+    rt->reconnect->stop();
+    cancelProbes(*rt);
+    MonitorEvent ev;
+    ev.kind = MonitorEvent::Kind::Stopped;
+    ev.text = tr("Stopped");
+    addEvent(*rt, ev);
+    updateState(*rt);
+}
+
 void MonitorManager::resume(int id)
 {
     const auto rt = m_monitors.value(id);
     if (!rt || !rt->m.paused)
         return;
     rt->m.paused = false;
+    rt->m.stopped = false;
     MonitorEvent ev;
     ev.kind = MonitorEvent::Kind::Resumed;
     ev.text = tr("Resumed");
@@ -274,6 +368,7 @@ void MonitorManager::handlePeriodic(Runtime& rt, const ProbeResult& r)
         addEvent(rt, ev);
     }
     m.lastCause = r.cause;
+    m.lastSentence = causeSentence(r);
     updateState(rt);
     emit probeFinished(m.id, r);
 }
@@ -325,22 +420,22 @@ void MonitorManager::addEvent(Runtime& rt, MonitorEvent ev)
 void MonitorManager::updateState(Runtime& rt)
 {
     Monitor& m = rt.m;
-    MonitorState st = MonitorState::Unknown;
-    if (m.paused)
-        st = MonitorState::Paused;
-    else if (m.buffer.rawCount() > 0)
-        st = stateOfSample(m.buffer.raw(m.buffer.rawCount() - 1));
-    if (st == MonitorState::Ok && m.longLivedBroken)
-        st = MonitorState::Degraded;
-    if (st == m.state)
+    const MonitorVerdict v = monitorVerdict(m);
+    const bool stateChanges = v.state != m.state;
+    if (!stateChanges && v.cause == m.cause && v.reason == m.reason)
         return;
-    m.state = st;
-    MonitorEvent ev;
-    ev.kind = MonitorEvent::Kind::StateChanged;
-    ev.cause = m.lastCause;
-    ev.text = tr("State: %1").arg(monitorStateId(st));
-    addEvent(rt, ev);
-    emit stateChanged(m.id, st);
+    m.state = v.state;
+    m.cause = v.cause;
+    m.reason = v.reason;
+    if (stateChanges) {
+        MonitorEvent ev;
+        ev.kind = MonitorEvent::Kind::StateChanged;
+        ev.cause = v.cause;
+        ev.text = tr("State: %1").arg(monitorStateId(v.state));
+        addEvent(rt, ev);
+        emit stateChanged(m.id, v.state);
+    }
+    emit verdictChanged(m.id);
 }
 
 } // namespace socketscope

@@ -38,6 +38,7 @@ QString monitorStateId(MonitorState s)
     case MonitorState::Degraded: return QStringLiteral("degraded");
     case MonitorState::Down: return QStringLiteral("down");
     case MonitorState::Paused: return QStringLiteral("paused");
+    case MonitorState::Stopped: return QStringLiteral("stopped");
     case MonitorState::Unknown: break;
     }
     return QStringLiteral("unknown");
@@ -53,6 +54,7 @@ QString eventKindId(MonitorEvent::Kind k)
     case MonitorEvent::Kind::StateChanged: return QStringLiteral("state_changed");
     case MonitorEvent::Kind::CauseChanged: return QStringLiteral("cause_changed");
     case MonitorEvent::Kind::ConnectionClosed: return QStringLiteral("connection_closed");
+    case MonitorEvent::Kind::Stopped: return QStringLiteral("stopped");
     }
     return {};
 }

@@ -28,13 +28,13 @@ struct MonitorSpec {
 };
 
 // The headline state of a monitor: always shown as a word and a colour.
-enum class MonitorState { Unknown, Ok, Degraded, Down, Paused };
-// "unknown", "ok", "degraded", "down", "paused".
+enum class MonitorState { Unknown, Ok, Degraded, Down, Paused, Stopped };
+// "unknown", "ok", "degraded", "down", "paused", "stopped".
 QString monitorStateId(MonitorState s);
 
 // Something that happened to a monitor, kept in a bounded list and drawn as a timeline marker.
 struct MonitorEvent {
-    enum class Kind { Started, Paused, Resumed, IntervalChanged, StateChanged, CauseChanged, ConnectionClosed };
+    enum class Kind { Started, Paused, Resumed, IntervalChanged, StateChanged, CauseChanged, ConnectionClosed, Stopped };
     qint64 timeMs = 0;            // wall clock, ms since the epoch
     Kind kind = Kind::Started;
     QString cause;                // cause id (CauseChanged, ConnectionClosed)
@@ -47,7 +47,8 @@ struct MonitorEvent {
     QStringList evidence;         // what the probe saw (the diagnosis's evidence lines)
     QStringList advice;
 };
-// "started", "paused", "resumed", "interval_changed", "state_changed", "cause_changed", "connection_closed".
+// "started", "paused", "resumed", "interval_changed", "state_changed", "cause_changed", "connection_closed",
+// "stopped".
 QString eventKindId(MonitorEvent::Kind k);
 
 // The evidence of one recent probe, for hover text (bounded: the monitor keeps the last few).

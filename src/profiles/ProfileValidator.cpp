@@ -121,6 +121,10 @@ QString checkWebSocketUrl(const QString& url)
     const int port = explicitPort(url);
     if (port == -2 || port == 0 || port > 65535)
         return tr("the port in '%1' is out of range; use a number from 1 to 65535").arg(url);
+    // Qt's parser says "Invalid path (character ' ' not allowed)": say it as a person would.
+    if (const qsizetype space = url.indexOf(QRegularExpression(QStringLiteral("\\s"))); space >= 0)
+        return tr("the URL contains a space (after '%1'); remove it, or write it as %20 if the server's path really has one")
+            .arg(url.left(space));
     const QUrl parsed(url, QUrl::StrictMode);
     if (!parsed.isValid())
         return tr("'%1' is not a valid URL: %2").arg(url, parsed.errorString());

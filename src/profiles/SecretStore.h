@@ -37,6 +37,8 @@ public:
     Availability availability() const { return m_availability; }
     // For the GUI / CLI: "keychain: available" or "keychain unavailable — will ask each time (why)".
     QString availabilityText() const;
+    // Why the keychain is unavailable, as the keychain library said it (empty when available).
+    QString unavailableReason() const { return m_reason; }
 
     // "<profile-uuid>/ssh-password" etc.: the keychain entry's key.
     static QString keyFor(const QUuid& profile, SecretKind kind);

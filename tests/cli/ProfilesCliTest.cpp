@@ -229,3 +229,51 @@ TEST_F(CliFixture, SetSecretReadsStdinAndNeverWritesTheProfileFile)
     EXPECT_EQ(lab::readAll(store()), before);
     EXPECT_FALSE(lab::readAll(store()).contains("cli-sudo-secret-5150"));
 }
+
+// Issue 16: `COMMAND --help` prints that command's usage and its options, exit 0, for every
+// command (not "unknown option --help"); after "--" it belongs to the remote command.
+TEST(Cli, EveryCommandAnswersHelpWithItsUsageAndOptions)
+{
+    const QList<QPair<QString, QByteArray>> commands = {
+        {QStringLiteral("probe"), "--hold S"},          {QStringLiteral("diagnose"), "--direct URL"},
+        {QStringLiteral("monitor"), "--interval S"},    {QStringLiteral("lint"), "--threshold S"},
+        {QStringLiteral("fix"), "--diff"},              {QStringLiteral("logs"), "--follow"},
+        {QStringLiteral("ssh"), "--accept-new-host-key"}, {QStringLiteral("ssh-fingerprint"), "--json"},
+        {QStringLiteral("serve"), "--listen HOST:PORT"}, {QStringLiteral("profiles"), "profiles list"},
+        {QStringLiteral("runbook"), "runbook list"}};
+    for (const auto& [command, option] : commands) {
+        const CliRun r = runCli({command, QStringLiteral("--help")});
+        EXPECT_EQ(r.exitCode, 0) << command.toStdString() << ": " << r.err.constData();
+        EXPECT_TRUE(r.out.startsWith("usage: socketscope-cli ")) << command.toStdString() << ": " << r.out.constData();
+        EXPECT_TRUE(r.out.contains(option)) << command.toStdString() << " --help names " << option.constData();
+        EXPECT_FALSE(r.err.contains("unknown option")) << command.toStdString();
+    }
+    // Also after other arguments, and as -h.
+    EXPECT_EQ(runCli({QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:9/ws"), QStringLiteral("-h")}).exitCode, 0);
+    // After "--" the flag is the remote command's: ssh reports its own problem instead of help.
+    const CliRun remote = runCli({QStringLiteral("ssh"), QStringLiteral("nobody@127.0.0.1:1"), QStringLiteral("--timeout"),
+                                  QStringLiteral("1"), QStringLiteral("--"), QStringLiteral("ls"), QStringLiteral("--help")});
+    EXPECT_NE(remote.exitCode, 0);
+    EXPECT_FALSE(remote.out.startsWith("usage:"));
+}
+
+// Issue 16: `profiles list` keeps its columns aligned when a URL is longer than the column.
+TEST_F(CliFixture, ListAlignsColumnsWithLongUrls)
+{
+    const QString longUrl = QStringLiteral("wss://a-very-long-host-name.internal.example.com:8443/api/v2/realtime/socket");
+    ASSERT_EQ(profiles({QStringLiteral("add"), QStringLiteral("long"), QStringLiteral("--url"), longUrl, QStringLiteral("--ssh"),
+                        QStringLiteral("root@long.example.com")}).exitCode, 0);
+    ASSERT_EQ(profiles({QStringLiteral("add"), QStringLiteral("short-name-x"), QStringLiteral("--url"), QStringLiteral("ws://s/ws"),
+                        QStringLiteral("--ssh"), QStringLiteral("ops@short.example.com")}).exitCode, 0);
+    const CliRun r = profiles({QStringLiteral("list")});
+    ASSERT_EQ(r.exitCode, 0) << r.err.constData();
+    const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_EQ(lines.size(), 3) << r.out.constData();
+    const qsizetype sshColumn = lines[0].indexOf(QStringLiteral("SSH"));
+    ASSERT_GT(sshColumn, 0);
+    EXPECT_EQ(lines[1].indexOf(QStringLiteral("root@long.example.com")) + lines[2].indexOf(QStringLiteral("ops@short.example.com")),
+              2 * sshColumn)
+        << r.out.constData();
+    EXPECT_EQ(lines[1].indexOf(QStringLiteral("root@long.example.com")), sshColumn) << r.out.constData();
+    EXPECT_EQ(lines[0].indexOf(QStringLiteral("PUBLIC URL")), lines[1].indexOf(QStringLiteral("ws")));
+}

@@ -9,11 +9,14 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QTabWidget>
@@ -74,10 +77,18 @@ TEST_F(PanelFixture, SearchFiltersByNameAndUrl)
 TEST_F(PanelFixture, StateIsShownAsWordAndColour)
 {
     const Profile prod = *store.find(QStringLiteral("neo4j-prod"));
-    panel->setProfileState(prod.id, QStringLiteral("degraded"), QStringLiteral("idle_timeout after 60.0 s"));
+    // The list renders the application's state model (issue 16: one state per profile).
+    ProbeResult cut;
+    cut.cause = QStringLiteral("idle_timeout");
+    cut.httpStatus = 101;
+    cut.idleCutoffS = 60.0;
+    profileStates(context).beginProbe(prod.id, {ProbeHop{QStringLiteral("public"), QStringLiteral("wss://neo4j.example.com/ws"), {}, false}});
+    profileStates(context).setHopResult(prod.id, 0, cut);
+    const QString sentence = profileStates(context).state(prod.id).probe.sentence;
+    ASSERT_FALSE(sentence.isEmpty());
     QListWidgetItem* item = list()->item(0);
     EXPECT_EQ(item->text(), QStringLiteral("neo4j-prod — degraded"));
-    EXPECT_TRUE(item->toolTip().contains(QStringLiteral("idle_timeout after 60.0 s")));
+    EXPECT_TRUE(item->toolTip().contains(sentence.toHtmlEscaped())) << item->toolTip().toStdString();
     const QImage dot = item->icon().pixmap(16, 16).toImage();
     EXPECT_EQ(dot.pixelColor(8, 8), QColor(0xd0, 0x8a, 0x00));
     // The state survives a rebuild of the list (e.g. after another profile changed).
@@ -196,4 +207,47 @@ TEST_F(PanelFixture, FileChangedElsewhereIsNotOverwrittenAndCanBeReloaded)
     EXPECT_TRUE(visible().contains(QStringLiteral("added-by-cli — unknown")));
     panel->duplicateCurrent();
     EXPECT_EQ(store.profiles().size(), 5);
+}
+
+// Issue 16: a header line without a colon is refused with a clear message (it used to be saved
+// as a header with an empty value); a URL with a space gets a sentence, not Qt's parser error.
+TEST_F(PanelFixture, EditorRefusesAHeaderWithoutColonAndExplainsASpaceInTheUrl)
+{
+    ProfileEditorDialog* editor = panel->addProfile();
+    ASSERT_NE(editor, nullptr);
+    auto* save = editor->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Save);
+    auto* issues = editor->findChild<QLabel*>(QStringLiteral("issuesLabel"));
+    editor->findChild<QLineEdit*>(QStringLiteral("nameLineEdit"))->setText(QStringLiteral("headers"));
+    auto* url = editor->findChild<QLineEdit*>(QStringLiteral("publicUrlLineEdit"));
+    url->setText(QStringLiteral("wss://chat.example.com/my socket"));
+    EXPECT_FALSE(save->isEnabled());
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("contains a space"))) << issues->text().toStdString();
+    EXPECT_FALSE(issues->text().contains(QStringLiteral("not allowed"))) << "not Qt's parser error";
+    url->setText(QStringLiteral("wss://chat.example.com/ws"));
+    auto* headers = editor->findChild<QPlainTextEdit*>(QStringLiteral("headersPlainTextEdit"));
+    ASSERT_NE(headers, nullptr);
+    headers->setPlainText(QStringLiteral("X-Tenant: blue\nXApiKeyWithoutColon"));
+    EXPECT_FALSE(save->isEnabled());
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("has no colon"))) << issues->text().toStdString();
+    EXPECT_FALSE(headers->styleSheet().isEmpty()) << "the headers field is highlighted";
+    headers->setPlainText(QStringLiteral("X-Tenant: blue\nX-Api-Key: 42"));
+    EXPECT_TRUE(save->isEnabled()) << issues->text().toStdString();
+    editor->reject();
+}
+
+// Issue 16: the file fields have Browse…; the chosen file lands in the field.
+TEST_F(PanelFixture, EditorFileFieldsHaveBrowse)
+{
+    ProfileEditorDialog* editor = panel->addProfile();
+    ASSERT_NE(editor, nullptr);
+    for (const char* name : {"caFileBrowseAction", "clientCertificateBrowseAction", "clientKeyBrowseAction", "keyFileBrowseAction",
+                             "siteFileBrowseAction", "errorLogBrowseAction", "appLogBrowseAction"})
+        EXPECT_NE(editor->findChild<QAction*>(QString::fromLatin1(name)), nullptr) << name;
+    editor->findChild<QAction*>(QStringLiteral("caFileBrowseAction"))->trigger();
+    auto* dialog = editor->findChild<QFileDialog*>();
+    ASSERT_NE(dialog, nullptr) << "Browse… opens a file dialog";
+    emit dialog->fileSelected(QStringLiteral("/etc/ssl/certs/ca-certificates.crt"));
+    EXPECT_EQ(editor->findChild<QLineEdit*>(QStringLiteral("caFileLineEdit"))->text(), QStringLiteral("/etc/ssl/certs/ca-certificates.crt"));
+    dialog->reject();
+    editor->reject();
 }

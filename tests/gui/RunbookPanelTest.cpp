@@ -15,6 +15,7 @@
 #include "ssh/SecretPromptDialog.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDeadlineTimer>
 #include <QLabel>
 #include <QLineEdit>
@@ -22,7 +23,9 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTreeWidget>
 #include <QUuid>
@@ -147,6 +150,13 @@ TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
     EXPECT_FALSE(asked) << "a dry run changes nothing, so it asks nothing";
     EXPECT_TRUE(panel->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText().contains(QStringLiteral("would run:")));
     EXPECT_EQ(readAll(lab.siteAvailable()), original);
+    // Issue 16: a dry run's steps read "simulated", never a green "ok".
+    int simulated = 0;
+    for (int row = 0; row < panel->findChild<QTreeWidget*>(QStringLiteral("stepsTreeWidget"))->topLevelItemCount(); ++row) {
+        EXPECT_NE(stateText(row), QStringLiteral("ok")) << row;
+        simulated += stateText(row) == QLatin1String("simulated");
+    }
+    EXPECT_GT(simulated, 0);
 
     panel->findChild<QPushButton*>(QStringLiteral("runAllPushButton"))->click();
     ASSERT_TRUE(panel->engine());
@@ -305,4 +315,36 @@ TEST_F(RunbookPanelOverSsh, UsesTheLoginPasswordSavedInTheKeychain)
     EXPECT_EQ(seen.fingerprint, sshd.hostKeyFingerprint());
     EXPECT_TRUE(seen.passwordPrompts.isEmpty()) << "the saved password was used: " << seen.passwordPrompts.join(QStringLiteral("; ")).toStdString();
     EXPECT_TRUE(seen.ok) << seen.firstStep.toStdString();
+}
+
+// Issue 16: a profile without a site file and without SSH: the Run buttons are disabled and a
+// checklist says what is missing and where to set it; "Over SSH" cannot be chosen.
+TEST(RunbookPanelChecklist, MissingSiteFileAndSshDisableRunWithAChecklist)
+{
+    AppContext context;
+    RunbookPanel panel(context);
+    Profile p;
+    p.name = QStringLiteral("no-ssh");
+    p.publicUrl = QStringLiteral("wss://example.com/ws");
+    panel.setProfile(&p);
+    auto* target = panel.findChild<QComboBox*>(QStringLiteral("targetComboBox"));
+    ASSERT_NE(target, nullptr);
+    EXPECT_EQ(target->currentIndex(), 1) << "on this machine";
+    auto* model = qobject_cast<QStandardItemModel*>(target->model());
+    ASSERT_NE(model, nullptr);
+    EXPECT_FALSE(model->item(0)->isEnabled()) << "Over SSH is not offered without SSH";
+    auto* checklist = panel.findChild<QLabel*>(QStringLiteral("missingChecklistLabel"));
+    ASSERT_NE(checklist, nullptr);
+    EXPECT_FALSE(checklist->isHidden());
+    EXPECT_TRUE(checklist->text().contains(QStringLiteral("site file"))) << checklist->text().toStdString();
+    for (const char* name : {"runAllPushButton", "runStepPushButton", "dryRunPushButton"})
+        EXPECT_FALSE(panel.findChild<QPushButton*>(QString::fromLatin1(name))->isEnabled()) << name;
+
+    QTemporaryDir dir;
+    p.nginx.siteFile = dir.filePath(QStringLiteral("site"));
+    p.ssh.host = QStringLiteral("192.0.2.10");
+    panel.setProfile(&p);
+    EXPECT_TRUE(model->item(0)->isEnabled());
+    EXPECT_TRUE(checklist->isHidden()) << checklist->text().toStdString();
+    EXPECT_TRUE(panel.findChild<QPushButton*>(QStringLiteral("runAllPushButton"))->isEnabled());
 }

@@ -167,6 +167,57 @@ TEST(MonitorManager, LongLivedCloseIsRecordedWithCodeWhoAndHeldTime)
     EXPECT_DOUBLE_EQ(close.heldS, 3.0);
     EXPECT_TRUE(close.text.contains(QStringLiteral("3.0 s"))) << close.text.toStdString();
     EXPECT_EQ(m->state, MonitorState::Degraded) << "probes ok but the connection dies early";
+    // Issue 16: the state and its cause agree (never "degraded — ok"): the cut is the cause, in words.
+    EXPECT_EQ(m->cause, QStringLiteral("idle_timeout"));
+    EXPECT_TRUE(m->reason.contains(QStringLiteral("closed after 3.0 s"))) << m->reason.toStdString();
+    EXPECT_EQ(monitorVerdict(*m).state, MonitorState::Degraded);
+
+    // The CSV export has the cut as a row of its own, although every periodic sample was ok.
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("s.csv"));
+    ASSERT_TRUE(monitorexport::writeCsv(*m, csv).ok());
+    const QStringList lines = QString::fromUtf8(lab::readAll(csv)).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    ASSERT_EQ(lines.size(), m->buffer.rawCount() + 2) << "the header, every sample and the one close";
+    const QStringList header = lines[0].split(QLatin1Char(','));
+    int closes = 0;
+    for (const QString& line : lines.mid(1)) {
+        const QStringList row = line.split(QLatin1Char(','));
+        ASSERT_EQ(row.size(), header.size()) << line.toStdString();
+        if (row[header.indexOf(QStringLiteral("close_code"))] != QLatin1String("1006"))
+            continue;
+        ++closes;
+        EXPECT_EQ(row[header.indexOf(QStringLiteral("ok"))], QStringLiteral("0"));
+        EXPECT_EQ(row[header.indexOf(QStringLiteral("closed_by"))], QStringLiteral("server_fin"));
+        EXPECT_EQ(row[header.indexOf(QStringLiteral("cause"))], QStringLiteral("idle_timeout"));
+    }
+    EXPECT_EQ(closes, 1);
+}
+
+TEST(MonitorManager, StopKeepsTheSessionUntilRemoved)
+{
+    ScriptedLauncher launcher;
+    launcher.script = {scripted::okResult(1.0)};
+    MonitorManager mgr(&launcher);
+    QSignalSpy samples(&mgr, &MonitorManager::sampleAdded);
+    const int id = mgr.add(spec());
+    ASSERT_TRUE(lab::waitForCount(samples, 2, 5000));
+    mgr.stop(id);
+    const Monitor* m = mgr.monitor(id);
+    ASSERT_NE(m, nullptr) << "a stopped monitor keeps its session";
+    EXPECT_EQ(m->state, MonitorState::Stopped);
+    EXPECT_EQ(monitorStateId(m->state), QStringLiteral("stopped"));
+    EXPECT_TRUE(kinds(*m).contains(MonitorEvent::Kind::Stopped));
+    const int kept = m->buffer.rawCount();
+    EXPECT_GE(kept, 2);
+    // No more probes: another monitor runs meanwhile, the stopped one records nothing.
+    const int other = mgr.add(spec());
+    const int before = int(samples.size());
+    ASSERT_TRUE(lab::waitForCount(samples, before + 3, 5000));
+    for (const auto& args : samples.mid(before))
+        EXPECT_EQ(args.at(0).toInt(), other);
+    EXPECT_EQ(mgr.monitor(id)->buffer.rawCount(), kept);
+    mgr.remove(id);
+    EXPECT_EQ(mgr.monitor(id), nullptr);
 }
 
 TEST(MonitorExport, CsvAndJsonRoundTrip)

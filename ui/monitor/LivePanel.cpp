@@ -43,6 +43,7 @@ QColor stateColor(MonitorState s)
     case MonitorState::Degraded: return QColor(230, 145, 20);
     case MonitorState::Down: return QColor(210, 40, 40);
     case MonitorState::Paused: return QColor(90, 120, 200);
+    case MonitorState::Stopped: return QColor(110, 110, 110);
     case MonitorState::Unknown: break;
     }
     return QColor(128, 128, 128);
@@ -57,11 +58,11 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
         m_launcher = new EngineProbeLauncher(nullptr, this);
     m_manager = new MonitorManager(m_launcher, this);
     m_matrix = new ProbeMatrix(m_launcher, this);
+    profileStates(m_context).attach(m_manager);
     buildUi();
 
     connect(m_manager, &MonitorManager::monitorAdded, this, [this](int) { refreshList(); });
     connect(m_manager, &MonitorManager::monitorRemoved, this, [this](int id) {
-        m_lastSentence.remove(id);
         m_lastVerdict.remove(id);
         if (id == m_current) {
             m_current = 0;
@@ -72,20 +73,21 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
     });
     connect(m_manager, &MonitorManager::sampleAdded, this, [this](int id, const Sample&) {
         refreshItem(id);
+        if (id == m_current && !m_export->isEnabled())
+            refreshControls();
         if (id == m_current)
             m_charts->scheduleRefresh();
     });
-    connect(m_manager, &MonitorManager::probeFinished, this, [this](int id, const ProbeResult& r) {
-        m_lastSentence.insert(id, causeSentence(r));
+    connect(m_manager, &MonitorManager::verdictChanged, this, [this](int id) {
+        refreshItem(id);
         reportVerdict(id);
     });
     connect(m_manager, &MonitorManager::stateChanged, this, [this](int id, MonitorState st) {
         refreshItem(id);
         refreshControls();
-        reportVerdict(id); // also a long-lived connection's death, which ends no periodic probe
         if (m_context.activity && st != MonitorState::Paused) {
             const Monitor* m = m_manager->monitor(id);
-            const QString msg = tr("monitor %1 → %2 (%3)").arg(m->spec.name, monitorStateId(st), m->lastCause);
+            const QString msg = tr("monitor %1 → %2 (%3)").arg(m->spec.name, monitorStateId(st), m->cause);
             if (st == MonitorState::Down)
                 m_context.activity->warning(QStringLiteral("monitor"), msg);
             else
@@ -98,6 +100,7 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
             m_charts->scheduleRefresh();
         }
     });
+    connect(m_matrix, &ProbeMatrix::finished, this, &LivePanel::refreshControls);
     setProfile(nullptr);
 }
 
@@ -131,8 +134,12 @@ void LivePanel::buildUi()
     m_pause = new QPushButton(tr("&Pause"), this);
     m_pause->setObjectName(QStringLiteral("pausePushButton"));
     m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    m_remove = new QPushButton(tr("Stop"), this);
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName(QStringLiteral("stopPushButton"));
+    m_stop->setToolTip(tr("Stop probing; the charts, events and export stay until you clear them"));
+    m_remove = new QPushButton(tr("Clear"), this);
     m_remove->setObjectName(QStringLiteral("removePushButton"));
+    m_remove->setToolTip(tr("Forget this monitor's session: its charts, events and samples"));
     m_interval = new QDoubleSpinBox(this);
     m_interval->setObjectName(QStringLiteral("intervalSpinBox"));
     m_interval->setRange(0.2, 3600);
@@ -169,6 +176,7 @@ void LivePanel::buildUi()
     auto* row1 = new QHBoxLayout;
     row1->addWidget(m_start);
     row1->addWidget(m_pause);
+    row1->addWidget(m_stop);
     row1->addWidget(m_remove);
     auto* row2 = new QHBoxLayout;
     row2->addWidget(m_interval);
@@ -210,6 +218,7 @@ void LivePanel::buildUi()
         refreshItem(m_current);
         refreshControls();
     });
+    connect(m_stop, &QPushButton::clicked, this, [this] { m_manager->stop(m_current); });
     connect(m_remove, &QPushButton::clicked, this, [this] { m_manager->remove(m_current); });
     connect(m_interval, &QDoubleSpinBox::editingFinished, this, [this] {
         if (const Monitor* m = m_manager->monitor(m_current); m && m->spec.intervalS != m_interval->value()) {
@@ -218,8 +227,15 @@ void LivePanel::buildUi()
         }
     });
     connect(m_list, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
-        if (item)
-            selectMonitor(item->data(NameCol, Qt::UserRole).toInt());
+        if (!item)
+            return;
+        const int id = item->data(NameCol, Qt::UserRole).toInt();
+        const Monitor* m = m_manager->monitor(id);
+        const QUuid profile = m ? QUuid(m->spec.profileId) : QUuid();
+        // A monitor of another profile: the window selects that profile, so every view agrees.
+        if (!profile.isNull() && (!m_profile || m_profile->id != profile))
+            emit profileActivated(profile);
+        selectMonitor(id);
     });
 }
 
@@ -230,9 +246,12 @@ void LivePanel::setProfile(const Profile* profile)
     else
         m_profile.reset();
     m_matrixView->setProfile(m_profile ? &*m_profile : nullptr);
-    if (m_profile)
-        if (const int id = m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces)))
-            selectMonitor(id);
+    // The Live tab shows the selected profile's monitor, or none: never another profile's.
+    int id = m_profile ? m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces)) : 0;
+    if (!id && m_current)
+        if (const Monitor* m = m_manager->monitor(m_current); m && m->spec.profileId.isEmpty())
+            id = m_current; // a monitor started from a bare spec belongs to no profile
+    selectMonitor(id);
     refreshControls();
 }
 
@@ -245,6 +264,8 @@ int LivePanel::startMonitor()
         return 0;
     }
     if (const int existing = m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces))) {
+        if (const Monitor* m = m_manager->monitor(existing); m && m->stopped)
+            m_manager->resume(existing);
         selectMonitor(existing);
         return existing;
     }
@@ -278,8 +299,14 @@ void LivePanel::selectMonitor(int id)
             appendEvent(id, m->events.at(i));
         m_interval->setValue(m->spec.intervalS);
     }
-    if (QTreeWidgetItem* item = itemFor(id); item && m_list->currentItem() != item)
+    if (QTreeWidgetItem* item = itemFor(id); item && m_list->currentItem() != item) {
+        const QSignalBlocker block(m_list);
         m_list->setCurrentItem(item);
+    } else if (!item) {
+        const QSignalBlocker block(m_list);
+        m_list->setCurrentItem(nullptr);
+        m_list->clearSelection();
+    }
     refreshControls();
 }
 
@@ -324,12 +351,17 @@ void LivePanel::refreshItem(int id)
     item->setText(StateCol, QStringLiteral("● ") + monitorStateId(m->state));
     item->setForeground(StateCol, stateColor(m->state));
     item->setText(IntervalCol, tr("%1 s").arg(m->spec.intervalS));
-    item->setText(CauseCol, m->lastCause);
+    item->setText(CauseCol, m->cause);
+    item->setToolTip(StateCol, m->reason);
     item->setText(ProbesCol, QString::number(m->probesDone));
     if (id == m_current) {
-        m_stateLabel->setText(QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b> — %3")
+        // The state, then why (monitorVerdict()): "● degraded — Long-lived connection closed after
+        // 9.0 s … (abnormal_closure)", never a state next to a contradicting cause.
+        const QString cause = m->cause.isEmpty() || m->cause == QLatin1String("ok") ? QString()
+                                                                                  : QStringLiteral(" (%1)").arg(m->cause.toHtmlEscaped());
+        m_stateLabel->setText(QStringLiteral("<span style=\"color:%1\">●</span> <b>%2</b> — %3%4")
                                   .arg(stateColor(m->state).name(), monitorStateId(m->state),
-                                       m->lastCause.isEmpty() ? tr("waiting for the first probe") : m->lastCause.toHtmlEscaped()));
+                                       (m->reason.isEmpty() ? tr("waiting for the first probe") : m->reason).toHtmlEscaped(), cause));
     }
 }
 
@@ -337,10 +369,14 @@ void LivePanel::refreshControls()
 {
     const Monitor* m = m_manager->monitor(m_current);
     m_start->setEnabled(m_profile.has_value());
-    m_pause->setEnabled(m != nullptr);
+    m_pause->setEnabled(m != nullptr && !m->stopped);
+    m_stop->setEnabled(m != nullptr && !m->stopped);
     m_remove->setEnabled(m != nullptr);
-    m_export->setEnabled(m != nullptr || m_profile.has_value());
-    m_pause->setText(m && m->paused ? tr("&Resume") : tr("&Pause"));
+    m_export->setEnabled(hasSomethingToExport());
+    m_export->setToolTip(m_export->isEnabled() ? tr("Export samples, charts or an evidence bundle")
+                                               : tr("Nothing to export yet: monitor the profile or run the matrix first"));
+    m_pause->setText(m && m->paused && !m->stopped ? tr("&Resume") : tr("&Pause"));
+    m_start->setText(m && m->stopped ? tr("&Monitor again") : tr("&Monitor profile"));
     if (!m)
         m_stateLabel->setText(m_profile ? tr("Not monitored: press “Monitor profile” (Ctrl+M).") : tr("Select a profile."));
     else
@@ -368,17 +404,9 @@ void LivePanel::reportVerdict(int id)
     // A running monitor's state is its profile's verdict, like the Overview's probe: the window
     // shows it in the header and as the profile's dot and word. Only changes are reported.
     const Monitor* m = m_manager->monitor(id);
-    if (!m || m->state == MonitorState::Paused || m->state == MonitorState::Unknown)
+    if (!m || m->state == MonitorState::Paused || m->state == MonitorState::Stopped || m->state == MonitorState::Unknown)
         return;
-    QString sentence = m_lastSentence.value(id);
-    if (m->state == MonitorState::Degraded && m->longLivedBroken) {
-        for (int i = m->events.size() - 1; i >= 0; --i) {
-            if (m->events.at(i).kind == MonitorEvent::Kind::ConnectionClosed) {
-                sentence = m->events.at(i).text;
-                break;
-            }
-        }
-    }
+    const QString sentence = m->reason;
     if (sentence.isEmpty())
         return;
     const QString state = monitorStateId(m->state);
@@ -388,6 +416,16 @@ void LivePanel::reportVerdict(int id)
     m_lastVerdict.insert(id, key);
     setProperty("profileName", m->spec.name);
     emit verdictChanged(state, tr("live monitor: %1").arg(sentence));
+}
+
+bool LivePanel::hasSomethingToExport() const
+{
+    if (const Monitor* m = m_manager->monitor(m_current); m && (m->buffer.rawCount() > 0 || m->events.size() > 1))
+        return true;
+    for (const MatrixRow& r : m_matrix->rows())
+        if (r.status == MatrixRow::Status::Done)
+            return true;
+    return false;
 }
 
 void LivePanel::showBanner(const QString& text, bool error)

@@ -63,6 +63,10 @@ public:
     // Writes an evidence bundle folder under parentDir; returns its path.
     Result<QString> exportBundle(const QString& parentDir) const;
 
+signals:
+    // The user picked a monitor of another profile in the list: the window selects that profile.
+    void profileActivated(const QUuid& profile);
+
 private:
     void buildUi();
     void refreshList();
@@ -73,18 +77,20 @@ private:
     void reportVerdict(int id);
     void exportWithDialog(int kind);
     QTreeWidgetItem* itemFor(int id) const;
+    // A monitor with samples or events, or a finished matrix row: Export has something to write.
+    bool hasSomethingToExport() const;
 
     ProbeLauncher* m_launcher = nullptr;
     MonitorManager* m_manager = nullptr;
     ProbeMatrix* m_matrix = nullptr;
     std::optional<Profile> m_profile;
     int m_current = 0;
-    QHash<int, QString> m_lastSentence; // per monitor: its last periodic probe in words
     QHash<int, QString> m_lastVerdict;  // per monitor: the state and sentence last reported
     QLabel* m_banner = nullptr;
     QTreeWidget* m_list = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
+    QPushButton* m_stop = nullptr;
     QPushButton* m_remove = nullptr;
     QDoubleSpinBox* m_interval = nullptr;
     QCheckBox* m_longLived = nullptr;

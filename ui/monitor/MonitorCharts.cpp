@@ -83,6 +83,7 @@ MonitorCharts::MonitorCharts(QWidget* parent)
         });
         connect(p, &QCustomPlot::mouseMove, this, [this, p](QMouseEvent* e) { showHover(p, e); });
     }
+    refreshNow(); // the empty state (no epoch axes) from the start
 }
 
 QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
@@ -279,7 +280,21 @@ void MonitorCharts::rebuild(double lower, double upper)
     for (QCPGraph* g : m_timeline->axisRect()->graphs())
         g->data()->clear();
     m_timeline->clearItems();
+    m_rtt->clearItems();
     m_markers.clear();
+    // Without a monitor there is no time to show: no axis labels (they would read 00:00 Jan 1 or
+    // an arbitrary "now"), a sentence saying what to do instead.
+    for (QCustomPlot* p : {m_rtt, m_phases, m_timeline})
+        p->xAxis->setTickLabels(m_monitor != nullptr);
+    if (!m_monitor) {
+        auto* hint = new QCPItemText(m_rtt);
+        hint->setObjectName(QStringLiteral("emptyChartHint"));
+        hint->position->setType(QCPItemPosition::ptAxisRectRatio);
+        hint->position->setCoords(0.5, 0.5);
+        hint->setPositionAlignment(Qt::AlignCenter);
+        hint->setText(tr("No monitor for this profile yet: press Monitor profile (Ctrl+M)."));
+        hint->setColor(m_palette.text);
+    }
 
     if (m_monitor) {
         const SampleBuffer& buf = m_monitor->buffer;
@@ -301,7 +316,7 @@ void MonitorCharts::rebuild(double lower, double upper)
 
         // State bars: each span drawn in its state's graph, broken by NaN elsewhere.
         const auto gapMs = qint64(m_monitor->spec.intervalS * 1000 * 2.5);
-        for (const StateSpan& s : buf.stateSpans(from, to, gapMs, maxPoints)) {
+        for (const StateSpan& s : monitorStateSpans(*m_monitor, from, to, gapMs, maxPoints)) {
             QCPGraph* g = s.state == StateSpan::State::Up ? m_up : s.state == StateSpan::State::Degraded ? m_degraded : m_down;
             g->addData(s.fromS, 1);
             g->addData(s.toS, 1);
@@ -329,13 +344,40 @@ void MonitorCharts::rebuild(double lower, double upper)
                               true});
         }
         int labelled = 0;
+        // Labels that would overlap aggregate: the same label nearby becomes "… ×N", another one
+        // nearby stays unlabelled (its marker is still hoverable).
+        struct Placed {
+            QCPItemText* item;
+            double px;
+            int count;
+            bool close;
+            QString text;
+        };
+        QList<Placed> placed;
+        constexpr double kMinLabelGapPx = 110;
         for (qsizetype i = m_markers.size() - 1; i >= 0; --i) {
             const Marker& mk = m_markers.at(i);
             (mk.close ? m_closeMarks : m_causeMarks)->addData(mk.t, mk.close ? kCloseY : kCauseY);
             if (labelled >= 12 || mk.t < lower || mk.t > upper)
                 continue; // label only the newest visible markers: the rest stay hoverable
+            const double px = m_timeline->xAxis->coordToPixel(mk.t);
+            bool merged = false, crowded = false;
+            for (Placed& pl : placed) {
+                if (pl.close != mk.close || std::abs(pl.px - px) >= kMinLabelGapPx)
+                    continue;
+                if (pl.text == mk.label) {
+                    pl.item->setText(QStringLiteral("%1 ×%2").arg(mk.label).arg(++pl.count));
+                    merged = true;
+                } else {
+                    crowded = true;
+                }
+                break;
+            }
+            if (merged || crowded)
+                continue;
             ++labelled;
             auto* label = new QCPItemText(m_timeline);
+            placed.append({label, px, 1, mk.close, mk.label});
             label->position->setType(QCPItemPosition::ptPlotCoords);
             label->position->setCoords(mk.t, mk.close ? kCloseY - 0.1 : kCauseY - 0.1);
             label->setPositionAlignment(Qt::AlignTop | Qt::AlignHCenter);
@@ -373,6 +415,15 @@ QStringList MonitorCharts::markerLabels() const
     QStringList out;
     for (const Marker& m : m_markers)
         out.append(m.label);
+    return out;
+}
+
+QStringList MonitorCharts::timelineLabels() const
+{
+    QStringList out;
+    for (int i = 0; i < m_timeline->itemCount(); ++i)
+        if (auto* text = qobject_cast<QCPItemText*>(m_timeline->item(i)))
+            out.append(text->text());
     return out;
 }
 

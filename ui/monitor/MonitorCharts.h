@@ -45,6 +45,8 @@ public:
     int rttPointCount() const;
     // The marker labels drawn on the timeline (e.g. "close 1006 server_fin", "→ backend_down").
     QStringList markerLabels() const;
+    // The labels drawn on the timeline (overlapping ones aggregated: "close 1006 server_fin ×3").
+    QStringList timelineLabels() const;
     // The timeline state drawn at a time (seconds since the epoch): "up", "degraded", "down" or "".
     QString timelineStateAt(double tS) const;
     // The newest state span's state, "" when none.

@@ -8,6 +8,7 @@
 #include "diagnosis/Diagnosis.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
+#include "profiles/ProfileStore.h"
 #include "server/ReferenceServer.h"
 
 #include <QAction>
@@ -20,7 +21,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QRegularExpression>
 #include <QTableWidget>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -42,6 +45,15 @@ QColor stateColour(const QString& state)
 }
 
 QString ms(const std::optional<double>& v) { return v ? QString::number(*v, 'f', *v < 10 ? 2 : 1) : QStringLiteral("—"); }
+
+// Advice text as HTML: escaped, `code` in backticks as <code>.
+QString adviceHtml(const QString& text)
+{
+    static const QRegularExpression code(QStringLiteral("`([^`]+)`"));
+    QString html = text.toHtmlEscaped();
+    html.replace(code, QStringLiteral("<code>\\1</code>"));
+    return html;
+}
 
 QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
 {
@@ -129,12 +141,11 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     evidenceLayout->addWidget(m_copyButton, 0, Qt::AlignRight);
     auto* adviceBox = new QGroupBox(tr("Advice"), split);
     auto* adviceLayout = new QVBoxLayout(adviceBox);
-    m_advice = new QLabel(adviceBox);
-    m_advice->setObjectName(QStringLiteral("adviceLabel"));
-    m_advice->setWordWrap(true);
-    m_advice->setTextFormat(Qt::RichText);
-    m_advice->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    m_advice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A scrollable rich-text pane: advice runs to several paragraphs and must never be cut.
+    m_advice = new QTextBrowser(adviceBox);
+    m_advice->setObjectName(QStringLiteral("adviceTextBrowser"));
+    m_advice->setOpenExternalLinks(true);
+    m_advice->setPlaceholderText(tr("Advice appears here after a probe: what to change, and where."));
     adviceLayout->addWidget(m_advice, 1);
     split->addWidget(evidenceBox);
     split->addWidget(adviceBox);
@@ -154,8 +165,16 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     connect(copyAction, &QAction::triggered, this, copy);
     connect(m_engine, &ProbeEngine::finished, this, &OverviewPanel::onFinished);
     connect(m_engine, &ProbeEngine::progress, this, [this](quint64 id, const QString& phase) {
-        if (m_running.contains(id))
-            m_status->setText(tr("Probing %1: %2…").arg(m_hops.value(m_running.value(id)).name, phase));
+        const auto it = m_running.constFind(id);
+        if (it == m_running.cend() || it->profile != m_profile.id)
+            return;
+        const ProbeRun r = run();
+        if (it->hop < r.hops.size())
+            m_status->setText(tr("Probing %1: %2…").arg(r.hops.at(it->hop).name, phase));
+    });
+    connect(&profileStates(m_context), &ProfileStateModel::changed, this, [this](const QUuid& id) {
+        if (m_hasProfile && id == m_profile.id)
+            render();
     });
     setProfile(nullptr);
 }
@@ -175,18 +194,35 @@ void OverviewPanel::setProfile(const Profile* profile)
         setProperty("profileName", m_profile.name);
         return;
     }
-    cancelProbes();
+    // Probes of the previous profile keep running: their results land in its state.
     m_hasProfile = profile != nullptr;
     m_profile = profile ? *profile : Profile();
     setProperty("profileName", m_profile.name);
-    m_hops.clear();
-    m_running.clear();
-    m_probeButton->setEnabled(m_hasProfile);
     if (!m_hasProfile)
         setBanner(tr("Select a profile on the left, then press Probe now (Ctrl+R)."));
     else
         setBanner({});
     render();
+}
+
+ProbeRun OverviewPanel::run() const
+{
+    if (!m_hasProfile || !m_context.states)
+        return {};
+    return m_context.states->state(m_profile.id).probe;
+}
+
+bool OverviewPanel::profileProbing(const QUuid& profile) const
+{
+    for (const Running& r : m_running)
+        if (r.profile == profile)
+            return true;
+    return false;
+}
+
+bool OverviewPanel::isProbing() const
+{
+    return m_hasProfile && profileProbing(m_profile.id);
 }
 
 ProbeOptions OverviewPanel::optionsFor(const QString& url) const
@@ -208,24 +244,22 @@ void OverviewPanel::probeNow()
     QString publicUrl = m_profile.publicUrl;
     if (m_profile.builtinDemo && m_context.demoServer && m_context.demoServer->isListening())
         publicUrl = m_context.demoServer->echoUrl();
-    m_hops.clear();
+    QList<ProbeHop> hops;
     if (!m_profile.directUrl.isEmpty())
-        m_hops.append({tr("direct"), m_profile.directUrl, {}, false});
+        hops.append({tr("direct"), m_profile.directUrl, {}, false});
     if (!publicUrl.isEmpty())
-        m_hops.append({tr("public"), publicUrl, {}, false});
-    if (m_hops.isEmpty()) {
+        hops.append({tr("public"), publicUrl, {}, false});
+    if (hops.isEmpty()) {
         setBanner(tr("The profile “%1” has no URL to probe: add its public URL (and optionally the direct upstream URL).")
                       .arg(m_profile.name));
         return;
     }
     setBanner({});
-    for (int i = 0; i < m_hops.size(); ++i)
-        m_running.insert(m_engine->start(optionsFor(m_hops.at(i).url)), i);
+    profileStates(m_context).beginProbe(m_profile.id, hops);
+    for (int i = 0; i < hops.size(); ++i)
+        m_running.insert(m_engine->start(optionsFor(hops.at(i).url)), {m_profile.id, i});
     if (m_context.activity)
-        m_context.activity->info(QStringLiteral("probe"), tr("Probing %1 (%2 hop(s))").arg(m_profile.name).arg(m_hops.size()));
-    m_probeButton->setEnabled(false);
-    m_cancelButton->setEnabled(true);
-    m_status->setText(tr("Probing…"));
+        m_context.activity->info(QStringLiteral("probe"), tr("Probing %1 (%2 hop(s))").arg(m_profile.name).arg(hops.size()));
     emit verdictChanged(QStringLiteral("unknown"), tr("probing…"));
     render();
 }
@@ -233,74 +267,78 @@ void OverviewPanel::probeNow()
 void OverviewPanel::cancelProbes()
 {
     for (auto it = m_running.cbegin(); it != m_running.cend(); ++it)
-        m_engine->cancel(it.key());
+        if (it->profile == m_profile.id)
+            m_engine->cancel(it.key());
 }
 
 void OverviewPanel::onFinished(quint64 id, const ProbeResult& result)
 {
     if (!m_running.contains(id))
-        return; // a probe of a previous profile
-    const int index = m_running.take(id);
-    m_hops[index].result = result;
-    m_hops[index].done = true;
+        return;
+    const Running running = m_running.take(id);
+    ProfileStateModel& states = profileStates(m_context);
+    const ProfileState before = states.state(running.profile);
+    const QString hopName = running.hop < before.probe.hops.size() ? before.probe.hops.at(running.hop).name : QString();
     if (m_context.activity) {
-        const QString line = tr("probe %1 %2 → %3").arg(m_profile.name, m_hops.at(index).name, result.cause);
+        const QString profileName = m_context.profiles && m_context.profiles->findById(running.profile)
+                                        ? m_context.profiles->findById(running.profile)->name
+                                        : running.profile == m_profile.id ? m_profile.name : QString();
+        const QString line = tr("probe %1 %2 → %3").arg(profileName, hopName, result.cause);
         if (result.ok)
             m_context.activity->info(QStringLiteral("probe"), line);
         else
             m_context.activity->warning(QStringLiteral("probe"), line + QStringLiteral(": ") + causeSentence(result));
     }
-    if (m_running.isEmpty()) {
-        m_probeButton->setEnabled(true);
-        m_cancelButton->setEnabled(false);
-        m_status->setText(tr("Last probe %1").arg(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss"))));
+    states.setHopResult(running.profile, running.hop, result); // renders through changed()
+    if (profileProbing(running.profile))
+        return;
+    if (running.profile == m_profile.id) {
+        const ProbeRun r = run();
+        emit verdictChanged(r.state, r.sentence);
     }
-    render();
-    if (m_running.isEmpty())
-        emit probesFinished();
+    emit probesFinished();
 }
 
 void OverviewPanel::render()
 {
+    const ProbeRun r = run();
+    const bool probing = isProbing();
+    m_probeButton->setEnabled(m_hasProfile && !probing);
+    m_cancelButton->setEnabled(probing);
+    if (probing)
+        m_status->setText(tr("Probing…"));
+    else if (r.finished())
+        m_status->setText(tr("Last probe %1").arg(r.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+    else
+        m_status->clear();
     renderTable();
     renderEvidence();
-    const bool allDone = !m_hops.isEmpty() && m_running.isEmpty();
-    if (!allDone) {
-        m_verdict->setText(m_hops.isEmpty() ? tr("<i>Not probed yet — press Probe now (Ctrl+R).</i>") : tr("<i>Probing…</i>"));
+    if (!r.finished()) {
+        m_verdict->setText(r.hops.isEmpty() ? (m_hasProfile ? tr("<i>Not probed yet — press Probe now (Ctrl+R).</i>") : QString())
+                                            : tr("<i>Probing…</i>"));
         m_advice->clear();
         return;
     }
-    const ProbeResult& pub = m_hops.last().result;
-    QString sentence;
-    QString state = verdictState(pub.cause);
-    if (m_hops.size() == 2) {
-        const HopVerdict v = diagnosePair(m_hops.first().result, pub);
-        sentence = v.verdict;
-        if (pub.ok && !m_hops.first().result.ok)
-            state = QStringLiteral("ok");
-    } else {
-        sentence = tr("%1: %2").arg(m_hops.last().name, causeSentence(pub));
-    }
     m_verdict->setText(tr("<b>Verdict:</b> <span style='color:%1'>●</span> <b>%2</b> — %3")
-                           .arg(stateColour(state).name(), state, sentence.toHtmlEscaped()));
+                           .arg(stateColour(r.state).name(), r.state, r.sentence.toHtmlEscaped()));
     QString advice;
-    for (const Hop& hop : std::as_const(m_hops)) {
+    for (const ProbeHop& hop : r.hops) {
         if (hop.result.advice.isEmpty())
             continue;
-        advice += QStringLiteral("<p><b>%1</b> (%2)</p><ul>").arg(hop.name.toHtmlEscaped(), hop.result.cause);
+        advice += QStringLiteral("<p><b>%1</b> (<code>%2</code>)</p><ul>").arg(hop.name.toHtmlEscaped(), hop.result.cause);
         for (const QString& a : hop.result.advice)
-            advice += QStringLiteral("<li>%1</li>").arg(a.toHtmlEscaped());
+            advice += QStringLiteral("<li>%1</li>").arg(adviceHtml(a));
         advice += QStringLiteral("</ul>");
     }
-    m_advice->setText(advice.isEmpty() ? tr("Nothing to change: every hop works.") : advice);
-    emit verdictChanged(state, sentence);
+    m_advice->setHtml(advice.isEmpty() ? tr("<p>Nothing to change: every hop works.</p>") : advice);
 }
 
 void OverviewPanel::renderTable()
 {
-    m_table->setRowCount(int(m_hops.size()));
-    for (int row = 0; row < m_hops.size(); ++row) {
-        const Hop& hop = m_hops.at(row);
+    const ProbeRun run = this->run();
+    m_table->setRowCount(int(run.hops.size()));
+    for (int row = 0; row < run.hops.size(); ++row) {
+        const ProbeHop& hop = run.hops.at(row);
         const ProbeResult& r = hop.result;
         const QUrl url(hop.url);
         m_table->setItem(row, 0, cell(QStringLiteral("%1  %2:%3").arg(hop.name, url.host())
@@ -338,7 +376,8 @@ void OverviewPanel::renderTable()
 void OverviewPanel::renderEvidence()
 {
     m_evidence->clear();
-    for (const Hop& hop : std::as_const(m_hops)) {
+    const ProbeRun run = this->run();
+    for (const ProbeHop& hop : run.hops) {
         if (!hop.done)
             continue;
         const ProbeResult& r = hop.result;
@@ -368,7 +407,8 @@ void OverviewPanel::renderEvidence()
 QString OverviewPanel::evidenceText() const
 {
     QString text;
-    for (const Hop& hop : m_hops) {
+    const ProbeRun run = this->run();
+    for (const ProbeHop& hop : run.hops) {
         if (!hop.done)
             continue;
         text += hop.name + QStringLiteral(": ") + probeResultToText(hop.result) + QLatin1Char('\n');

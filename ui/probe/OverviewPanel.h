@@ -2,6 +2,7 @@
 #pragma once
 
 #include "FeaturePanel.h"
+#include "monitor/ProfileStates.h"
 #include "probe/ProbeTypes.h"
 #include "profiles/Profile.h"
 
@@ -11,6 +12,7 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTextBrowser;
 class QTreeWidget;
 
 namespace socketscope {
@@ -19,7 +21,9 @@ class ProbeEngine;
 
 // The "Overview" tab: "Probe now" (Ctrl+R) probes the profile's direct and public URLs through
 // the core ProbeEngine (worker threads; the UI never waits), then shows where it breaks: a hop
-// table, the verdict sentence, the evidence tree (copyable as text) and the advice.
+// table, the verdict sentence, the evidence tree (copyable as text) and the advice. Results go to
+// the application's ProfileStateModel, so a profile's last probe survives switching profiles;
+// the panel renders the selected profile's entry.
 class OverviewPanel : public FeaturePanel {
     Q_OBJECT
 public:
@@ -34,18 +38,17 @@ public:
     void cancelProbes();
     // The evidence of the last probe as plain text (what "Copy evidence" puts on the clipboard).
     QString evidenceText() const;
-    bool isProbing() const { return !m_running.isEmpty(); }
+    // The selected profile's probe is running (another profile's may run too).
+    bool isProbing() const;
 
 signals:
     // All probes of a "Probe now" have reported.
     void probesFinished();
 
 private:
-    struct Hop {
-        QString name;      // "direct" / "public"
-        QString url;
-        ProbeResult result;
-        bool done = false;
+    struct Running {
+        QUuid profile;
+        int hop = 0;
     };
     void onFinished(quint64 id, const ProbeResult& result);
     void render();
@@ -53,12 +56,14 @@ private:
     void renderEvidence();
     void setBanner(const QString& text);
     ProbeOptions optionsFor(const QString& url) const;
+    // The current profile's last (or running) probe, from the state model.
+    ProbeRun run() const;
+    bool profileProbing(const QUuid& profile) const;
 
     ProbeEngine* m_engine = nullptr;
     Profile m_profile;
     bool m_hasProfile = false;
-    QList<Hop> m_hops;
-    QHash<quint64, int> m_running; // probe id → index in m_hops
+    QHash<quint64, Running> m_running; // probe id → the profile and hop it answers
 
     QPushButton* m_probeButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
@@ -70,7 +75,7 @@ private:
     QTableWidget* m_table = nullptr;
     QLabel* m_verdict = nullptr;
     QTreeWidget* m_evidence = nullptr;
-    QLabel* m_advice = nullptr;
+    QTextBrowser* m_advice = nullptr;
 };
 
 } // namespace socketscope

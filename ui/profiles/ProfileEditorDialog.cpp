@@ -4,7 +4,12 @@
 #include "profiles/SecretStore.h"
 #include "ui_ProfileEditorDialog.h"
 
+#include <QAction>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QPushButton>
+#include <QStyle>
 
 namespace socketscope {
 
@@ -61,6 +66,30 @@ ProfileEditorDialog::ProfileEditorDialog(const Profile& profile,
                       {QStringLiteral("logs.nginxErrorLog"), m_ui->errorLogLineEdit},
                       {QStringLiteral("logs.appLog"), m_ui->appLogLineEdit}};
     load(profile);
+
+    // Browse… for the file fields (a folder icon at the field's end): certificates and keys are
+    // on this machine; site and log files too when the profile acts on this machine.
+    const auto browse = [this](QLineEdit* edit, const char* objectName, const QString& title) {
+        QAction* a = edit->addAction(style()->standardIcon(QStyle::SP_DirOpenIcon), QLineEdit::TrailingPosition);
+        a->setObjectName(QString::fromLatin1(objectName));
+        a->setText(tr("Browse…"));
+        a->setToolTip(title);
+        connect(a, &QAction::triggered, this, [this, edit, title] {
+            const QString start = edit->text().isEmpty() ? QDir::homePath() : QFileInfo(edit->text()).absolutePath();
+            auto* dialog = new QFileDialog(this, title, start);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setFileMode(QFileDialog::ExistingFile);
+            connect(dialog, &QFileDialog::fileSelected, edit, &QLineEdit::setText);
+            dialog->open();
+        });
+    };
+    browse(m_ui->caFileLineEdit, "caFileBrowseAction", tr("Browse for the CA certificate (PEM)…"));
+    browse(m_ui->clientCertificateLineEdit, "clientCertificateBrowseAction", tr("Browse for the client certificate…"));
+    browse(m_ui->clientKeyLineEdit, "clientKeyBrowseAction", tr("Browse for the client key…"));
+    browse(m_ui->keyFileLineEdit, "keyFileBrowseAction", tr("Browse for the SSH private key…"));
+    browse(m_ui->siteFileLineEdit, "siteFileBrowseAction", tr("Browse this machine for the nginx site file…"));
+    browse(m_ui->errorLogLineEdit, "errorLogBrowseAction", tr("Browse this machine for the error log…"));
+    browse(m_ui->appLogLineEdit, "appLogBrowseAction", tr("Browse this machine for the application log…"));
 
     const QList<QLineEdit*> edits = findChildren<QLineEdit*>();
     for (QLineEdit* e : edits)
@@ -168,6 +197,11 @@ Profile ProfileEditorDialog::profile() const
 void ProfileEditorDialog::revalidate()
 {
     m_issues = m_validator ? m_validator(profile()) : QList<ValidationIssue>();
+    // A header line without a colon would be saved as a header with an empty value: refuse it.
+    for (const QString& line : m_ui->headersPlainTextEdit->toPlainText().split(u'\n'))
+        if (!line.trimmed().isEmpty() && !line.contains(u':'))
+            m_issues.append({QStringLiteral("headers"),
+                             tr("the header line '%1' has no colon; write each header as Name: value").arg(line.trimmed())});
     for (QWidget* w : std::as_const(m_fieldWidgets))
         w->setStyleSheet(QString());
     QStringList lines;

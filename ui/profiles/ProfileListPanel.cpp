@@ -117,20 +117,24 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     auto* more = toolButton(this, QStringLiteral("moreToolButton"), tr("More"), tr("Import and export"), {});
     more->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(more);
+    // Duplicate lives here (and on Ctrl+D), so the button row fits a narrow list at 1024×700.
+    QAction* duplicate = menu->addAction(tr("Duplicate the profile"), this, &ProfileListPanel::duplicateCurrent);
+    duplicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    duplicate->setShortcutVisibleInContextMenu(true);
+    menu->addSeparator();
     menu->addAction(tr("Import from ~/.ssh/config"), this, [this] { importSshConfig(SshConfigImporter::defaultPath()); });
     menu->addAction(tr("Import from an ssh config file…"), this, [this] {
         chooseFile(false, tr("Import SSH hosts"), tr("All files (*)"), &ProfileListPanel::importSshConfig);
     });
     menu->addSeparator();
-    menu->addAction(tr("Import profiles (JSON)…"), this, [this] {
-        chooseFile(false, tr("Import profiles"), tr("Profiles (*.json);;All files (*)"), &ProfileListPanel::importJson);
-    });
-    menu->addAction(tr("Export all profiles (JSON, no secrets)…"), this, [this] {
-        chooseFile(true, tr("Export profiles"), tr("Profiles (*.json)"), &ProfileListPanel::exportJson);
-    });
+    menu->addAction(tr("Import profiles (JSON)…"), this, &ProfileListPanel::chooseImportJson);
+    menu->addAction(tr("Export all profiles (JSON, no secrets)…"), this, &ProfileListPanel::chooseExportJson);
+    menu->addSeparator();
+    menu->addAction(tr("Reload profiles"), this, &ProfileListPanel::reloadProfiles);
     more->setMenu(menu);
-    for (QToolButton* b : {add, m_editButton, m_duplicateButton, m_deleteButton})
+    for (QToolButton* b : {add, m_editButton, m_deleteButton})
         buttons->addWidget(b);
+    m_duplicateButton->hide(); // kept for its enabled state; the action is in More
     buttons->addStretch(1);
     buttons->addWidget(more);
     layout->addLayout(buttons);
@@ -138,13 +142,13 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     m_notice = new QLabel(this);
     m_notice->setObjectName(QStringLiteral("noticeLabel"));
     m_notice->setWordWrap(true);
-    m_notice->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Links ("Reload profiles") must be clickable, not only selectable.
+    m_notice->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_notice->setOpenExternalLinks(false);
     m_notice->hide();
     connect(m_notice, &QLabel::linkActivated, this, [this](const QString& link) {
-        if (link == QLatin1String("reload") && m_context.profiles) {
-            const Status st = m_context.profiles->load();
-            showNotice(st ? tr("Reloaded %1.").arg(QDir::toNativeSeparators(m_context.profiles->filePath()).toHtmlEscaped()) : QString(), false);
-        }
+        if (link == QLatin1String("reload"))
+            reloadProfiles();
     });
     layout->addWidget(m_notice);
 
@@ -154,6 +158,12 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     QFont small = m_keychain->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     m_keychain->setFont(small);
+    m_keychain->setTextFormat(Qt::RichText);
+    m_keychain->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    connect(m_keychain, &QLabel::linkActivated, this, [this](const QString& link) {
+        m_keychainDetails = link == QLatin1String("details");
+        updateKeychainLabel();
+    });
     layout->addWidget(m_keychain);
 
     // Shortcuts work while the panel (list or search) has focus.
@@ -164,7 +174,7 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
         connect(a, &QAction::triggered, this, slot);
         addAction(a);
     };
-    addShortcut(QKeySequence::New, [this] { addProfile(); });
+    // Ctrl+N is the window's (File ▸ New profile): it works wherever the focus is.
     addShortcut(QKeySequence(Qt::Key_F2), [this] { editCurrent(); });
     addShortcut(QKeySequence(Qt::CTRL | Qt::Key_D), [this] { duplicateCurrent(); });
     addShortcut(QKeySequence::Delete, [this] { deleteCurrent(); });
@@ -185,9 +195,34 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
         connect(m_context.profiles, &ProfileStore::changed, this, &ProfileListPanel::rebuild);
     if (m_context.secrets)
         connect(m_context.secrets, &SecretStore::availabilityChanged, this, &ProfileListPanel::updateKeychainLabel);
+    connect(&profileStates(m_context), &ProfileStateModel::changed, this, &ProfileListPanel::refreshState);
     rebuild();
     m_autoSelect = true;
     updateKeychainLabel();
+}
+
+void ProfileListPanel::chooseImportJson()
+{
+    chooseFile(false, tr("Import profiles"), tr("Profiles (*.json);;All files (*)"), &ProfileListPanel::importJson);
+}
+
+void ProfileListPanel::chooseExportJson()
+{
+    chooseFile(true, tr("Export profiles"), tr("Profiles (*.json)"), &ProfileListPanel::exportJson);
+}
+
+void ProfileListPanel::reloadProfiles()
+{
+    if (!m_context.profiles)
+        return;
+    const Status st = m_context.profiles->load();
+    if (st)
+        showNotice(tr("Reloaded %1.").arg(QDir::toNativeSeparators(m_context.profiles->filePath()).toHtmlEscaped()), false);
+    else
+        showNotice(tr("✗ %1").arg(st.error().toHtmlEscaped()), true);
+    if (m_context.activity)
+        m_context.activity->info(QStringLiteral("profiles"), tr("reloaded %n profile(s) from %1", nullptr, int(m_context.profiles->profiles().size()))
+                                                                 .arg(QDir::toNativeSeparators(m_context.profiles->filePath())));
 }
 
 void ProfileListPanel::updateBanner()
@@ -203,7 +238,28 @@ void ProfileListPanel::updateBanner()
 
 void ProfileListPanel::updateKeychainLabel()
 {
-    m_keychain->setText(m_context.secrets ? m_context.secrets->availabilityText() : QString());
+    // Plain language; the keychain library's own words only behind "Details".
+    const SecretStore* secrets = m_context.secrets;
+    if (!secrets) {
+        m_keychain->clear();
+        return;
+    }
+    switch (secrets->availability()) {
+    case SecretStore::Availability::Available:
+        m_keychain->setText(tr("🔑 Passwords are saved in the system keychain."));
+        m_keychain->setToolTip({});
+        break;
+    case SecretStore::Availability::Unavailable:
+        m_keychain->setText(m_keychainDetails
+                                ? tr("🔑 No system keychain: passwords are asked for each time. <a href=\"hide\">Hide details</a><br><small>%1</small>")
+                                      .arg(secrets->unavailableReason().toHtmlEscaped())
+                                : tr("🔑 No system keychain: passwords are asked for each time. <a href=\"details\">Details</a>"));
+        m_keychain->setToolTip(secrets->unavailableReason());
+        break;
+    case SecretStore::Availability::Unknown:
+        m_keychain->setText(tr("🔑 Looking for the system keychain…"));
+        break;
+    }
 }
 
 void ProfileListPanel::rebuild()
@@ -244,7 +300,9 @@ void ProfileListPanel::selectFirst()
 
 void ProfileListPanel::updateItem(QListWidgetItem* item, const Profile& p)
 {
-    const auto [state, sentence] = m_states.value(p.id, {QStringLiteral("unknown"), tr("not probed yet")});
+    const ProfileState::Headline h = profileStates(m_context).state(p.id).headline();
+    const QString& state = h.state;
+    const QString& sentence = h.sentence;
     item->setData(Qt::UserRole, p.id);
     item->setText(QStringLiteral("%1 — %2").arg(p.name, state));
     item->setIcon(dotIcon(stateColour(state)));
@@ -273,7 +331,9 @@ void ProfileListPanel::applyFilter()
                 m_list->setCurrentItem(m_list->item(i));
                 return;
             }
+        // Every profile filtered out: nothing is selected (setCurrentItem(nullptr) may not emit).
         m_list->setCurrentItem(nullptr);
+        onSelectionChanged();
     }
 }
 
@@ -281,7 +341,7 @@ void ProfileListPanel::onSelectionChanged()
 {
     QListWidgetItem* item = m_list->currentItem();
     std::optional<Profile> next;
-    if (item && m_context.profiles)
+    if (item && !item->isHidden() && m_context.profiles)
         next = m_context.profiles->findById(item->data(Qt::UserRole).toUuid());
     const bool same = next.has_value() == m_current.has_value() && (!next || *next == *m_current);
     m_current = next;
@@ -298,9 +358,8 @@ void ProfileListPanel::selectProfile(const QUuid& id)
             m_list->setCurrentItem(m_list->item(i));
 }
 
-void ProfileListPanel::setProfileState(const QUuid& id, const QString& state, const QString& sentence)
+void ProfileListPanel::refreshState(const QUuid& id)
 {
-    m_states.insert(id, {state, sentence});
     if (!m_context.profiles)
         return;
     const std::optional<Profile> p = m_context.profiles->findById(id);

@@ -50,9 +50,15 @@ public:
     // The last inline notice (import report, save error), for tests.
     QString noticeText() const;
 
+    // Import / export with a file dialog (File menu, More menu).
+    void chooseImportJson();
+    void chooseExportJson();
+    // Reads the profile file again (after another program changed it).
+    void reloadProfiles();
+
 public slots:
-    // Shows a profile's state: "ok", "degraded", "down" or "unknown", and a one-sentence reason.
-    void setProfileState(const QUuid& id, const QString& state, const QString& sentence);
+    // Redraws a profile's dot and word from the application's ProfileStateModel.
+    void refreshState(const QUuid& id);
 
 signals:
     // The selected profile changed; nullptr when nothing is selected. The pointer stays valid
@@ -83,9 +89,9 @@ private:
     QToolButton* m_editButton = nullptr;
     QToolButton* m_deleteButton = nullptr;
     std::optional<Profile> m_current;
+    bool m_keychainDetails = false; // the keychain's raw reason is shown
     bool m_autoSelect = false; // off while constructing: the window connects first
     std::optional<Profile> m_lastDeleted;
-    QHash<QUuid, std::pair<QString, QString>> m_states; // id → (state, sentence)
 };
 
 } // namespace socketscope

@@ -17,9 +17,11 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPainter>
+#include <QStandardItemModel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QShortcut>
@@ -155,6 +157,12 @@ void RunbookPanel::buildUi()
     buttons->addWidget(m_runLabel);
     layout->addLayout(buttons);
 
+    m_checklist = new QLabel(this);
+    m_checklist->setObjectName(QStringLiteral("missingChecklistLabel"));
+    m_checklist->setWordWrap(true);
+    m_checklist->hide();
+    layout->addWidget(m_checklist);
+
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("bannerLabel"));
     m_banner->setWordWrap(true);
@@ -270,7 +278,14 @@ void RunbookPanel::setProfile(const Profile* profile)
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
     // A password typed for the previous profile must never reach this profile's server.
     forgetSudoPassword();
-    if (profile && !profile->ssh.isConfigured())
+    // "Over SSH" only for a profile with SSH: without it the choice cannot work.
+    const bool ssh = profile && profile->ssh.isConfigured();
+    if (auto* model = qobject_cast<QStandardItemModel*>(m_targetCombo->model()))
+        if (QStandardItem* item = model->item(0)) {
+            item->setEnabled(ssh || !profile);
+            item->setToolTip(ssh || !profile ? QString() : tr("This profile has no SSH access: add it in the profile editor (SSH tab)."));
+        }
+    if (profile && !ssh)
         m_targetCombo->setCurrentIndex(1);
     updateSudoField();
     m_banner->hide();
@@ -479,9 +494,11 @@ void RunbookPanel::onStepState(int index, StepState state, const QString& messag
     QTreeWidgetItem* item = m_steps->topLevelItem(index);
     if (!item)
         return;
-    item->setIcon(ColState, stateIcon(state));
-    item->setText(ColState, stateWord(state));
-    item->setForeground(ColState, stateColor(state));
+    // A dry run changes nothing: its steps are "simulated", never a green "ok".
+    const bool simulated = m_engineDry && state == StepState::Ok;
+    item->setIcon(ColState, stateIcon(simulated ? StepState::Skipped : state));
+    item->setText(ColState, simulated ? tr("simulated") : stateWord(state));
+    item->setForeground(ColState, simulated ? QColor(0x57, 0x60, 0x6a) : stateColor(state));
     item->setText(ColMessage, message);
     item->setToolTip(ColMessage, message);
     if (state == StepState::Running)
@@ -564,7 +581,20 @@ void RunbookPanel::showBanner(const QString& text, bool error)
 void RunbookPanel::updateButtons()
 {
     const bool busy = m_engine && m_engine->isBusy();
-    const bool ready = m_profile.has_value() && currentRunbook();
+    // What the run needs and the profile lacks: a checklist instead of Run buttons that fail.
+    QStringList missing;
+    if (const Runbook* rb = currentRunbook(); rb && m_profile) {
+        bool needsSite = false;
+        for (const RunbookStep& step : rb->steps)
+            needsSite = needsSite || QJsonDocument(step.params).toJson(QJsonDocument::Compact).contains("${profile.nginx.siteFile}");
+        if (needsSite && m_profile->nginx.siteFile.trimmed().isEmpty())
+            missing << tr("✗ the nginx site file: set it in the profile editor (nginx tab, Site file)");
+        if (m_targetCombo->currentIndex() == 0 && !m_profile->ssh.isConfigured())
+            missing << tr("✗ SSH access: add it in the profile editor (SSH tab), or choose “On this machine”");
+    }
+    m_checklist->setText(missing.isEmpty() ? QString() : tr("<b>Before this runbook can run:</b><br>") + missing.join(QStringLiteral("<br>")));
+    m_checklist->setVisible(!missing.isEmpty());
+    const bool ready = m_profile.has_value() && currentRunbook() && missing.isEmpty();
     m_runAllButton->setEnabled(ready && !busy);
     m_runStepButton->setEnabled(ready && !busy);
     m_dryRunButton->setEnabled(ready && !busy);

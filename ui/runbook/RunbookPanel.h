@@ -105,6 +105,7 @@ private:
     QPushButton* m_dryRunButton = nullptr;
     QPushButton* m_rollbackButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
+    QLabel* m_checklist = nullptr;
     QLabel* m_banner = nullptr;
     QLabel* m_runLabel = nullptr;
     QTreeWidget* m_steps = nullptr;

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `socketscope-cli COMMAND --help`: each command's usage and options, one table. `profiles` and
+// `runbook` print their own (their subcommands have their own usage lines).
+#include "cli/CommandHelp.h"
+
+namespace socketscope::cli {
+
+namespace {
+
+constexpr const char* kProbeOptions =
+    "probe options:\n"
+    "  --origin ORIGIN            Origin header of the upgrade request\n"
+    "  -H, --header 'NAME: VALUE' extra handshake header (repeatable)\n"
+    "  --subprotocol P            offer a subprotocol (repeatable)\n"
+    "  --ca FILE                  trust this CA certificate (PEM)\n"
+    "  --insecure                 accept any certificate (says so in the report)\n"
+    "  --pin PIN                  pin the server's key or certificate (sha256/..., PEM file)\n"
+    "  --cert FILE --key FILE     client certificate and key\n"
+    "  --proxy URL                http://HOST:PORT (CONNECT) or socks5://HOST:PORT\n"
+    "  --basic-user USER          HTTP basic auth; the password comes from --password-stdin\n"
+    "  --password-stdin           read the basic-auth password from standard input\n"
+    "  --bearer-stdin             read a bearer token from standard input\n"
+    "  --echo N                   echo round trips (default 1; 0: none)\n"
+    "  --size BYTES               bytes per echo message (default 32)\n"
+    "  --binary                   binary echo frames\n"
+    "  --ping-interval S          send pings every S seconds while holding\n"
+    "  --hold S                   stay connected and idle S seconds (catches idle timeouts)\n"
+    "  --timeout S                per-phase timeout (never bounds --hold)\n"
+    "  --connect-timeout S        TCP connect timeout\n"
+    "  --slow S                   slow_response threshold (default 1.0)\n"
+    "  --max-frame BYTES          largest frame accepted (default 16 MiB)\n"
+    "  --page-origin ORIGIN       the page's origin, to detect mixed content\n"
+    "  --bolt                     speak Neo4j Bolt after the upgrade (alias of --app bolt)\n"
+    "  --app NAME                 application protocol: auto, none, echo, bolt, socketio,\n"
+    "                             graphql-transport-ws, graphql-ws, mqtt\n"
+    "  --app-namespace NS, --app-path PATH, --app-event E, --app-query Q,\n"
+    "  --app-payload JSON, --app-payload-stdin, --app-version V\n"
+    "                             the application protocol's settings\n"
+    "  --json                     one JSON object instead of text\n";
+
+struct HelpEntry {
+    const char* name;
+    const char* text;
+    bool probeOptions;
+};
+
+const HelpEntry kHelp[] = {
+    {"serve",
+     "usage: socketscope-cli serve [--listen HOST:PORT] [--heartbeat S]\n\n"
+     "Runs the reference WebSocket endpoint (/ws/echo, /ws/health, /health) until interrupted.\n\n"
+     "options:\n"
+     "  --listen HOST:PORT   where to listen (default 127.0.0.1:9000)\n"
+     "  --heartbeat S        seconds between the endpoint's heartbeat messages (default 10)\n",
+     false},
+    {"probe",
+     "usage: socketscope-cli probe URL [probe options]\n\n"
+     "Opens a WebSocket to URL (ws:// or wss://), times each phase, echoes, optionally holds the\n"
+     "connection idle, and names the cause of any failure.\n\n",
+     true},
+    {"diagnose",
+     "usage: socketscope-cli diagnose --direct URL --via URL [probe options]\n\n"
+     "Probes the upstream directly and through the proxy, then names the faulty hop.\n\n"
+     "options:\n"
+     "  --direct URL   the upstream's own WebSocket URL\n"
+     "  --via URL      the same endpoint through the reverse proxy\n\n",
+     true},
+    {"monitor",
+     "usage: socketscope-cli monitor URL [--interval S] [--count N] [--csv FILE] [--json] [--long-lived] [probe options]\n\n"
+     "Probes every interval; one CSV row (or JSON line) per probe on standard output.\n\n"
+     "options:\n"
+     "  --interval S    seconds between probes (0.2 to 86400, default 5)\n"
+     "  --count N       stop after N probes (0: until interrupted)\n"
+     "  --csv FILE      also write the rows to FILE (flushed per probe)\n"
+     "  --long-lived    also hold one idle connection and report how it dies (on standard error)\n\n",
+     true},
+    {"lint",
+     "usage: socketscope-cli lint nginx|haproxy FILE [options]\n\n"
+     "Checks a proxy configuration for WebSocket problems (rules WS001-WS010, NG001, HA001-HA002).\n\n"
+     "options:\n"
+     "  --json              findings as JSON\n"
+     "  --dump              print the parsed configuration\n"
+     "  --threshold S       idle-timeout threshold in seconds\n"
+     "  --nginx-T           FILE is the output of `nginx -T`\n"
+     "  --endpoint PATH     the WebSocket endpoint's path (checks the location that serves it)\n"
+     "  --prefix DIR        nginx prefix for relative includes\n"
+     "  --suggested S       the idle timeout the advice suggests\n"
+     "  --mark LOCATION     treat this location as a WebSocket endpoint (repeatable)\n"
+     "  --no-include        do not follow include directives\n",
+     false},
+    {"fix",
+     "usage: socketscope-cli fix nginx|haproxy FILE [--diff | -o OUT] [options]\n\n"
+     "Writes the minimal fix for the findings of `lint`.\n\n"
+     "options:\n"
+     "  --diff              print a unified diff instead of the fixed file\n"
+     "  -o, --output OUT    write the fixed file to OUT\n"
+     "  --threshold S       idle-timeout threshold in seconds\n"
+     "  --rules R,...       fix only these rules\n"
+     "  --nginx-T           FILE is the output of `nginx -T`\n"
+     "  --endpoint PATH     the WebSocket endpoint's path\n"
+     "  --no-comment        do not mark changed lines with a comment\n",
+     false},
+    {"ssh",
+     "usage: socketscope-cli ssh PROFILE|USER@HOST[:PORT] [options] -- COMMAND...\n\n"
+     "Runs a command over SSH. Exit status: the command's, 255 on an SSH failure.\n\n"
+     "options:\n"
+     "  --key FILE                 private key file\n"
+     "  --jump USER@HOST[:PORT]    connect through a jump host\n"
+     "  --accept-new-host-key      trust an unknown host key (never a changed one)\n"
+     "  --password-stdin           read the SSH password from standard input\n"
+     "  --sudo                     run the command with sudo\n"
+     "  --sudo-password-stdin      read the sudo password from standard input\n"
+     "  --timeout S                how long the command may run\n"
+     "  --host H, --port N, --user U   override the profile's (or the argument's) target\n",
+     false},
+    {"ssh-fingerprint",
+     "usage: socketscope-cli ssh-fingerprint PROFILE|USER@HOST[:PORT] [--json]\n\n"
+     "Shows the server's host key fingerprint and its known_hosts status.\n\n"
+     "options:\n"
+     "  --json    as JSON\n"
+     "  --host H, --port N, --user U, --key FILE, --jump J, --accept-new-host-key, --password-stdin\n"
+     "            as for `ssh`\n",
+     false},
+    {"logs",
+     "usage: socketscope-cli logs PROFILE_OR_FILE [options]\n\n"
+     "Prints, greps or follows a log file, local or on the profile's server.\n\n"
+     "options:\n"
+     "  --remote PATH              the log on the profile's server (over SSH)\n"
+     "  -f, --follow               keep printing new lines\n"
+     "  -e, --grep RE              only lines matching RE\n"
+     "  -i, --ignore-case          case-insensitive --grep\n"
+     "  -F, --fixed-strings        --grep is a plain string\n"
+     "  -n, --line-numbers         prefix line numbers\n"
+     "  -c, --count                print the number of matching lines\n"
+     "  --lines N                  only the last N lines\n"
+     "  --problems                 only lines a rule marks as a problem, with a summary\n"
+     "  --rules FILE               your own rule file for --problems\n"
+     "  --accept-new-host-key, --password-stdin, --sudo, --sudo-password-stdin\n"
+     "                             as for `ssh`\n",
+     false},
+};
+
+} // namespace
+
+std::optional<QString> commandHelp(const QString& name)
+{
+    for (const HelpEntry& e : kHelp) {
+        if (name != QLatin1String(e.name))
+            continue;
+        QString text = QString::fromUtf8(e.text);
+        if (e.probeOptions)
+            text += QString::fromUtf8(kProbeOptions);
+        text += QStringLiteral("\nExit status: 0 ok, 1 a problem was found, 2 usage or input error.\n");
+        return text;
+    }
+    return std::nullopt;
+}
+
+bool asksForHelp(const QStringList& args)
+{
+    for (const QString& a : args) {
+        if (a == QLatin1String("--"))
+            return false; // what follows belongs to a remote command
+        if (a == QLatin1String("--help") || a == QLatin1String("-h"))
+            return true;
+    }
+    return false;
+}
+
+} // namespace socketscope::cli
