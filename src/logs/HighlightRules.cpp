@@ -49,12 +49,27 @@ Status RuleSet::add(const HighlightRule& rule)
         if (m_rules[i].id == rule.id) {
             m_rules[i] = rule;
             m_compiled[i] = re;
+            m_active[i] = appliesTo(rule);
             return Status::success();
         }
     }
     m_rules.append(rule);
     m_compiled.append(re);
+    m_active.append(appliesTo(rule));
     return Status::success();
+}
+
+bool RuleSet::appliesTo(const HighlightRule& rule) const
+{
+    const QString family = rule.family();
+    return m_format == LogFormat::Mixed || !isBuiltinRuleFamily(family) || logFormatFamilies(m_format).contains(family);
+}
+
+void RuleSet::setFormat(LogFormat format)
+{
+    m_format = format;
+    for (qsizetype i = 0; i < m_rules.size(); ++i)
+        m_active[i] = appliesTo(m_rules[i]);
 }
 
 Result<RuleSet> RuleSet::fromJson(const QByteArray& json, const QString& origin)
@@ -148,6 +163,8 @@ QList<RuleSet::Span> RuleSet::spans(QStringView line) const
     QList<Span> out;
     for (int i = 0; i < int(m_rules.size()); ++i) {
         const HighlightRule& r = m_rules[i];
+        if (!m_active[i])
+            continue;
         if (!r.regex) {
             const Qt::CaseSensitivity cs = r.caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive;
             for (qsizetype at = line.indexOf(r.pattern, 0, cs); at >= 0; at = line.indexOf(r.pattern, at + r.pattern.size(), cs))
@@ -168,7 +185,7 @@ int RuleSet::strongestRule(QStringView line) const
 {
     int best = -1;
     for (int i = 0; i < int(m_rules.size()); ++i)
-        if ((best < 0 || m_rules[i].severity > m_rules[best].severity) && ruleMatches(i, line))
+        if (m_active[i] && (best < 0 || m_rules[i].severity > m_rules[best].severity) && ruleMatches(i, line))
             best = i;
     return best;
 }
@@ -177,7 +194,7 @@ int RuleSet::problemRule(QStringView line) const
 {
     for (bool generic : {false, true})
         for (int i = 0; i < int(m_rules.size()); ++i)
-            if (m_rules[i].generic == generic && m_rules[i].isProblem() && ruleMatches(i, line))
+            if (m_active[i] && m_rules[i].generic == generic && m_rules[i].isProblem() && ruleMatches(i, line))
                 return i;
     return -1;
 }
@@ -185,8 +202,8 @@ int RuleSet::problemRule(QStringView line) const
 LineMatcher RuleSet::problemMatcher() const
 {
     QStringList parts;
-    for (const HighlightRule& r : m_rules)
-        if (r.isProblem())
+    for (qsizetype i = 0; i < m_rules.size(); ++i)
+        if (const HighlightRule& r = m_rules[i]; m_active[i] && r.isProblem())
             parts.append((r.caseSensitive ? QStringLiteral("(?:") : QStringLiteral("(?i:")) + regexSource(r) + QLatin1Char(')'));
     if (parts.isEmpty())
         return {};

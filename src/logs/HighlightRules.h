@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "logs/LogFormat.h"
 #include "logs/LogSearch.h"
 
 #include <QList>
@@ -32,6 +33,9 @@ struct HighlightRule {
     QString cause;           // the probe cause id telling the same story ("idle_timeout", ...), or empty
     bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
     bool isProblem() const { return severity >= Severity::Error; }
+    // The rule's family: its id up to the first '.' ("nginx", "haproxy", ...); a log format applies
+    // the families of its rule sets (LogFormat.h).
+    QString family() const { return id.section(QLatin1Char('.'), 0, 0); }
 };
 
 // A list of highlighting rules, compiled. Loaded from JSON documents of the form
@@ -50,6 +54,12 @@ public:
 
     // Adds the rules of `other` after these (a rule with an id already present replaces it).
     void merge(const RuleSet& other);
+    // Applies only the rule families of one log format (plus user rules of other families);
+    // the others stay in rules() (indices do not change) but match nothing. Default: Mixed (all).
+    void setFormat(LogFormat format);
+    LogFormat format() const { return m_format; }
+    // Whether rule `index` applies to the current format.
+    bool isActive(int index) const { return m_active.value(index, false); }
     const QList<HighlightRule>& rules() const { return m_rules; }
     bool isEmpty() const { return m_rules.isEmpty(); }
 
@@ -71,7 +81,10 @@ public:
 private:
     Status add(const HighlightRule& rule);
     bool ruleMatches(int index, QStringView line) const;
+    bool appliesTo(const HighlightRule& rule) const;
     QList<HighlightRule> m_rules;
+    QList<bool> m_active;                  // per rule: applies to m_format
+    LogFormat m_format = LogFormat::Mixed;
     QList<QRegularExpression> m_compiled; // per rule (literals escaped)
 };
 
