@@ -203,3 +203,44 @@ TEST(HighlightRules, TheIssueLinesAreProblemsWithAdviceAndTheProbeCause)
         EXPECT_TRUE(rule.advice.contains(QLatin1String(c.cause))) << c.id << ": advice should name the probe cause";
     }
 }
+
+// Lines the real nginx and HAProxy wrote here (tests/logs/data/captured/README.md says how):
+// named by their rules with only the detected format's rule sets, the healthy ones not at all.
+TEST(HighlightRules, CapturedRealLinesAreNamedByTheirRules)
+{
+    const struct {
+        const char* file;
+        LogFormat format;
+        QStringList ids; // per line; "" for a line that is not a problem
+    } cases[] = {
+        {"nginx-ws_access.log", LogFormat::NginxAccess,
+         {QStringLiteral("access.ws-bad-gateway"), QStringLiteral("access.ws-gateway-timeout"), QStringLiteral("access.ws-forbidden"),
+          QStringLiteral("access.ws-short-lived"), QString(), QString()}},
+        {"haproxy.log", LogFormat::HAProxy,
+         {QStringLiteral("haproxy.client-timeout"), QStringLiteral("haproxy.server-header-timeout"),
+          QStringLiteral("haproxy.server-connect-failed")}},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.file);
+        QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/") + QLatin1String(c.file));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        ASSERT_EQ(detectLogFormat(lines), c.format);
+        RuleSet rules = RuleSet::builtin();
+        rules.setFormat(c.format);
+        ASSERT_EQ(lines.size(), c.ids.size());
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            EXPECT_EQ(ruleIdFor(rules, QString::fromUtf8(lines[i])), c.ids[i]) << lines[i].constData();
+    }
+    QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/nginx-error.log"));
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    ASSERT_EQ(detectLogFormat(lines), LogFormat::NginxError);
+    RuleSet rules = RuleSet::builtin();
+    rules.setFormat(LogFormat::NginxError);
+    QStringList named;
+    for (const QByteArray& line : lines)
+        if (const QString id = ruleIdFor(rules, QString::fromUtf8(line)); !id.isEmpty())
+            named << id;
+    EXPECT_EQ(named, QStringList({QStringLiteral("nginx.connect-failed"), QStringLiteral("nginx.upstream-timed-out")}));
+}
