@@ -14,7 +14,10 @@ PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeycha
   xvfb xauth imagemagick nginx libnginx-mod-stream haproxy openssh-server python3-websockets sudo
   python3-cryptography openssh-client clang libclang-rt-14-dev dpkg-dev file ccache
   dbus-daemon dbus-bin gnome-keyring libsecret-1-0 tinyproxy microsocks
-  libnginx-mod-http-lua ansible-core patch)
+  libnginx-mod-http-lua ansible-core patch
+  # uvicorn (ASGI server, Debian's, no pip): tests/logs/RealLogLinesTest.cpp captures its WebSocket lines (issue 17)
+  python3-uvicorn
+  )
 
 install_missing() {
   local missing=()

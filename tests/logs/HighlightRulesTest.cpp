@@ -220,6 +220,20 @@ TEST(HighlightRules, CapturedRealLinesAreNamedByTheirRules)
          {QStringLiteral("haproxy.client-timeout"), QStringLiteral("haproxy.server-header-timeout"),
           QStringLiteral("haproxy.server-connect-failed")}},
     };
+    {
+        // uvicorn: the named lines among its startup lines, connection notes and the traceback.
+        QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/uvicorn.log"));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        ASSERT_EQ(detectLogFormat(lines), LogFormat::Python);
+        RuleSet rules = RuleSet::builtin();
+        rules.setFormat(LogFormat::Python);
+        QStringList named;
+        for (const QByteArray& line : lines)
+            if (const QString id = ruleIdFor(rules, QString::fromUtf8(line)); !id.isEmpty())
+                named << id;
+        EXPECT_EQ(named, QStringList({QStringLiteral("python.ws-rejected"), QStringLiteral("python.asgi-exception")}));
+    }
     for (const auto& c : cases) {
         SCOPED_TRACE(c.file);
         QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/") + QLatin1String(c.file));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Issue 17: log lines written by the real nginx and HAProxy while the faults happen here (502,
+// Issue 17: log lines written by the real nginx, HAProxy and uvicorn while the faults happen here (502,
 // 504, 403, an upgrade cut at once, an idle tunnel cut, a dead backend), read back by
 // `logs --problems`: each is named by its rule, the healthy neighbours are not.
 // With SOCKETSCOPE_CAPTURE_DIR set, the captured logs are also written there (that is how
@@ -245,4 +245,39 @@ TEST(RealLogLines, HaproxyHttpLogLinesOfWebSocketFaultsAreNamed)
                                            QStringLiteral("haproxy.server-connect-failed")}))
         << r.out.constData() << "\n--- the log:\n" << lines.constData();
     capture(QStringLiteral("haproxy.log"), lines);
+}
+
+// Debian's uvicorn (python3-uvicorn, no pip) serving a bare ASGI app: its own lines for a refused
+// WebSocket (403) and a handler that raised before accepting (500) are named; an accepted one is not.
+TEST(RealLogLines, UvicornLinesOfRefusedWebSocketsAreNamed)
+{
+    const QString python = QStringLiteral("/usr/bin/python3");
+    LAB_REQUIRE(lab::runProgram(python, {QStringLiteral("-c"), QStringLiteral("import uvicorn, websockets")}) == 0
+                    ? QString()
+                    : QStringLiteral("uvicorn is not installed: apt-get install python3-uvicorn"));
+    const quint16 port = lab::freePort();
+    lab::Daemon uvicorn;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PYTHONDONTWRITEBYTECODE"), QStringLiteral("1")); // no __pycache__ in the source tree
+    ASSERT_TRUE(uvicorn.start(python, {QStringLiteral("-m"), QStringLiteral("uvicorn"), QStringLiteral("ws_app:app"), QStringLiteral("--host"),
+                                       QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--ws"),
+                                       QStringLiteral("websockets")},
+                              QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/asgi"), env));
+    QByteArray output; // output() hands out what arrived since the last call
+    ASSERT_TRUE(QTest::qWaitFor([&] { return (output += uvicorn.output()).contains("Uvicorn running"); }, 20000)) << output.constData();
+    EXPECT_TRUE(upgrade(port, "/ws/echo", 300).contains(" 101"));
+    EXPECT_TRUE(upgrade(port, "/ws/forbidden").contains(" 403"));
+    EXPECT_TRUE(upgrade(port, "/ws/boom").contains(" 500"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return (output += uvicorn.output()).contains("RuntimeError"); }, 10000)) << output.constData();
+    uvicorn.stop();
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("uvicorn.log"));
+    ASSERT_TRUE(lab::writeFile(path, output));
+    const CliRun r = problems(path);
+    EXPECT_EQ(r.code, 1) << r.err.constData();
+    EXPECT_TRUE(r.err.contains("source: python")) << r.err.constData();
+    EXPECT_EQ(ruleIds(r.out), QStringList({QStringLiteral("python.ws-rejected"), QStringLiteral("python.asgi-exception")}))
+        << r.out.constData() << "\n--- the log:\n" << output.constData();
+    capture(QStringLiteral("uvicorn.log"), output);
 }
