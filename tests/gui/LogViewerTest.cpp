@@ -421,3 +421,28 @@ TEST(LogViewer, TheDetectedFormatShowsAndCanBeOverridden)
     ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
     EXPECT_EQ(combo->currentText(), QStringLiteral("Auto: nginx error log"));
 }
+
+// Issue 17: the user's rules file applies in the Logs tab too; a broken one is a clear error
+// naming the file and the rule, and the built-in rules keep working.
+TEST(LogViewer, UserRulesApplyAndABrokenFileIsAClearError)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors + "2026/01/28 10:00:08 [info] 1#1: *9 my-app lost its session\n"));
+    const QString rulesPath = dir.filePath(QStringLiteral("log-rules.json"));
+    ASSERT_TRUE(lab::writeFile(rulesPath, R"({"format":"socketscope-log-rules","version":1,"rules":[
+        {"id":"myapp.session-lost","name":"session lost","pattern":"lost its session","severity":"error","hint":"our app dropped a session"}]})"));
+    PanelFixture fx;
+    ASSERT_TRUE(fx.panel.loadUserRules(rulesPath));
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 7 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_TRUE(fx.panel.view()->toolTipForLine(8).contains(QStringLiteral("myapp.session-lost")));
+
+    ASSERT_TRUE(lab::writeFile(rulesPath, R"({"rules":[{"id":"myapp.bad","pattern":"(unclosed","regex":true}]})"));
+    EXPECT_FALSE(fx.panel.loadUserRules(rulesPath));
+    auto* banner = fx.panel.findChild<QLabel*>(QStringLiteral("bannerLabel"));
+    EXPECT_TRUE(banner->isVisible());
+    EXPECT_TRUE(banner->text().contains(rulesPath)) << banner->text().toStdString();
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("myapp.bad"))) << banner->text().toStdString();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+}

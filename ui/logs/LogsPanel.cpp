@@ -2,6 +2,7 @@
 #include "logs/LogsPanel.h"
 
 #include "AppContext.h"
+#include "logs/HighlightRules.h"
 #include "logs/LogLocator.h"
 #include "logs/LogSession.h"
 #include "logs/LogTimestamp.h"
@@ -55,6 +56,21 @@ LogsPanel::LogsPanel(AppContext& context, QWidget* parent)
     setObjectName(QStringLiteral("logsPanel"));
     buildUi();
     setProfile(nullptr);
+    loadUserRules(RuleSet::userRulesPath());
+}
+
+bool LogsPanel::loadUserRules(const QString& path)
+{
+    RuleSet rules = RuleSet::builtin();
+    const auto user = RuleSet::loadUserRules(path);
+    if (!user) {
+        m_session->setRules(rules);
+        showBanner(tr("Your log rules were not loaded: %1").arg(user.error()));
+        return false;
+    }
+    rules.merge(*user);
+    m_session->setRules(rules);
+    return true;
 }
 
 LogsPanel::~LogsPanel() = default;

@@ -49,6 +49,10 @@ public:
     ProblemNavigator* problems() const { return m_problems; }
     // Problem lines found so far (the number shown next to "Next problem").
     qint64 problemCount() const;
+    // The built-in rules plus the user's rules file (RuleSet::userRulesPath() at start). A file
+    // that does not load is reported in the banner with its path and the rule at fault; the
+    // built-in rules keep working. Returns whether it loaded (a missing file loads as empty).
+    bool loadUserRules(const QString& path);
 
 public slots:
     void findNext();
