@@ -32,6 +32,9 @@ struct HighlightRule {
     QString advice;          // what to check or change (one line; may be empty)
     QString cause;           // the probe cause id telling the same story ("idle_timeout", ...), or empty
     bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
+    // Of a regex rule: texts one of which every line it matches contains (same case rule). The
+    // problem scan looks for these first and runs the full expressions only on those lines.
+    QStringList literals;
     bool isProblem() const { return severity >= Severity::Error; }
     // The rule's family: its id up to the first '.' ("nginx", "haproxy", ...); a log format applies
     // the families of its rule sets (LogFormat.h).
@@ -40,7 +43,7 @@ struct HighlightRule {
 
 // A list of highlighting rules, compiled. Loaded from JSON documents of the form
 // {"format":"socketscope-log-rules","version":1,"rules":[{"id","name","pattern","regex",
-// "caseSensitive","severity","hint","advice","cause","generic"}]}; built-in sets live in :/rules/*.json.
+// "caseSensitive","severity","hint","advice","cause","generic","literals"}]}; built-in sets live in :/rules/*.json.
 class RuleSet {
 public:
     // Parses one rules document; `origin` names it in error messages.
@@ -75,8 +78,11 @@ public:
     // The problem rule (error/critical) that best names the line: the first specific one that
     // matches, else the first generic level marker; -1 when none matches.
     int problemRule(QStringView line) const;
-    // One matcher that matches any problem rule, to find candidate lines in a whole file.
+    // One matcher that matches any problem rule (the full alternation of their expressions).
     LineMatcher problemMatcher() const;
+    // A cheaper matcher for the same lines or more: each rule's literal text or its `literals`
+    // (a rule without them contributes its full expression). problemRule() then decides.
+    LineMatcher candidateMatcher() const;
 
 private:
     Status add(const HighlightRule& rule);
