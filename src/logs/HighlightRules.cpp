@@ -9,6 +9,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 namespace socketscope::logs {
 
 QString severityName(Severity s)
@@ -159,8 +161,13 @@ void RuleSet::merge(const RuleSet& other)
 bool RuleSet::ruleMatches(int index, QStringView line) const
 {
     const HighlightRule& r = m_rules[index];
+    const Qt::CaseSensitivity cs = r.caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive;
     if (!r.regex)
-        return line.contains(r.pattern, r.caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive);
+        return line.contains(r.pattern, cs);
+    // A line without any of the rule's literals cannot match: skip the expression.
+    if (!r.literals.isEmpty()
+        && std::none_of(r.literals.begin(), r.literals.end(), [&](const QString& l) { return line.contains(l, cs); }))
+        return false;
     return m_compiled[index].match(line).hasMatch();
 }
 
