@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // logs_index_bench: indexes a 1 GiB synthetic nginx/Neo4j log and searches it for a literal with
 // line numbers, next to `rg -n` (or `grep -n` when ripgrep is absent) run on the same file in the
-// same run. The file is generated in /tmp (or --dir) and deleted afterwards.
+// same run; then the problem scan (every built-in rule set, and only one format's sets) next to
+// a plain literal search and to `rg -n -P` of the same alternation. The file is generated in /tmp
+// (or --dir) and deleted afterwards.
 //
 //   logs_index_bench [--size-mib N] [--runs N] [--dir DIR]
 //   logs_index_bench --generate PATH [--size-mib N]     (only writes the file)
+#include "logs/HighlightRules.h"
 #include "logs/LogFile.h"
+#include "logs/LogFormat.h"
 #include "logs/LogSearch.h"
 
 #include <QCoreApplication>
@@ -195,6 +199,51 @@ int main(int argc, char** argv)
         std::printf("  \"%s\": %zu lines  ours median %.3f s (%.2f GB/s)  %s median %.3f s  ratio %.2fx\n", pattern, hits,
                     median(ours), double(bytes) / median(ours) / 1e9, qPrintable(refName), median(theirs),
                     median(ours) / median(theirs));
+    }
+
+    // 3. Problem scan: scanProblems() with every rule set (mixed) and with one format's sets, next
+    //    to a plain literal search and to rg -n -P of the same alternation, all in this run.
+    std::printf("\nproblem scan (scanProblems, no output) vs plain literal search and rg -n -P of the alternation\n");
+    {
+        SearchQuery q;
+        q.pattern = QStringLiteral("upstream timed out");
+        const auto literal = LineMatcher::compile(q);
+        std::vector<double> plain;
+        for (int r = 0; r < runs; ++r) {
+            std::vector<qint64> out;
+            QElapsedTimer t;
+            t.start();
+            searchLines(file, *literal, 0, file.lineCount(), out);
+            plain.push_back(double(t.nsecsElapsed()) / 1e9);
+        }
+        std::printf("  plain literal \"upstream timed out\": median %.3f s\n", median(plain));
+        const RuleSet builtin = RuleSet::builtin();
+        for (const LogFormat format : {LogFormat::Mixed, LogFormat::NginxError, LogFormat::Neo4j}) {
+            RuleSet rules = builtin;
+            rules.setFormat(format);
+            int active = 0;
+            for (int i = 0; i < int(rules.rules().size()); ++i)
+                active += rules.isActive(i) && rules.rules()[i].isProblem() ? 1 : 0;
+            std::vector<double> ours, theirs;
+            std::size_t found = 0;
+            for (int r = 0; r < runs; ++r) {
+                ProblemScan scan;
+                QElapsedTimer t;
+                t.start();
+                scanProblems(file, rules, 0, file.lineCount(), scan);
+                ours.push_back(double(t.nsecsElapsed()) / 1e9);
+                found = scan.lines.size();
+                if (!rg.isEmpty())
+                    theirs.push_back(timeTool(rg, {QStringLiteral("-n"), QStringLiteral("-P"), QStringLiteral("-e"),
+                                                   rules.problemMatcher().query().pattern, path},
+                                              tmp.filePath(QStringLiteral("rg.out"))));
+            }
+            std::printf("  %-12s %2d problem rules: %zu lines  scan median %.3f s (%.2fx plain)", qPrintable(logFormatId(format)),
+                        active, found, median(ours), median(ours) / median(plain));
+            if (!theirs.empty())
+                std::printf("  rg -n -P median %.3f s  ratio %.2fx", median(theirs), median(ours) / median(theirs));
+            std::printf("\n");
+        }
     }
     return 0;
 }

@@ -19,7 +19,9 @@ PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeycha
   # PCRE2 8-bit headers: log search runs regexes on raw bytes (src/logs/ByteRegex.cpp)
   libpcre2-dev
   zlib1g-dev # permessage-deflate: the probe inflates compressed WebSocket messages (FrameParser)
-)
+  # uvicorn (ASGI server, Debian's, no pip): tests/logs/RealLogLinesTest.cpp captures its WebSocket lines (issue 17)
+  python3-uvicorn
+  )
 
 install_missing() {
   local missing=()

@@ -50,7 +50,21 @@ struct Options {
     bool follow = false;
     LineMatcher matcher;
     RuleSet rules;
+    std::optional<LogFormat> format; // --source NAME; detected from the first lines when unset
 };
+
+// Restricts the rules to the log's format (given, or detected from its first lines) and says
+// which on stderr, so the problem lines on stdout stay what they were.
+void applyFormat(CliContext& ctx, const LogFile& file, Options& o)
+{
+    const bool detected = !o.format;
+    const LogFormat format = o.format ? *o.format
+                                      : detectLogFormat(file.readRawLines(0, qMin(file.lineCount(), kFormatDetectLines), 2048));
+    o.rules.setFormat(format);
+    *ctx.err << "logs: source: " << logFormatId(format) << " — " << logFormatName(format)
+             << (detected ? " (detected from the first lines; --source NAME overrides)" : " (--source)") << '\n';
+    ctx.err->flush();
+}
 
 // Prints lines [from, to) according to the options; returns how many were selected. A search
 // that stopped on an error (a pattern too complex for a line) sets *error.
@@ -101,8 +115,10 @@ qint64 completeLines(const LogFile& file)
 }
 
 // Prints what a whole (non-followed) log selects and returns the exit code.
-int printAll(CliContext& ctx, const LogFile& file, const Options& o)
+int printAll(CliContext& ctx, const LogFile& file, Options o)
 {
+    if (o.problems)
+        applyFormat(ctx, file, o);
     RawOut out;
     std::map<int, qint64> perRule;
     QString error;
@@ -157,11 +173,13 @@ int grepLocal(CliContext& ctx, const QString& path, const Options& o)
 }
 
 // Follow: print each completed line as it arrives in `file` (source->grew()), until killed.
-void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFile>& file, const Options& o)
+void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFile>& file, const Options& options)
 {
     auto out = std::make_shared<RawOut>();
     auto printed = std::make_shared<qint64>(0);
-    QObject::connect(source, &LogSource::grew, source, [file, o, out, printed, &ctx] {
+    auto o = std::make_shared<Options>(options);
+    auto formatKnown = std::make_shared<bool>(!o->problems);
+    QObject::connect(source, &LogSource::grew, source, [file, o, out, printed, formatKnown, &ctx] {
         const auto r = file->update();
         if (!r) {
             *ctx.err << "logs: " << r.error() << '\n';
@@ -174,9 +192,13 @@ void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFi
             *printed = 0;
         }
         const qint64 complete = completeLines(*file);
+        if (complete > 0 && !*formatKnown) {
+            applyFormat(ctx, *file, *o); // from the first lines that arrive
+            *formatKnown = true;
+        }
         if (complete > *printed) {
             QString error;
-            emitRange(*file, o, *printed, complete, *out, nullptr, &error);
+            emitRange(*file, *o, *printed, complete, *out, nullptr, &error);
             if (!error.isEmpty()) {
                 *ctx.err << "logs: --grep: " << error << '\n';
                 ctx.err->flush();
@@ -263,6 +285,7 @@ int cmdLogs(CliContext& ctx)
     p.addValue(QStringLiteral("--remote"));
     p.addValue(QStringLiteral("--grep"), QStringLiteral("-e"));
     p.addValue(QStringLiteral("--rules"));
+    p.addValue(QStringLiteral("--source"));
     p.addFlag(QStringLiteral("--follow"), QStringLiteral("-f"));
     p.addFlag(QStringLiteral("--problems"));
     p.addFlag(QStringLiteral("--line-numbers"), QStringLiteral("-n"));
@@ -276,7 +299,7 @@ int cmdLogs(CliContext& ctx)
     p.addFlag(QStringLiteral("--sudo-password-stdin"));
     if (!p.parse(ctx.args) || p.positionals().size() != 1) {
         *ctx.err << "logs: " << (p.error().isEmpty() ? QStringLiteral("expected one PROFILE_OR_FILE") : p.error()) << '\n'
-                 << "usage: logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems] [-n] [-c]\n";
+                 << "usage: logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems [--source NAME]] [-n] [-c]\n";
         return ExitUsage;
     }
     const QString target = p.positionals().first();
@@ -314,6 +337,19 @@ int cmdLogs(CliContext& ctx)
             return ExitUsage;
         }
         o.rules.merge(*user);
+    }
+    if (p.isSet(QStringLiteral("--source"))) {
+        const QString name = p.value(QStringLiteral("--source"));
+        if (name != QLatin1String("auto")) {
+            o.format = logFormatFromId(name);
+            if (!o.format) {
+                QStringList names{QStringLiteral("auto")};
+                for (LogFormat f : allLogFormats())
+                    names.append(logFormatId(f));
+                *ctx.err << "logs: --source " << name << ": unknown source; one of " << names.join(QStringLiteral(", ")) << '\n';
+                return ExitUsage;
+            }
+        }
     }
 
     if (remote)

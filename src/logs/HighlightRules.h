@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "logs/LogFormat.h"
 #include "logs/LogSearch.h"
 
 #include <QList>
@@ -31,12 +32,18 @@ struct HighlightRule {
     QString advice;          // what to check or change (one line; may be empty)
     QString cause;           // the probe cause id telling the same story ("idle_timeout", ...), or empty
     bool generic = false;    // a level marker ("[error]", " ERROR "): named only when nothing specific matches
+    // Of a regex rule: texts one of which every line it matches contains (same case rule). The
+    // problem scan looks for these first and runs the full expressions only on those lines.
+    QStringList literals;
     bool isProblem() const { return severity >= Severity::Error; }
+    // The rule's family: its id up to the first '.' ("nginx", "haproxy", ...); a log format applies
+    // the families of its rule sets (LogFormat.h).
+    QString family() const { return id.section(QLatin1Char('.'), 0, 0); }
 };
 
 // A list of highlighting rules, compiled. Loaded from JSON documents of the form
 // {"format":"socketscope-log-rules","version":1,"rules":[{"id","name","pattern","regex",
-// "caseSensitive","severity","hint","advice","cause","generic"}]}; built-in sets live in :/rules/*.json.
+// "caseSensitive","severity","hint","advice","cause","generic","literals"}]}; built-in sets live in :/rules/*.json.
 class RuleSet {
 public:
     // Parses one rules document; `origin` names it in error messages.
@@ -50,6 +57,12 @@ public:
 
     // Adds the rules of `other` after these (a rule with an id already present replaces it).
     void merge(const RuleSet& other);
+    // Applies only the rule families of one log format (plus user rules of other families);
+    // the others stay in rules() (indices do not change) but match nothing. Default: Mixed (all).
+    void setFormat(LogFormat format);
+    LogFormat format() const { return m_format; }
+    // Whether rule `index` applies to the current format.
+    bool isActive(int index) const { return m_active.value(index, false); }
     const QList<HighlightRule>& rules() const { return m_rules; }
     bool isEmpty() const { return m_rules.isEmpty(); }
 
@@ -65,13 +78,19 @@ public:
     // The problem rule (error/critical) that best names the line: the first specific one that
     // matches, else the first generic level marker; -1 when none matches.
     int problemRule(QStringView line) const;
-    // One matcher that matches any problem rule, to find candidate lines in a whole file.
+    // One matcher that matches any problem rule (the full alternation of their expressions).
     LineMatcher problemMatcher() const;
+    // A cheaper matcher for the same lines or more: each rule's literal text or its `literals`
+    // (a rule without them contributes its full expression). problemRule() then decides.
+    LineMatcher candidateMatcher() const;
 
 private:
     Status add(const HighlightRule& rule);
     bool ruleMatches(int index, QStringView line) const;
+    bool appliesTo(const HighlightRule& rule) const;
     QList<HighlightRule> m_rules;
+    QList<bool> m_active;                  // per rule: applies to m_format
+    LogFormat m_format = LogFormat::Mixed;
     QList<QRegularExpression> m_compiled; // per rule (literals escaped)
 };
 

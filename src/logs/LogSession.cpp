@@ -28,6 +28,8 @@ struct LogSession::Worker {
     qint64 searchedUpTo = 0;
     bool searchStopped = true;
     RuleSet rules;
+    bool formatFixed = false;  // overridden: no detection
+    qint64 sampledLines = 0;   // lines the format was detected from
     quint64 rulesGen = 0;
     qint64 scannedUpTo = 0;
     bool scanStopped = true;
@@ -81,9 +83,10 @@ void LogSession::close()
     m_indexing = m_searching = m_scanning = false;
 }
 
-void LogSession::open(std::unique_ptr<LogSource> source)
+void LogSession::open(std::unique_ptr<LogSource> source, std::optional<LogFormat> format)
 {
     close();
+    m_formatOverride = format;
     m_source = std::move(source);
     m_file = std::make_shared<LogFile>(m_source->localPath());
     m_worker = std::make_shared<Worker>();
@@ -95,10 +98,12 @@ void LogSession::open(std::unique_ptr<LogSource> source)
     emit linesChanged(0, true);
     emit matchesChanged();
     emit problemsChanged();
-    // The search and the rules carry over to the newly opened log.
+    // The search and the rules carry over to the newly opened log; its format is detected anew.
     if (!m_matcher.isEmpty())
         setSearch(m_matcher.query());
+    m_rules.setFormat(m_formatOverride.value_or(LogFormat::Mixed));
     setRules(m_rules);
+    emit formatChanged();
     m_source->start();
 }
 
@@ -148,10 +153,12 @@ void LogSession::workerIndex(const std::shared_ptr<Worker>& w, QPointer<LogSessi
     if (reset) {
         w->searchedUpTo = 0;
         w->scannedUpTo = 0;
+        w->sampledLines = 0;
     }
-    QMetaObject::invokeMethod(self, [self, w, lines, reset, finished, error] {
+    const bool scanFollows = result.ok() && result->change != LogFile::Change::None && !w->rules.isEmpty() && !w->scanStopped;
+    QMetaObject::invokeMethod(self, [self, w, lines, reset, finished, error, scanFollows] {
         if (self)
-            self->applyIndex(w, lines, reset, finished, error);
+            self->applyIndex(w, lines, reset, finished, error, scanFollows);
     }, Qt::QueuedConnection);
     if (!result.ok() || result->change == LogFile::Change::None)
         return;
@@ -159,7 +166,8 @@ void LogSession::workerIndex(const std::shared_ptr<Worker>& w, QPointer<LogSessi
     workerProblems(w, self, false);
 }
 
-void LogSession::applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool reset, bool finished, const QString& error)
+void LogSession::applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool reset, bool finished, const QString& error,
+                            bool scanFollows)
 {
     if (m_worker != w)
         return;
@@ -170,6 +178,10 @@ void LogSession::applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool
         emit matchesChanged();
         emit problemsChanged();
     }
+    // New lines: a problem scan follows (workerIndex runs it next); until its results arrive the
+    // problem count is not final.
+    if (scanFollows)
+        setScanning(true);
     m_lineCount = lines;
     emit linesChanged(lines, reset);
     if (!w->indexQueued.load() && m_indexing) {
@@ -235,38 +247,80 @@ void LogSession::workerProblems(const std::shared_ptr<Worker>& w, QPointer<LogSe
     auto cancelled = [w, gen] { return w->problemGen.load() != gen || w->closed.load(); };
     const qint64 total = w->file->lineCount();
     const qint64 complete = w->completeLines();
-    const qint64 from = w->scannedUpTo;
+    qint64 from = w->scannedUpTo;
+    // The format, from the first lines (again while fewer than kFormatDetectLines were seen);
+    // when it changes, what was scanned with the other rule sets is scanned again.
+    if (!w->formatFixed && w->sampledLines < kFormatDetectLines && total > w->sampledLines) {
+        const qint64 n = qMin(total, kFormatDetectLines);
+        const LogFormat detected = detectLogFormat(w->file->readRawLines(0, n, 2048));
+        w->sampledLines = n;
+        if (detected != w->rules.format()) {
+            w->rules.setFormat(detected);
+            from = 0;
+        }
+    }
     ProblemScan found;
     const SearchStats stats = scanProblems(*w->file, w->rules, from, total, found, cancelled);
-    QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found)] {
+    const LogFormat format = w->rules.format();
+    QMetaObject::invokeMethod(self, [self, w, gen, from, found = std::move(found), format] {
         if (self)
-            self->applyProblems(w, gen, from, found);
+            self->applyProblems(w, gen, from, found, format);
     }, Qt::QueuedConnection);
     w->scanStopped = stats.cancelled;
     if (!stats.cancelled)
         w->scannedUpTo = complete;
 }
 
-void LogSession::applyProblems(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const ProblemScan& found)
+void LogSession::applyProblems(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const ProblemScan& found,
+                               LogFormat format)
 {
     if (m_worker != w || w->problemGen.load() != gen)
         return;
+    const bool formatChanged = format != m_rules.format();
+    if (formatChanged)
+        m_rules.setFormat(format);
     const auto cut = std::lower_bound(m_problems.lines.begin(), m_problems.lines.end(), from);
     m_problems.rules.resize(std::size_t(cut - m_problems.lines.begin()));
     m_problems.lines.erase(cut, m_problems.lines.end());
     m_problems.lines.insert(m_problems.lines.end(), found.lines.begin(), found.lines.end());
     m_problems.rules.insert(m_problems.rules.end(), found.rules.begin(), found.rules.end());
+    if (formatChanged)
+        emit this->formatChanged();
     emit problemsChanged();
-    if (m_scanning) {
-        m_scanning = false;
-        emit scanningChanged(false);
-    }
+    setScanning(false);
+}
+
+void LogSession::setScanning(bool on)
+{
+    if (m_scanning == on)
+        return;
+    m_scanning = on;
+    emit scanningChanged(on);
+}
+
+void LogSession::setFormatOverride(std::optional<LogFormat> format)
+{
+    m_formatOverride = format;
+    RuleSet rules = m_rules;
+    rules.setFormat(format.value_or(LogFormat::Mixed));
+    setRules(rules);
+    emit formatChanged();
 }
 
 void LogSession::setSearch(const SearchQuery& query)
 {
     auto compiled = LineMatcher::compile(query);
     if (!compiled) {
+        // The previous search's matches and highlights would belong to another pattern: drop them.
+        m_matcher = LineMatcher();
+        m_matches.clear();
+        if (m_worker)
+            ++m_worker->searchGen;
+        if (m_searching) {
+            m_searching = false;
+            emit searchingChanged(false);
+        }
+        emit matchesChanged();
         emit searchFailed(compiled.error());
         return;
     }
@@ -308,21 +362,24 @@ void LogSession::cancelSearch()
 void LogSession::setRules(const RuleSet& rules)
 {
     m_rules = rules;
+    if (m_formatOverride)
+        m_rules.setFormat(*m_formatOverride);
     m_problems = {};
     emit problemsChanged();
     if (!m_worker)
         return;
     const std::shared_ptr<Worker> w = m_worker;
     const quint64 gen = ++w->problemGen;
-    if (!m_scanning) {
-        m_scanning = true;
-        emit scanningChanged(true);
-    }
+    setScanning(true);
     QPointer<LogSession> self(this);
-    post([w, self, gen, rules] {
+    const RuleSet applied = m_rules;
+    const bool fixed = m_formatOverride.has_value();
+    post([w, self, gen, applied, fixed] {
         if (w->problemGen.load() != gen)
             return;
-        w->rules = rules;
+        w->rules = applied;
+        w->formatFixed = fixed;
+        w->sampledLines = 0;
         w->rulesGen = gen;
         w->scannedUpTo = 0;
         workerProblems(w, self, true);

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace socketscope::logs {
@@ -27,8 +28,9 @@ public:
     explicit LogSession(QObject* parent = nullptr);
     ~LogSession() override;
 
-    // Opens a source (taking ownership) and starts indexing it. Replaces what was open.
-    void open(std::unique_ptr<LogSource> source);
+    // Opens a source (taking ownership) and starts indexing it. Replaces what was open. Its
+    // format is `format` when given (the profile says what the file is), else detected.
+    void open(std::unique_ptr<LogSource> source, std::optional<LogFormat> format = std::nullopt);
     void close();
     LogSource* source() const { return m_source.get(); }
     // The indexed file (nullptr when nothing is open). Thread-safe for reading lines.
@@ -40,8 +42,9 @@ public:
     // Stops the indexing pass now; lines indexed so far stay usable. Growth restarts it.
     void cancelIndexing();
 
-    // Starts a search (an empty pattern clears it). A bad regex, or one too complex for a line
-    // (the search stops there), is reported by searchFailed().
+    // Starts a search (an empty pattern clears it). A bad regex clears the previous search and
+    // its matches, then is reported by searchFailed(); so is one too complex for a line (the
+    // search stops there).
     void setSearch(const SearchQuery& query);
     const LineMatcher& matcher() const { return m_matcher; }
     bool hasSearch() const { return !m_matcher.isEmpty(); }
@@ -52,9 +55,17 @@ public:
 
     // Sets the highlighting rules and rescans for problems.
     void setRules(const RuleSet& rules);
+    // The rules, restricted to the log's format (rules().format(); indices are those of setRules()).
     const RuleSet& rules() const { return m_rules; }
     const ProblemScan& problems() const { return m_problems; }
+    // True from a change of rules or lines until the problem scan has caught up with it.
     bool isScanningProblems() const { return m_scanning; }
+
+    // The log's format: detected from its first lines (kFormatDetectLines) unless overridden;
+    // only the rule sets of that format apply. nullopt returns to detection. Rescans.
+    void setFormatOverride(std::optional<LogFormat> format);
+    std::optional<LogFormat> formatOverride() const { return m_formatOverride; }
+    LogFormat format() const { return m_rules.format(); }
 
 signals:
     void linesChanged(qint64 lineCount, bool reset);
@@ -66,6 +77,8 @@ signals:
     void searchFailed(const QString& message);
     void problemsChanged();
     void scanningChanged(bool running);
+    // The applied format changed (detected, or overridden).
+    void formatChanged();
     void sourceFailed(const QString& message);
 
 private:
@@ -79,8 +92,10 @@ private:
     // Owner-thread halves: apply posted results unless they are stale.
     void applyMatches(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const std::vector<qint64>& found,
                       bool done, qint64 to, qint64 total);
-    void applyProblems(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const ProblemScan& found);
-    void applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool reset, bool finished, const QString& error);
+    void applyProblems(const std::shared_ptr<Worker>& w, quint64 gen, qint64 from, const ProblemScan& found, LogFormat format);
+    void setScanning(bool on);
+    void applyIndex(const std::shared_ptr<Worker>& w, qint64 lines, bool reset, bool finished, const QString& error,
+                    bool scanFollows);
 
     std::unique_ptr<LogSource> m_source;
     std::shared_ptr<LogFile> m_file;
@@ -95,6 +110,7 @@ private:
     LineMatcher m_matcher;
     std::vector<qint64> m_matches;
     RuleSet m_rules;
+    std::optional<LogFormat> m_formatOverride;
     ProblemScan m_problems;
 };
 

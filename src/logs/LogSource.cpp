@@ -28,8 +28,8 @@ LocalFileSource::~LocalFileSource() = default;
 
 QString LocalFileSource::describe() const
 {
-    return m_follow ? tr("local file %1 (following)").arg(QDir::toNativeSeparators(m_path))
-                    : tr("local file %1").arg(QDir::toNativeSeparators(m_path));
+    // No follow state here: the viewer shows it (following / paused / loaded) next to this.
+    return tr("local file %1").arg(QDir::toNativeSeparators(m_path));
 }
 
 void LocalFileSource::setFollowing(bool follow)

@@ -27,7 +27,7 @@ public:
     using QObject::QObject;
     // The local file holding the bytes (valid from construction on).
     virtual QString localPath() const = 0;
-    // For people: "local file /var/log/nginx/error.log", "ops@host:/data/neo4j/logs/neo4j.log (live)".
+    // For people: "local file /var/log/nginx/error.log", "ops@host:/data/neo4j/logs/neo4j.log" (no follow state: the viewer shows it).
     virtual QString describe() const = 0;
     // Begins delivering bytes (asynchronous; grew() follows).
     virtual void start() = 0;

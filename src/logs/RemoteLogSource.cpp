@@ -11,8 +11,7 @@ constexpr int kAllLines = 2000000000;
 } // namespace
 
 RemoteLogSource::RemoteLogSource(const SshTarget& target, QString path, Mode mode, int tailLines, bool sudo, QObject* parent)
-    : ChunkLogSource(QStringLiteral("%1:%2%3").arg(target.describe(), path,
-                                                   mode == Mode::Follow ? tr(" (live)") : QString()),
+    : ChunkLogSource(QStringLiteral("%1:%2").arg(target.describe(), path), // the viewer shows the follow state
                      mode == Mode::Follow, parent),
       m_thread(std::make_unique<SshWorkerThread>(target)), m_target(target), m_path(std::move(path)), m_mode(mode),
       m_tailLines(tailLines), m_sudo(sudo)

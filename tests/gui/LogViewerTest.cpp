@@ -6,6 +6,14 @@
 #include "logs/LogSession.h"
 #include "logs/LogView.h"
 #include "logs/LogsPanel.h"
+#include "logs/LogFormat.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QHelpEvent>
+#include <QListWidget>
+#include <QToolButton>
+#include <QToolTip>
 
 #include <QCheckBox>
 #include <QDir>
@@ -197,4 +205,244 @@ TEST(LogViewer, Screenshot)
         EXPECT_TRUE(shot.save(QDir(outDir).filePath(QStringLiteral("logs.png"))));
         EXPECT_TRUE(darkShot.save(QDir(outDir).filePath(QStringLiteral("logs-dark.png"))));
     }
+}
+
+namespace {
+// An nginx error log with three kinds of problems (lines 1, 2, 4, 5, 6, 7; 0-based).
+const QByteArray kNginxErrors =
+    "2026/01/28 10:00:00 [notice] 1#1: start\n"
+    "2026/01/28 10:00:01 [error] 1#1: *1 upstream timed out (110: Connection timed out) while proxying upgraded connection\n"
+    "2026/01/28 10:00:02 [error] 1#1: *2 connect() failed (111: Connection refused) while connecting to upstream\n"
+    "2026/01/28 10:00:03 [notice] 1#1: signal 1 (SIGHUP) received\n"
+    "2026/01/28 10:00:04 [error] 1#1: *3 upstream timed out (110: Connection timed out) while proxying upgraded connection\n"
+    "2026/01/28 10:00:05 [error] 1#1: *4 connect() failed (111: Connection refused) while connecting to upstream\n"
+    "2026/01/28 10:00:06 [error] 1#1: *5 upstream timed out (110: Connection timed out) while proxying upgraded connection\n"
+    "2026/01/28 10:00:07 [emerg] 1#1: unknown directive \"proxy_bufering\"\n";
+
+QListWidgetItem* itemStartingWith(QListWidget* list, const QString& prefix)
+{
+    for (int i = 0; i < list->count(); ++i)
+        if (list->item(i)->text().startsWith(prefix))
+            return list->item(i);
+    return nullptr;
+}
+
+void clickItem(QListWidget* list, QListWidgetItem* item)
+{
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(item).center());
+}
+
+QString labelText(LogsPanel& panel, const char* name)
+{
+    return panel.findChild<QLabel*>(QString::fromLatin1(name))->text();
+}
+} // namespace
+
+// Issue 16/17: the per-rule summary (the CLI's words and counts), "problem N of M", and choosing a
+// rule restricts F8 / the previous button to its lines.
+TEST(LogViewer, PerRuleSummaryAndProblemNOfMNavigation)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+    auto* list = fx.panel.findChild<QListWidget*>(QStringLiteral("problemSummaryListWidget"));
+    ASSERT_TRUE(list);
+    QStringList items;
+    for (int i = 0; i < list->count(); ++i)
+        items << list->item(i)->text();
+    EXPECT_EQ(items, QStringList({QStringLiteral("All problems ×6"), QStringLiteral("upstream timed out ×3"),
+                                  QStringLiteral("connect() failed ×2"), QStringLiteral("[emerg] ×1")}));
+    // The CLI's summary line names the same rules with the same counts.
+    QByteArray cliOut;
+    lab::runProgram(lab::cliPath(), {QStringLiteral("logs"), path, QStringLiteral("--problems")}, &cliOut);
+    for (qsizetype i = 1; i < items.size(); ++i)
+        EXPECT_TRUE(cliOut.contains(items[i].toUtf8())) << items[i].toStdString() << " not in " << cliOut.constData();
+    EXPECT_TRUE(list->item(1)->toolTip().contains(QStringLiteral("proxy_read_timeout"))) << list->item(1)->toolTip().toStdString();
+
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("6 problems"));
+    fx.panel.view()->setFocus();
+    QTest::keyClick(fx.panel.view(), Qt::Key_F8);
+    EXPECT_EQ(fx.panel.view()->currentLine(), 1);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 1 of 6"));
+    QTest::keyClick(fx.panel.view(), Qt::Key_F8);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 2 of 6"));
+
+    clickItem(list, itemStartingWith(list, QStringLiteral("connect() failed")));
+    EXPECT_EQ(fx.panel.view()->currentLine(), 2);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 1 of 2 · connect() failed"));
+    fx.panel.view()->setFocus();
+    QTest::keyClick(fx.panel.view(), Qt::Key_F8);
+    EXPECT_EQ(fx.panel.view()->currentLine(), 5);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 2 of 2 · connect() failed"));
+    QTest::keyClick(fx.panel.view(), Qt::Key_F8); // wraps within the rule's lines
+    EXPECT_EQ(fx.panel.view()->currentLine(), 2);
+    QTest::mouseClick(fx.panel.findChild<QToolButton*>(QStringLiteral("previousProblemToolButton")), Qt::LeftButton);
+    EXPECT_EQ(fx.panel.view()->currentLine(), 5);
+
+    clickItem(list, itemStartingWith(list, QStringLiteral("All problems")));
+    EXPECT_EQ(fx.panel.view()->currentLine(), 1);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 1 of 6"));
+    QTest::mouseClick(fx.panel.findChild<QToolButton*>(QStringLiteral("previousProblemToolButton")), Qt::LeftButton);
+    EXPECT_EQ(fx.panel.view()->currentLine(), 7);
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("problem 6 of 6"));
+}
+
+// The rule's meaning and advice show as the tooltip of a problem line (and its marker).
+TEST(LogViewer, AProblemLineShowsItsRuleAndAdviceAsATooltip)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+    LogView* view = fx.panel.view();
+    const QString tip = view->toolTipForLine(2);
+    EXPECT_TRUE(tip.contains(QStringLiteral("nginx.connect-failed"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("check the proxy_pass address"))) << tip.toStdString(); // the advice
+    EXPECT_TRUE(tip.contains(QStringLiteral("bad_gateway"))) << tip.toStdString();                  // the probe cause
+    EXPECT_TRUE(view->toolTipForLine(0).isEmpty()); // a [notice] line: no rule
+
+    // Hovering: each row's tooltip event shows that line's text; the connect() failed row is among them.
+    QStringList shown;
+    for (int y = 1; y < view->viewport()->height(); y += 3) {
+        QHelpEvent help(QEvent::ToolTip, QPoint(4, y), view->viewport()->mapToGlobal(QPoint(4, y)));
+        QApplication::sendEvent(view->viewport(), &help);
+        if (QToolTip::isVisible())
+            shown << QToolTip::text();
+    }
+    EXPECT_TRUE(shown.contains(tip));
+    QToolTip::hideText();
+}
+
+// Issue 16: while the log is still being read and scanned, the count says so, never "no problems".
+TEST(LogViewer, TheProblemCountSaysScanningUntilTheScanIsDone)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big-error.log"));
+    QByteArray data;
+    for (int i = 0; i < 150000; ++i)
+        data += "2026/01/28 10:00:00 [notice] 1#1: *" + QByteArray::number(i) + " client closed keepalive connection while reading\n";
+    data += "2026/01/28 10:00:01 [error] 1#1: *9 upstream timed out (110: Connection timed out) while proxying upgraded connection\n";
+    ASSERT_TRUE(lab::writeFile(path, data));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    QStringList seen{labelText(fx.panel, "problemCountLabel")};
+    EXPECT_EQ(seen.first(), QStringLiteral("scanning…"));
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        const QString now = labelText(fx.panel, "problemCountLabel");
+        if (seen.last() != now)
+            seen << now;
+        return fx.panel.problemCount() == 1 && !fx.panel.session().isScanningProblems() && !fx.panel.session().isIndexing();
+    }, 30000));
+    EXPECT_FALSE(seen.contains(QStringLiteral("no problems"))) << seen.join(QStringLiteral(" | ")).toStdString();
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("1 problem"));
+}
+
+// Issue 16: "paused — … (following)" said two things at once; the footer had a developer metric.
+TEST(LogViewer, PausedSaysPausedOnlyAndTheFooterHasNoIndexMetric)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, true);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.view()->rowCount() == 8; }, 10000));
+    EXPECT_TRUE(labelText(fx.panel, "sourceLabel").contains(QStringLiteral("following")));
+    QTest::keyClick(&fx.panel, Qt::Key_P, Qt::ControlModifier);
+    const QString source = labelText(fx.panel, "sourceLabel");
+    EXPECT_TRUE(source.contains(QStringLiteral("paused"))) << source.toStdString();
+    EXPECT_FALSE(source.contains(QStringLiteral("following"))) << source.toStdString();
+    const QString footer = labelText(fx.panel, "statusLabel");
+    EXPECT_TRUE(footer.contains(QStringLiteral("8 lines"))) << footer.toStdString();
+    EXPECT_FALSE(footer.contains(QStringLiteral("bytes/line"))) << footer.toStdString();
+    EXPECT_FALSE(footer.contains(QStringLiteral("index"))) << footer.toStdString();
+}
+
+// Issue 16: an invalid regex clears the previous search's matches and highlights and says why.
+TEST(LogViewer, AnInvalidRegexClearsTheOldMatchesWithAClearError)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.view()->rowCount() == 8 && !fx.panel.session().isIndexing(); }, 10000));
+    auto* edit = fx.panel.findChild<QLineEdit*>(QStringLiteral("searchLineEdit"));
+    fx.panel.findChild<QCheckBox*>(QStringLiteral("regexCheckBox"))->setChecked(true);
+    edit->setText(QStringLiteral("timed out"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !fx.panel.session().isSearching() && fx.panel.session().matches().size() == 3; }, 5000));
+    fx.panel.findChild<QCheckBox*>(QStringLiteral("onlyMatchingCheckBox"))->setChecked(true);
+    EXPECT_EQ(fx.panel.view()->rowCount(), 3);
+
+    edit->setText(QStringLiteral("timed out("));
+    QTest::keyClick(edit, Qt::Key_Return);
+    EXPECT_TRUE(fx.panel.session().matches().empty());
+    EXPECT_FALSE(fx.panel.session().hasSearch()); // no highlights of the old pattern
+    EXPECT_EQ(fx.panel.view()->rowCount(), 8);    // "only matching" of nothing valid shows every line
+    EXPECT_EQ(labelText(fx.panel, "matchCountLabel"), QStringLiteral("invalid pattern"));
+    auto* banner = fx.panel.findChild<QLabel*>(QStringLiteral("bannerLabel"));
+    EXPECT_TRUE(banner->isVisible());
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("Invalid search pattern"))) << banner->text().toStdString();
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("offset"))) << banner->text().toStdString();
+    QTest::qWait(400); // past the search debounce: nothing brings the old matches back
+    EXPECT_TRUE(fx.panel.session().matches().empty());
+    EXPECT_EQ(labelText(fx.panel, "matchCountLabel"), QStringLiteral("invalid pattern"));
+}
+
+// The detected format shows, and choosing another applies that format's rules instead.
+TEST(LogViewer, TheDetectedFormatShowsAndCanBeOverridden)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors));
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    auto* combo = fx.panel.findChild<QComboBox*>(QStringLiteral("logFormatComboBox"));
+    ASSERT_TRUE(combo);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(combo->currentIndex(), 0);
+    EXPECT_EQ(combo->currentText(), QStringLiteral("Auto: nginx error log"));
+    const int haproxy = combo->findData(QStringLiteral("haproxy"));
+    ASSERT_GT(haproxy, 0);
+    combo->setCurrentIndex(haproxy);
+    emit combo->activated(haproxy);
+    EXPECT_EQ(fx.panel.session().format(), logs::LogFormat::HAProxy);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(fx.panel.problemCount(), 0); // no HAProxy line in an nginx error log
+    EXPECT_EQ(labelText(fx.panel, "problemCountLabel"), QStringLiteral("no problems"));
+    EXPECT_EQ(combo->currentIndex(), haproxy);
+    combo->setCurrentIndex(0);
+    emit combo->activated(0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(combo->currentText(), QStringLiteral("Auto: nginx error log"));
+}
+
+// Issue 17: the user's rules file applies in the Logs tab too; a broken one is a clear error
+// naming the file and the rule, and the built-in rules keep working.
+TEST(LogViewer, UserRulesApplyAndABrokenFileIsAClearError)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("error.log"));
+    ASSERT_TRUE(lab::writeFile(path, kNginxErrors + "2026/01/28 10:00:08 [info] 1#1: *9 my-app lost its session\n"));
+    const QString rulesPath = dir.filePath(QStringLiteral("log-rules.json"));
+    ASSERT_TRUE(lab::writeFile(rulesPath, R"({"format":"socketscope-log-rules","version":1,"rules":[
+        {"id":"myapp.session-lost","name":"session lost","pattern":"lost its session","severity":"error","hint":"our app dropped a session"}]})"));
+    PanelFixture fx;
+    ASSERT_TRUE(fx.panel.loadUserRules(rulesPath));
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 7 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_TRUE(fx.panel.view()->toolTipForLine(8).contains(QStringLiteral("myapp.session-lost")));
+
+    ASSERT_TRUE(lab::writeFile(rulesPath, R"({"rules":[{"id":"myapp.bad","pattern":"(unclosed","regex":true}]})"));
+    EXPECT_FALSE(fx.panel.loadUserRules(rulesPath));
+    auto* banner = fx.panel.findChild<QLabel*>(QStringLiteral("bannerLabel"));
+    EXPECT_TRUE(banner->isVisible());
+    EXPECT_TRUE(banner->text().contains(rulesPath)) << banner->text().toStdString();
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("myapp.bad"))) << banner->text().toStdString();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
 }

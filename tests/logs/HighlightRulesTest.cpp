@@ -152,6 +152,13 @@ TEST(HighlightRules, EveryBuiltinRuleNamesItsLinesAndMissesItsNearMisses)
         EXPECT_FALSE(miss.isEmpty());
         for (const QJsonValue& m : match) {
             const QString line = m.toString();
+            // The scan looks for a rule's literals first: every line it names contains one.
+            if (!rule.literals.isEmpty()) {
+                bool contains = false;
+                for (const QString& literal : rule.literals)
+                    contains = contains || line.contains(literal, rule.caseSensitive ? Qt::CaseSensitive : Qt::CaseInsensitive);
+                EXPECT_TRUE(contains) << "none of the literals in: " << line.toStdString();
+            }
             if (rule.isProblem()) {
                 EXPECT_EQ(ruleIdFor(rules, line), id) << line.toStdString();
             } else {
@@ -202,4 +209,90 @@ TEST(HighlightRules, TheIssueLinesAreProblemsWithAdviceAndTheProbeCause)
         EXPECT_EQ(rule.cause, QLatin1String(c.cause)) << c.line;
         EXPECT_TRUE(rule.advice.contains(QLatin1String(c.cause))) << c.id << ": advice should name the probe cause";
     }
+}
+
+// Lines the real nginx and HAProxy wrote here (tests/logs/data/captured/README.md says how):
+// named by their rules with only the detected format's rule sets, the healthy ones not at all.
+TEST(HighlightRules, CapturedRealLinesAreNamedByTheirRules)
+{
+    const struct {
+        const char* file;
+        LogFormat format;
+        QStringList ids; // per line; "" for a line that is not a problem
+    } cases[] = {
+        {"nginx-ws_access.log", LogFormat::NginxAccess,
+         {QStringLiteral("access.ws-bad-gateway"), QStringLiteral("access.ws-gateway-timeout"), QStringLiteral("access.ws-forbidden"),
+          QStringLiteral("access.ws-short-lived"), QString(), QString()}},
+        {"haproxy.log", LogFormat::HAProxy,
+         {QStringLiteral("haproxy.client-timeout"), QStringLiteral("haproxy.server-header-timeout"),
+          QStringLiteral("haproxy.server-connect-failed")}},
+    };
+    {
+        // uvicorn: the named lines among its startup lines, connection notes and the traceback.
+        QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/uvicorn.log"));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        ASSERT_EQ(detectLogFormat(lines), LogFormat::Python);
+        RuleSet rules = RuleSet::builtin();
+        rules.setFormat(LogFormat::Python);
+        QStringList named;
+        for (const QByteArray& line : lines)
+            if (const QString id = ruleIdFor(rules, QString::fromUtf8(line)); !id.isEmpty())
+                named << id;
+        EXPECT_EQ(named, QStringList({QStringLiteral("python.ws-rejected"), QStringLiteral("python.asgi-exception")}));
+    }
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.file);
+        QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/") + QLatin1String(c.file));
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+        ASSERT_EQ(detectLogFormat(lines), c.format);
+        RuleSet rules = RuleSet::builtin();
+        rules.setFormat(c.format);
+        ASSERT_EQ(lines.size(), c.ids.size());
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            EXPECT_EQ(ruleIdFor(rules, QString::fromUtf8(lines[i])), c.ids[i]) << lines[i].constData();
+    }
+    QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/captured/nginx-error.log"));
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = f.readAll().trimmed().split('\n');
+    ASSERT_EQ(detectLogFormat(lines), LogFormat::NginxError);
+    RuleSet rules = RuleSet::builtin();
+    rules.setFormat(LogFormat::NginxError);
+    QStringList named;
+    for (const QByteArray& line : lines)
+        if (const QString id = ruleIdFor(rules, QString::fromUtf8(line)); !id.isEmpty())
+            named << id;
+    EXPECT_EQ(named, QStringList({QStringLiteral("nginx.connect-failed"), QStringLiteral("nginx.upstream-timed-out")}));
+}
+
+// The scan's literal prefilter loses no line: over every corpus line (matches and near-misses),
+// scanProblems() finds exactly the lines problemRule() names one by one, with the same rule.
+TEST(HighlightRules, TheLiteralPrefilterOfTheScanLosesNoProblemLine)
+{
+    QFile f(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/rule-corpus.json"));
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    QByteArray data;
+    for (const QJsonValue& v : QJsonDocument::fromJson(f.readAll()).array())
+        for (const char* key : {"match", "miss"})
+            for (const QJsonValue& line : v.toObject().value(QLatin1String(key)).toArray())
+                data += line.toString().toUtf8() + '\n';
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("corpus.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, data));
+    LogFile file(path);
+    ASSERT_TRUE(file.update().ok());
+    const RuleSet rules = RuleSet::builtin();
+    ProblemScan scan;
+    scanProblems(file, rules, 0, file.lineCount(), scan);
+    ProblemScan expected;
+    const QList<QByteArray> lines = data.split('\n');
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i)
+        if (const int r = rules.problemRule(QString::fromUtf8(lines[i])); r >= 0) {
+            expected.lines.push_back(i);
+            expected.rules.push_back(r);
+        }
+    EXPECT_GT(expected.lines.size(), 60u);
+    EXPECT_EQ(scan.lines, expected.lines);
+    EXPECT_EQ(scan.rules, expected.rules);
 }

@@ -8,6 +8,8 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QFontDatabase>
+#include <QHelpEvent>
+#include <QToolTip>
 #include <QKeyEvent>
 #include <QPainter>
 #include <QScrollBar>
@@ -345,6 +347,52 @@ void LogView::resizeEvent(QResizeEvent* event)
 {
     QAbstractScrollArea::resizeEvent(event);
     updateScrollBars();
+}
+
+bool LogView::viewportEvent(QEvent* event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QAbstractScrollArea::viewportEvent(event);
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const QString text = toolTipForLine(lineAtRow(rowAt(help->pos().y())));
+    if (text.isEmpty()) {
+        QToolTip::hideText();
+        event->ignore();
+    } else {
+        QToolTip::showText(help->globalPos(), text, viewport());
+    }
+    return true;
+}
+
+QString LogView::toolTipForLine(qint64 line) const
+{
+    const auto file = m_session.file();
+    if (line < 0 || !file)
+        return {};
+    const RuleSet& rules = m_session.rules();
+    const auto& problems = m_session.problems();
+    const auto it = std::lower_bound(problems.lines.begin(), problems.lines.end(), line);
+    if (it != problems.lines.end() && *it == line) {
+        const int rule = problems.rules[std::size_t(it - problems.lines.begin())];
+        if (rule >= 0 && rule < int(rules.rules().size()))
+            return ruleToolTip(rules.rules()[rule]);
+    }
+    const QString text = file->readLines(line, 1).value(0).left(kMaxPaintedChars);
+    const int strongest = rules.strongestRule(text);
+    return strongest >= 0 ? ruleToolTip(rules.rules()[strongest]) : QString();
+}
+
+QString LogView::ruleToolTip(const HighlightRule& rule)
+{
+    QString html = QStringLiteral("<p><b>%1</b> <small>(%2 · %3)</small></p>")
+                       .arg(rule.name.toHtmlEscaped(), rule.id.toHtmlEscaped(), severityName(rule.severity));
+    if (!rule.hint.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(rule.hint.toHtmlEscaped());
+    if (!rule.advice.isEmpty())
+        html += tr("<p><b>Advice:</b> %1</p>").arg(rule.advice.toHtmlEscaped());
+    if (!rule.cause.isEmpty())
+        html += tr("<p>Probe cause: <code>%1</code></p>").arg(rule.cause.toHtmlEscaped());
+    return html;
 }
 
 void LogView::changeEvent(QEvent* event)

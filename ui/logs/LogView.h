@@ -7,6 +7,7 @@
 
 namespace socketscope::logs {
 class LogSession;
+struct HighlightRule;
 }
 
 namespace socketscope {
@@ -42,6 +43,11 @@ public:
     // Text of the lines currently on screen (for tests and accessibility).
     QStringList visibleTexts() const;
     static constexpr qint64 kMaxCopyLines = 200000;
+    // The tooltip of a line (shown over its row and its problem marker): the rule that names a
+    // problem line, else the strongest highlighting rule; empty when no rule matches.
+    QString toolTipForLine(qint64 line) const;
+    // A rule as rich text: name, id and severity, its meaning, its advice and the probe cause.
+    static QString ruleToolTip(const logs::HighlightRule& rule);
 
 signals:
     void currentLineChanged(qint64 line);
@@ -59,6 +65,7 @@ protected:
     void mouseMoveEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void changeEvent(QEvent* event) override;
+    bool viewportEvent(QEvent* event) override;
 
 private:
     void updateScrollBars();

@@ -2,10 +2,12 @@
 #include "logs/LogsPanel.h"
 
 #include "AppContext.h"
+#include "logs/HighlightRules.h"
 #include "logs/LogLocator.h"
 #include "logs/LogSession.h"
 #include "logs/LogTimestamp.h"
 #include "logs/LogView.h"
+#include "logs/ProblemNavigator.h"
 #include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
 #include "ssh/KeychainSecrets.h"
@@ -21,7 +23,9 @@
 #include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QListWidget>
 #include <QSaveFile>
+#include <QSplitter>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -52,6 +56,21 @@ LogsPanel::LogsPanel(AppContext& context, QWidget* parent)
     setObjectName(QStringLiteral("logsPanel"));
     buildUi();
     setProfile(nullptr);
+    loadUserRules(RuleSet::userRulesPath());
+}
+
+bool LogsPanel::loadUserRules(const QString& path)
+{
+    RuleSet rules = RuleSet::builtin();
+    const auto user = RuleSet::loadUserRules(path);
+    if (!user) {
+        m_session->setRules(rules);
+        showBanner(tr("Your log rules were not loaded: %1").arg(user.error()));
+        return false;
+    }
+    rules.merge(*user);
+    m_session->setRules(rules);
+    return true;
 }
 
 LogsPanel::~LogsPanel() = default;
@@ -111,11 +130,6 @@ void LogsPanel::buildUi()
     m_nextButton->setToolTip(tr("Next match (F3)"));
     m_matchLabel = new QLabel(this);
     m_matchLabel->setObjectName(QStringLiteral("matchCountLabel"));
-    m_problemLabel = new QLabel(this);
-    m_problemLabel->setObjectName(QStringLiteral("problemCountLabel"));
-    m_nextProblemButton = new QPushButton(tr("Next problem"), this);
-    m_nextProblemButton->setObjectName(QStringLiteral("nextProblemPushButton"));
-    m_nextProblemButton->setToolTip(tr("Jump to the next problem line (F8 or Ctrl+J; Shift+F8 goes back)"));
     m_timeCheck = new QCheckBox(tr("&Time"), this);
     m_timeCheck->setObjectName(QStringLiteral("timeColumnCheckBox"));
     m_timeCheck->setChecked(true);
@@ -133,8 +147,11 @@ void LogsPanel::buildUi()
     searchRow->addWidget(m_nextButton);
     searchRow->addWidget(m_matchLabel);
     searchRow->addSpacing(12);
-    searchRow->addWidget(m_problemLabel);
-    searchRow->addWidget(m_nextProblemButton);
+    m_view = new LogView(*m_session, this);
+    m_problems = new ProblemNavigator(*m_session, *m_view, this);
+    searchRow->addWidget(m_problems->label());
+    searchRow->addWidget(m_problems->previousButton());
+    searchRow->addWidget(m_problems->nextButton());
     searchRow->addSpacing(12);
     searchRow->addWidget(m_timeCheck);
     searchRow->addWidget(m_timeEdit);
@@ -148,8 +165,31 @@ void LogsPanel::buildUi()
     m_banner->hide();
     layout->addWidget(m_banner);
 
-    m_view = new LogView(*m_session, this);
-    layout->addWidget(m_view, 1);
+    // The view, and beside it the per-rule summary and which rule sets apply (the log's format).
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("logsSplitter"));
+    splitter->addWidget(m_view);
+    auto* side = new QWidget(splitter);
+    auto* sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    auto* formatLabel = new QLabel(tr("Log &format (rule sets):"), side);
+    m_formatCombo = new QComboBox(side);
+    m_formatCombo->setObjectName(QStringLiteral("logFormatComboBox"));
+    m_formatCombo->setToolTip(tr("Which program wrote this log: only its rule sets (and the network rules) apply. "
+                                 "Auto detects it from the first lines."));
+    formatLabel->setBuddy(m_formatCombo);
+    m_formatCombo->addItem(tr("Auto"), QString());
+    for (LogFormat f : allLogFormats())
+        m_formatCombo->addItem(logFormatName(f), logFormatId(f));
+    sideLayout->addWidget(formatLabel);
+    sideLayout->addWidget(m_formatCombo);
+    sideLayout->addWidget(new QLabel(tr("Problems per rule:"), side));
+    sideLayout->addWidget(m_problems->summaryList(), 1);
+    splitter->addWidget(side);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 0);
+    splitter->setSizes({1000, 260});
+    layout->addWidget(splitter, 1);
 
     auto* statusRow = new QHBoxLayout;
     m_statusLabel = new QLabel(this);
@@ -200,7 +240,18 @@ void LogsPanel::buildUi()
     connect(m_timeCheck, &QCheckBox::toggled, m_view, &LogView::setShowTime);
     connect(m_prevButton, &QToolButton::clicked, this, &LogsPanel::findPrevious);
     connect(m_nextButton, &QToolButton::clicked, this, &LogsPanel::findNext);
-    connect(m_nextProblemButton, &QPushButton::clicked, this, &LogsPanel::nextProblem);
+    connect(m_problems->nextButton(), &QPushButton::clicked, this, &LogsPanel::nextProblem);
+    connect(m_problems->previousButton(), &QToolButton::clicked, this, &LogsPanel::previousProblem);
+    connect(m_problems, &ProblemNavigator::lineChosen, this, [this](qint64 line) {
+        m_pauseButton->setChecked(m_followCheck->isChecked());
+        m_view->goToLine(line);
+    });
+    connect(m_formatCombo, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        const auto format = logFormatFromId(m_formatCombo->itemData(index).toString());
+        m_problems->setRuleFilter(-1);
+        m_session->setFormatOverride(format);
+    });
+    connect(m_session.get(), &LogSession::formatChanged, this, &LogsPanel::updateFormatStatus);
     connect(m_timeEdit, &QLineEdit::returnPressed, this, &LogsPanel::jumpToTime);
     connect(m_cancelButton, &QPushButton::clicked, this, [this] {
         m_session->cancelIndexing();
@@ -223,10 +274,10 @@ void LogsPanel::buildUi()
     connect(m_session.get(), &LogSession::searchingChanged, this, &LogsPanel::updateProgress);
     connect(m_session.get(), &LogSession::scanningChanged, this, &LogsPanel::updateProgress);
     connect(m_session.get(), &LogSession::matchesChanged, this, &LogsPanel::updateSearchStatus);
-    connect(m_session.get(), &LogSession::problemsChanged, this, &LogsPanel::updateProblemStatus);
     connect(m_session.get(), &LogSession::searchFailed, this, [this](const QString& message) {
-        m_matchLabel->setText(tr("invalid pattern"));
-        showBanner(message);
+        m_searchError = message;
+        updateSearchStatus();
+        showBanner(tr("Invalid search pattern: %1").arg(message));
     });
     connect(m_session.get(), &LogSession::sourceFailed, this, &LogsPanel::showBanner);
 
@@ -241,7 +292,7 @@ void LogsPanel::buildUi()
     addShortcut(this, QKeySequence(Qt::CTRL | Qt::Key_O), [this] { chooseSource(LocalFile); });
 
     updateSearchStatus();
-    updateProblemStatus();
+    updateFormatStatus();
     updateSourceStatus();
 }
 
@@ -321,10 +372,16 @@ void LogsPanel::openRemote(const QString& path, bool follow)
                        .arg(limit / 2 / (1024 * 1024))
                        .arg(dropped / (1024 * 1024)));
     });
-    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    connect(source.get(), &LogSource::stateChanged, this, [this] {
+        updateSourceStatus();
+        m_problems->refresh();
+    });
     m_pauseButton->setChecked(false);
     m_view->setFollowTail(follow);
-    m_session->open(std::move(source));
+    m_problems->setRuleFilter(-1);
+    // The profile's nginx error log is one; an app log's format is detected.
+    const bool nginx = path == m_profile->logs.nginxErrorLog;
+    m_session->open(std::move(source), nginx ? std::optional<LogFormat>(LogFormat::NginxError) : std::nullopt);
     updateSourceStatus();
 }
 
@@ -338,7 +395,11 @@ void LogsPanel::openLocalFile(const QString& path, bool follow)
     m_pauseButton->setChecked(false);
     m_view->setFollowTail(follow);
     auto source = std::make_unique<LocalFileSource>(path, follow);
-    connect(source.get(), &LogSource::stateChanged, this, [this] { updateSourceStatus(); });
+    connect(source.get(), &LogSource::stateChanged, this, [this] {
+        updateSourceStatus();
+        m_problems->refresh();
+    });
+    m_problems->setRuleFilter(-1);
     m_session->open(std::move(source));
     updateSourceStatus();
 }
@@ -369,6 +430,7 @@ void LogsPanel::startSearch()
 {
     m_searchDebounce->stop();
     m_banner->hide();
+    m_searchError.clear();
     SearchQuery q;
     q.pattern = m_searchEdit->text();
     q.regex = m_regexCheck->isChecked();
@@ -382,6 +444,12 @@ void LogsPanel::updateSearchStatus()
     const bool active = m_session->hasSearch();
     m_prevButton->setEnabled(active);
     m_nextButton->setEnabled(active);
+    m_searchEdit->setStyleSheet(m_searchError.isEmpty() ? QString() : QStringLiteral("QLineEdit { border: 1px solid #c0392b; }"));
+    m_searchEdit->setToolTip(m_searchError);
+    if (!m_searchError.isEmpty()) {
+        m_matchLabel->setText(tr("invalid pattern"));
+        return;
+    }
     if (!active) {
         m_matchLabel->setText(QString());
         return;
@@ -391,13 +459,12 @@ void LogsPanel::updateSearchStatus()
                                                    : (m_session->matches().size() == 1 ? tr("1 match") : tr("%1 matches").arg(n)));
 }
 
-void LogsPanel::updateProblemStatus()
+void LogsPanel::updateFormatStatus()
 {
-    const qint64 n = problemCount();
-    // A word and a colour: the count says it, the colour only repeats it.
-    m_problemLabel->setText(n == 0 ? tr("no problems") : (n == 1 ? tr("1 problem") : tr("%1 problems").arg(QLocale().toString(n))));
-    m_problemLabel->setStyleSheet(n > 0 ? QStringLiteral("QLabel { color: #c0392b; font-weight: bold; }") : QString());
-    m_nextProblemButton->setEnabled(n > 0);
+    const auto chosen = m_session->formatOverride();
+    m_formatCombo->setItemText(0, chosen || !m_session->file() ? tr("Auto")
+                                                               : tr("Auto: %1").arg(logFormatName(m_session->format())));
+    m_formatCombo->setCurrentIndex(chosen ? qMax(0, m_formatCombo->findData(logFormatId(*chosen))) : 0);
 }
 
 void LogsPanel::updateProgress()
@@ -434,9 +501,7 @@ void LogsPanel::updateSourceStatus()
     const auto file = m_session->file();
     QString status = tr("%1 lines").arg(QLocale().toString(m_session->lineCount()));
     if (file && m_session->lineCount() > 0)
-        status += tr(" · %1 MB · index %2 bytes/line")
-                      .arg(QLocale().toString(double(file->indexedBytes()) / 1e6, 'f', 1))
-                      .arg(QLocale().toString(file->indexBytesPerLine(), 'f', 2));
+        status += tr(" · %1 MB").arg(QLocale().toString(double(file->indexedBytes()) / 1e6, 'f', 1));
     if (m_pauseButton->isChecked() && m_session->lineCount() > m_linesAtPause)
         status += tr(" · %1 new lines since pause").arg(QLocale().toString(m_session->lineCount() - m_linesAtPause));
     m_statusLabel->setText(status);
@@ -492,7 +557,7 @@ void LogsPanel::findPrevious()
 
 void LogsPanel::nextProblem()
 {
-    const qint64 line = stepThrough(m_session->problems().lines, m_view->currentLine(), true);
+    const qint64 line = m_problems->step(true);
     if (line >= 0) {
         m_pauseButton->setChecked(m_followCheck->isChecked());
         m_view->goToLine(line);
@@ -501,8 +566,7 @@ void LogsPanel::nextProblem()
 
 void LogsPanel::previousProblem()
 {
-    const auto& lines = m_session->problems().lines;
-    const qint64 line = stepThrough(lines, m_view->currentLine() < 0 ? m_session->lineCount() : m_view->currentLine(), false);
+    const qint64 line = m_problems->step(false);
     if (line >= 0) {
         m_pauseButton->setChecked(m_followCheck->isChecked());
         m_view->goToLine(line);

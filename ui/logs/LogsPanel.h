@@ -23,12 +23,14 @@ class LogSession;
 namespace socketscope {
 
 class LogView;
+class ProblemNavigator;
 class SshWorkerThread;
 
 // The "Logs" tab: pick a source (a local file, or the profile's nginx error log / app log over
 // SSH), view it virtualized with highlighting, search (text/regex, case, only matching lines,
-// F3/Shift+F3), jump between problems (F8 / Ctrl+J), follow with pause, jump to a time, copy and
-// export the selection. All heavy work runs in the core LogSession's worker thread.
+// F3/Shift+F3), jump between problems (F8 / Ctrl+J; per-rule summary: ProblemNavigator), the
+// log's detected format (which rule sets apply; overridable), follow with pause, jump to a time,
+// copy and export the selection. All heavy work runs in the core LogSession's worker thread.
 class LogsPanel : public FeaturePanel {
     Q_OBJECT
 public:
@@ -44,8 +46,13 @@ public:
     void openRemote(const QString& path, bool follow);
     logs::LogSession& session() const { return *m_session; }
     LogView* view() const { return m_view; }
+    ProblemNavigator* problems() const { return m_problems; }
     // Problem lines found so far (the number shown next to "Next problem").
     qint64 problemCount() const;
+    // The built-in rules plus the user's rules file (RuleSet::userRulesPath() at start). A file
+    // that does not load is reported in the banner with its path and the rule at fault; the
+    // built-in rules keep working. Returns whether it loaded (a missing file loads as empty).
+    bool loadUserRules(const QString& path);
 
 public slots:
     void findNext();
@@ -61,7 +68,7 @@ private:
     void buildUi();
     void startSearch();
     void updateSearchStatus();
-    void updateProblemStatus();
+    void updateFormatStatus();
     void updateProgress();
     void updateSourceStatus();
     void showBanner(const QString& message);
@@ -85,8 +92,8 @@ private:
     QToolButton* m_prevButton = nullptr;
     QToolButton* m_nextButton = nullptr;
     QLabel* m_matchLabel = nullptr;
-    QLabel* m_problemLabel = nullptr;
-    QPushButton* m_nextProblemButton = nullptr;
+    ProblemNavigator* m_problems = nullptr;
+    QComboBox* m_formatCombo = nullptr;
     QCheckBox* m_timeCheck = nullptr;
     QLineEdit* m_timeEdit = nullptr;
     QLabel* m_banner = nullptr;
@@ -98,6 +105,7 @@ private:
     std::unique_ptr<Profile> m_profile;
     QString m_localPath;
     qint64 m_linesAtPause = 0;
+    QString m_searchError; // why the pattern in the search field is not a search (shown until it changes)
 };
 
 } // namespace socketscope
