@@ -17,5 +17,6 @@ int cmdSshFingerprint(CliContext& ctx);
 int cmdLogs(CliContext& ctx);
 int cmdMonitor(CliContext& ctx);
 int cmdRunbook(CliContext& ctx);
+int cmdTimeouts(CliContext& ctx);
 
 } // namespace socketscope::cli
