@@ -265,6 +265,8 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
         break;
     case Outcome::Visible: {
         const double cut = r.idleCutoffS.value_or(holdS);
+        if (!run->direct)
+            emit progress(QStringLiteral("%1: cut after %2 s idle (%3)").arg(run->out.name, secondsText(cut), deathKindId(visibleDeath(r))));
         if (!run->direct || cut < *run->direct) {
             run->direct = cut;
             run->directDeath = visibleDeath(r);
@@ -275,7 +277,6 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
                 run->out.details << QStringLiteral("close frame %1%2").arg(r.closeCode.value_or(1005))
                                         .arg(r.closeReason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(r.closeReason));
         }
-        emit progress(QStringLiteral("%1: cut after %2 s idle (%3)").arg(run->out.name, secondsText(cut), deathKindId(run->directDeath)));
         cancelHopProbes(hop, Role::Idle); // the cut is timed: the other idle probes have nothing to add
         break;
     }
