@@ -18,5 +18,6 @@ int cmdLogs(CliContext& ctx);
 int cmdMonitor(CliContext& ctx);
 int cmdRunbook(CliContext& ctx);
 int cmdTimeouts(CliContext& ctx);
+int cmdReloadTest(CliContext& ctx);
 
 } // namespace socketscope::cli

@@ -6,11 +6,15 @@
 #include "cli/ProfileLookup.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeProfile.h"
+#include "remote/LocalHost.h"
+#include "timeouts/ReloadTester.h"
 #include "timeouts/TimeoutJson.h"
 #include "timeouts/TimeoutMapper.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 
 
 namespace socketscope::cli {
@@ -125,6 +129,104 @@ int cmdTimeouts(CliContext& ctx)
         ctx.finish(cut || failed || r.cancelled ? ExitFinding : ExitOk);
     });
     mapper->start(map);
+    return ExitAsync;
+}
+
+int cmdReloadTest(CliContext& ctx)
+{
+    ArgParser p;
+    declareProbeOptions(p);
+    for (const char* v : {"--profile", "--sockets", "--window"})
+        p.addValue(QString::fromLatin1(v));
+    p.addFlag(QStringLiteral("--local"));
+    if (!p.parse(ctx.args) || !p.positionals().isEmpty() || !p.isSet(QStringLiteral("--profile"))) {
+        *ctx.err << "reload-test: " << (p.error().isEmpty() ? QStringLiteral("needs --profile P") : p.error()) << '\n'
+                 << "usage: socketscope-cli reload-test --profile P [--sockets N] [--window S] [--local] [probe options] [--json]\n";
+        return ExitUsage;
+    }
+    Result<Profile> profile = loadProfileForCli(ctx, p.value(QStringLiteral("--profile")));
+    if (!profile) {
+        *ctx.err << "reload-test: " << profile.error() << '\n';
+        return ExitUsage;
+    }
+    if (!p.isSet(QStringLiteral("--local"))) {
+        *ctx.err << "reload-test: reloading over SSH is not implemented yet: run it on the server with --local\n";
+        return ExitUsage;
+    }
+    if (profile->publicUrl.isEmpty() || profile->nginx.reloadCommand.isEmpty()) {
+        *ctx.err << "reload-test: the profile needs a public URL and a reload command\n";
+        return ExitUsage;
+    }
+    ReloadTestOptions o;
+    QString error;
+    if (!readProbeOptions(p, ctx, &o.probe, &error)) {
+        *ctx.err << "reload-test: " << error << '\n';
+        return ExitUsage;
+    }
+    applyProfile(o.probe, *profile);
+    o.probe.url = profile->publicUrl;
+    if (!p.isSet(QStringLiteral("--timeout")))
+        o.probe.timeoutS = kDefaultPongTimeoutS;
+    const auto sockets = p.number(QStringLiteral("--sockets"), 5);
+    const auto window = p.number(QStringLiteral("--window"), 10);
+    if (!sockets || !window || *sockets < 1 || *sockets > 1000 || *window <= 0) {
+        *ctx.err << "reload-test: --sockets 1..1000 and a positive --window in seconds\n";
+        return ExitUsage;
+    }
+    o.sockets = int(*sockets);
+    o.windowS = *window;
+    const QString command = profile->nginx.reloadCommand;
+    o.reload = [command]() -> Status {
+        // As root: directly; otherwise sudo -n (a password prompt is the runbook's job).
+        LocalHost host({}, SudoHandshake::Mode::NoPassword);
+        CommandOptions co;
+        co.sudo = !LocalHost::isPrivileged();
+        co.timeoutMs = 60000;
+        const Result<CommandResult> r = host.run(command, co);
+        if (!r)
+            return Status::failure(r.error());
+        if (r->exitStatus != 0)
+            return Status::failure(QStringLiteral("`%1` exited %2: %3").arg(command).arg(r->exitStatus)
+                                       .arg(QString::fromUtf8(r->stdErr.trimmed())));
+        return Status::success();
+    };
+    const bool json = p.isSet(QStringLiteral("--json"));
+    ProbeEngine* engine = makeEngine();
+    auto* tester = new ReloadTester(engine, engine);
+    if (!json) {
+        QObject::connect(tester, &ReloadTester::progress, tester, [&ctx](const QString& m) {
+            *ctx.err << m << '\n';
+            ctx.err->flush();
+        });
+    }
+    QObject::connect(tester, &ReloadTester::finished, tester, [&ctx, json](const ReloadTestResult& r) {
+        if (json) {
+            QJsonObject out{{QStringLiteral("sockets"), r.sockets},
+                            {QStringLiteral("survived"), r.survived},
+                            {QStringLiteral("drain_s"), r.drainS ? QJsonValue(*r.drainS) : QJsonValue(QJsonValue::Null)},
+                            {QStringLiteral("new_connections_ok"), r.newConnectionsOk},
+                            {QStringLiteral("opened"), r.opened},
+                            {QStringLiteral("window_s"), r.windowS},
+                            {QStringLiteral("reload_error"), r.reloadError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.reloadError)},
+                            {QStringLiteral("advice"), QJsonArray::fromStringList(r.advice)}};
+            *ctx.out << QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented));
+        } else {
+            *ctx.out << QStringLiteral("sockets: %1 (opened %2)\nsurvived the reload: %3 (watched %4 s)\ndrain: %5\n"
+                                       "new connections during the drain: %6\n")
+                            .arg(r.sockets).arg(r.opened).arg(r.survived).arg(r.windowS)
+                            .arg(r.drainS ? QStringLiteral("old sockets cut %1 s after the reload").arg(*r.drainS, 0, 'f', 2)
+                                          : QStringLiteral("none cut within the window"))
+                            .arg(r.newConnectionsOk ? QStringLiteral("ok") : QStringLiteral("FAILED"));
+            if (!r.reloadError.isEmpty())
+                *ctx.out << "reload failed: " << r.reloadError << '\n';
+            for (const QString& a : r.advice)
+                *ctx.out << "  - " << a << '\n';
+        }
+        ctx.out->flush();
+        const bool ok = r.reloadError.isEmpty() && r.newConnectionsOk && r.opened == r.sockets && r.survived == r.opened;
+        ctx.finish(ok ? ExitOk : ExitFinding);
+    });
+    tester->start(o);
     return ExitAsync;
 }
 
