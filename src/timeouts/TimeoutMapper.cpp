@@ -148,6 +148,7 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     m_hops.clear();
     m_probes.clear();
     m_keepaliveStarted = false;
+    m_keepalivePending = 0;
     m_running = true;
     m_clock.start();
     m_errorLogStart = -1;
@@ -262,6 +263,7 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
     case Outcome::Alive:
         run->lo = std::max(run->lo, holdS);
         emit progress(QStringLiteral("%1: alive after %2 s idle").arg(run->out.name, secondsText(holdS)));
+        settle();
         break;
     case Outcome::Visible: {
         const double cut = r.idleCutoffS.value_or(holdS);
@@ -425,39 +427,71 @@ void TimeoutMapper::hopDone(int hop)
         run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, std::max(m_options.resolution, 0.5), run->headers);
     }
     emit progress(QStringLiteral("%1: done").arg(run->out.name));
-    for (const HopRun* h : std::as_const(m_hops)) {
-        if (!h->done)
-            return;
-    }
-    // Every hop is measured: the first cut, then the keepalive matrix on it.
+    settle();
+}
+
+void TimeoutMapper::computeFirstCut(bool doneOnly)
+{
     QList<HopTimeout> hops;
-    for (const HopRun* h : std::as_const(m_hops))
-        hops << h->out;
-    m_result.hops = hops;
+    for (const HopRun* h : std::as_const(m_hops)) {
+        if (h->done || !doneOnly)
+            hops << h->out;
+    }
+    m_result.firstCut.reset();
+    m_result.advisedPingIntervalS.reset();
     std::optional<double> smallest;
     for (const HopTimeout& h : std::as_const(hops)) {
         if (const auto c = h.cutS(); c && (!smallest || *c < *smallest))
             smallest = c;
     }
-    if (smallest) {
-        // The outer hops see an inner hop's cut too: of the hops cutting at the smallest value, the
-        // innermost (hops run from the client to the backend) is the one that cuts.
-        const double tolerance = std::max(m_options.resolution, 0.02 * *smallest);
-        for (const HopTimeout& h : std::as_const(hops)) {
-            if (const auto c = h.cutS(); c && *c <= *smallest + tolerance)
-                m_result.firstCut = FirstCut{h.name, *c, h.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle};
-        }
-        std::optional<double> smallestIdle;
-        for (const HopTimeout& h : std::as_const(hops)) {
-            if (h.idleCutoffS && (!smallestIdle || *h.idleCutoffS < *smallestIdle))
-                smallestIdle = h.idleCutoffS;
-        }
-        if (smallestIdle) // well below 0.8 × the smallest idle cutoff, to 0.1 s
-            m_result.advisedPingIntervalS = std::max(0.1, std::floor(*smallestIdle * 0.75 * 10.0) / 10.0);
+    if (!smallest)
+        return;
+    // The outer hops see an inner hop's cut too: of the hops cutting at the smallest value, the
+    // innermost (hops run from the client to the backend) is the one that cuts.
+    for (const HopTimeout& h : std::as_const(hops)) {
+        if (const auto c = h.cutS(); c && *c <= *smallest + tolerance(*smallest))
+            m_result.firstCut = FirstCut{h.name, *c, h.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle};
     }
-    if (m_options.keepalive && m_result.firstCut)
+    std::optional<double> smallestIdle;
+    for (const HopTimeout& h : std::as_const(hops)) {
+        if (h.idleCutoffS && (!smallestIdle || *h.idleCutoffS < *smallestIdle))
+            smallestIdle = h.idleCutoffS;
+    }
+    if (smallestIdle) // well below 0.8 × the smallest idle cutoff, to 0.1 s
+        m_result.advisedPingIntervalS = std::max(0.1, std::floor(*smallestIdle * 0.75 * 10.0) / 10.0);
+}
+
+double TimeoutMapper::tolerance(double cutS) const { return std::max(m_options.resolution, 0.02 * cutS); }
+
+void TimeoutMapper::settle()
+{
+    if (!m_running)
+        return;
+    bool allDone = true;
+    for (const HopRun* h : std::as_const(m_hops))
+        allDone = allDone && h->done;
+    if (!allDone && m_options.keepalive && !m_keepaliveStarted) {
+        // The keepalive matrix may start before the slowest hop ends: once every hop still running
+        // has been alive for longer than the smallest cut so far, none of them can cut first.
+        computeFirstCut(true);
+        bool known = m_result.firstCut.has_value();
+        for (const HopRun* h : std::as_const(m_hops)) {
+            if (!known || h->done)
+                continue;
+            known = !h->idleSettled && !h->direct && !h->silentSeen && h->lo > m_result.firstCut->afterS + tolerance(m_result.firstCut->afterS);
+        }
+        if (known)
+            startKeepalive();
+    }
+    if (!allDone)
+        return;
+    m_result.hops.clear();
+    for (const HopRun* h : std::as_const(m_hops))
+        m_result.hops << h->out;
+    computeFirstCut(false);
+    if (m_options.keepalive && m_result.firstCut && !m_keepaliveStarted)
         startKeepalive();
-    else
+    else if (m_keepalivePending == 0)
         complete();
 }
 
@@ -475,6 +509,7 @@ void TimeoutMapper::startKeepalive()
     for (KeepaliveTraffic t : allKeepaliveTraffic()) {
         m_result.keepalive << KeepaliveRow{m_result.firstCut->hop, t, std::nullopt, QString()};
         launch(Role::Keepalive, hop, hold, t);
+        ++m_keepalivePending;
     }
 }
 
@@ -497,11 +532,13 @@ void TimeoutMapper::onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r)
             row.note = r.errorString;
         }
     }
-    for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
-        if (it->role == Role::Keepalive)
-            return;
-    }
-    complete();
+    if (--m_keepalivePending > 0)
+        return;
+    bool allDone = true;
+    for (const HopRun* h : std::as_const(m_hops))
+        allDone = allDone && h->done;
+    if (allDone)
+        complete();
 }
 
 void TimeoutMapper::complete()

@@ -56,6 +56,10 @@ private:
     void idleSettled(int hop);
     void decideKind(int hop);
     void hopDone(int hop);
+    // Starts the keepalive matrix as soon as the first cut is certain; completes when all is done.
+    void settle();
+    void computeFirstCut(bool doneOnly);
+    double tolerance(double cutS) const;
     void cancelHopProbes(int hop, Role role, double aboveHoldS = -1);
     void startKeepalive();
     void complete();
@@ -71,6 +75,7 @@ private:
     qint64 m_errorLogStart = -1;
     bool m_running = false;
     bool m_keepaliveStarted = false;
+    int m_keepalivePending = 0;
 };
 
 } // namespace socketscope

@@ -6,14 +6,17 @@
 // The judges are the configured values of the real daemons and of the relays written for the test,
 // and nginx's own error log line.
 #include "lab/Lab.h"
+#include "monitor/EvidenceBundle.h"
 #include "probe/ProbeEngine.h"
 #include "timeouts/KnownTimeouts.h"
+#include "timeouts/TimeoutJson.h"
 #include "timeouts/TimeoutMapper.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 
@@ -224,4 +227,41 @@ TEST(TimeoutMap, KnownDefaultsTableLoadsAndNamesCandidates)
     EXPECT_TRUE(timeoutSignature(table, 7.0, CutKind::Idle, 0.5, {}).isEmpty());
     // A table that breaks the format is refused with a reason.
     EXPECT_FALSE(KnownTimeouts::fromJson(R"({"defaults":[{"id":"x","product":"X","kind":"sometimes","death":"fin","reference":"https://x"}]})"));
+}
+
+TEST(TimeoutMap, EvidenceBundleCarriesTheMap)
+{
+    TimeoutMapResult r;
+    r.maxS = 900;
+    r.resolution = 1;
+    HopTimeout nginx;
+    nginx.name = QStringLiteral("nginx");
+    nginx.url = QStringLiteral("ws://127.0.0.1:1/ws");
+    nginx.idleCutoffS = 60.01;
+    nginx.death = DeathKind::Fin;
+    r.hops << nginx;
+    r.firstCut = FirstCut{QStringLiteral("nginx"), 60.01, CutKind::Idle};
+    r.advisedPingIntervalS = 45;
+    r.keepalive << KeepaliveRow{QStringLiteral("nginx"), KeepaliveTraffic::None, false, QString()}
+                << KeepaliveRow{QStringLiteral("nginx"), KeepaliveTraffic::ServerData, std::nullopt, QStringLiteral("nothing")};
+    r.advice << QStringLiteral("raise proxy_read_timeout");
+    QTemporaryDir dir;
+    EvidenceInput in;
+    in.timeouts = &r;
+    ASSERT_TRUE(evidence::writeBundle(dir.path(), in));
+    const QJsonObject o = QJsonDocument::fromJson(lab::readAll(dir.filePath(QStringLiteral("timeouts.json")))).object();
+    const QJsonObject hop = o.value(QStringLiteral("hops")).toArray().first().toObject();
+    for (const char* key : {"name", "url", "idle_cutoff_s", "lifetime_cap_s", "death", "signature"})
+        EXPECT_TRUE(hop.contains(QLatin1String(key))) << key;
+    EXPECT_TRUE(hop.value(QStringLiteral("lifetime_cap_s")).isNull());
+    EXPECT_TRUE(hop.value(QStringLiteral("signature")).isNull());
+    EXPECT_EQ(o.value(QStringLiteral("first_cut")).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("idle"));
+    EXPECT_DOUBLE_EQ(o.value(QStringLiteral("advised_ping_interval_s")).toDouble(), 45.0);
+    const QJsonArray ka = o.value(QStringLiteral("keepalive")).toArray();
+    ASSERT_EQ(ka.size(), 2);
+    EXPECT_EQ(ka.at(0).toObject().value(QStringLiteral("survived")), QJsonValue(false));
+    EXPECT_TRUE(ka.at(1).toObject().value(QStringLiteral("survived")).isNull());
+    EXPECT_EQ(ka.at(1).toObject().value(QStringLiteral("traffic")).toString(), QStringLiteral("server_data"));
+    EXPECT_TRUE(lab::readAll(dir.filePath(QStringLiteral("summary.md"))).contains("nginx after 60.01 s (idle)"));
+    EXPECT_TRUE(lab::readAll(dir.filePath(QStringLiteral("timeouts.txt"))).contains("first cut: nginx"));
 }
