@@ -22,6 +22,15 @@ std::optional<DeathKind> deathFromId(const QString& id)
     return std::nullopt;
 }
 
+bool visible(DeathKind d) { return d == DeathKind::CloseFrame || d == DeathKind::Fin || d == DeathKind::Reset; }
+
+bool deathAgrees(DeathKind measured, DeathKind known)
+{
+    if (measured == DeathKind::SilentDrop || known == DeathKind::SilentDrop)
+        return measured == known;
+    return !visible(measured) || visible(known);
+}
+
 QString defaultText(const KnownTimeout& k)
 {
     return k.seconds ? QStringLiteral("default %1 s").arg(*k.seconds) : QStringLiteral("no documented default");
@@ -98,7 +107,7 @@ QList<const KnownTimeout*> KnownTimeouts::byHeader(const QString& headerValue) c
     return out;
 }
 
-QString timeoutSignature(const KnownTimeouts& table, double cutS, CutKind kind, double toleranceS,
+QString timeoutSignature(const KnownTimeouts& table, double cutS, CutKind kind, DeathKind death, double toleranceS,
                          const QList<QPair<QString, QString>>& responseHeaders, const KnownTimeout** best)
 {
     QStringList parts;
@@ -124,7 +133,7 @@ QString timeoutSignature(const KnownTimeouts& table, double cutS, CutKind kind, 
     // Products whose default this cut matches.
     QStringList candidates;
     for (const KnownTimeout* k : table.byValue(cutS, kind, toleranceS)) {
-        if (first && first->product == k->product)
+        if ((first && first->product == k->product) || !deathAgrees(death, k->death))
             continue;
         candidates << QStringLiteral("%1 %2 (default %3 s)").arg(k->product, k->setting).arg(*k->seconds);
         if (!first)

@@ -45,8 +45,10 @@ private:
 };
 
 // The signature of a measured hop: "nginx proxy_read_timeout (Server: nginx/1.22.1)", "Cloudflare
-// proxy idle timeout (524) (default 100 s)", ... ("" when nothing matches).
-QString timeoutSignature(const KnownTimeouts& table, double cutS, CutKind kind, double toleranceS,
+// proxy idle timeout (524) (default 100 s)", ... ("" when nothing matches). A default matches by value
+// only when the death agrees too: a silent drop is not nginx's FIN (close_frame/fin/reset count as one
+// visible kind; http_error and none match any).
+QString timeoutSignature(const KnownTimeouts& table, double cutS, CutKind kind, DeathKind death, double toleranceS,
                          const QList<QPair<QString, QString>>& responseHeaders, const KnownTimeout** best = nullptr);
 
 } // namespace socketscope

@@ -15,7 +15,7 @@ namespace socketscope {
 
 namespace {
 
-constexpr int kMaxBisectProbes = 24;   // overlapping probes per bisection round and hop
+constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
 constexpr double kMinResolution = 0.1; // seconds
 
 // What one probe says about the connection at the end of its hold.
@@ -424,7 +424,7 @@ void TimeoutMapper::hopDone(int hop)
     cancelHopProbes(hop, Role::Idle);
     if (const auto cut = run->out.cutS()) {
         const CutKind kind = run->out.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle;
-        run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, std::max(m_options.resolution, 0.5), run->headers);
+        run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, run->out.death, std::max(m_options.resolution, 0.5), run->headers);
     }
     emit progress(QStringLiteral("%1: done").arg(run->out.name));
     settle();
@@ -560,12 +560,20 @@ void TimeoutMapper::complete()
                 if (l.contains("upstream timed out") && l.contains("while proxying upgraded connection"))
                     line = QString::fromUtf8(l.trimmed());
             }
-            for (HopTimeout& h : m_result.hops) {
-                if (h.name == m_result.firstCut->hop && !line.isEmpty()) {
-                    if (!h.signature.isEmpty())
-                        h.signature += QStringLiteral("; ");
-                    h.signature += QStringLiteral("nginx error log: ") + line;
-                }
+            // nginx closes with a FIN: the innermost such hop whose Server header names nginx.
+            HopTimeout* nginxHop = nullptr;
+            for (int i = 0; i < m_result.hops.size(); ++i) {
+                HopTimeout& h = m_result.hops[i];
+                const bool namedNginx = std::any_of(m_hops.at(i)->headers.cbegin(), m_hops.at(i)->headers.cend(), [](const auto& hd) {
+                    return hd.first.compare(QLatin1String("server"), Qt::CaseInsensitive) == 0 && hd.second.startsWith(QLatin1String("nginx"));
+                });
+                if (h.death == DeathKind::Fin && namedNginx)
+                    nginxHop = &h;
+            }
+            if (nginxHop && !line.isEmpty()) {
+                if (!nginxHop->signature.isEmpty())
+                    nginxHop->signature += QStringLiteral("; ");
+                nginxHop->signature += QStringLiteral("nginx error log: ") + line;
             }
         }
     }
@@ -584,7 +592,8 @@ void TimeoutMapper::complete()
             if (h->out.name == fc.hop)
                 headers = h->headers;
         }
-        timeoutSignature(KnownTimeouts::builtin(), fc.afterS, fc.kind, std::max(m_options.resolution, 0.5), headers, &known);
+        timeoutSignature(KnownTimeouts::builtin(), fc.afterS, fc.kind, hop ? hop->death : DeathKind::None,
+                         std::max(m_options.resolution, 0.5), headers, &known);
         if (known)
             advice << QStringLiteral("%1 cuts first after %2 s: %3 (%4)").arg(fc.hop, secondsText(fc.afterS), known->advice, known->reference);
         else

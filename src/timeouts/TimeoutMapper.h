@@ -16,7 +16,7 @@ class ProbeEngine;
 //  - the idle cutoff: idle probes held for a ladder of holds (resolution × 2^k up to --max), all
 //    started together. A cut the client sees (close frame, FIN, RST) is timed directly on the probe
 //    it kills; a silent drop (a ping after the hold never comes back) is bisected: each round starts
-//    up to 24 overlapping probes spread over the interval that is left, until it is ≤ the resolution;
+//    up to 32 overlapping probes spread over the interval that is left, until it is ≤ the resolution;
 //  - idle or lifetime: one probe with traffic flowing (client pings and data) from the start; if it
 //    dies at the same age, traffic does not reset the timer;
 //  - then the keepalive matrix on the hop that cuts first: none, client pings, client data, server data.

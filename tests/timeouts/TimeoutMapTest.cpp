@@ -220,11 +220,19 @@ TEST(TimeoutMap, KnownDefaultsTableLoadsAndNamesCandidates)
     EXPECT_TRUE(ids.contains(QStringLiteral("nginx")) && ids.contains(QStringLiteral("aws-alb"))) << ids.join(u',').toStdString();
     // The Server header names nginx whatever the configured value.
     const KnownTimeout* best = nullptr;
-    const QString sig = timeoutSignature(table, 7.0, CutKind::Idle, 0.5, {{QStringLiteral("Server"), QStringLiteral("nginx/1.22.1")}}, &best);
+    const QString sig = timeoutSignature(table, 7.0, CutKind::Idle, DeathKind::Fin, 0.5,
+                                         {{QStringLiteral("Server"), QStringLiteral("nginx/1.22.1")}}, &best);
     ASSERT_NE(best, nullptr);
     EXPECT_EQ(best->id, QStringLiteral("nginx"));
     EXPECT_TRUE(sig.contains(QLatin1String("proxy_read_timeout"))) << sig.toStdString();
-    EXPECT_TRUE(timeoutSignature(table, 7.0, CutKind::Idle, 0.5, {}).isEmpty());
+    EXPECT_TRUE(timeoutSignature(table, 7.0, CutKind::Idle, DeathKind::Fin, 0.5, {}).isEmpty());
+    // By value, the death must agree: a silent drop at 60 s is not nginx's FIN; at 240 s it is Azure's LB.
+    EXPECT_TRUE(timeoutSignature(table, 60.0, CutKind::Idle, DeathKind::SilentDrop, 1.0, {}).isEmpty());
+    EXPECT_TRUE(timeoutSignature(table, 60.0, CutKind::Idle, DeathKind::Fin, 1.0, {}).contains(QLatin1String("proxy_read_timeout")));
+    best = nullptr;
+    timeoutSignature(table, 239.6, CutKind::Idle, DeathKind::SilentDrop, 1.0, {}, &best);
+    ASSERT_NE(best, nullptr);
+    EXPECT_EQ(best->id, QStringLiteral("azure-lb"));
     // A table that breaks the format is refused with a reason.
     EXPECT_FALSE(KnownTimeouts::fromJson(R"({"defaults":[{"id":"x","product":"X","kind":"sometimes","death":"fin","reference":"https://x"}]})"));
 }
