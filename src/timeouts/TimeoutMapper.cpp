@@ -622,8 +622,13 @@ void TimeoutMapper::complete()
         if (hop && hop->death == DeathKind::SilentDrop)
             advice << QStringLiteral("%1 drops silently: the client only notices by a ping that never returns; treat a missing pong as a dead connection")
                           .arg(fc.hop);
-    } else if (!m_result.cancelled) {
+    } else if (!m_result.cancelled
+               && std::none_of(m_result.hops.cbegin(), m_result.hops.cend(), [](const HopTimeout& h) { return !h.error.isEmpty(); })) {
         advice << QStringLiteral("nothing cut an idle WebSocket within %1 s").arg(secondsText(m_result.maxS));
+    }
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
+        if (!h.error.isEmpty())
+            advice << QStringLiteral("%1 could not be measured (%2): check its URL and that it answers a WebSocket upgrade").arg(h.name, h.error);
     }
     m_result.elapsedS = nowS();
     emit finished(m_result);
