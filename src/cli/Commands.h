@@ -20,5 +20,7 @@ int cmdRunbook(CliContext& ctx);
 int cmdExporter(CliContext& ctx);
 // `profiles export-modules` (ExportModulesCommand.cpp), dispatched by cmdProfiles.
 int cmdProfilesExportModules(CliContext& ctx, const QStringList& args);
+int cmdTimeouts(CliContext& ctx);
+int cmdReloadTest(CliContext& ctx);
 
 } // namespace socketscope::cli

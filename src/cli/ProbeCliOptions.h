@@ -8,6 +8,10 @@
 #include "cli/CliContext.h"
 #include "probe/ProbeTypes.h"
 
+namespace socketscope {
+class ProbeEngine;
+}
+
 namespace socketscope::cli {
 
 // Declares --origin, -H/--header, --subprotocol, --ca, --insecure, --proxy, --echo, --size,
@@ -20,5 +24,7 @@ void declareProbeOptions(ArgParser& p);
 bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* error);
 // Checks a ws:// or wss:// URL argument; false with *error naming what is wrong.
 bool checkUrlArg(const QString& url, QString* error);
+// A ProbeEngine deleted when the event loop is about to return (ProbeCommands.cpp).
+ProbeEngine* makeEngine();
 
 } // namespace socketscope::cli

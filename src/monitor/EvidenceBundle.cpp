@@ -7,6 +7,7 @@
 #include "probe/ProbeJson.h"
 #include "profiles/Profile.h"
 #include "profiles/ProfileJson.h"
+#include "timeouts/TimeoutJson.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -67,6 +68,15 @@ QString summaryMarkdown(const EvidenceInput& in)
             md += QStringLiteral("- Advice: %1\n").arg(a);
         md += QStringLiteral("\n## Where does it break?\n\n") + in.matrix->toMarkdown() + QLatin1Char('\n');
     }
+    if (in.timeouts) {
+        const TimeoutMapResult& t = *in.timeouts;
+        md += QStringLiteral("## Which hop cuts first?\n\n");
+        md += t.firstCut ? QStringLiteral("%1 after %2 s (%3).\n\n").arg(t.firstCut->hop).arg(t.firstCut->afterS, 0, 'f', 2).arg(cutKindId(t.firstCut->kind))
+                         : QStringLiteral("No hop cut an idle WebSocket within %1 s.\n\n").arg(t.maxS);
+        for (const QString& a : t.advice)
+            md += QStringLiteral("- Advice: %1\n").arg(a);
+        md += QStringLiteral("\nThe whole map: timeouts.txt, timeouts.json.\n\n");
+    }
     if (in.monitor) {
         const Monitor& m = *in.monitor;
         md += QStringLiteral("## Monitor %1\n\n").arg(m.spec.name);
@@ -126,6 +136,12 @@ Status writeBundle(const QString& folder, const EvidenceInput& in)
         for (const MatrixRow& r : in.matrix->rows())
             if (r.status == MatrixRow::Status::Done)
                 probes.append({r.hop.id, r.result});
+    }
+    if (in.timeouts) {
+        if (Status st = write(QStringLiteral("timeouts.json"), json(timeoutMapToJson(*in.timeouts))); !st)
+            return st;
+        if (Status st = write(QStringLiteral("timeouts.txt"), timeoutMapToText(*in.timeouts).toUtf8()); !st)
+            return st;
     }
     if (!probes.isEmpty()) {
         if (!dir.mkpath(QStringLiteral("probes")))

@@ -122,6 +122,7 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     , m_bodyTimer(new QTimer(this))
     , m_appBeatTimer(new QTimer(this))
     , m_appWatchdog(new QTimer(this))
+    , m_dataTimer(new QTimer(this))
     , m_frames(options.maxFrameBytes, options.maxFrameBytes)
 {
     m_phaseTimer->setSingleShot(true);
@@ -135,8 +136,14 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     connect(m_holdTimer, &QTimer::timeout, this, [this] {
         m_holdOver = true;
         m_pingTimer->stop();
+        m_dataTimer->stop();
+        m_appBeatTimer->stop();
         m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
-        if (m_outstandingPing.isEmpty())
+        if (!m_outstandingPing.isEmpty())
+            return; // its pong (or its deadline) ends the probe
+        if (m_options.verifyAfterHold)
+            sendPing(); // still alive? a silent drop never answers
+        else
             beginClose();
     });
     connect(m_pingTimer, &QTimer::timeout, this, [this] {
@@ -146,6 +153,14 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     connect(m_appBeatTimer, &QTimer::timeout, this, [this] {
         if (m_app && m_phase == Phase::Hold)
             m_app->heartbeat(*this);
+    });
+    connect(m_dataTimer, &QTimer::timeout, this, [this] {
+        if (m_phase != Phase::Hold || m_holdOver)
+            return;
+        if (m_app && m_app->heartbeatMs(m_options) > 0)
+            m_app->heartbeat(*this); // data the application understands
+        else
+            sendText("ss-keepalive-" + QByteArray::number(++m_dataSeq));
     });
     connect(m_appWatchdog, &QTimer::timeout, this, [this] {
         if (m_phase != Phase::Hold || m_holdOver)
@@ -643,6 +658,9 @@ void ProbeSession::handleEvents(const QList<WsEvent>& events, double previousByt
     for (const WsEvent& ev : events) {
         if (m_finished)
             return;
+        if (m_phase == Phase::Hold && !m_holdOver
+            && (ev.kind == WsEvent::Kind::Ping || ev.kind == WsEvent::Kind::Text || ev.kind == WsEvent::Kind::Binary))
+            ++m_result.serverFramesInHold;
         switch (ev.kind) {
         case WsEvent::Kind::Ping:
             if (!answerPing(ev.payload))
@@ -823,6 +841,10 @@ void ProbeSession::startHold()
         m_holdTimer->start(msFromSeconds(m_options.holdS));
         if (m_options.pingIntervalS > 0)
             m_pingTimer->start(msFromSeconds(m_options.pingIntervalS));
+        if (m_options.holdDataIntervalS > 0)
+            m_dataTimer->start(msFromSeconds(m_options.holdDataIntervalS));
+        if (m_options.holdQuiet)
+            return; // an idle probe: not even the application's heartbeat
         if (const int beat = m_app ? m_app->heartbeatMs(m_options) : 0; beat > 0)
             m_appBeatTimer->start(beat);
         if (const int deadline = m_app ? m_app->heartbeatDeadlineMs(m_options) : 0; deadline > 0)
@@ -850,6 +872,7 @@ void ProbeSession::beginClose()
     m_holdTimer->stop();
     m_appBeatTimer->stop();
     m_appWatchdog->stop();
+    m_dataTimer->stop();
     if (m_holdStartMs >= 0 && !m_holdOver)
         m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
     m_holdOver = true;
@@ -1043,6 +1066,7 @@ void ProbeSession::finish()
     m_bodyTimer->stop();
     m_appBeatTimer->stop();
     m_appWatchdog->stop();
+    m_dataTimer->stop();
     if (m_lookupId >= 0) {
         QHostInfo::abortHostLookup(m_lookupId);
         m_lookupId = -1;

@@ -116,6 +116,8 @@ private:
     QTimer* m_bodyTimer = nullptr;
     QTimer* m_appBeatTimer = nullptr;              // the client's application heartbeat during the hold
     QTimer* m_appWatchdog = nullptr;               // the application's own heartbeat must arrive before it fires
+    QTimer* m_dataTimer = nullptr;                 // ProbeOptions::holdDataIntervalS
+    int m_dataSeq = 0;
     PeerCloseProbe m_peerClose;
     HttpResponseParser m_response;
     FrameParser m_frames;

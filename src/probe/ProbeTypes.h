@@ -52,6 +52,12 @@ struct ProbeOptions {
     bool echoBinary = false;
     double pingIntervalS = 0;                     // 0: no pings
     double holdS = 0;                             // stay idle this long after echo/ping
+    // The timeout map's probes (src/timeouts/): traffic during the hold and a liveness check after it.
+    bool holdQuiet = false;                       // no application heartbeat during the hold (an idle probe)
+    double holdDataIntervalS = 0;                 // during the hold, a data message every interval (the app's
+                                                  // heartbeat when it has one, else a small text frame); 0: none
+    bool verifyAfterHold = false;                 // when the hold ends, one ping must come back before the
+                                                  // close; no pong within timeoutS: a silent drop (errorPhase "ping")
     bool bolt = false;                            // alias of app = Bolt (kept for --bolt and older callers)
     AppProtocolId app = AppProtocolId::Auto;      // the application protocol; Auto: detect (URL, subprotocol, first message)
     AppDetectedBy appSource = AppDetectedBy::Flag; // who chose `app` when it is not Auto (Flag or Profile)
@@ -147,6 +153,7 @@ struct ProbeResult {
     int otherMessages = 0;                        // server messages that were not echoes (welcome, heartbeats)
     QByteArray firstOtherMessage;                 // the first of them (e.g. the reference server's welcome), max 256 B
     bool cancelled = false;                       // ProbeEngine::cancel() ended the probe
+    int serverFramesInHold = 0;                   // messages and pings the server sent during the hold
     AppInfo app;                                  // the application protocol's view
     QString errorKind;                            // stable id of the low-level failure: "refused", "timeout",
                                                   // "host_not_found", "proxy_refused", "proxy_auth", "closed",
