@@ -7,6 +7,7 @@
 #include "monitor/EngineProbeLauncher.h"
 #include "monitor/EvidenceBundle.h"
 #include "monitor/MatrixView.h"
+#include "monitor/TimeoutMapView.h"
 #include "monitor/MonitorCharts.h"
 #include "monitor/MonitorExport.h"
 #include "monitor/MonitorManager.h"
@@ -196,6 +197,9 @@ void LivePanel::buildUi()
     m_tabs->setObjectName(QStringLiteral("liveTabWidget"));
     m_tabs->addTab(m_charts, tr("Charts"));
     m_tabs->addTab(m_matrixView, tr("Where does it break?"));
+    m_timeoutView = new TimeoutMapView(this);
+    m_timeoutView->setObjectName(QStringLiteral("timeoutMapView"));
+    m_tabs->addTab(m_timeoutView, tr("Timeouts"));
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(left);
@@ -246,6 +250,7 @@ void LivePanel::setProfile(const Profile* profile)
     else
         m_profile.reset();
     m_matrixView->setProfile(m_profile ? &*m_profile : nullptr);
+    m_timeoutView->setProfile(m_profile ? &*m_profile : nullptr);
     // The Live tab shows the selected profile's monitor, or none: never another profile's.
     int id = m_profile ? m_manager->findByProfile(m_profile->id.toString(QUuid::WithoutBraces)) : 0;
     if (!id && m_current)

@@ -23,6 +23,7 @@ class QTreeWidgetItem;
 namespace socketscope {
 
 class MatrixView;
+class TimeoutMapView;
 class MonitorCharts;
 class MonitorManager;
 class ProbeLauncher;
@@ -51,6 +52,7 @@ public:
     MonitorManager* manager() const { return m_manager; }
     MonitorCharts* charts() const { return m_charts; }
     MatrixView* matrixView() const { return m_matrixView; }
+    TimeoutMapView* timeoutView() const { return m_timeoutView; }
     ProbeMatrix* matrix() const { return m_matrix; }
     QTabWidget* tabs() const { return m_tabs; }
     // The state word shown for a monitor in the list ("ok", "down", ...).
@@ -99,6 +101,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     MonitorCharts* m_charts = nullptr;
     MatrixView* m_matrixView = nullptr;
+    TimeoutMapView* m_timeoutView = nullptr;
     QLabel* m_stateLabel = nullptr;
 };
 

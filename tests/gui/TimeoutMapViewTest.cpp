@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Live panel's "Timeouts" tab (issue 13) against a real nginx that cuts idle WebSockets after
+// 2 s (proxy_read_timeout) in front of the reference endpoint: the tab must name the public hop
+// as the first cut at 2 s, see no cut on the direct hop, fill the keepalive matrix, and refuse a
+// malformed extra hop with a sentence instead of running.
+#include "MonitorLabFixture.h"
+
+#include "AppContext.h"
+#include "monitor/LivePanel.h"
+#include "monitor/TimeoutMapView.h"
+
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTest>
+#include <QTextBrowser>
+
+#include <gtest/gtest.h>
+
+using namespace socketscope;
+
+TEST(TimeoutMapView, NamesTheProxyThatCutsFirstAndItsCutoff)
+{
+    monitortest::ProxiedEndpoint lab(true, QStringLiteral("2s"));
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    ASSERT_TRUE(lab.ok);
+    AppContext ctx;
+    LivePanel panel(ctx);
+    panel.resize(1024, 700);
+    panel.show();
+    Profile profile;
+    profile.name = QStringLiteral("idle-cutting nginx");
+    profile.directUrl = lab.backend.echoUrl();
+    profile.publicUrl = lab.url();
+    panel.setProfile(&profile);
+    TimeoutMapView* view = panel.timeoutView();
+    ASSERT_NE(view, nullptr);
+    panel.tabs()->setCurrentWidget(view);
+
+    auto* extra = view->findChild<QPlainTextEdit*>(QStringLiteral("timeoutExtraHops"));
+    auto* maxBox = view->findChild<QDoubleSpinBox*>(QStringLiteral("timeoutMax"));
+    auto* resolution = view->findChild<QDoubleSpinBox*>(QStringLiteral("timeoutResolution"));
+    auto* run = view->findChild<QPushButton*>(QStringLiteral("timeoutRunButton"));
+    auto* status = view->findChild<QLabel*>(QStringLiteral("timeoutStatus"));
+    auto* firstCut = view->findChild<QLabel*>(QStringLiteral("timeoutFirstCut"));
+    auto* hops = view->findChild<QTableWidget*>(QStringLiteral("timeoutHopsTable"));
+    auto* keepalive = view->findChild<QTableWidget*>(QStringLiteral("timeoutKeepaliveTable"));
+    auto* advice = view->findChild<QTextBrowser*>(QStringLiteral("timeoutAdvice"));
+    ASSERT_TRUE(extra && maxBox && resolution && run && status && firstCut && hops && keepalive && advice);
+
+    // A hop without NAME= is refused before anything runs.
+    extra->setPlainText(QStringLiteral("ws://10.0.0.5/ws"));
+    QTest::mouseClick(run, Qt::LeftButton);
+    EXPECT_FALSE(view->isRunning());
+    EXPECT_TRUE(status->text().contains(QStringLiteral("NAME=URL"))) << status->text().toStdString();
+    extra->clear();
+
+    maxBox->setValue(6);
+    resolution->setValue(0.5);
+    QSignalSpy running(view, &TimeoutMapView::runningChanged);
+    QTest::mouseClick(run, Qt::LeftButton);
+    ASSERT_TRUE(view->isRunning());
+    EXPECT_EQ(run->text(), QStringLiteral("Cancel"));
+    EXPECT_FALSE(maxBox->isEnabled());
+    ASSERT_TRUE(lab::waitForCount(running, 2, 120000));
+    ASSERT_FALSE(view->isRunning());
+    ASSERT_TRUE(view->result().has_value());
+
+    const TimeoutMapResult& r = *view->result();
+    ASSERT_TRUE(r.firstCut.has_value());
+    EXPECT_EQ(r.firstCut->hop, QStringLiteral("public"));
+    EXPECT_NEAR(r.firstCut->afterS, 2.0, 0.5 + 0.5) << "nginx's proxy_read_timeout is 2 s";
+    EXPECT_TRUE(firstCut->text().contains(QStringLiteral("public cuts first"))) << firstCut->text().toStdString();
+    ASSERT_EQ(hops->rowCount(), 2);
+    EXPECT_EQ(hops->item(0, 0)->text(), QStringLiteral("public"));
+    EXPECT_TRUE(hops->item(0, 2)->text().endsWith(QStringLiteral(" s"))) << hops->item(0, 2)->text().toStdString();
+    EXPECT_EQ(hops->item(1, 0)->text(), QStringLiteral("direct"));
+    EXPECT_EQ(hops->item(1, 2)->text(), QStringLiteral("—")) << "the backend itself never cut";
+    EXPECT_GE(keepalive->rowCount(), 1);
+    EXPECT_FALSE(advice->toPlainText().isEmpty());
+    EXPECT_EQ(run->text(), QStringLiteral("Map the timeouts"));
+    EXPECT_TRUE(maxBox->isEnabled());
+}

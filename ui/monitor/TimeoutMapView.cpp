@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "monitor/TimeoutMapView.h"
+
+#include "probe/ProbeEngine.h"
+#include "probe/ProbeProfile.h"
+#include "timeouts/TimeoutMapper.h"
+
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace socketscope {
+
+namespace {
+
+enum HopColumn { HopName, HopUrl, HopIdle, HopLifetime, HopDeath, HopSignature, HopColumns };
+enum KeepColumn { KeepTraffic, KeepSurvived, KeepNote, KeepColumns };
+
+QString seconds(const std::optional<double>& s)
+{
+    return s ? QStringLiteral("%1 s").arg(*s, 0, 'f', *s < 10 ? 1 : 0) : QStringLiteral("—");
+}
+
+QTableWidget* makeTable(const QStringList& headers, const QString& objectName, QWidget* parent)
+{
+    auto* t = new QTableWidget(0, int(headers.size()), parent);
+    t->setObjectName(objectName);
+    t->setHorizontalHeaderLabels(headers);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setWordWrap(false);
+    t->setTextElideMode(Qt::ElideMiddle);
+    return t;
+}
+
+void setCell(QTableWidget* t, int row, int col, const QString& text, const QString& tip = {})
+{
+    auto* item = new QTableWidgetItem(text);
+    item->setToolTip(tip.isEmpty() ? text : tip);
+    t->setItem(row, col, item);
+}
+
+} // namespace
+
+TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new ProbeEngine(this))
+{
+    m_extraHops = new QPlainTextEdit(this);
+    m_extraHops->setObjectName(QStringLiteral("timeoutExtraHops"));
+    m_extraHops->setPlaceholderText(tr("Optional hops between, one per line: NAME=URL (e.g. lb=wss://10.0.0.5/ws)"));
+    m_extraHops->setMaximumHeight(m_extraHops->fontMetrics().lineSpacing() * 4);
+    m_max = new QDoubleSpinBox(this);
+    m_max->setObjectName(QStringLiteral("timeoutMax"));
+    m_max->setRange(2, 3600);
+    m_max->setDecimals(0);
+    m_max->setSuffix(tr(" s"));
+    m_max->setValue(900);
+    m_max->setToolTip(tr("Hold idle connections at most this long (nothing cut before it = no cutoff)"));
+    m_resolution = new QDoubleSpinBox(this);
+    m_resolution->setObjectName(QStringLiteral("timeoutResolution"));
+    m_resolution->setRange(0.1, 60);
+    m_resolution->setDecimals(1);
+    m_resolution->setSuffix(tr(" s"));
+    m_resolution->setValue(1);
+    m_resolution->setToolTip(tr("Stop narrowing a cutoff down when it is known within this width"));
+    m_run = new QPushButton(tr("Map the timeouts"), this);
+    m_run->setObjectName(QStringLiteral("timeoutRunButton"));
+    m_status = new QLabel(tr("Select a profile, then map which hop cuts an idle WebSocket first."), this);
+    m_status->setObjectName(QStringLiteral("timeoutStatus"));
+    m_status->setWordWrap(true);
+    m_firstCut = new QLabel(this);
+    m_firstCut->setObjectName(QStringLiteral("timeoutFirstCut"));
+    m_firstCut->setWordWrap(true);
+    m_firstCut->setTextFormat(Qt::RichText);
+    m_hops = makeTable({tr("Hop"), tr("URL"), tr("Idle cutoff"), tr("Lifetime cap"), tr("How it dies"), tr("Signature")},
+                       QStringLiteral("timeoutHopsTable"), this);
+    m_keepalive = makeTable({tr("Traffic on the first-cutting hop"), tr("Survived"), tr("Note")},
+                            QStringLiteral("timeoutKeepaliveTable"), this);
+    m_advice = new QTextBrowser(this);
+    m_advice->setObjectName(QStringLiteral("timeoutAdvice"));
+    m_advice->setOpenExternalLinks(true);
+    m_advice->setPlaceholderText(tr("Advice appears here once the map is done."));
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Extra hops"), m_extraHops);
+    auto* limits = new QHBoxLayout;
+    limits->addWidget(new QLabel(tr("Longest hold"), this));
+    limits->addWidget(m_max);
+    limits->addWidget(new QLabel(tr("Resolution"), this));
+    limits->addWidget(m_resolution);
+    limits->addStretch(1);
+    limits->addWidget(m_run);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(limits);
+    layout->addWidget(m_status);
+    layout->addWidget(m_firstCut);
+    layout->addWidget(m_hops, 2);
+    layout->addWidget(m_keepalive, 1);
+    layout->addWidget(m_advice, 1);
+
+    connect(m_run, &QPushButton::clicked, this, [this] {
+        if (isRunning())
+            cancel();
+        else
+            start();
+    });
+    refreshControls();
+}
+
+TimeoutMapView::~TimeoutMapView()
+{
+    if (m_mapper)
+        m_mapper->disconnect(this);
+}
+
+void TimeoutMapView::setProfile(const Profile* profile)
+{
+    const bool same = profile && m_profile && m_profile->id == profile->id;
+    if (!same && isRunning())
+        cancel();
+    if (profile)
+        m_profile = *profile;
+    else
+        m_profile.reset();
+    if (!same) {
+        m_result.reset();
+        m_hops->setRowCount(0);
+        m_keepalive->setRowCount(0);
+        m_firstCut->clear();
+        m_advice->clear();
+        m_status->setText(m_profile ? tr("Hops: public %1%2. Mapping holds idle connections up to the longest hold, "
+                                         "on all hops at once.")
+                                          .arg(m_profile->publicUrl,
+                                               m_profile->directUrl.isEmpty() ? QString() : tr(", direct %1").arg(m_profile->directUrl))
+                                    : tr("Select a profile, then map which hop cuts an idle WebSocket first."));
+    }
+    refreshControls();
+}
+
+std::optional<TimeoutMapOptions> TimeoutMapView::options(QString* error) const
+{
+    if (!m_profile) {
+        *error = tr("No profile is selected.");
+        return std::nullopt;
+    }
+    TimeoutMapOptions map;
+    if (!m_profile->publicUrl.isEmpty())
+        map.hops << TimeoutHop{QStringLiteral("public"), m_profile->publicUrl};
+    const QStringList lines = m_extraHops->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString& raw : lines) {
+        const QString line = raw.trimmed();
+        if (line.isEmpty())
+            continue;
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        const QString name = eq > 0 ? line.left(eq).trimmed() : QString();
+        const QString url = eq > 0 ? line.mid(eq + 1).trimmed() : QString();
+        const QUrl parsed(url, QUrl::StrictMode);
+        if (name.isEmpty() || url.isEmpty()) {
+            *error = tr("Extra hop \"%1\": write it as NAME=URL.").arg(line);
+            return std::nullopt;
+        }
+        if (!parsed.isValid() || (parsed.scheme() != QLatin1String("ws") && parsed.scheme() != QLatin1String("wss"))) {
+            *error = tr("Extra hop \"%1\": the URL must start with ws:// or wss://.").arg(name);
+            return std::nullopt;
+        }
+        for (const TimeoutHop& h : std::as_const(map.hops)) {
+            if (h.name == name) {
+                *error = tr("Two hops are called \"%1\".").arg(name);
+                return std::nullopt;
+            }
+        }
+        map.hops << TimeoutHop{name, url};
+    }
+    if (!m_profile->directUrl.isEmpty())
+        map.hops << TimeoutHop{QStringLiteral("direct"), m_profile->directUrl};
+    if (map.hops.isEmpty()) {
+        *error = tr("The profile has neither a public nor a direct URL.");
+        return std::nullopt;
+    }
+    applyProfile(map.probe, *m_profile);
+    map.maxS = m_max->value();
+    map.resolution = m_resolution->value();
+    if (map.resolution >= map.maxS) {
+        *error = tr("The resolution must be smaller than the longest hold.");
+        return std::nullopt;
+    }
+    if (m_profile->ssh.host.isEmpty())
+        map.nginxErrorLog = m_profile->logs.nginxErrorLog; // local: its error log is readable here
+    return map;
+}
+
+void TimeoutMapView::start()
+{
+    QString error;
+    const std::optional<TimeoutMapOptions> map = options(&error);
+    if (!map) {
+        m_status->setText(error);
+        return;
+    }
+    m_result.reset();
+    m_hops->setRowCount(0);
+    m_keepalive->setRowCount(0);
+    m_firstCut->clear();
+    m_advice->clear();
+    if (m_mapper)
+        m_mapper->deleteLater();
+    m_mapper = new TimeoutMapper(m_engine, this);
+    connect(m_mapper, &TimeoutMapper::progress, this, [this](const QString& message) { m_status->setText(message); });
+    connect(m_mapper, &TimeoutMapper::finished, this, [this](const TimeoutMapResult& r) {
+        showResult(r);
+        refreshControls();
+        emit runningChanged(false);
+    });
+    m_status->setText(tr("Mapping %n hop(s)… (up to %1 s)", nullptr, int(map->hops.size())).arg(map->maxS, 0, 'f', 0));
+    m_mapper->start(*map);
+    refreshControls();
+    emit runningChanged(true);
+}
+
+void TimeoutMapView::cancel()
+{
+    if (m_mapper && m_mapper->isRunning())
+        m_mapper->cancel();
+}
+
+bool TimeoutMapView::isRunning() const
+{
+    return m_mapper && m_mapper->isRunning();
+}
+
+void TimeoutMapView::showResult(const TimeoutMapResult& r)
+{
+    m_result = r;
+    m_hops->setRowCount(int(r.hops.size()));
+    for (int i = 0; i < r.hops.size(); ++i) {
+        const HopTimeout& h = r.hops[i];
+        setCell(m_hops, i, HopName, h.name);
+        setCell(m_hops, i, HopUrl, h.url);
+        setCell(m_hops, i, HopIdle, h.error.isEmpty() ? seconds(h.idleCutoffS) : tr("not measured"), h.error);
+        setCell(m_hops, i, HopLifetime, h.error.isEmpty() ? seconds(h.lifetimeCapS) : QString());
+        setCell(m_hops, i, HopDeath, h.error.isEmpty() ? deathKindId(h.death) : tr("error"), h.details.join(QLatin1Char('\n')));
+        setCell(m_hops, i, HopSignature, h.error.isEmpty() ? h.signature : h.error);
+    }
+    m_hops->resizeColumnsToContents();
+    m_keepalive->setRowCount(int(r.keepalive.size()));
+    for (int i = 0; i < r.keepalive.size(); ++i) {
+        const KeepaliveRow& k = r.keepalive[i];
+        setCell(m_keepalive, i, KeepTraffic, keepaliveTrafficLabel(k.traffic));
+        setCell(m_keepalive, i, KeepSurvived,
+                k.survived ? (*k.survived ? tr("yes") : tr("no — cut")) : tr("not measurable"));
+        setCell(m_keepalive, i, KeepNote, k.note);
+    }
+    m_keepalive->resizeColumnsToContents();
+    QString cut;
+    if (r.firstCut) {
+        cut = tr("<b>%1 cuts first</b>, after %2 s (%3 cap).")
+                  .arg(r.firstCut->hop.toHtmlEscaped())
+                  .arg(r.firstCut->afterS, 0, 'f', 1)
+                  .arg(cutKindId(r.firstCut->kind));
+        if (r.advisedPingIntervalS)
+            cut += QLatin1Char(' ') + tr("Heartbeat every %1 s or less to stay under it.").arg(*r.advisedPingIntervalS, 0, 'f', 0);
+    } else {
+        cut = tr("No hop cut an idle connection within %1 s.").arg(r.maxS, 0, 'f', 0);
+    }
+    if (r.cancelled)
+        cut += QLatin1Char(' ') + tr("(cancelled: what was measured so far)");
+    m_firstCut->setText(cut);
+    QString html;
+    for (const QString& a : r.advice) {
+        QString item = a.toHtmlEscaped();
+        // `directive` in the core's advice → <code>directive</code>
+        static const QRegularExpression code(QStringLiteral("`([^`]+)`"));
+        item.replace(code, QStringLiteral("<code>\\1</code>"));
+        html += QStringLiteral("<li>%1</li>").arg(item);
+    }
+    m_advice->setHtml(html.isEmpty() ? QString() : QStringLiteral("<ul>%1</ul>").arg(html));
+    m_status->setText(tr("Done in %1 s.").arg(r.elapsedS, 0, 'f', 0));
+}
+
+void TimeoutMapView::refreshControls()
+{
+    const bool running = isRunning();
+    m_run->setText(running ? tr("Cancel") : tr("Map the timeouts"));
+    m_run->setEnabled(running || m_profile.has_value());
+    m_extraHops->setEnabled(!running);
+    m_max->setEnabled(!running);
+    m_resolution->setEnabled(!running);
+}
+
+} // namespace socketscope
