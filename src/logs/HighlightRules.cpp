@@ -212,12 +212,16 @@ int RuleSet::problemRule(QStringView line) const
     return -1;
 }
 
-LineMatcher RuleSet::problemMatcher() const
+namespace {
+// One rule's expression (or literal) as a group of an alternation, with the rule's case mode.
+QString ruleGroup(const HighlightRule& r, const QString& source)
 {
-    QStringList parts;
-    for (qsizetype i = 0; i < m_rules.size(); ++i)
-        if (const HighlightRule& r = m_rules[i]; m_active[i] && r.isProblem())
-            parts.append((r.caseSensitive ? QStringLiteral("(?:") : QStringLiteral("(?i:")) + regexSource(r) + QLatin1Char(')'));
+    return (r.caseSensitive ? QStringLiteral("(?:") : QStringLiteral("(?i:")) + source + QLatin1Char(')');
+}
+
+// The alternation of `parts` as one regex matcher (empty when there is nothing to match).
+LineMatcher alternationMatcher(const QStringList& parts)
+{
     if (parts.isEmpty())
         return {};
     SearchQuery q;
@@ -226,12 +230,22 @@ LineMatcher RuleSet::problemMatcher() const
     auto m = LineMatcher::compile(q);
     return m ? *m : LineMatcher();
 }
+} // namespace
+
+LineMatcher RuleSet::problemMatcher() const
+{
+    QStringList parts;
+    for (qsizetype i = 0; i < m_rules.size(); ++i)
+        if (const HighlightRule& r = m_rules[i]; m_active[i] && r.isProblem())
+            parts.append(ruleGroup(r, regexSource(r)));
+    return alternationMatcher(parts);
+}
 
 LineMatcher RuleSet::candidateMatcher() const
 {
     QStringList parts;
     auto add = [&parts](const HighlightRule& r, const QString& source) {
-        const QString part = (r.caseSensitive ? QStringLiteral("(?:") : QStringLiteral("(?i:")) + source + QLatin1Char(')');
+        const QString part = ruleGroup(r, source);
         if (!parts.contains(part))
             parts.append(part);
     };
@@ -246,13 +260,7 @@ LineMatcher RuleSet::candidateMatcher() const
             add(r, regexSource(r));
         }
     }
-    if (parts.isEmpty())
-        return {};
-    SearchQuery q;
-    q.pattern = parts.join(QLatin1Char('|'));
-    q.regex = true;
-    auto m = LineMatcher::compile(q);
-    return m ? *m : LineMatcher();
+    return alternationMatcher(parts);
 }
 
 SearchStats scanProblems(const LogFile& file, const RuleSet& rules, qint64 from, qint64 to,

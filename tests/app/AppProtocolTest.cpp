@@ -22,11 +22,6 @@ using socketscope::testing::ScriptedServer;
 
 namespace {
 
-std::string dump(const ProbeResult& r)
-{
-    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
-}
-
 ProbeOptions opts(const QString& url)
 {
     ProbeOptions o;
@@ -100,10 +95,10 @@ TEST_F(AppServers, HealthySocketIoIsOkHeldPastItsHeartbeat)
     ProbeOptions o = opts(server.url(QStringLiteral("/socket.io/?EIO=4&transport=websocket")));
     o.holdS = 6;
     const ProbeResult r = lab::probe(o, 30000);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("socketio"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Url);
-    EXPECT_GE(r.app.heartbeatsAnswered, 2) << dump(r);
+    EXPECT_GE(r.app.heartbeatsAnswered, 2) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.heartbeatIntervalMs.value_or(0), 2000);
     EXPECT_FALSE(r.app.session.isEmpty());
     EXPECT_EQ(r.echoSent, 0) << "no echo is sent to an application that does not echo";
@@ -117,7 +112,7 @@ TEST_F(AppServers, SocketIoEventWithAckIsTheRoundTrip)
     o.app = AppProtocolId::SocketIo; // the path is the namespace, the Engine.IO path the default
     o.appEvent = QStringLiteral("ping-app");
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Flag);
     EXPECT_EQ(r.app.roundTrips, 2) << "the namespace CONNECT and the event's ack";
 }
@@ -131,9 +126,9 @@ TEST_F(AppServers, SocketIoNamespaceMiddlewareRefusalIsAnAppHandshakeFailure)
     ProbeOptions o = opts(server.url(QStringLiteral("/admin")));
     o.app = AppProtocolId::SocketIo;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << dump(r);
-    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("not authorized: token missing"))) << dump(r);
-    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("not authorized: token missing"))) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("not authorized: token missing"))) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("not authorized: token missing"))) << lab::probeJsonText(r);
     EXPECT_FALSE(r.advice.isEmpty());
 }
 
@@ -186,7 +181,7 @@ TEST_F(AppServers, GraphqlTransportWsIsOkWithARoundTrip)
     ProbeOptions o = opts(server.url(QStringLiteral("/graphql")));
     o.holdS = 1;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.subprotocol, QStringLiteral("graphql-transport-ws"));
     EXPECT_EQ(r.app.protocol, QStringLiteral("graphql-transport-ws"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Subprotocol);
@@ -200,9 +195,9 @@ TEST_F(AppServers, GraphqlAuthRefusalIsAnAppHandshakeFailure)
     ProbeOptions o = opts(server.url(QStringLiteral("/graphql")));
     o.app = AppProtocolId::GraphqlTransportWs;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.closeCode.value_or(0), 4403) << dump(r);
-    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << dump(r);
-    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("Forbidden"))) << dump(r);
+    EXPECT_EQ(r.closeCode.value_or(0), 4403) << lab::probeJsonText(r);
+    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("Forbidden"))) << lab::probeJsonText(r);
 }
 
 TEST_F(AppServers, GraphqlWithoutItsSubprotocolIsSubprotocolRejected)
@@ -211,7 +206,7 @@ TEST_F(AppServers, GraphqlWithoutItsSubprotocolIsSubprotocolRejected)
     ProbeOptions o = opts(server.url(QStringLiteral("/graphql")));
     o.app = AppProtocolId::GraphqlWs; // the legacy protocol, which graphql-ws@5 does not speak
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("subprotocol_rejected")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("subprotocol_rejected")) << lab::probeJsonText(r);
 }
 
 TEST_F(AppServers, LegacyGraphqlWsIsOkAndItsKeepAlivesAreSeen)
@@ -220,7 +215,7 @@ TEST_F(AppServers, LegacyGraphqlWsIsOkAndItsKeepAlivesAreSeen)
     ProbeOptions o = opts(server.url(QStringLiteral("/subscriptions")));
     o.holdS = 2.5;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("graphql-ws"));
     EXPECT_EQ(r.app.roundTrips, 1);
     EXPECT_GE(r.app.heartbeatsAnswered, 2) << "ka every second";
@@ -233,7 +228,7 @@ TEST_F(AppServers, MqttBrokerIsOkWithPingreqRoundTripAndKeepAlive)
     ProbeOptions o = opts(server.url(QStringLiteral("/mqtt")));
     o.holdS = 6;
     const ProbeResult r = lab::probe(o, 30000);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("mqtt"));
     EXPECT_EQ(r.app.version, QStringLiteral("3.1.1"));
     EXPECT_EQ(r.app.roundTrips, 1);
@@ -247,21 +242,21 @@ TEST_F(AppServers, NoneSendsNoDataMessageAndBoltSpeaksBolt)
     ProbeOptions o = opts(server.url(QStringLiteral("/")));
     o.holdS = 1;
     ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("none"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Default);
     EXPECT_EQ(r.app.roundTrips, 1) << "a WebSocket ping answered";
 
     o.bolt = true; // --bolt is --app bolt
     r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("bolt"));
     EXPECT_EQ(r.app.version, QStringLiteral("5.4"));
 
     o.bolt = false;
     o.app = AppProtocolId::Echo; // what the runbook's Verify used to send
     r = lab::probe(o);
-    EXPECT_NE(r.cause, QStringLiteral("ok")) << "the Bolt server does not echo: " << dump(r);
+    EXPECT_NE(r.cause, QStringLiteral("ok")) << "the Bolt server does not echo: " << lab::probeJsonText(r);
 }
 
 TEST_F(AppServers, CliReportsTheAppObject)
@@ -317,7 +312,7 @@ TEST(AppProtocolScripted, EngineIoOpenPacketOnAPlainUrlIsDetectedByTheFirstMessa
     ASSERT_TRUE(s.listen());
     scriptQuietEngineIo(s, 25000);
     const ProbeResult r = lab::probe(opts(s.url(QStringLiteral("/realtime"))));
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("socketio"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::FirstMessage);
     EXPECT_EQ(r.app.session, QStringLiteral("quiet"));
@@ -332,7 +327,7 @@ TEST(AppProtocolScripted, AHeartbeatThatStopsArrivingIsAppHeartbeatLost)
     ProbeOptions o = opts(s.url(QStringLiteral("/socket.io/?EIO=4&transport=websocket")));
     o.holdS = 3;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("app_heartbeat_lost")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("app_heartbeat_lost")) << lab::probeJsonText(r);
     EXPECT_EQ(r.errorPhase, QStringLiteral("hold"));
     EXPECT_LT(r.heldS, 3.0);
 }

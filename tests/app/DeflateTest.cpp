@@ -20,11 +20,6 @@ using namespace socketscope::lab;
 
 namespace {
 
-std::string dump(const ProbeResult& r)
-{
-    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
-}
-
 ProbeOptions opts(const QString& url)
 {
     ProbeOptions o;
@@ -175,17 +170,17 @@ TEST_F(DeflateLab, DirectTheServerCompressesAndTheProbeInflates)
     // offered); browsers offer it, so a real client saw compressed frames the probe never did.
     ProbeOptions o = opts(server.url(QStringLiteral("/echo")));
     ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_TRUE(r.requestHead.contains(QStringLiteral("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits")));
-    EXPECT_TRUE(r.extensions.startsWith(QStringLiteral("permessage-deflate"))) << dump(r);
-    EXPECT_EQ(r.echoReceived, 1) << dump(r);
-    EXPECT_GE(r.compressedMessages, 2) << "the welcome and the echo arrive compressed: " << dump(r);
-    EXPECT_TRUE(r.firstOtherMessage.startsWith("welcome: this message is compressed")) << dump(r);
+    EXPECT_TRUE(r.extensions.startsWith(QStringLiteral("permessage-deflate"))) << lab::probeJsonText(r);
+    EXPECT_EQ(r.echoReceived, 1) << lab::probeJsonText(r);
+    EXPECT_GE(r.compressedMessages, 2) << "the welcome and the echo arrive compressed: " << lab::probeJsonText(r);
+    EXPECT_TRUE(r.firstOtherMessage.startsWith("welcome: this message is compressed")) << lab::probeJsonText(r);
 
     o.deflate = false; // --no-deflate
     r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
-    EXPECT_TRUE(r.extensions.isEmpty()) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.extensions.isEmpty()) << lab::probeJsonText(r);
     EXPECT_EQ(r.compressedMessages, 0);
     EXPECT_EQ(r.echoReceived, 1);
 }
@@ -198,32 +193,32 @@ TEST_F(DeflateLab, ThroughNginxAHiddenExtensionAnswerIsAProtocolErrorNamingIt)
     ASSERT_TRUE(proxy.start(server.port(), &log)) << log.toStdString() << readAll(proxy.nginx.errorLog()).toStdString();
 
     ProbeResult good = lab::probe(opts(QStringLiteral("ws://127.0.0.1:%1/echo").arg(proxy.good)));
-    EXPECT_EQ(good.cause, QStringLiteral("ok")) << dump(good);
-    EXPECT_TRUE(good.extensions.startsWith(QStringLiteral("permessage-deflate"))) << dump(good);
-    EXPECT_GE(good.compressedMessages, 2) << dump(good);
+    EXPECT_EQ(good.cause, QStringLiteral("ok")) << lab::probeJsonText(good);
+    EXPECT_TRUE(good.extensions.startsWith(QStringLiteral("permessage-deflate"))) << lab::probeJsonText(good);
+    EXPECT_GE(good.compressedMessages, 2) << lab::probeJsonText(good);
 
     const ProbeResult hidden = lab::probe(opts(QStringLiteral("ws://127.0.0.1:%1/echo").arg(proxy.hidden)));
-    EXPECT_EQ(hidden.cause, QStringLiteral("protocol_error")) << dump(hidden);
-    EXPECT_EQ(hidden.closeCode.value_or(0), 1002) << dump(hidden);
+    EXPECT_EQ(hidden.cause, QStringLiteral("protocol_error")) << lab::probeJsonText(hidden);
+    EXPECT_EQ(hidden.closeCode.value_or(0), 1002) << lab::probeJsonText(hidden);
     EXPECT_TRUE(hidden.extensions.isEmpty());
-    EXPECT_TRUE(hidden.protocolError.contains(QStringLiteral("reserved bits"))) << dump(hidden);
+    EXPECT_TRUE(hidden.protocolError.contains(QStringLiteral("reserved bits"))) << lab::probeJsonText(hidden);
     const QString evidence = hidden.evidence.join(QLatin1Char('\n'));
-    EXPECT_TRUE(evidence.contains(QStringLiteral("permessage-deflate"))) << dump(hidden);
-    EXPECT_TRUE(hidden.advice.join(QLatin1Char('\n')).contains(QStringLiteral("Sec-WebSocket-Extensions"))) << dump(hidden);
+    EXPECT_TRUE(evidence.contains(QStringLiteral("permessage-deflate"))) << lab::probeJsonText(hidden);
+    EXPECT_TRUE(hidden.advice.join(QLatin1Char('\n')).contains(QStringLiteral("Sec-WebSocket-Extensions"))) << lab::probeJsonText(hidden);
 
     // The same hop with --no-deflate: nothing offered, nothing compressed, nothing to break.
     ProbeOptions plain = opts(QStringLiteral("ws://127.0.0.1:%1/echo").arg(proxy.hidden));
     plain.deflate = false;
     const ProbeResult plainResult = lab::probe(plain);
-    EXPECT_EQ(plainResult.cause, QStringLiteral("ok")) << dump(plainResult);
+    EXPECT_EQ(plainResult.cause, QStringLiteral("ok")) << lab::probeJsonText(plainResult);
 
     // A proxy that strips the offer works, uncompressed; diagnose says the hops differ.
     ProbeResult stripped = lab::probe(opts(QStringLiteral("ws://127.0.0.1:%1/echo").arg(proxy.stripped)));
-    EXPECT_EQ(stripped.cause, QStringLiteral("ok")) << dump(stripped);
-    EXPECT_TRUE(stripped.extensions.isEmpty()) << dump(stripped);
+    EXPECT_EQ(stripped.cause, QStringLiteral("ok")) << lab::probeJsonText(stripped);
+    EXPECT_TRUE(stripped.extensions.isEmpty()) << lab::probeJsonText(stripped);
     EXPECT_EQ(stripped.compressedMessages, 0);
     ProbeResult direct = lab::probe(opts(server.url(QStringLiteral("/echo"))));
-    ASSERT_EQ(direct.cause, QStringLiteral("ok")) << dump(direct);
+    ASSERT_EQ(direct.cause, QStringLiteral("ok")) << lab::probeJsonText(direct);
     const HopVerdict v = diagnosePair(direct, stripped);
     EXPECT_EQ(v.faultyHop, QStringLiteral("none"));
     EXPECT_TRUE(v.verdict.contains(QStringLiteral("the proxied one does not"))) << v.verdict.toStdString();

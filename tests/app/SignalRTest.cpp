@@ -19,11 +19,6 @@ using namespace socketscope::lab;
 
 namespace {
 
-std::string dump(const ProbeResult& r)
-{
-    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
-}
-
 class SignalRFake : public ::testing::Test {
 protected:
     void SetUp() override { LAB_REQUIRE(AppServerLab::unavailableReason()); }
@@ -55,11 +50,11 @@ TEST_F(SignalRFake, HandshakePingsAndAnInvocationAreOk)
     o.appEvent = QStringLiteral("echo");
     o.holdS = 2;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("signalr"));
     EXPECT_EQ(r.app.version, QStringLiteral("json hub protocol 1"));
     EXPECT_EQ(r.app.roundTrips, 2) << "the handshake and the invocation's completion";
-    EXPECT_GE(r.app.heartbeatsAnswered, 2) << "pings (type 6) every 500 ms in a 2 s hold: " << dump(r);
+    EXPECT_GE(r.app.heartbeatsAnswered, 2) << "pings (type 6) every 500 ms in a 2 s hold: " << lab::probeJsonText(r);
 }
 
 TEST_F(SignalRFake, ACloseMessageWithAnErrorIsAnAppHandshakeFailure)
@@ -72,8 +67,8 @@ TEST_F(SignalRFake, ACloseMessageWithAnErrorIsAnAppHandshakeFailure)
     ProbeOptions o = opts();
     o.holdS = 1; // the close follows the handshake's answer: a probe that stays a moment sees it
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << dump(r);
-    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("HubException: not allowed"))) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("HubException: not allowed"))) << lab::probeJsonText(r);
 }
 
 TEST_F(SignalRFake, CliTakesAppSignalr)

@@ -18,11 +18,6 @@ using namespace socketscope::lab;
 
 namespace {
 
-std::string dump(const ProbeResult& r)
-{
-    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
-}
-
 ProbeOptions opts(const QString& url)
 {
     ProbeOptions o;
@@ -84,13 +79,13 @@ TEST_F(SocketIoPolling, DirectLongPollingThenUpgradeIsOk)
     o.appEvent = QStringLiteral("ping-app");
     o.holdS = 2.5;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
-    EXPECT_EQ(r.app.version, QStringLiteral("Engine.IO 4, long-polling then websocket")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
+    EXPECT_EQ(r.app.version, QStringLiteral("Engine.IO 4, long-polling then websocket")) << lab::probeJsonText(r);
     EXPECT_TRUE(r.requestHead.startsWith(QStringLiteral("GET /socket.io/?EIO=4&transport=websocket&sid=")))
-        << "the upgrade carries the sid the long-polling handshake got: " << dump(r);
+        << "the upgrade carries the sid the long-polling handshake got: " << lab::probeJsonText(r);
     EXPECT_FALSE(r.app.session.isEmpty());
     EXPECT_EQ(r.app.roundTrips, 2) << "the CONNECT (posted, answered over the WebSocket) and the event's ack";
-    EXPECT_GE(r.app.heartbeatsAnswered, 1) << "pings every 2 s, answered over the WebSocket: " << dump(r);
+    EXPECT_GE(r.app.heartbeatsAnswered, 1) << "pings every 2 s, answered over the WebSocket: " << lab::probeJsonText(r);
 }
 
 TEST_F(SocketIoPolling, RoundRobinWithoutStickinessIsStickySessionMissing)
@@ -104,14 +99,14 @@ TEST_F(SocketIoPolling, RoundRobinWithoutStickinessIsStickySessionMissing)
         << "socket.io-client fails through this nginx too: " << out.toStdString();
 
     const ProbeResult r = lab::probe(opts(url));
-    EXPECT_EQ(r.cause, QStringLiteral("sticky_session_missing")) << dump(r);
-    EXPECT_EQ(r.httpStatus.value_or(0), 400) << dump(r);
-    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("Session ID unknown"))) << dump(r);
-    EXPECT_TRUE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("ip_hash"))) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("sticky_session_missing")) << lab::probeJsonText(r);
+    EXPECT_EQ(r.httpStatus.value_or(0), 400) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("Session ID unknown"))) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.advice.join(QLatin1Char('\n')).contains(QStringLiteral("ip_hash"))) << lab::probeJsonText(r);
 
     // The same nginx with transports: ['websocket'] (one request per session) works: only polling needs stickiness.
     const ProbeResult ws = lab::probe(opts(QStringLiteral("ws://127.0.0.1:%1/socket.io/?EIO=4&transport=websocket").arg(port)));
-    EXPECT_EQ(ws.cause, QStringLiteral("ok")) << dump(ws);
+    EXPECT_EQ(ws.cause, QStringLiteral("ok")) << lab::probeJsonText(ws);
 }
 
 TEST_F(SocketIoPolling, IpHashMakesTheSessionStickAndTheProbeOk)
@@ -126,9 +121,9 @@ TEST_F(SocketIoPolling, IpHashMakesTheSessionStickAndTheProbeOk)
     ProbeOptions o = opts(url);
     o.holdS = 2.5;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.version, QStringLiteral("Engine.IO 4, long-polling then websocket"));
-    EXPECT_GE(r.app.heartbeatsAnswered, 1) << dump(r);
+    EXPECT_GE(r.app.heartbeatsAnswered, 1) << lab::probeJsonText(r);
 }
 
 TEST_F(SocketIoPolling, AnUpgradeThatIsNotForwardedWhilePollingWorksSaysSo)
@@ -137,7 +132,7 @@ TEST_F(SocketIoPolling, AnUpgradeThatIsNotForwardedWhilePollingWorksSaysSo)
     const quint16 port = startNginx(QStringLiteral("ip_hash;"), false);
     ASSERT_NE(port, 0);
     const ProbeResult r = lab::probe(opts(QStringLiteral("http://127.0.0.1:%1/").arg(port)));
-    EXPECT_EQ(r.cause, QStringLiteral("upgrade_not_forwarded")) << dump(r);
-    EXPECT_EQ(r.errorPhase, QStringLiteral("upgrade")) << dump(r);
-    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("long-polling works"))) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("upgrade_not_forwarded")) << lab::probeJsonText(r);
+    EXPECT_EQ(r.errorPhase, QStringLiteral("upgrade")) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("long-polling works"))) << lab::probeJsonText(r);
 }

@@ -17,11 +17,6 @@ using namespace socketscope::lab;
 
 namespace {
 
-std::string dump(const ProbeResult& r)
-{
-    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
-}
-
 class StompBroker : public ::testing::Test {
 protected:
     void SetUp() override { LAB_REQUIRE(AppServerLab::unavailableReason()); }
@@ -74,14 +69,14 @@ TEST_F(StompBroker, HealthyBrokerIsOkItsHeartBeatsArriveInTheHold)
     ProbeOptions o = opts();
     o.holdS = 5;
     const ProbeResult r = lab::probe(o, 30000);
-    EXPECT_EQ(r.cause, QStringLiteral("ok")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("ok")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.protocol, QStringLiteral("stomp"));
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Subprotocol) << "/stomp offers v12.stomp, v11.stomp; the broker picked one";
-    EXPECT_TRUE(r.subprotocol.endsWith(QStringLiteral(".stomp"))) << dump(r);
+    EXPECT_TRUE(r.subprotocol.endsWith(QStringLiteral(".stomp"))) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.version, QStringLiteral("STOMP 1.1"));
     EXPECT_FALSE(r.app.session.isEmpty());
     EXPECT_EQ(r.app.heartbeatIntervalMs.value_or(0), 2000) << "max(the broker's 500, the probe's wish of 2000)";
-    EXPECT_GE(r.app.heartbeatsAnswered, 2) << dump(r);
+    EXPECT_GE(r.app.heartbeatsAnswered, 2) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.roundTrips, 1) << "CONNECT → CONNECTED";
     EXPECT_EQ(r.echoSent, 0);
 }
@@ -94,10 +89,10 @@ TEST_F(StompBroker, AnErrorFrameIsAnAppHandshakeFailureInTheBrokersWords)
     ProbeOptions o = opts();
     o.app = AppProtocolId::Stomp;
     const ProbeResult r = lab::probe(o);
-    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << dump(r);
+    EXPECT_EQ(r.cause, QStringLiteral("app_handshake_failed")) << lab::probeJsonText(r);
     EXPECT_EQ(r.app.detectedBy, AppDetectedBy::Flag);
-    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("STOMP ERROR frame: CONNECTION ERROR"))) << dump(r);
-    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("CONNECTION ERROR"))) << dump(r);
+    EXPECT_TRUE(r.app.refusal.contains(QStringLiteral("STOMP ERROR frame: CONNECTION ERROR"))) << lab::probeJsonText(r);
+    EXPECT_TRUE(r.evidence.join(QLatin1Char('\n')).contains(QStringLiteral("CONNECTION ERROR"))) << lab::probeJsonText(r);
 }
 
 TEST_F(StompBroker, CliTakesAppStomp)

@@ -2,12 +2,14 @@
 #include "lab/Lab.h"
 
 #include "probe/ProbeEngine.h"
+#include "probe/ProbeJson.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
@@ -218,6 +220,11 @@ QByteArray Daemon::output() const
         return {};
     m_process->waitForReadyRead(0);
     return m_process->readAll();
+}
+
+std::string probeJsonText(const ProbeResult& r)
+{
+    return QJsonDocument(probeResultToJson(r)).toJson(QJsonDocument::Indented).toStdString();
 }
 
 int handshakeStatus(quint16 port, const QByteArray& path)

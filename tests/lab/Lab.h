@@ -72,6 +72,8 @@ bool waitForCount(QSignalSpy& spy, int n, int timeoutMs = 5000);
 // Runs one probe to completion on its own ProbeEngine (spinning the event loop while waiting);
 // a test failure and an empty result when it does not finish within waitMs.
 ProbeResult probe(const ProbeOptions& options, int waitMs = 20000);
+// A probe result as the CLI's --json prints it (for failure messages).
+std::string probeJsonText(const ProbeResult& r);
 // The HTTP status of a raw WebSocket handshake to 127.0.0.1:port/path, as any client sends it
 // (0 when no response head came back within 10 s).
 int handshakeStatus(quint16 port, const QByteArray& path = "/ws/echo");
