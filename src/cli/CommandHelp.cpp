@@ -85,7 +85,10 @@ const HelpEntry kHelp[] = {
      "  --prefix DIR        nginx prefix for relative includes\n"
      "  --suggested S       the idle timeout the advice suggests\n"
      "  --mark LOCATION     treat this location as a WebSocket endpoint (repeatable)\n"
-     "  --no-include        do not follow include directives\n",
+     "  --no-include        do not follow include directives\n"
+     "  --nginx-version V   the running nginx's version (`nginx -v`): messages name its defaults;\n"
+     "                      with --nginx-T it is also read from a `nginx version:` line before the dump\n"
+     "  --haproxy-version V the running HAProxy's version (`haproxy -v`)\n",
      false},
     {"fix",
      "usage: socketscope-cli fix nginx|haproxy FILE [--diff | -o OUT] [options]\n\n"
@@ -97,7 +100,8 @@ const HelpEntry kHelp[] = {
      "  --rules R,...       fix only these rules\n"
      "  --nginx-T           FILE is the output of `nginx -T`\n"
      "  --endpoint PATH     the WebSocket endpoint's path\n"
-     "  --no-comment        do not mark changed lines with a comment\n",
+     "  --no-comment        do not mark changed lines with a comment\n"
+     "  --nginx-version V   the running nginx's version (`nginx -v`; 1.29.7+ defaults to HTTP/1.1)\n",
      false},
     {"ssh",
      "usage: socketscope-cli ssh PROFILE|USER@HOST[:PORT] [options] -- COMMAND...\n\n"

@@ -40,6 +40,8 @@ bool parseCommon(CliContext& ctx, ArgParser& p, const char* command, Input* in)
     p.addValue(QStringLiteral("--mark"));
     p.addValue(QStringLiteral("--prefix"));
     p.addFlag(QStringLiteral("--no-include"));
+    p.addValue(QStringLiteral("--nginx-version"));
+    p.addValue(QStringLiteral("--haproxy-version"));
     const QString cmd = QString::fromLatin1(command);
     if (!p.parse(ctx.args)) {
         *ctx.err << cmd << ": " << p.error() << '\n';
@@ -63,6 +65,20 @@ bool parseCommon(CliContext& ctx, ArgParser& p, const char* command, Input* in)
     in->rules.suggestedSeconds = qMax(*suggested, *threshold);
     in->rules.endpointPaths = p.values(QStringLiteral("--endpoint"));
     in->rules.markedLocations = p.values(QStringLiteral("--mark"));
+    // The running server's version (`nginx -v`, `haproxy -v`): messages say what it defaults to.
+    const QString versionOption = in->kind == QLatin1String("nginx") ? QStringLiteral("--nginx-version") : QStringLiteral("--haproxy-version");
+    const QString otherOption = in->kind == QLatin1String("nginx") ? QStringLiteral("--haproxy-version") : QStringLiteral("--nginx-version");
+    if (p.isSet(otherOption)) {
+        *ctx.err << cmd << ": " << otherOption << " does not apply to " << in->kind << '\n';
+        return false;
+    }
+    if (p.isSet(versionOption)) {
+        in->rules.serverVersion = ServerVersion::fromText(p.value(versionOption));
+        if (!in->rules.serverVersion.known()) {
+            *ctx.err << cmd << ": " << versionOption << " takes a version such as 1.22.1 (as `" << in->kind << " -v` prints it)\n";
+            return false;
+        }
+    }
     in->load.prefix = p.value(QStringLiteral("--prefix"));
     in->load.followIncludes = !p.isSet(QStringLiteral("--no-include"));
     if (in->dumpT && in->kind != QLatin1String("nginx")) {
@@ -94,12 +110,17 @@ bool readInput(CliContext& ctx, const Input& in, QByteArray* data, QString* path
     return true;
 }
 
-bool loadNginx(CliContext& ctx, const Input& in, NginxConfigSet* set)
+bool loadNginx(CliContext& ctx, Input& in, NginxConfigSet* set)
 {
     QByteArray data;
     QString path;
     if (!readInput(ctx, in, &data, &path))
         return false;
+    // `{ nginx -v; nginx -T; } 2>&1`: the version line comes before the first file of the dump.
+    if (in.dumpT && !in.rules.serverVersion.known()) {
+        const qsizetype first = data.indexOf("# configuration file ");
+        in.rules.serverVersion = ServerVersion::fromVersionOutput(first < 0 ? QByteArray() : data.left(first));
+    }
     ConfError error;
     const bool ok = in.dumpT ? set->loadDump(data, in.load, &error) : set->loadText(data, path, in.load, &error);
     if (!ok) {

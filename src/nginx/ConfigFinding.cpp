@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "nginx/ConfigFinding.h"
 
+#include <QRegularExpression>
+
 namespace socketscope::nginx {
 
 namespace {
@@ -66,6 +68,38 @@ double haproxyUnit(const QByteArray& u)
 }
 
 } // namespace
+
+bool ServerVersion::atLeast(int maj, int min, int pat) const
+{
+    if (!known())
+        return false;
+    if (major != maj)
+        return major > maj;
+    if (minor != min)
+        return minor > min;
+    return patch >= pat;
+}
+
+ServerVersion ServerVersion::fromText(const QString& text)
+{
+    ServerVersion v;
+    static const QRegularExpression re(QStringLiteral("^(\\d{1,4})\\.(\\d{1,4})(?:\\.(\\d{1,4}))?\\S*$"));
+    const QRegularExpressionMatch m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return v;
+    v.text = text.trimmed();
+    v.major = m.captured(1).toInt();
+    v.minor = m.captured(2).toInt();
+    v.patch = m.captured(3).isEmpty() ? 0 : m.captured(3).toInt();
+    return v;
+}
+
+ServerVersion ServerVersion::fromVersionOutput(const QByteArray& output)
+{
+    static const QRegularExpression re(QStringLiteral("(?:nginx version: [A-Za-z]+/|HA-?Proxy version )(\\d[^\\s]*)"));
+    const QRegularExpressionMatch m = re.match(QString::fromUtf8(output.left(4096)));
+    return m.hasMatch() ? fromText(m.captured(1)) : ServerVersion();
+}
 
 double parseNginxSeconds(const QByteArray& value) { return parseTime(value, 1, true, &nginxUnit); }
 double parseHaproxySeconds(const QByteArray& value) { return parseTime(value, 0.001, false, &haproxyUnit); }

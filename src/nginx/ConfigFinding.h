@@ -56,12 +56,34 @@ inline QJsonArray findingsToJson(const ConfigFindings& findings)
     return array;
 }
 
+// The version of the server that runs the configuration ("1.22.1"), read from `nginx -v`/`-V`,
+// `haproxy -v`, or given (`lint --nginx-version`). Messages say what that version defaults to.
+struct ServerVersion {
+    QString text;        // as reported ("1.22.1", "2.6.12-1+deb12u1"); empty when unknown
+    int major = -1;
+    int minor = -1;
+    int patch = -1;
+    bool known() const { return major >= 0; }
+    // True when known and at least major.minor.patch.
+    bool atLeast(int maj, int min, int pat) const;
+    // "1.22.1", "2.6.12-1+deb12u1"; an unknown version when the text does not start with N.N.
+    static ServerVersion fromText(const QString& text);
+    // The version named in the output of `nginx -v`/`nginx -V` ("nginx version: nginx/1.22.1")
+    // or `haproxy -v` ("HAProxy version 2.6.12-1+deb12u1 2023/12/16 …"); unknown when absent.
+    static ServerVersion fromVersionOutput(const QByteArray& output);
+};
+
+// The first nginx release whose proxy_http_version defaults to 1.1 (and that sends no
+// "Connection: close" to the backend by default): nginx's CHANGES, 1.29.7 (2026-03-24).
+inline constexpr int kNginxHttp11DefaultSince[3] = {1, 29, 7};
+
 // Options shared by the nginx and HAProxy rules.
 struct RuleOptions {
     double thresholdSeconds = 300;          // WS004/WS005/HA001/HA002: idle timeouts below this are findings
     double suggestedSeconds = 3600;         // the value a fix writes
     QStringList endpointPaths;              // request paths of WebSocket endpoints (marks locations)
     QStringList markedLocations;            // location arguments the user marked as WebSocket ("/ws")
+    ServerVersion serverVersion;            // the running nginx/HAProxy, when known (messages name its defaults)
 };
 
 // Parses an nginx time ("86400", "300s", "5m", "1h30m", "500ms"); -1 when not a time.

@@ -338,6 +338,9 @@ Analysis analyze(const HaproxyConfig& c, const RuleOptions& o)
         }
     }
 
+    // HAProxy has no built-in tunnel timeout: without `timeout tunnel` the client/server ones apply.
+    const QString runningDefault = o.serverVersion.known()
+        ? QStringLiteral(" (HAProxy %1 sets none by default)").arg(o.serverVersion.text) : QString();
     for (int i = 0; i < c.sections.size(); ++i) {
         const HaSection& s = c.sections.at(i);
         if (!s.isProxy())
@@ -357,8 +360,9 @@ Analysis analyze(const HaproxyConfig& c, const RuleOptions& o)
                 add(QStringLiteral("HA001"), QStringLiteral("warning"), tunnel ? tunnel->line : s.header.line, proxy,
                     tunnel ? QStringLiteral("timeout tunnel %1 is below the %2 threshold: established WebSockets are closed after %3 idle")
                                  .arg(str(tunnel->words.at(2)), fmt(threshold), fmt(tunnelSecs))
-                           : QStringLiteral("no timeout tunnel: once upgraded, WebSockets idle out after timeout client/server (%1)")
-                                 .arg(fmt(serverSecs >= 0 && (clientSecs < 0 || serverSecs < clientSecs) ? serverSecs : clientSecs)));
+                           : QStringLiteral("no timeout tunnel%2: once upgraded, WebSockets idle out after timeout client/server (%1)")
+                                 .arg(fmt(serverSecs >= 0 && (clientSecs < 0 || serverSecs < clientSecs) ? serverSecs : clientSecs),
+                                      runningDefault));
             }
             if (!tunnel && server && serverSecs >= 0 && serverSecs < threshold)
                 add(QStringLiteral("HA002"), QStringLiteral("warning"), server->line, proxy,

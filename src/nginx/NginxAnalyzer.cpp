@@ -98,9 +98,13 @@ void checkTimeout(const Context& ctx, LocationReport& r, const QByteArray& direc
     if (seconds < 0 || seconds >= ctx.options.thresholdSeconds)
         return;
     const double fixValue = otherSeconds >= ctx.options.thresholdSeconds ? otherSeconds : ctx.options.suggestedSeconds;
+    // nginx arms proxy_read_timeout whenever the tunnel waits for the backend (so it is the idle
+    // timeout), proxy_send_timeout only while a write to the backend is blocked
+    // (ngx_http_upstream_process_upgraded); the client side is send_timeout, not these.
     const QString what = directive == "proxy_read_timeout"
         ? QStringLiteral("an idle WebSocket (no frame from the backend) is closed after %1, seen by the client as 1006")
-        : QStringLiteral("a WebSocket the client stops reading is closed after %1");
+        : QStringLiteral("nginx closes the WebSocket when a write to the backend stays blocked for %1 (a busy backend that "
+                         "stops reading what the client sends; an idle tunnel is closed by proxy_read_timeout, not by this)");
     const QString is = eff ? QStringLiteral("%1 is %2 (%3)").arg(str(directive), str(eff.node->arg(0)), ctx.where(eff))
                            : QStringLiteral("%1 is not set (nginx's default 60 s)").arg(str(directive));
     r.findings.append(make(ctx, rule, QStringLiteral("warning"), eff, loc,
@@ -156,11 +160,17 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
     r.traffic = classifyTraffic(loc);
     const QString label = loc->label();
 
-    // WS001
+    // WS001. The default is 1.0 before nginx 1.29.7 and 1.1 from it on (nginx's CHANGES).
+    const ServerVersion& running = ctx.options.serverVersion;
+    const bool http11Default = running.atLeast(kNginxHttp11DefaultSince[0], kNginxHttp11DefaultSince[1], kNginxHttp11DefaultSince[2]);
     const DirectiveRef version = loc->effective("proxy_http_version");
-    if (!version || version.node->arg(0) != "1.1") {
+    if (version ? version.node->arg(0) != "1.1" : !http11Default) {
         const QString is = version ? QStringLiteral("proxy_http_version is %1 (%2)").arg(str(version.node->arg(0)), ctx.where(version))
-                                   : QStringLiteral("proxy_http_version is not set, so nginx talks HTTP/1.0 to the backend");
+            : running.known()
+                ? QStringLiteral("proxy_http_version is not set, so nginx %1 talks HTTP/1.0 to the backend (its default; "
+                                 "nginx 1.29.7 and later default to 1.1)").arg(running.text)
+                : QStringLiteral("proxy_http_version is not set, so nginx talks HTTP/1.0 to the backend (the default before "
+                                 "nginx 1.29.7; 1.29.7 and later default to 1.1: give the version with --nginx-version)");
         r.findings.append(make(ctx, QStringLiteral("WS001"), QStringLiteral("error"), version, loc,
                                QStringLiteral("%1: %2; the WebSocket upgrade needs HTTP/1.1 (backends answer 400, or drop the request and nginx answers 502)").arg(label, is),
                                QStringLiteral("proxy_http_version 1.1;")));
@@ -210,7 +220,11 @@ LocationReport checkLocation(const Context& ctx, const Scope* loc, const QString
             connectionWhy = QStringLiteral("Connection is set to \"%1\", not \"upgrade\"").arg(str(*connection));
         }
     } else {
-        connectionWhy = QStringLiteral("no proxy_set_header Connection \"upgrade\" (nginx sends \"Connection: close\")");
+        connectionWhy = http11Default
+            ? QStringLiteral("no proxy_set_header Connection \"upgrade\" (nginx %1 sends no Connection header by default)").arg(running.text)
+            : running.known()
+                ? QStringLiteral("no proxy_set_header Connection \"upgrade\" (nginx %1 sends \"Connection: close\")").arg(running.text)
+                : QStringLiteral("no proxy_set_header Connection \"upgrade\" (nginx sends \"Connection: close\", or from 1.29.7 on no Connection header)");
     }
     if (!connectionOk) {
         r.findings.append(make(ctx, QStringLiteral("WS003"), QStringLiteral("error"), headerRef("connection"), loc,
@@ -440,6 +454,7 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
     }
 
     QSet<const Scope*> analysed;
+    QSet<const Scope*> headerOnly; // WebSocket locations only because an Upgrade header reaches them
     for (const Scope* loc : locations) {
         if (!loc->proxies())
             continue;
@@ -470,9 +485,42 @@ NginxAnalysis NginxAnalyzer::analyze(const NginxConfigSet& set, const RuleOption
             for (ConfigFinding& f : r.findings)
                 f.message += QStringLiteral(" [a WebSocket location: %1]").arg(why);
         }
-        a.findings.append(r.findings);
+        if (upgradeIntended && !byEndpoint.contains(loc) && !options.markedLocations.contains(loc->locationArgs()))
+            headerOnly.insert(loc);
         a.locations.append(std::move(r));
     }
+    // A location that also serves regular HTTP (Mastodon's Rails `location /`, which caches the
+    // site) and carries the Upgrade headers incidentally, while the server routes its WebSockets
+    // to a dedicated location and no catalogue path of the server's applications lands here: its
+    // timeouts are ordinary HTTP timeouts. Reported as info, and `fix` leaves them.
+    for (LocationReport& r : a.locations) {
+        if (r.traffic == LocationTraffic::WebSocketOnly || !headerOnly.contains(r.location))
+            continue;
+        const Scope* container = containerOf(r.location, a.root.get());
+        const Scope* dedicated = nullptr;
+        for (const LocationReport& other : std::as_const(a.locations)) {
+            if (!dedicated && other.traffic == LocationTraffic::WebSocketOnly && containerOf(other.location, a.root.get()) == container)
+                dedicated = other.location;
+        }
+        bool appPathHere = false;
+        for (const AppMatch& app : hinted.value(container)) {
+            for (const QString& path : app.app->paths)
+                appPathHere = appPathHere || selectLocation(container, path) == r.location;
+        }
+        if (!dedicated || appPathHere)
+            continue;
+        r.incidentalRouteTo = dedicated->label();
+        for (ConfigFinding& f : r.findings) {
+            if (f.rule != QLatin1String("WS004") && f.rule != QLatin1String("WS005"))
+                continue;
+            f.severity = QStringLiteral("info");
+            f.message += QStringLiteral(" (info only, left as is by fix: %1 also serves regular HTTP, %2, and its Upgrade headers "
+                                        "are incidental: the server's WebSocket route is %3. Raise it only if a WebSocket is routed here)")
+                             .arg(r.location->label(), trafficReason(r.traffic), r.incidentalRouteTo);
+        }
+    }
+    for (const LocationReport& r : std::as_const(a.locations))
+        a.findings.append(r.findings);
     // WS011: a recognised application's WebSocket path that nginx sends to a location which
     // also serves regular HTTP and passes no Upgrade header.
     QSet<QPair<const Scope*, QString>> reported;

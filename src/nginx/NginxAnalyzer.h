@@ -47,6 +47,9 @@ struct LocationReport {
     QList<HeaderLine> inheritedHeaders;// the headers of the level it would inherit from
     double readSeconds = 60;           // effective proxy_read_timeout (-1: not a literal time)
     double sendSeconds = 60;
+    // Set when the location also serves regular HTTP and its Upgrade headers are incidental: the
+    // server's dedicated WebSocket location (its label). WS004/WS005 are then info and not fixed.
+    QString incidentalRouteTo;
     bool hasRule(const QString& rule) const;
 };
 

@@ -225,6 +225,11 @@ private:
         // `location @proxy` with proxy_cache): only the upgrade headers, proxy_http_version and
         // the timeouts are touched there.
         const bool cachingOrBuffering = rule == QLatin1String("WS006") || rule == QLatin1String("WS007") || rule == QLatin1String("WS008");
+        // Its timeouts too, when the Upgrade headers there are incidental (the server routes
+        // WebSockets elsewhere): they are the regular HTTP requests' timeouts.
+        const bool timeout = rule == QLatin1String("WS004") || rule == QLatin1String("WS005");
+        if (timeout && !m_r.incidentalRouteTo.isEmpty())
+            return false;
         return !cachingOrBuffering || m_r.traffic == LocationTraffic::WebSocketOnly;
     }
     void markFixed(const QString& rule, QSet<QString>& fixed)

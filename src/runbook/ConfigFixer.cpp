@@ -17,6 +17,7 @@ public:
     {
         nginx::FixOptions options;
         options.rules.endpointPaths = m_endpointPaths;
+        options.rules.serverVersion = nginx::ServerVersion::fromText(m_version);
         options.load.followIncludes = false;
         const nginx::FixResult r = nginx::NginxFixer::fix(text, path, options);
         if (!r.ok)
@@ -31,8 +32,11 @@ public:
         return p;
     }
 
+    void setServerVersion(const QString& version) override { m_version = version; }
+
 private:
     QStringList m_endpointPaths;
+    QString m_version;
 };
 
 } // namespace

@@ -28,6 +28,8 @@ public:
     virtual ~ConfigFixer() = default;
     // Lints `text` (the file at `path`) and builds the fix. Fails when the text cannot be parsed.
     virtual Result<FixPlan> plan(const QByteArray& text, const QString& path) = 0;
+    // The server's nginx version ("1.22.1", from `nginx -V`), so findings name its defaults.
+    virtual void setServerVersion(const QString& version) { (void)version; }
 };
 
 // The product's fixer (the nginx module's rules and minimal fixes). endpointPaths: request paths of

@@ -156,6 +156,9 @@ NginxBuild parseVersionOutput(const QByteArray& output)
     NginxBuild b;
     b.prefix = QStringLiteral("/usr/local/nginx/"); // nginx's auto/options defaults
     b.pidPath = QStringLiteral("logs/nginx.pid");
+    static const QRegularExpression versionRe(QStringLiteral("^nginx version: [A-Za-z]+/(\\S+)"), QRegularExpression::MultilineOption);
+    if (const auto v = versionRe.match(QString::fromUtf8(output)); v.hasMatch())
+        b.version = v.captured(1);
     static const QRegularExpression re(QStringLiteral("^configure arguments:(.*)$"), QRegularExpression::MultilineOption);
     const auto m = re.match(QString::fromUtf8(output));
     if (!m.hasMatch())

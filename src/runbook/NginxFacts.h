@@ -47,6 +47,7 @@ QString versionCommand(const NginxInvocation& nginx);
 struct NginxBuild {
     QString prefix;
     QString pidPath;   // may be relative to the prefix
+    QString version;   // "1.22.1" from "nginx version: nginx/1.22.1"; empty when absent
 };
 NginxBuild parseVersionOutput(const QByteArray& output);
 // A path from nginx's configuration resolved the way nginx does: absolute paths stay, relative

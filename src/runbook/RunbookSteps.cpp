@@ -120,6 +120,9 @@ Status RunbookWorker::stepPreflight()
         Result<CommandResult> v = exec(NginxFacts::versionCommand(*invocation), true);
         if (v && v->exitStatus == 0)
             build = NginxFacts::parseVersionOutput(v->stdOut + v->stdErr);
+        // The findings of "Lint and plan" name what this nginx defaults to (proxy_http_version).
+        if (build && !build->version.isEmpty() && m_fixer)
+            m_fixer->setServerVersion(build->version);
     }
     // nginx resolves relative pid and log paths against its prefix: -p, else the compiled-in one.
     const QString prefix = invocation && !invocation->prefix.isEmpty() ? invocation->prefix : build ? build->prefix : QString();

@@ -166,3 +166,73 @@ TEST(ConfigCli, WebSocketCorrectConfigWithDefaultRequestBufferingExitsZero)
     EXPECT_TRUE(r.out.contains("WS007 info")) << r.out.toStdString();
     EXPECT_TRUE(r.out.contains("0 error(s), 0 warning(s)")) << r.out.toStdString();
 }
+
+// Issue 11: WS001 says what the running nginx defaults to. The version comes from the real local
+// nginx (`nginx -v`), given with --nginx-version or read from a `nginx version:` line before an
+// `nginx -T` dump (`{ nginx -v; nginx -T; } 2>&1 | socketscope-cli lint nginx - --nginx-T`).
+TEST(ConfigCli, Ws001NamesTheRealNginxVersionsDefault)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    QProcess v;
+    v.start(lab::nginxProgram(), {QStringLiteral("-v")});
+    ASSERT_TRUE(v.waitForFinished(10000));
+    const QByteArray versionOutput = v.readAllStandardError() + v.readAllStandardOutput();
+    const qsizetype slash = versionOutput.indexOf('/');
+    ASSERT_GT(slash, 0) << versionOutput.toStdString();
+    const QString version = QString::fromUtf8(versionOutput.mid(slash + 1).trimmed());
+    const QStringList parts = version.split(QLatin1Char('.'));
+    ASSERT_GE(parts.size(), 2) << version.toStdString();
+    // nginx's CHANGES: proxy_http_version defaults to 1.1 from 1.29.7 on.
+    const bool http11 = parts.at(0).toInt() > 1 || (parts.at(0).toInt() == 1 && (parts.at(1).toInt() > 29
+                          || (parts.at(1).toInt() == 29 && parts.value(2).toInt() >= 7)));
+    const QString site = fixture("nginx/no-upgrade-headers.conf");
+    auto ws001 = [](const QByteArray& json) {
+        for (const auto& x : QJsonDocument::fromJson(json).array()) {
+            if (x.toObject().value(QStringLiteral("rule")).toString() == QLatin1String("WS001"))
+                return x.toObject().value(QStringLiteral("message")).toString();
+        }
+        return QString();
+    };
+    const QString expected = QStringLiteral("proxy_http_version is not set, so nginx %1 talks HTTP/1.0 to the backend (its default; nginx 1.29.7 and later default to 1.1)").arg(version);
+    CliRun r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), site, QStringLiteral("--endpoint"), QStringLiteral("/ws"),
+                    QStringLiteral("--json"), QStringLiteral("--nginx-version"), version});
+    EXPECT_EQ(r.code, 1) << r.err.toStdString();
+    if (http11)
+        EXPECT_TRUE(ws001(r.out).isEmpty()) << r.out.toStdString();
+    else
+        EXPECT_TRUE(ws001(r.out).contains(expected)) << r.out.toStdString();
+
+    // The same from the version line in front of a dump.
+    const QByteArray dump = versionOutput + "# configuration file /etc/nginx/sites-enabled/app:\n" + lab::readAll(site);
+    r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), QStringLiteral("-"), QStringLiteral("--nginx-T"), QStringLiteral("--endpoint"),
+             QStringLiteral("/ws"), QStringLiteral("--json")}, dump);
+    EXPECT_EQ(r.code, 1) << r.err.toStdString();
+    if (http11)
+        EXPECT_TRUE(ws001(r.out).isEmpty()) << r.out.toStdString();
+    else
+        EXPECT_TRUE(ws001(r.out).contains(expected)) << r.out.toStdString();
+
+    // Unknown version: the message says which versions default to what.
+    r = cli({QStringLiteral("lint"), QStringLiteral("nginx"), site, QStringLiteral("--endpoint"), QStringLiteral("/ws"), QStringLiteral("--json")});
+    EXPECT_TRUE(ws001(r.out).contains(QStringLiteral("the default before nginx 1.29.7"))) << r.out.toStdString();
+    // A version that is not one, or for the other server, is a usage error.
+    EXPECT_EQ(cli({QStringLiteral("lint"), QStringLiteral("nginx"), site, QStringLiteral("--nginx-version"), QStringLiteral("latest")}).code, 2);
+    EXPECT_EQ(cli({QStringLiteral("lint"), QStringLiteral("nginx"), site, QStringLiteral("--haproxy-version"), QStringLiteral("2.6")}).code, 2);
+}
+
+// The HAProxy finding without a tunnel timeout names the running HAProxy (real `haproxy -v`).
+TEST(ConfigCli, Ha001NamesTheRealHaproxyVersion)
+{
+    LAB_REQUIRE(lab::HaproxyLab::skipReason());
+    QProcess v;
+    v.start(lab::haproxyProgram(), {QStringLiteral("-v")});
+    ASSERT_TRUE(v.waitForFinished(10000));
+    const QByteArray out = v.readAllStandardOutput() + v.readAllStandardError();
+    const qsizetype at = out.indexOf("version ");
+    ASSERT_GE(at, 0) << out.toStdString();
+    const QString version = QString::fromUtf8(out.mid(at + 8).split(' ').value(0).trimmed());
+    const CliRun r = cli({QStringLiteral("lint"), QStringLiteral("haproxy"), fixture("haproxy/client-only.cfg"),
+                          QStringLiteral("--haproxy-version"), version});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(r.out.contains(QStringLiteral("no timeout tunnel (HAProxy %1 sets none by default)").arg(version).toUtf8())) << r.out.toStdString();
+}

@@ -244,18 +244,21 @@ TEST(NginxFixer, MastodonRailsLocationKeepsItsCacheAndBuffering)
                          || d.startsWith(QLatin1String("proxy_request_buffering")))
                 << d.toStdString();
         }
-        // Only the timeouts were added to the Rails location.
+        // Nothing was added to the Rails location: its Upgrade headers are incidental (the
+        // server routes WebSockets to the streaming location), so its timeouts are the regular
+        // HTTP requests' and stay as they are too.
         QStringList added = rails;
         for (const QString& d : before)
             added.removeOne(d);
-        EXPECT_EQ(added, QStringList({QStringLiteral("proxy_read_timeout 3600"), QStringLiteral("proxy_send_timeout 3600")}));
+        EXPECT_EQ(added, QStringList());
         // The dedicated streaming location does get request buffering off.
         EXPECT_TRUE(inLocation(r.newText, QStringLiteral("^~ /api/v1/streaming")).contains(QStringLiteral("proxy_request_buffering off")));
         // The caching/buffering findings of the Rails location are reported as not fixed.
         QStringList notFixed;
         for (const ConfigFinding& x : r.notFixed)
             notFixed.append(QStringLiteral("%1@%2").arg(x.rule).arg(x.line));
-        EXPECT_EQ(notFixed, QStringList({QStringLiteral("WS007@101"), QStringLiteral("WS006@110"), QStringLiteral("WS008@116")}));
+        EXPECT_EQ(notFixed, QStringList({QStringLiteral("WS004@101"), QStringLiteral("WS005@101"), QStringLiteral("WS007@101"),
+                                         QStringLiteral("WS006@110"), QStringLiteral("WS008@116")}));
 
         // The fixed file passes real `nginx -t`.
         LAB_REQUIRE(lab::NginxLab::skipReason());
@@ -268,8 +271,8 @@ TEST(NginxFixer, MastodonRailsLocationKeepsItsCacheAndBuffering)
 }
 
 // The same for a literal `location /` that proxies the whole site with the server's cache and
-// incidental Upgrade headers: asked to fix everything, its cache and buffering stay (only the
-// timeouts are added); the dedicated /ws gets cache and buffering off.
+// incidental Upgrade headers: asked to fix everything, its cache, buffering and (the server
+// routing WebSockets to /ws) its timeouts stay; the dedicated /ws gets cache and buffering off.
 TEST(NginxFixer, SiteWideRootLocationKeepsCacheAndBuffering)
 {
     const QByteArray text = "proxy_cache_path /tmp/c keys_zone=CACHE:1m;\n"
@@ -297,8 +300,9 @@ TEST(NginxFixer, SiteWideRootLocationKeepsCacheAndBuffering)
     EXPECT_FALSE(root.contains(QStringLiteral("proxy_cache off"))) << root.join(QLatin1Char(' ')).toStdString();
     EXPECT_FALSE(root.contains(QStringLiteral("proxy_buffering off")));
     EXPECT_FALSE(root.contains(QStringLiteral("proxy_request_buffering off")));
-    EXPECT_TRUE(root.contains(QStringLiteral("proxy_read_timeout 3600")));
+    EXPECT_FALSE(root.contains(QStringLiteral("proxy_read_timeout 3600")));
     const QStringList ws = inLocation(r.newText, QStringLiteral("/ws"));
+    EXPECT_TRUE(ws.contains(QStringLiteral("proxy_read_timeout 3600")));
     EXPECT_TRUE(ws.contains(QStringLiteral("proxy_cache off")));
     EXPECT_TRUE(ws.contains(QStringLiteral("proxy_buffering off")));
     EXPECT_TRUE(ws.contains(QStringLiteral("proxy_request_buffering off")));
@@ -332,6 +336,112 @@ TEST(NginxFixer, ReusesTheFilesUpgradeMapVariable)
     nginxLab.writeSite(QStringLiteral("site"), QString::fromUtf8(r.newText));
     QByteArray log;
     EXPECT_TRUE(nginxLab.test(&log)) << log.toStdString() << "\n--- fixed config:\n" << r.newText.toStdString();
+}
+
+// Issue 11, Mastodon: a location that also serves regular HTTP and carries Upgrade headers
+// while the server routes WebSockets to a dedicated location has ordinary HTTP timeouts: WS004/
+// WS005 are info there, name the dedicated location, and fix leaves them. Where the WebSocket
+// does go through the shared location (no dedicated one, or a recognised application's path
+// lands there), they stay warnings and are fixed.
+TEST(NginxFixer, IncidentalUpgradeHeadersOnASharedLocationGiveInfoTimeouts)
+{
+    const QByteArray shared = "    location / {\n"
+                              "        proxy_pass http://127.0.0.1:3000;\n"
+                              "        proxy_http_version 1.1;\n"
+                              "        proxy_set_header Upgrade $http_upgrade;\n"
+                              "        proxy_set_header Connection \"upgrade\";\n"
+                              "    }\n";
+    const QByteArray dedicated = "    location ^~ /api/v1/streaming {\n"
+                                 "        proxy_pass http://127.0.0.1:4000;\n"
+                                 "        proxy_http_version 1.1;\n"
+                                 "        proxy_set_header Upgrade $http_upgrade;\n"
+                                 "        proxy_set_header Connection \"upgrade\";\n"
+                                 "        proxy_read_timeout 3600s;\n"
+                                 "        proxy_send_timeout 3600s;\n"
+                                 "    }\n";
+    auto severities = [](const ConfigFindings& findings, int line) {
+        QStringList out;
+        for (const ConfigFinding& f : findings) {
+            if (f.line == line && (f.rule == QLatin1String("WS004") || f.rule == QLatin1String("WS005")))
+                out.append(f.rule + QLatin1Char(' ') + f.severity);
+        }
+        return out.join(QLatin1Char(','));
+    };
+    // Mastodon's shape: `/` (line 3) and the streaming location.
+    const QByteArray mastodon = "server {\n    listen 80;\n" + shared + dedicated + "}\n";
+    const ConfigFindings m = lintText(mastodon);
+    EXPECT_EQ(severities(m, 3), QStringLiteral("WS004 info,WS005 info"));
+    for (const ConfigFinding& f : m) {
+        if (f.line == 3 && (f.rule == QLatin1String("WS004") || f.rule == QLatin1String("WS005"))) {
+            EXPECT_TRUE(f.message.contains(QStringLiteral("the server's WebSocket route is location ^~ /api/v1/streaming"))) << f.message.toStdString();
+        }
+    }
+    FixOptions all;
+    all.onlyRules = kAllRules;
+    const FixResult fixed = fixText(mastodon, all);
+    ASSERT_TRUE(fixed.ok);
+    EXPECT_EQ(inLocation(fixed.newText, QStringLiteral("/")), inLocation(mastodon, QStringLiteral("/"))) << fixed.diff.toStdString();
+    EXPECT_FALSE(fixed.fixedRules.contains(QStringLiteral("WS004"))) << fixed.diff.toStdString(); // the streaming location has 3600 s
+    // `/` alone carries the WebSockets: warnings, and fixed.
+    const QByteArray alone = "server {\n    listen 80;\n" + shared + "}\n";
+    EXPECT_EQ(severities(lintText(alone), 3), QStringLiteral("WS004 warning,WS005 warning"));
+    EXPECT_TRUE(inLocation(fixText(alone).newText, QStringLiteral("/")).contains(QStringLiteral("proxy_read_timeout 3600")));
+    // A recognised application's WebSocket path lands in `/` (Home Assistant's /api/websocket):
+    // the dedicated location does not make `/` incidental.
+    QByteArray hass = "server {\n    listen 80;\n    server_name homeassistant.example.com;\n" + shared + dedicated + "}\n";
+    EXPECT_EQ(severities(lintText(hass), 4), QStringLiteral("WS004 warning,WS005 warning"));
+}
+
+// Issue 11: WS001 names the running nginx's default. proxy_http_version defaults to 1.0 before
+// nginx 1.29.7 and to 1.1 from it on (nginx's CHANGES for 1.29.7); an explicit 1.0 is always wrong.
+TEST(NginxAnalyzerVersion, Ws001SaysWhatTheRunningVersionDefaultsTo)
+{
+    const QByteArray unset = "location /ws {\n    proxy_pass http://127.0.0.1:9000;\n"
+                             "    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n}\n";
+    auto ws001 = [](const ConfigFindings& findings) {
+        for (const ConfigFinding& f : findings) {
+            if (f.rule == QLatin1String("WS001"))
+                return f.message;
+        }
+        return QString();
+    };
+    RuleOptions old;
+    old.serverVersion = ServerVersion::fromText(QStringLiteral("1.22.1"));
+    EXPECT_TRUE(ws001(lintText(unset, old)).contains(QStringLiteral("nginx 1.22.1 talks HTTP/1.0 to the backend (its default; nginx 1.29.7 and later default to 1.1)")))
+        << ws001(lintText(unset, old)).toStdString();
+    EXPECT_TRUE(ws001(lintText(unset)).contains(QStringLiteral("the default before nginx 1.29.7"))) << ws001(lintText(unset)).toStdString();
+    RuleOptions recent;
+    recent.serverVersion = ServerVersion::fromText(QStringLiteral("1.29.7"));
+    EXPECT_TRUE(ws001(lintText(unset, recent)).isEmpty());
+    RuleOptions older;
+    older.serverVersion = ServerVersion::fromText(QStringLiteral("1.29.6"));
+    EXPECT_FALSE(ws001(lintText(unset, older)).isEmpty());
+    QByteArray explicit10 = unset;
+    explicit10.replace("    proxy_pass", "    proxy_http_version 1.0;\n    proxy_pass");
+    EXPECT_TRUE(ws001(lintText(explicit10, recent)).contains(QStringLiteral("proxy_http_version is 1.0")));
+    // WS003 names what that version sends without a Connection header.
+    const QByteArray noConnection = "location /ws {\n    proxy_pass http://127.0.0.1:9000;\n    proxy_http_version 1.1;\n"
+                                    "    proxy_set_header Upgrade $http_upgrade;\n}\n";
+    QString ws003;
+    for (const ConfigFinding& f : lintText(noConnection, recent)) {
+        if (f.rule == QLatin1String("WS003"))
+            ws003 = f.message;
+    }
+    EXPECT_TRUE(ws003.contains(QStringLiteral("nginx 1.29.7 sends no Connection header by default"))) << ws003.toStdString();
+}
+
+TEST(ServerVersion, ReadsNginxAndHaproxyVersionOutput)
+{
+    const ServerVersion n = ServerVersion::fromVersionOutput("nginx version: nginx/1.22.1\n");
+    EXPECT_EQ(n.text, QStringLiteral("1.22.1"));
+    EXPECT_TRUE(n.atLeast(1, 22, 1));
+    EXPECT_FALSE(n.atLeast(1, 29, 7));
+    const ServerVersion h = ServerVersion::fromVersionOutput("HAProxy version 2.6.12-1+deb12u1 2023/12/16 - https://haproxy.org/\n");
+    EXPECT_EQ(h.text, QStringLiteral("2.6.12-1+deb12u1"));
+    EXPECT_TRUE(h.atLeast(2, 6, 12));
+    EXPECT_FALSE(ServerVersion::fromVersionOutput("nginx: the configuration file syntax is ok\n").known());
+    EXPECT_FALSE(ServerVersion::fromText(QStringLiteral("latest")).known());
+    EXPECT_TRUE(ServerVersion::fromText(QStringLiteral("1.30")).atLeast(1, 29, 7));
 }
 
 TEST(UnifiedDiff, EqualTextsGiveNoDiff)

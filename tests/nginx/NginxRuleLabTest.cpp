@@ -225,3 +225,58 @@ TEST_P(NginxRuleLab, BrokenSiteRefusesTheUpgradeThroughNginxAndTheFixedOneAnswer
 INSTANTIATE_TEST_SUITE_P(Rules, NginxRuleLab,
                          testing::Combine(testing::ValuesIn(kCases), testing::Values(Backend::PythonWebsockets, Backend::ReferenceServer)),
                          caseName);
+
+// WS005's message (issue 11): proxy_send_timeout is about writing to the backend, and nginx arms
+// it only while such a write is blocked; an idle tunnel is closed by proxy_read_timeout. Checked
+// on the real nginx: with proxy_send_timeout 1s an idle WebSocket is still open and echoing after
+// 3 s, while with proxy_read_timeout 1s the same idle WebSocket is closed.
+TEST(NginxTimeoutLab, IdleTunnelOutlivesProxySendTimeoutNotProxyReadTimeout)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/python3"), QStringLiteral("python3-websockets")));
+    EchoBackend backend;
+    ASSERT_TRUE(backend.start(Backend::PythonWebsockets));
+    for (const bool shortSend : {true, false}) {
+        lab::NginxLab nginxLab;
+        const quint16 port = lab::freePort();
+        const QString site = QStringLiteral("server {\n"
+                                            "    listen 127.0.0.1:%1;\n"
+                                            "    location /ws/ {\n"
+                                            "        proxy_pass http://127.0.0.1:%2;\n"
+                                            "        proxy_http_version 1.1;\n"
+                                            "        proxy_set_header Upgrade $http_upgrade;\n"
+                                            "        proxy_set_header Connection \"upgrade\";\n"
+                                            "        proxy_send_timeout %3;\n"
+                                            "        proxy_read_timeout %4;\n"
+                                            "    }\n"
+                                            "}\n")
+                                 .arg(port)
+                                 .arg(backend.port())
+                                 .arg(shortSend ? QStringLiteral("1s") : QStringLiteral("30s"),
+                                      shortSend ? QStringLiteral("30s") : QStringLiteral("1s"));
+        nginxLab.writeMainConfig();
+        nginxLab.writeSite(QStringLiteral("app"), site);
+        QByteArray log;
+        ASSERT_TRUE(nginxLab.start(&log)) << log.toStdString();
+        ASSERT_TRUE(lab::waitForPort(port));
+        QWebSocket client;
+        QSignalSpy connected(&client, &QWebSocket::connected);
+        QSignalSpy disconnected(&client, &QWebSocket::disconnected);
+        QSignalSpy texts(&client, &QWebSocket::textMessageReceived);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/echo").arg(port)));
+        ASSERT_TRUE(lab::waitForCount(connected, 1, 10000)) << client.errorString().toStdString();
+        // Idle: nothing is sent either way for 3 s.
+        const bool closedWhileIdle = disconnected.wait(3000);
+        if (shortSend) {
+            EXPECT_FALSE(closedWhileIdle) << "proxy_send_timeout 1s closed an idle tunnel";
+            client.sendTextMessage(QStringLiteral("still open"));
+            EXPECT_TRUE(lab::waitForCount(texts, 1, 10000));
+            if (!texts.isEmpty()) {
+                EXPECT_EQ(texts.back().at(0).toString(), QStringLiteral("still open"));
+            }
+        } else {
+            EXPECT_TRUE(closedWhileIdle || lab::waitForCount(disconnected, 1, 10000)) << "proxy_read_timeout 1s kept an idle tunnel";
+        }
+        client.abort();
+    }
+}

@@ -287,3 +287,13 @@ TEST(WebSocketRoutesLab, Ws011FixMakesTheApplicationsWebSocketPathUpgrade)
     ASSERT_TRUE(nginxLab.reloadAndWaitForNewWorkers(&log)) << log.toStdString();
     EXPECT_EQ(lab::handshakeStatus(port, "/websocket"), 101) << r.newText.toStdString();
 }
+
+// docs/config-analysis.md lists the catalogue (issue 11: "docs list the application catalogue and
+// how to add an entry"): every built-in entry's name appears in its table.
+TEST(WebSocketApps, DocsListEveryCatalogueEntry)
+{
+    const QByteArray docs = lab::readAll(QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/docs/config-analysis.md"));
+    ASSERT_FALSE(docs.isEmpty());
+    for (const WebSocketApp& app : WebSocketAppCatalog::builtIn().apps())
+        EXPECT_TRUE(docs.contains(QStringLiteral("\n| %1 | ").arg(app.name).toUtf8())) << app.name.toStdString() << " is not in the docs' catalogue table";
+}

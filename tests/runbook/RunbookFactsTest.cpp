@@ -86,9 +86,13 @@ TEST(NginxCommand, VersionOutputOfTheRealBinary)
     ASSERT_FALSE(grepped("--pid-path").isEmpty()) << out.toStdString();
     EXPECT_EQ(b.pidPath, grepped("--pid-path"));
     EXPECT_EQ(b.prefix, grepped("--prefix"));
+    // The version the runbook hands to the fixer (WS001 names its default, issue 11).
+    ASSERT_FALSE(b.version.isEmpty()) << out.toStdString();
+    EXPECT_TRUE(out.contains(("nginx version: nginx/" + b.version + "\n").toUtf8())) << b.version.toStdString();
     // A build from source names neither: nginx's own defaults, the pid relative to the prefix.
     const NginxFacts::NginxBuild src = NginxFacts::parseVersionOutput("nginx version: nginx/1.25.3\nconfigure arguments: --prefix=/opt/nginx --with-http_ssl_module\n");
     EXPECT_EQ(src.prefix, QStringLiteral("/opt/nginx"));
+    EXPECT_EQ(src.version, QStringLiteral("1.25.3"));
     EXPECT_EQ(NginxFacts::resolveAgainstPrefix(src.pidPath, src.prefix), QStringLiteral("/opt/nginx/logs/nginx.pid"));
     EXPECT_EQ(NginxFacts::resolveAgainstPrefix(QStringLiteral("/run/nginx.pid"), QStringLiteral("/srv/x/")), QStringLiteral("/run/nginx.pid"));
 }
