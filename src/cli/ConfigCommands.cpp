@@ -117,10 +117,8 @@ bool loadNginx(CliContext& ctx, Input& in, NginxConfigSet* set)
     if (!readInput(ctx, in, &data, &path))
         return false;
     // `{ nginx -v; nginx -T; } 2>&1`: the version line comes before the first file of the dump.
-    if (in.dumpT && !in.rules.serverVersion.known()) {
-        const qsizetype first = data.indexOf("# configuration file ");
-        in.rules.serverVersion = ServerVersion::fromVersionOutput(first < 0 ? QByteArray() : data.left(first));
-    }
+    if (in.dumpT && !in.rules.serverVersion.known())
+        in.rules.serverVersion = ServerVersion::fromDumpPrelude(data);
     ConfError error;
     const bool ok = in.dumpT ? set->loadDump(data, in.load, &error) : set->loadText(data, path, in.load, &error);
     if (!ok) {

@@ -73,6 +73,9 @@ ConfigReport runConfigAnalysis(const ConfigAnalysisRequest& request)
     report.notes = set.notes();
     FixOptions options;
     options.rules = request.rules;
+    // A pasted `{ nginx -v; nginx -T; } 2>&1` names the running version: findings name its defaults.
+    if (request.kind == ConfigAnalysisRequest::Kind::NginxDump && !options.rules.serverVersion.known())
+        options.rules.serverVersion = ServerVersion::fromDumpPrelude(text);
     const FixResult fix = NginxFixer::fixSet(set, options);
     report.findings = fix.before;
     report.fixes = fix.files;

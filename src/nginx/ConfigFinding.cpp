@@ -101,6 +101,12 @@ ServerVersion ServerVersion::fromVersionOutput(const QByteArray& output)
     return m.hasMatch() ? fromText(m.captured(1)) : ServerVersion();
 }
 
+ServerVersion ServerVersion::fromDumpPrelude(const QByteArray& dump)
+{
+    const qsizetype first = dump.indexOf("# configuration file ");
+    return first < 0 ? ServerVersion() : fromVersionOutput(dump.left(first));
+}
+
 double parseNginxSeconds(const QByteArray& value) { return parseTime(value, 1, true, &nginxUnit); }
 double parseHaproxySeconds(const QByteArray& value) { return parseTime(value, 0.001, false, &haproxyUnit); }
 

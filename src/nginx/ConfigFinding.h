@@ -71,6 +71,9 @@ struct ServerVersion {
     // The version named in the output of `nginx -v`/`nginx -V` ("nginx version: nginx/1.22.1")
     // or `haproxy -v` ("HAProxy version 2.6.12-1+deb12u1 2023/12/16 …"); unknown when absent.
     static ServerVersion fromVersionOutput(const QByteArray& output);
+    // The version line before the first "# configuration file" of an `nginx -T` dump taken as
+    // `{ nginx -v; nginx -T; } 2>&1`; unknown when there is none.
+    static ServerVersion fromDumpPrelude(const QByteArray& dump);
 };
 
 // The first nginx release whose proxy_http_version defaults to 1.1 (and that sends no

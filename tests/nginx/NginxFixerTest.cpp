@@ -4,6 +4,7 @@
 #include "ConfigTestUtil.h"
 
 #include "lab/Lab.h"
+#include "nginx/ConfigAnalysis.h"
 #include "nginx/NginxAnalyzer.h"
 #include "nginx/NginxFixer.h"
 #include "nginx/UnifiedDiff.h"
@@ -442,6 +443,30 @@ TEST(ServerVersion, ReadsNginxAndHaproxyVersionOutput)
     EXPECT_FALSE(ServerVersion::fromVersionOutput("nginx: the configuration file syntax is ok\n").known());
     EXPECT_FALSE(ServerVersion::fromText(QStringLiteral("latest")).known());
     EXPECT_TRUE(ServerVersion::fromText(QStringLiteral("1.30")).atLeast(1, 29, 7));
+    // Only a line before the dump's first file counts (a comment inside a file does not).
+    EXPECT_EQ(ServerVersion::fromDumpPrelude("nginx version: nginx/1.22.1\nnginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n"
+                                             "# configuration file /etc/nginx/nginx.conf:\nevents {}\n").text,
+              QStringLiteral("1.22.1"));
+    EXPECT_FALSE(ServerVersion::fromDumpPrelude("# configuration file /etc/nginx/nginx.conf:\n# nginx version: nginx/1.22.1\n").known());
+}
+
+// The Config tab's "Paste nginx -T" path reads the version line in front of the dump too.
+TEST(ConfigAnalysisVersion, PastedDumpWithVersionLineNamesItsDefaults)
+{
+    ConfigAnalysisRequest request;
+    request.kind = ConfigAnalysisRequest::Kind::NginxDump;
+    request.path = QStringLiteral("<nginx -T>");
+    request.text = "nginx version: nginx/1.22.1\n# configuration file /etc/nginx/sites-enabled/app:\n"
+                   "server {\n    listen 80;\n    location /ws {\n        proxy_pass http://127.0.0.1:9000;\n"
+                   "        proxy_set_header Upgrade $http_upgrade;\n        proxy_set_header Connection \"upgrade\";\n    }\n}\n";
+    const ConfigReport report = runConfigAnalysis(request);
+    ASSERT_TRUE(report.ok) << report.error.toString().toStdString();
+    QString ws001;
+    for (const ConfigFinding& f : report.findings) {
+        if (f.rule == QLatin1String("WS001"))
+            ws001 = f.message;
+    }
+    EXPECT_TRUE(ws001.contains(QStringLiteral("nginx 1.22.1 talks HTTP/1.0"))) << ws001.toStdString();
 }
 
 TEST(UnifiedDiff, EqualTextsGiveNoDiff)

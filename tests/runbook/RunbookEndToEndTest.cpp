@@ -9,6 +9,7 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -131,6 +132,21 @@ TEST_F(RunbookEndToEnd, FixesTheBrokenProxyAndProvesIt)
     EXPECT_TRUE(sawBackupChecksum);
     EXPECT_TRUE(sawPatchChecksums);
     EXPECT_TRUE(sawReloadCommand);
+
+    // The plan's WS001 names what the real nginx defaults to: the version comes from `nginx -V`
+    // run by Preflight (issue 11). The oracle is the real `nginx -v`.
+    QProcess v;
+    v.start(QStringLiteral("/usr/sbin/nginx"), {QStringLiteral("-v")});
+    ASSERT_TRUE(v.waitForFinished(10000));
+    const QByteArray versionOutput = v.readAllStandardError() + v.readAllStandardOutput();
+    const QString version = QString::fromUtf8(versionOutput.mid(versionOutput.indexOf('/') + 1).trimmed());
+    bool sawVersionedWs001 = false;
+    for (const QJsonObject& o : audit) {
+        const QString message = o.value(QLatin1String("message")).toString();
+        if (o.value(QLatin1String("step")).toString() == QLatin1String("plan") && message.contains(QLatin1String("WS001")))
+            sawVersionedWs001 = sawVersionedWs001 || message.contains(QStringLiteral("nginx %1 talks HTTP/1.0").arg(version));
+    }
+    EXPECT_TRUE(sawVersionedWs001) << "version " << version.toStdString();
 }
 
 TEST_F(RunbookEndToEnd, DryRunChangesNothing)

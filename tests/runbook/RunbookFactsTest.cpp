@@ -88,7 +88,7 @@ TEST(NginxCommand, VersionOutputOfTheRealBinary)
     EXPECT_EQ(b.prefix, grepped("--prefix"));
     // The version the runbook hands to the fixer (WS001 names its default, issue 11).
     ASSERT_FALSE(b.version.isEmpty()) << out.toStdString();
-    EXPECT_TRUE(out.contains(("nginx version: nginx/" + b.version + "\n").toUtf8())) << b.version.toStdString();
+    EXPECT_TRUE(out.contains(QStringLiteral("nginx version: nginx/%1\n").arg(b.version).toUtf8())) << b.version.toStdString();
     // A build from source names neither: nginx's own defaults, the pid relative to the prefix.
     const NginxFacts::NginxBuild src = NginxFacts::parseVersionOutput("nginx version: nginx/1.25.3\nconfigure arguments: --prefix=/opt/nginx --with-http_ssl_module\n");
     EXPECT_EQ(src.prefix, QStringLiteral("/opt/nginx"));
