@@ -8,9 +8,10 @@
 namespace socketscope::logs {
 
 // Finds a byte string in raw bytes, optionally ignoring ASCII case, without copying or
-// converting the haystack. On x86-64 (SSE2 is baseline) 16 positions are tested at once on two
-// of the needle's bytes (the rarest by a log-text byte frequency table), and only positions
-// where both agree are compared in full; elsewhere a memchr / memmem loop does the same job.
+// converting the haystack. On x86-64, 32 (AVX2, chosen at run time) or 16 (SSE2, the baseline)
+// positions are tested at once on two of the needle's bytes (the rarest by a log-text byte
+// frequency table), and only positions where both agree are compared in full; elsewhere (and
+// at SimdLevel::Scalar) memchr / Boyer-Moore-Horspool / a byte loop do the same job.
 // Immutable after construction: safe to share between threads.
 class LiteralFinder {
 public:
@@ -25,7 +26,6 @@ public:
     const char* find(const char* hay, std::size_t n) const;
 
 private:
-    bool equalsAt(const char* at) const;
     QByteArray m_needle;       // lower-cased when m_noCase
     bool m_noCase = false;
     std::size_t m_rare1 = 0;   // positions in the needle of the two anchor bytes

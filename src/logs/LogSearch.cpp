@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "logs/LogSearch.h"
 
+#include "logs/ByteScan.h"
+#include "logs/MappedScan.h"
+
 #include <QFile>
 #include <QThread>
 
@@ -10,10 +13,6 @@
 #include <deque>
 #include <future>
 
-#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-#include <emmintrin.h>
-#define SOCKETSCOPE_SSE2_COUNT 1
-#endif
 
 namespace socketscope::logs {
 
@@ -24,6 +23,9 @@ constexpr quint64 kBlockBytes = 4 * 1024 * 1024;
 constexpr qsizetype kMinPrefilterBytes = 3;
 // grepFile's read size: small enough that what read() copied is still in L2 when searched.
 constexpr qint64 kReadChunk = 512 * 1024;
+// grepFile's unit of work on a mapped segment: small enough that the literal scan and the
+// newline count that follows it find the bytes still in L2.
+constexpr qsizetype kMapChunk = 256 * 1024;
 
 bool isAscii(QByteArrayView s)
 {
@@ -155,31 +157,6 @@ QList<QPair<qsizetype, qsizetype>> LineMatcher::spans(QStringView line) const
 }
 
 namespace {
-
-// Number of '\n' in [p, p + n): 16 bytes per SSE2 compare where available.
-qint64 countNewlines(const char* p, qsizetype n)
-{
-    qint64 count = 0;
-    qsizetype i = 0;
-#if defined(SOCKETSCOPE_SSE2_COUNT)
-    // Byte counters (a match is -1: subtracting adds 1), summed every 255 rounds with PSADBW; no
-    // popcount, which is a libgcc call without -mpopcnt.
-    const __m128i nl = _mm_set1_epi8('\n');
-    const __m128i zero = _mm_setzero_si128();
-    while (i + 16 <= n) {
-        __m128i counters = zero;
-        for (int round = 0; round < 255 && i + 16 <= n; ++round, i += 16) {
-            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-            counters = _mm_sub_epi8(counters, _mm_cmpeq_epi8(v, nl));
-        }
-        const __m128i sums = _mm_sad_epu8(counters, zero);
-        count += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-    }
-#endif
-    for (; i < n; ++i)
-        count += p[i] == '\n' ? 1 : 0;
-    return count;
-}
 
 // The index of the last '\n' in [from, to) of buf, or -1.
 qsizetype lastNewline(const char* buf, qsizetype from, qsizetype to)
@@ -451,22 +428,47 @@ SearchStats searchRange(const LogFile& file, const LineMatcher& matcher, qint64 
 // What one segment found, kept until the segments before it have been delivered.
 struct SegmentResult {
     std::vector<qint64> lines;        // absolute, or relative to the segment (grepFile)
-    QByteArray texts;                 // the matching lines' bytes, back to back (with a sink only)
+    std::vector<char> texts;          // the matching lines' bytes, back to back (with a sink only)
     std::vector<qsizetype> textEnds;
     qint64 newlines = 0;              // grepFile: lines in the segment
     qint64 gaveUp = -1;               // grepFile: relative line on which the regex gave up
+    bool shrank = false;              // grepFile: the file lost bytes of this segment meanwhile
     SearchStats stats;
     bool failed() const { return gaveUp >= 0 || !stats.error.isEmpty(); }
 
+    // Appends one line (never allocates when reserveFor() made room for it).
+    void add(qint64 line, QByteArrayView text, bool keepTexts)
+    {
+        lines.push_back(line);
+        if (keepTexts) {
+            texts.insert(texts.end(), text.begin(), text.end());
+            textEnds.push_back(qsizetype(texts.size()));
+        }
+    }
+    // Room for every line of a chunk of `bytes` bytes to match (at most one line per byte).
+    void reserveFor(qsizetype bytes, bool keepTexts)
+    {
+        auto grow = [](auto& v, std::size_t more) {
+            if (v.capacity() < v.size() + more)
+                v.reserve(std::max(v.capacity() * 2, v.size() + more));
+        };
+        const std::size_t most = std::size_t(bytes) + 1;
+        grow(lines, most);
+        if (keepTexts) {
+            grow(texts, std::size_t(bytes));
+            grow(textEnds, most);
+        }
+    }
+    void clearLines()
+    {
+        lines.clear();
+        texts.clear();
+        textEnds.clear();
+    }
+
     MatchSink collector(bool keepTexts)
     {
-        return [this, keepTexts](qint64 line, QByteArrayView text) {
-            lines.push_back(line);
-            if (keepTexts) {
-                texts.append(text);
-                textEnds.push_back(texts.size());
-            }
-        };
+        return [this, keepTexts](qint64 line, QByteArrayView text) { add(line, text, keepTexts); };
     }
 };
 
@@ -511,7 +513,7 @@ void deliverTexts(const SegmentResult& r, qint64 base, const MatchSink& onMatch)
 {
     qsizetype start = 0;
     for (std::size_t i = 0; i < r.lines.size(); ++i) {
-        onMatch(base + r.lines[i], QByteArrayView(r.texts.constData() + start, r.textEnds[i] - start));
+        onMatch(base + r.lines[i], QByteArrayView(r.texts.data() + start, r.textEnds[i] - start));
         start = r.textEnds[i];
     }
 }
@@ -519,6 +521,145 @@ void deliverTexts(const SegmentResult& r, qint64 base, const MatchSink& onMatch)
 int threadCount(const SearchParallelism& parallel)
 {
     return parallel.threads > 0 ? parallel.threads : QThread::idealThreadCount();
+}
+
+// One chunk of a mapped segment, searched inside readGuarded(): the first call finds where the
+// chunk's last whole line ends, the second searches it, recording hits in room reserved before.
+struct MappedChunk {
+    const char* data = nullptr; // the segment
+    qsizetype size = 0;
+    qsizetype start = 0;        // a line start
+    qsizetype end = 0;          // set by findChunkEnd(): after a '\n', or the segment's end
+    const LineMatcher* matcher = nullptr;
+    const HitFn* hit = nullptr;
+    qint64 newlines = 0;        // set by searchChunk()
+    qint64 gaveUp = -1;
+};
+
+void findChunkEnd(void* context)
+{
+    auto* c = static_cast<MappedChunk*>(context);
+    const qsizetype want = qMin(c->size, c->start + kMapChunk);
+    if (want >= c->size) {
+        c->end = c->size;
+        return;
+    }
+    const qsizetype nl = lastNewline(c->data, c->start, want);
+    if (nl >= 0) {
+        c->end = nl + 1;
+        return;
+    }
+    // A line longer than a chunk: the chunk runs to its end.
+    const void* p = std::memchr(c->data + want, '\n', std::size_t(c->size - want));
+    c->end = p ? static_cast<const char*>(p) - c->data + 1 : c->size;
+}
+
+void searchChunk(void* context)
+{
+    auto* c = static_cast<MappedChunk*>(context);
+    LineScanner scanner(c->data + c->start, c->end - c->start);
+    c->gaveUp = searchBuffer(scanner, *c->matcher, *c->hit);
+    c->newlines = scanner.lineAt(c->end - c->start);
+}
+
+// grepFile's segment [offset, offset + length) through a read-only map. Matches go to `direct`
+// after each chunk when given, else into r (line numbers relative to the segment). False when
+// the file cannot be mapped (nothing done).
+bool searchSegmentMapped(const QString& path, qint64 offset, qint64 length, const LineMatcher& matcher, bool keepTexts,
+                         const MatchSink& direct, SegmentResult& r)
+{
+    if (length <= 0)
+        return true;
+    const MappedRange map(path, offset, length);
+    if (!map.isValid())
+        return false;
+    qint64 base = 0; // lines before the chunk
+    const HitFn hit = [&r, &base, keepTexts](qint64 rel, QByteArrayView text) { r.add(base + rel, text, keepTexts); };
+    // What the regex engine sets up per thread (match data, JIT stack), set up before the first
+    // guarded search.
+    if (matcher.regex().isValid())
+        matcher.regex().find("", 0, 0, nullptr);
+    MappedChunk chunk;
+    chunk.data = map.data();
+    chunk.size = qsizetype(map.size());
+    chunk.matcher = &matcher;
+    chunk.hit = &hit;
+    while (chunk.start < chunk.size) {
+        if (!readGuarded(findChunkEnd, &chunk)) {
+            r.shrank = true;
+            break;
+        }
+        r.reserveFor(chunk.end - chunk.start, keepTexts);
+        base = r.newlines;
+        const bool whole = readGuarded(searchChunk, &chunk);
+        if (direct) {
+            if (keepTexts)
+                deliverTexts(r, 0, direct);
+            else
+                for (const qint64 line : r.lines)
+                    direct(line, {});
+            r.clearLines();
+        }
+        if (!whole) { // the lines recorded before the fault are whole and right; none after
+            r.shrank = true;
+            break;
+        }
+        r.stats.bytesScanned += chunk.end - chunk.start;
+        r.newlines += chunk.newlines;
+        if (chunk.gaveUp >= 0) {
+            r.gaveUp = base + chunk.gaveUp; // relative to the segment: numbered by the caller
+            break;
+        }
+        chunk.start = chunk.end;
+    }
+    return true;
+}
+
+// The same with read() in small chunks of whole lines: the bytes the kernel copies are still in
+// the CPU cache when they are searched (a 16 MiB buffer is copied to RAM, then read back).
+void searchSegmentRead(const QString& path, qint64 offset, qint64 length, const LineMatcher& matcher,
+                       const MatchSink& collect, SegmentResult& r)
+{
+    QFile in(path);
+    if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !in.seek(offset))
+        return;
+    qint64 left = length;
+    QByteArray buf;
+    qsizetype kept = 0; // the start of a line carried over from the previous chunk
+    while (left > 0 || kept > 0) {
+        const auto want = qsizetype(qMin<qint64>(left, kReadChunk));
+        buf.resize(kept + want);
+        const qint64 got = want > 0 ? in.read(buf.data() + kept, want) : 0;
+        if (got < 0)
+            break;
+        if (got < want)
+            r.shrank = true;
+        left = got < want ? 0 : left - got; // a short read: the file shrank, stop after this
+        const qsizetype n = kept + qsizetype(got);
+        qsizetype usable = n;
+        if (left > 0) {
+            const qsizetype nl = lastNewline(buf.constData(), 0, n);
+            if (nl < 0) { // a line longer than the chunk: read more of it
+                kept = n;
+                continue;
+            }
+            usable = nl + 1;
+        }
+        LineScanner scanner(buf.constData(), usable);
+        const qint64 base = r.newlines;
+        const qint64 gaveUp = searchBuffer(scanner, matcher, [&](qint64 rel, QByteArrayView text) {
+            collect(base + rel, text);
+        });
+        r.stats.bytesScanned += usable;
+        r.newlines += scanner.lineAt(usable);
+        if (gaveUp >= 0) {
+            r.gaveUp = base + gaveUp; // relative to the segment: numbered by the caller
+            return;
+        }
+        kept = n - usable;
+        if (kept > 0)
+            std::memmove(buf.data(), buf.constData() + usable, std::size_t(kept));
+    }
 }
 
 } // namespace
@@ -613,54 +754,17 @@ Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qi
     }
     cuts.push_back(size);
 
-    // Each segment is read in small chunks of whole lines: the bytes the kernel copies are still
-    // in the CPU cache when they are searched (a 16 MiB buffer is copied to RAM, then read back).
+    // Each segment is searched where the kernel keeps the file (a read-only map: no copy), in
+    // chunks of whole lines, or read in small chunks where it cannot be mapped.
     auto searchSegment = [&](std::size_t k, bool keepTexts, const MatchSink& direct) {
         SegmentResult r;
-        QFile in(path);
-        if (!in.open(QIODevice::ReadOnly | QIODevice::Unbuffered) || !in.seek(cuts[k]))
-            return r;
-        const MatchSink collect = direct ? direct : r.collector(keepTexts);
-        qint64 left = cuts[k + 1] - cuts[k];
-        QByteArray buf;
-        qsizetype kept = 0; // the start of a line carried over from the previous chunk
-        while (left > 0 || kept > 0) {
-            const auto want = qsizetype(qMin<qint64>(left, kReadChunk));
-            buf.resize(kept + want);
-            const qint64 got = want > 0 ? in.read(buf.data() + kept, want) : 0;
-            if (got < 0)
-                break;
-            left = got < want ? 0 : left - got; // a short read: the file shrank, stop after this
-            const qsizetype n = kept + qsizetype(got);
-            qsizetype usable = n;
-            if (left > 0) {
-                const qsizetype nl = lastNewline(buf.constData(), 0, n);
-                if (nl < 0) { // a line longer than the chunk: read more of it
-                    kept = n;
-                    continue;
-                }
-                usable = nl + 1;
-            }
-            LineScanner scanner(buf.constData(), usable);
-            const qint64 base = r.newlines;
-            const qint64 gaveUp = searchBuffer(scanner, matcher, [&](qint64 rel, QByteArrayView text) {
-                collect(base + rel, text);
-            });
-            r.stats.bytesScanned += usable;
-            r.newlines += scanner.lineAt(usable);
-            if (gaveUp >= 0) {
-                r.gaveUp = base + gaveUp; // relative to the segment: numbered by the caller
-                return r;
-            }
-            kept = n - usable;
-            if (kept > 0)
-                std::memmove(buf.data(), buf.constData() + usable, std::size_t(kept));
-        }
+        if (!searchSegmentMapped(path, cuts[k], cuts[k + 1] - cuts[k], matcher, keepTexts, direct, r))
+            searchSegmentRead(path, cuts[k], cuts[k + 1] - cuts[k], matcher, direct ? direct : r.collector(keepTexts), r);
         return r;
     };
 
     if (threads < 2) {
-        const SegmentResult r = searchSegment(0, false, [&](qint64 line, QByteArrayView text) {
+        const SegmentResult r = searchSegment(0, bool(onMatch), [&](qint64 line, QByteArrayView text) {
             ++*matched;
             if (onMatch)
                 onMatch(line, text);
@@ -681,7 +785,7 @@ Result<SearchStats> grepFile(const QString& path, const LineMatcher& matcher, qi
         if (r.gaveUp >= 0)
             r.stats.error = tooComplexMessage(base + r.gaveUp);
         base += r.newlines;
-        return true;
+        return !r.shrank; // what follows was numbered from a file that changed under us
     }, {});
     return stats;
 }

@@ -13,20 +13,24 @@ constexpr qint64 kSearchChunkLines = 400000; // results reach the view while a b
 constexpr qint64 kProgressIntervalMs = 100;
 } // namespace
 
-// State shared with the worker thread. Generations cancel: a job runs while its generation is
-// still the current one. Fields below the atomics are touched by the worker thread only.
+// State shared with the worker threads. Generations cancel: a job runs while its generation is
+// still the current one. Fields below the atomics are touched by one worker thread only: the
+// search fields by the search thread, the others by the index/problem thread.
 struct LogSession::Worker {
     std::shared_ptr<LogFile> file;
+    QObject* searchContext = nullptr; // the search thread's (outlives every job: see ~LogSession)
     std::atomic<quint64> indexGen{0};
     std::atomic<quint64> searchGen{0};
     std::atomic<quint64> problemGen{0};
     std::atomic_bool indexQueued{false};
     std::atomic_bool closed{false};
 
+    // Search thread only.
     LineMatcher matcher;
     quint64 matcherGen = 0;
     qint64 searchedUpTo = 0;
     bool searchStopped = true;
+    // Index/problem thread only.
     RuleSet rules;
     bool formatFixed = false;  // overridden: no detection
     qint64 sampledLines = 0;   // lines the format was detected from
@@ -47,19 +51,32 @@ LogSession::LogSession(QObject* parent) : QObject(parent)
     m_workerContext->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_workerContext, &QObject::deleteLater);
     m_thread.start();
+    m_searchThread.setObjectName(QStringLiteral("LogSearch"));
+    m_searchContext = new QObject;
+    m_searchContext->moveToThread(&m_searchThread);
+    connect(&m_searchThread, &QThread::finished, m_searchContext, &QObject::deleteLater);
+    m_searchThread.start();
     m_rules = RuleSet::builtin();
 }
 
 LogSession::~LogSession()
 {
     close();
+    // The index thread posts to the search thread: it ends first.
     m_thread.quit();
     m_thread.wait();
+    m_searchThread.quit();
+    m_searchThread.wait();
 }
 
 void LogSession::post(std::function<void()> job)
 {
     QMetaObject::invokeMethod(m_workerContext, std::move(job), Qt::QueuedConnection);
+}
+
+void LogSession::postSearch(std::function<void()> job)
+{
+    QMetaObject::invokeMethod(m_searchContext, std::move(job), Qt::QueuedConnection);
 }
 
 void LogSession::close()
@@ -91,6 +108,7 @@ void LogSession::open(std::unique_ptr<LogSource> source, std::optional<LogFormat
     m_file = std::make_shared<LogFile>(m_source->localPath());
     m_worker = std::make_shared<Worker>();
     m_worker->file = m_file;
+    m_worker->searchContext = m_searchContext;
     connect(m_source.get(), &LogSource::grew, this, &LogSession::scheduleIndex);
     // Rewritten in place: the index must start over even if the new bytes look like an append.
     connect(m_source.get(), &LogSource::replaced, this, [file = m_file] { file->invalidate(); });
@@ -151,7 +169,6 @@ void LogSession::workerIndex(const std::shared_ptr<Worker>& w, QPointer<LogSessi
     const QString error = result.ok() ? QString() : result.error();
     const bool finished = result.ok() && !result->cancelled;
     if (reset) {
-        w->searchedUpTo = 0;
         w->scannedUpTo = 0;
         w->sampledLines = 0;
     }
@@ -162,7 +179,14 @@ void LogSession::workerIndex(const std::shared_ptr<Worker>& w, QPointer<LogSessi
     }, Qt::QueuedConnection);
     if (!result.ok() || result->change == LogFile::Change::None)
         return;
-    workerSearch(w, self, false);
+    // The new lines are searched on the search thread (after any search queued there).
+    if (!w->closed.load()) {
+        QMetaObject::invokeMethod(w->searchContext, [w, self, reset] {
+            if (reset)
+                w->searchedUpTo = 0;
+            workerSearch(w, self, false);
+        }, Qt::QueuedConnection);
+    }
     workerProblems(w, self, false);
 }
 
@@ -338,7 +362,7 @@ void LogSession::setSearch(const SearchQuery& query)
     }
     const LineMatcher matcher = m_matcher;
     QPointer<LogSession> self(this);
-    post([w, self, gen, matcher] {
+    postSearch([w, self, gen, matcher] {
         if (w->searchGen.load() != gen)
             return;
         w->matcher = matcher;

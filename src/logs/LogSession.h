@@ -19,9 +19,10 @@
 namespace socketscope::logs {
 
 // One open log as the viewer sees it: a source, its line index, the current search (with its
-// filtered line map) and the problem lines. Indexing, searching and problem scanning run on a
-// worker thread of its own, one job at a time, each cancellable; results come back as signals
-// in the owner's thread, and grow incrementally while a followed source appends.
+// filtered line map) and the problem lines. Indexing and problem scanning run on a worker thread,
+// searching on a second one (a search typed while a long problem scan runs starts at once
+// instead of waiting behind it), one job at a time on each, each cancellable; results come back
+// as signals in the owner's thread, and grow incrementally while a followed source appends.
 class LogSession : public QObject {
     Q_OBJECT
 public:
@@ -85,6 +86,7 @@ private:
     struct Worker;
     void scheduleIndex();
     void post(std::function<void()> job);
+    void postSearch(std::function<void()> job);
     // Worker-thread halves: scan what is new (or all, fromStart) and post the results back.
     static void workerSearch(const std::shared_ptr<Worker>& w, QPointer<LogSession> self, bool fromStart);
     static void workerProblems(const std::shared_ptr<Worker>& w, QPointer<LogSession> self, bool fromStart);
@@ -102,6 +104,8 @@ private:
     std::shared_ptr<Worker> m_worker;
     QThread m_thread;
     QObject* m_workerContext = nullptr;
+    QThread m_searchThread;
+    QObject* m_searchContext = nullptr;
 
     qint64 m_lineCount = 0;
     bool m_indexing = false;

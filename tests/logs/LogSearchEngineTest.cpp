@@ -5,8 +5,10 @@
 #include "lab/Lab.h"
 
 #include "logs/ByteRegex.h"
+#include "logs/ByteScan.h"
 #include "logs/LiteralFinder.h"
 #include "logs/LogSearch.h"
+#include "logs/MappedScan.h"
 
 #include <QTemporaryDir>
 
@@ -90,6 +92,30 @@ protected:
     std::unique_ptr<LogFile> file;
 };
 
+// Every vector level this machine can run, the detected (best) one last: the fallbacks are
+// forced with limitSimdLevel() so that each path is tested here, not only the one the CPU picks.
+std::vector<SimdLevel> runnableLevels()
+{
+    std::vector<SimdLevel> levels{SimdLevel::Scalar};
+    if (int(detectedSimdLevel()) >= int(SimdLevel::Sse2))
+        levels.push_back(SimdLevel::Sse2);
+    if (detectedSimdLevel() == SimdLevel::Avx2)
+        levels.push_back(SimdLevel::Avx2);
+    return levels;
+}
+
+// Caps the vector level for one scope.
+class SimdCap {
+public:
+    explicit SimdCap(SimdLevel cap) : m_previous(limitSimdLevel(cap)) {}
+    ~SimdCap() { limitSimdLevel(m_previous); }
+    SimdCap(const SimdCap&) = delete;
+    SimdCap& operator=(const SimdCap&) = delete;
+
+private:
+    SimdLevel m_previous;
+};
+
 // Small segments on many threads: every segment boundary is a chance to lose, repeat or
 // misnumber a line.
 const SearchParallelism kManySegments{4, 64 * 1024};
@@ -98,23 +124,71 @@ const SearchParallelism kManySegments{4, 64 * 1024};
 
 TEST(LiteralFinder, FindsTheFirstOccurrenceLikeANaiveSearch)
 {
-    std::mt19937 rng(3);
-    const char alphabet[] = "abAB \n";
-    for (int round = 0; round < 300; ++round) {
-        QByteArray hay(int(rng() % 200), 'x');
-        for (char& c : hay)
-            c = alphabet[rng() % 6];
-        QByteArray needle(int(1 + rng() % 4), 'x');
-        for (char& c : needle)
-            c = alphabet[rng() % 5];
-        for (const bool noCase : {false, true}) {
-            const LiteralFinder finder(needle, noCase);
-            const QByteArray h = noCase ? hay.toLower() : hay;
-            const QByteArray n = noCase ? needle.toLower() : needle;
-            const qsizetype expected = h.indexOf(n);
-            const char* hit = finder.find(hay.constData(), std::size_t(hay.size()));
-            EXPECT_EQ(hit ? hit - hay.constData() : -1, expected) << hay.constData() << " / " << needle.constData() << " noCase " << noCase;
+    // Haystacks past 64 bytes (the AVX2 loop's round) and needles up to 9 bytes, at every level.
+    for (const SimdLevel level : runnableLevels()) {
+        const SimdCap cap(level);
+        ASSERT_EQ(simdLevel(), level);
+        std::mt19937 rng(3);
+        const char alphabet[] = "abAB \n";
+        for (int round = 0; round < 600; ++round) {
+            QByteArray hay(int(rng() % 300), 'x');
+            for (char& c : hay)
+                c = alphabet[rng() % 6];
+            QByteArray needle(int(1 + rng() % 9), 'x');
+            for (char& c : needle)
+                c = alphabet[rng() % 5];
+            for (const bool noCase : {false, true}) {
+                const LiteralFinder finder(needle, noCase);
+                const QByteArray h = noCase ? hay.toLower() : hay;
+                const QByteArray n = noCase ? needle.toLower() : needle;
+                const qsizetype expected = h.indexOf(n);
+                const char* hit = finder.find(hay.constData(), std::size_t(hay.size()));
+                EXPECT_EQ(hit ? hit - hay.constData() : -1, expected)
+                    << simdLevelName(level) << ": " << hay.constData() << " / " << needle.constData() << " noCase " << noCase;
+            }
         }
+    }
+}
+
+// A needle at the very end of the haystack, and one byte past it, at every offset of a vector.
+TEST(LiteralFinder, FindsANeedleEndingAtTheLastByteAtEveryLevel)
+{
+    for (const SimdLevel level : runnableLevels()) {
+        const SimdCap cap(level);
+        for (int size = 5; size < 200; ++size) {
+            QByteArray hay(size, '.');
+            hay.replace(size - 5, 5, "XqzyZ");
+            for (const bool noCase : {false, true}) {
+                const LiteralFinder finder(noCase ? QByteArray("xQZYz") : QByteArray("XqzyZ"), noCase);
+                const char* hit = finder.find(hay.constData(), std::size_t(size));
+                EXPECT_EQ(hit ? hit - hay.constData() : -1, size - 5) << simdLevelName(level) << " size " << size;
+                EXPECT_EQ(finder.find(hay.constData(), std::size_t(size - 1)), nullptr) << simdLevelName(level) << " size " << size;
+            }
+        }
+    }
+}
+
+TEST(ByteScan, CountsNewlinesLikeALoopAtEveryLevelAndAlignment)
+{
+    std::mt19937 rng(7);
+    QByteArray bytes(70000, 'x');
+    for (char& c : bytes)
+        c = rng() % 5 == 0 ? '\n' : char(rng() % 256);
+    for (const SimdLevel level : runnableLevels()) {
+        const SimdCap cap(level);
+        // Sizes around the vector widths and the 255-round counter flush (255 * 64 = 16320).
+        for (const qsizetype n : {qsizetype(0), qsizetype(1), qsizetype(15), qsizetype(16), qsizetype(31), qsizetype(63),
+                                  qsizetype(64), qsizetype(65), qsizetype(4095), qsizetype(16320), qsizetype(16321),
+                                  qsizetype(65000)}) {
+            for (const qsizetype offset : {qsizetype(0), qsizetype(1), qsizetype(7), qsizetype(33)}) {
+                const QByteArrayView view(bytes.constData() + offset, n);
+                EXPECT_EQ(countNewlines(view.data(), view.size()), qint64(view.count('\n')))
+                    << simdLevelName(level) << " n " << n << " offset " << offset;
+            }
+        }
+        // Every byte a newline: the byte counters must not overflow between flushes.
+        const QByteArray all(40000, '\n');
+        EXPECT_EQ(countNewlines(all.constData(), all.size()), 40000) << simdLevelName(level);
     }
 }
 
@@ -238,6 +312,85 @@ TEST_F(LogSearchEngineTest, PathologicalPatternStopsWithAClearError)
         EXPECT_TRUE(stats.error.contains(QStringLiteral("too complex for line 2002:"))) << stats.error.toStdString();
     }
 }
+
+// The same lines at every vector level, through grepFile (mapped chunks) and searchLines.
+TEST_F(LogSearchEngineTest, EveryVectorLevelGivesGrepsLines)
+{
+    struct Case {
+        QString pattern;
+        bool regex;
+        bool cs;
+        QStringList grepFlags;
+    };
+    const QList<Case> cases{{QStringLiteral("ClientTimeoutException"), false, true, {QStringLiteral("-F")}},
+                            {QStringLiteral("Upstream Timed OUT"), false, false, {QStringLiteral("-F"), QStringLiteral("-i")}},
+                            {QStringLiteral("upstream.*timed"), true, true, {QStringLiteral("-P")}},
+                            {QStringLiteral("[0-9]{3} [0-9]{3}"), true, true, {QStringLiteral("-P")}}};
+    for (const Case& c : cases) {
+        const QByteArray expected = grepOutput(c.grepFlags, c.pattern, path);
+        ASSERT_FALSE(expected.isEmpty()) << c.pattern.toStdString();
+        for (const SimdLevel level : runnableLevels()) {
+            const SimdCap cap(level);
+            const LineMatcher m = compiled(c.pattern, c.regex, c.cs);
+            EXPECT_EQ(grepFileOutput(path, m), expected) << simdLevelName(level) << ": " << c.pattern.toStdString();
+            EXPECT_EQ(grepFileOutput(path, m, kManySegments), expected) << simdLevelName(level) << ": " << c.pattern.toStdString();
+            EXPECT_EQ(ourOutput(*file, m, kManySegments), expected) << simdLevelName(level) << ": " << c.pattern.toStdString();
+        }
+    }
+}
+
+#if defined(Q_OS_UNIX)
+// Reading a map whose file was truncated raises SIGBUS: readGuarded() turns it into false.
+TEST(MappedRange, ReadingPastATruncationIsReportedNotACrash)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("shrinks.log"));
+    ASSERT_TRUE(logtest::writeBytes(path, QByteArray(4 * 1024 * 1024, 'x')));
+    const MappedRange map(path, 4096, 4 * 1024 * 1024 - 4096);
+    ASSERT_TRUE(map.isValid());
+    struct Sum {
+        const char* data;
+        qint64 size;
+        unsigned total = 0;
+    } sum{map.data(), map.size()};
+    auto readAll = [](void* context) {
+        auto* s = static_cast<Sum*>(context);
+        for (qint64 i = 0; i < s->size; i += 4096)
+            s->total += static_cast<unsigned char>(s->data[i]);
+    };
+    EXPECT_TRUE(readGuarded(readAll, &sum));
+    EXPECT_EQ(sum.total, 1023u * 'x');
+    ASSERT_TRUE(QFile::resize(path, 8192)); // another process truncating the log (copytruncate)
+    EXPECT_FALSE(readGuarded(readAll, &sum));
+}
+
+// The file shrinks while grepFile searches its map (the first match truncates it): the lines
+// found before are printed, the search stops, nothing crashes.
+TEST(LogSearchEngine, GrepFileStopsWhenTheFileShrinksUnderIt)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("rotated.log"));
+    QByteArray data = "needle one\n";
+    while (data.size() < 6 * 1024 * 1024)
+        data += "filler line that does not match anything at all, padded to a typical log line length\n";
+    data += "needle two, never reached\n";
+    ASSERT_TRUE(logtest::writeBytes(path, data));
+    const LineMatcher m = compiled(QStringLiteral("needle"), false, true);
+    for (const SearchParallelism& p : {SearchParallelism{1, 16 * 1024 * 1024}, SearchParallelism{2, 512 * 1024}}) {
+        ASSERT_TRUE(logtest::writeBytes(path, data));
+        QByteArray printed;
+        qint64 matched = 0;
+        const auto stats = grepFile(path, m, &matched, [&](qint64 line, QByteArrayView text) {
+            printed += QByteArray::number(line + 1) + ':' + text.toByteArray() + '\n';
+            if (line == 0)
+                QFile::resize(path, 4096);
+        }, p);
+        ASSERT_TRUE(stats.ok());
+        EXPECT_EQ(printed, QByteArray("1:needle one\n")) << p.threads;
+        EXPECT_EQ(matched, 1) << p.threads;
+    }
+}
+#endif
 
 // grepFile: a file without a final '\n', CRLF endings, empty lines, and a file that is missing.
 TEST(LogSearchEngine, GrepFileEdgesMatchGrep)

@@ -161,3 +161,26 @@ TEST(LogSession, CancelledSearchStopsAndANewOneReplacesIt)
     ASSERT_TRUE(waitFor([&] { return !session.isSearching(); }, 20000));
     EXPECT_EQ(session.matches().size(), expected);
 }
+
+// Searching has a thread of its own: a search typed while the problem scan of a big log (every
+// rule set) still runs is answered without waiting for the scan to end (before, it queued
+// behind it: 145 s for the scan of a 1 GiB log, bench/RESULTS.md).
+TEST(LogSession, ASearchDoesNotWaitForTheProblemScan)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("big.log"));
+    const QByteArray data = logtest::realisticLog(300000);
+    ASSERT_TRUE(logtest::writeBytes(path, data));
+    LogSession session;
+    session.open(std::make_unique<LocalFileSource>(path, false), LogFormat::Mixed);
+    ASSERT_TRUE(waitFor([&] { return !session.isIndexing() && session.lineCount() == 300000; }, 60000));
+    ASSERT_TRUE(session.isScanningProblems());
+    SearchQuery q;
+    q.pattern = QStringLiteral("Connection reset by peer");
+    session.setSearch(q);
+    ASSERT_TRUE(waitFor([&] { return !session.isSearching(); }, 60000));
+    EXPECT_TRUE(session.isScanningProblems()) << "the search waited for the problem scan";
+    EXPECT_EQ(session.matches().size(), std::size_t(data.count("Connection reset by peer")));
+    ASSERT_TRUE(waitFor([&] { return !session.isScanningProblems(); }, 240000));
+    EXPECT_FALSE(session.problems().lines.empty());
+}
