@@ -136,12 +136,11 @@ void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Pro
         std::optional<NginxWorkerWatch> watch;
         QSet<qint64> oldWorkers;
         QString watchError;
-        QElapsedTimer sinceCommand; // the drain counts from the reload command, not from the connection
     };
     auto s = std::make_shared<Session>();
     s->factory = std::move(factory);
     s->nginx = profile.nginx;
-    options.reload = [s]() -> Status {
+    options.prepareReload = [s]() -> Status {
         Result<std::unique_ptr<RemoteHost>> host = s->factory();
         s->factory = nullptr; // its copy of the sudo password goes now
         if (!host)
@@ -157,11 +156,15 @@ void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Pro
             s->watchError = w.error();
             s->watch.reset();
         }
+        return Status::success();
+    };
+    options.reload = [s]() -> Status {
+        if (!s->host)
+            return Status::failure(QObject::tr("not connected"));
         CommandOptions o;
         o.sudo = true;
         o.timeoutMs = 60000;
         const QString command = s->nginx.reloadCommand;
-        s->sinceCommand.start();
         const Result<CommandResult> r = s->host->run(command, o);
         if (!r || r->exitStatus != 0) { // no drain watch follows: the connection closes on this thread now
             s->watch.reset();
@@ -173,7 +176,7 @@ void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Pro
             return Status::failure(QObject::tr("`%1` exited %2: %3").arg(command).arg(r->exitStatus).arg(firstLine(r->stdErr + r->stdOut)));
         return Status::success();
     };
-    options.watchDrain = [s](const QElapsedTimer&, const std::atomic_bool& stop) -> Result<std::optional<double>> {
+    options.watchDrain = [s](const QElapsedTimer& since, const std::atomic_bool& stop) -> Result<std::optional<double>> {
         // The connection closes on this thread, whatever happens.
         auto close = std::shared_ptr<void>(nullptr, [s](void*) {
             s->watch.reset();
@@ -181,7 +184,7 @@ void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Pro
         });
         if (!s->watch)
             return Result<std::optional<double>>::failure(s->watchError);
-        return s->watch->waitUntilGone(s->oldWorkers, s->sinceCommand, [&stop] { return stop.load(); },
+        return s->watch->waitUntilGone(s->oldWorkers, since, [&stop] { return stop.load(); },
                                        [](int ms) { QThread::msleep(static_cast<unsigned long>(ms)); });
     };
 }

@@ -47,7 +47,7 @@ private:
     qint64 m_master = 0;
 };
 
-// Fills options.reload and options.watchDrain for a reload test through the host `factory`
+// Fills options.prepareReload, reload and watchDrain for a reload test through the host `factory`
 // opens (SSH as the profile says, or this machine): one connection, opened on the reload's
 // thread; the profile's reload command through sudo (`sudo -n` when the profile says its user
 // needs no password); nginx's old workers watched by pid. When nginx's master cannot be found

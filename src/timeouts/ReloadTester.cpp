@@ -15,6 +15,9 @@ namespace socketscope {
 namespace {
 constexpr double kPingEveryS = 0.25;
 constexpr double kOpenGraceS = 10; // the sockets must be open within this; the hold covers it and the window
+// The hold also covers getting ready to reload: an SSH connection, sudo, perhaps a password typed
+// at the terminal. The sockets are closed at the window's end anyway.
+constexpr double kPrepareAllowanceS = 120;
 } // namespace
 
 ReloadTester::ReloadTester(ProbeEngine* engine, QObject* parent) : QObject(parent), m_engine(engine)
@@ -41,7 +44,7 @@ void ReloadTester::start(const ReloadTestOptions& options)
     m_result.windowS = options.windowS;
     m_running = true;
     ProbeOptions o = options.probe;
-    o.holdS = kOpenGraceS + options.windowS + 5;
+    o.holdS = kOpenGraceS + kPrepareAllowanceS + options.windowS + 5;
     o.pingIntervalS = kPingEveryS;
     o.holdQuiet = true;
     o.verifyAfterHold = true;
@@ -72,7 +75,7 @@ void ReloadTester::cancel()
 void ReloadTester::reloadFinished(const Status& status)
 {
     if (m_running && m_reloadStarted && !m_reloadDone && !m_options.reload)
-        reloaded(status);
+        reloaded(status, {});
 }
 
 void ReloadTester::setWorkerDrain(std::optional<double> drainS)
@@ -106,16 +109,22 @@ void ReloadTester::maybeReload()
         return;
     }
     QPointer<ReloadTester> self(this);
+    const std::function<Status()> prepare = m_options.prepareReload;
     const std::function<Status()> reload = m_options.reload;
     const auto watch = m_options.watchDrain;
     const std::shared_ptr<std::atomic_bool> stop = m_stopWatch;
-    const QElapsedTimer since = m_sinceReload;
     m_watching = bool(watch);
-    QThread* worker = QThread::create([self, reload, watch, stop, since] {
-        const Status st = reload ? reload() : Status::failure(QStringLiteral("no reload command"));
-        QMetaObject::invokeMethod(qApp, [self, st] {
+    QThread* worker = QThread::create([self, prepare, reload, watch, stop] {
+        Status st = prepare ? prepare() : Status::success();
+        // The reload's clock starts here, after the connection: the window and the drain count
+        // from the reload command, however long getting there took.
+        QElapsedTimer since;
+        since.start();
+        if (st)
+            st = reload();
+        QMetaObject::invokeMethod(qApp, [self, st, since] {
             if (self)
-                self->reloaded(st);
+                self->reloaded(st, since);
         }, Qt::QueuedConnection);
         if (!watch)
             return;
@@ -147,8 +156,10 @@ void ReloadTester::drainWatched(const Result<std::optional<double>>& drain)
     complete();
 }
 
-void ReloadTester::reloaded(const Status& st)
+void ReloadTester::reloaded(const Status& st, const QElapsedTimer& since)
 {
+    if (since.isValid())
+        m_sinceReload = since;
     m_reloadDone = true;
     if (!st)
         m_result.reloadError = st.error();

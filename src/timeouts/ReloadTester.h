@@ -27,9 +27,12 @@ struct ReloadTestOptions {
     // Reloads the proxy (blocking: it runs on a thread of its own); the error says why it failed.
     // Empty: the owner reloads (readyToReload(), then reloadFinished()), as the runbook does.
     std::function<Status()> reload;
+    // Optional, with `reload`: runs first on the same thread (connect, find what to watch); the
+    // reload's clock starts after it. Its failure is the reload's.
+    std::function<Status()> prepareReload;
     // Optional, with `reload`: runs right after a reload that worked, on the same thread; blocks
     // until the processes that served before the reload are gone (returns the seconds since
-    // `sinceReload` started) or until `stop` is set (nullopt: still draining). The window's end
+    // `sinceReload`, the reload command's start) or until `stop` is set (nullopt: still draining). The window's end
     // waits for it before closing the sockets, so the test's own close never ends the drain.
     std::function<Result<std::optional<double>>(const QElapsedTimer& sinceReload, const std::atomic_bool& stop)> watchDrain;
 };
@@ -89,7 +92,7 @@ private:
     void onProgress(quint64 id, const QString& phase);
     void onFinished(quint64 id, const ProbeResult& r);
     void maybeReload();
-    void reloaded(const Status& st);
+    void reloaded(const Status& st, const QElapsedTimer& since); // since: the reload's clock (invalid: keep ours)
     void endWindow();
     void closeOldSockets();
     void drainWatched(const Result<std::optional<double>>& drain);
