@@ -102,6 +102,10 @@ TEST_F(RunbookReloadSurvival, LiveSocketsSurviveAPlainReloadAndTheOldWorkerStill
     EXPECT_NE(nginxWorkerPids(master), before) << "the runbook really reloaded";
     const QJsonObject audited = auditEvent(s.auditPath, QStringLiteral("reload_survival"));
     EXPECT_EQ(audited.value(QLatin1String("survived")).toInt(), 3) << QJsonDocument(audited).toJson().toStdString();
+    // Saved with the run (a resumed or audited run still has it).
+    const Result<RunState> saved = RunStore(lab.runsDir()).load(s.id);
+    ASSERT_TRUE(saved) << saved.error().toStdString();
+    EXPECT_EQ(saved->reloadSurvival, s.reloadSurvival);
 }
 
 // Through the CLI: the run's JSON carries reload_survival; dropped sockets are a warning with
