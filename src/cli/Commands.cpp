@@ -20,7 +20,7 @@ const QList<Command>& commands()
         {"logs", "logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE] [--problems] [-n] [-i] [-F] [-c]   print, grep, follow a log", &cmdLogs},
         {"monitor", "monitor URL [--interval S] [--count N] [--csv FILE] [--json] [--long-lived] [probe options]   probe every interval; one CSV row (or JSON line) per probe", &cmdMonitor},
         {"timeouts", "timeouts [--profile P] [--hop NAME=URL]... [--max S] [--resolution S] [--server-data-path PATH] [--nginx-error-log FILE] [--no-keepalive] [probe options] [--json]   which hop cuts an idle WebSocket first, after how long, and what keeps it alive (exit 1: a cut below --max)", &cmdTimeouts},
-        {"reload-test", "reload-test --profile P [--sockets N] [--window S] --local [probe options] [--json]   do live sockets survive a proxy reload? (runs the profile's reload command; exit 1: sockets cut or new connections failed)", &cmdReloadTest},
+        {"reload-test", "reload-test --profile P [--sockets N] [--window S] [--local] [--sudo-password-stdin] [--accept-new-host-key] [probe options] [--json]   do live sockets survive a proxy reload? (runs the profile's reload command over its SSH target, or here with --local; exit 1: sockets cut or new connections failed)", &cmdReloadTest},
         {"runbook", "runbook list|run NAME --profile P|rollback --profile P|export-ansible NAME   guided fixes (backup, patch, test, reload, verify, rollback)", &cmdRunbook},
         {"exporter", "exporter [--listen HOST:PORT] [--modules FILE] [--allow PATTERN]... [--concurrency N]   Prometheus exporter: GET /probe?target=URL&module=NAME, GET /metrics", &cmdExporter},
     };

@@ -32,7 +32,8 @@ namespace {
 const char* const kUsage
     = "usage: socketscope-cli runbook list [--json]\n"
       "       socketscope-cli runbook run NAME --profile P [--dry-run] [--yes] [--resume] [--sudo-password-stdin]\n"
-      "                                   [--monitor-seconds S] [--json] [--local] [--audit FILE]\n"
+      "                                   [--monitor-seconds S] [--reload-sockets N] [--reload-window S] [--json] [--local]\n"
+      "                                   [--audit FILE]\n"
       "       socketscope-cli runbook rollback --profile P [--yes] [--force] [--sudo-password-stdin] [--json] "
       "[--local] [--audit FILE]\n"
       "       socketscope-cli runbook export-ansible NAME [--profile P] [--output FILE]\n"
@@ -85,6 +86,7 @@ QJsonObject runJson(const RunbookEngine& engine, bool ok, const QString& summary
             {QStringLiteral("outcome"), s.outcome},
             {QStringLiteral("summary"), summary},
             {QStringLiteral("final_probe"), s.finalProbeCause},
+            {QStringLiteral("reload_survival"), s.reloadSurvival.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.reloadSurvival)},
             {QStringLiteral("site_file"), s.siteFile},
             {QStringLiteral("backup"), s.backupPath},
             {QStringLiteral("backup_sha256"), s.backupSha256},
@@ -312,15 +314,9 @@ int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
     return ExitOk;
 }
 
-// Like `ssh`: an unknown host key only with --accept-new-host-key (a changed one never); a
-// missing login password, passphrase or sudo password asked on the terminal, hidden.
 SshPrompts sshPrompts(const ArgParser& p)
 {
-    SshPrompts prompts;
-    if (p.isSet(QStringLiteral("--accept-new-host-key")))
-        prompts.hostKey = [](const HostKeyInfo&) { return HostKeyDecision::AcceptAndRemember; };
-    prompts.secret = [](const SecretRequest& request) { return promptHidden(request.prompt); };
-    return prompts;
+    return terminalSshPrompts(p.isSet(QStringLiteral("--accept-new-host-key")));
 }
 
 // Runs (or resumes, or rolls back) with an engine that lives until the event loop ends.
@@ -334,6 +330,8 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     p.addFlag(QStringLiteral("--sudo-password-stdin"));
     p.addFlag(QStringLiteral("--accept-new-host-key"));
     p.addValue(QStringLiteral("--monitor-seconds"));
+    p.addValue(QStringLiteral("--reload-sockets"));
+    p.addValue(QStringLiteral("--reload-window"));
     p.addFlag(QStringLiteral("--json"));
     p.addFlag(QStringLiteral("--local"));
     p.addValue(QStringLiteral("--audit"));
@@ -350,6 +348,10 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     const auto monitor = p.number(QStringLiteral("--monitor-seconds"), 60);
     if (!monitor || *monitor < 0)
         return usage(ctx, QStringLiteral("--monitor-seconds needs a number of seconds >= 0"));
+    const auto reloadSockets = p.number(QStringLiteral("--reload-sockets"), 5);
+    const auto reloadWindow = p.number(QStringLiteral("--reload-window"), 10);
+    if (!reloadSockets || *reloadSockets < 0 || *reloadSockets > 1000 || !reloadWindow || *reloadWindow <= 0)
+        return usage(ctx, QStringLiteral("--reload-sockets needs 0..1000 (0: no reload survival) and --reload-window a positive number of seconds"));
     Result<Profile> profile = lookupProfile(ctx, p.value(QStringLiteral("--profile")));
     if (!profile)
         return usage(ctx, profile.error());
@@ -390,6 +392,8 @@ int startEngine(CliContext& ctx, const QStringList& args, bool rollbackMode)
     options.dryRun = p.isSet(QStringLiteral("--dry-run"));
     options.autoConfirm = yes;
     options.monitorSeconds = int(*monitor);
+    options.reloadSockets = int(*reloadSockets);
+    options.reloadWindowS = *reloadWindow;
     options.sudoPassword = sudoPassword;
     options.auditCopy = p.value(QStringLiteral("--audit"));
     options.forceRollback = rollbackMode && p.isSet(QStringLiteral("--force"));

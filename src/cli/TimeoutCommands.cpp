@@ -6,7 +6,9 @@
 #include "cli/ProfileLookup.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeProfile.h"
-#include "remote/LocalHost.h"
+#include "cli/TerminalPrompt.h"
+#include "runbook/NginxWorkerWatch.h"
+#include "runbook/RunbookConnect.h"
 #include "timeouts/ReloadTester.h"
 #include "timeouts/TimeoutJson.h"
 #include "timeouts/TimeoutMapper.h"
@@ -139,9 +141,12 @@ int cmdReloadTest(CliContext& ctx)
     for (const char* v : {"--profile", "--sockets", "--window"})
         p.addValue(QString::fromLatin1(v));
     p.addFlag(QStringLiteral("--local"));
+    p.addFlag(QStringLiteral("--sudo-password-stdin"));
+    p.addFlag(QStringLiteral("--accept-new-host-key"));
+    const char* const usageLine = "usage: socketscope-cli reload-test --profile P [--sockets N] [--window S] [--local] "
+                                  "[--sudo-password-stdin] [--accept-new-host-key] [probe options] [--json]\n";
     if (!p.parse(ctx.args) || !p.positionals().isEmpty() || !p.isSet(QStringLiteral("--profile"))) {
-        *ctx.err << "reload-test: " << (p.error().isEmpty() ? QStringLiteral("needs --profile P") : p.error()) << '\n'
-                 << "usage: socketscope-cli reload-test --profile P [--sockets N] [--window S] [--local] [probe options] [--json]\n";
+        *ctx.err << "reload-test: " << (p.error().isEmpty() ? QStringLiteral("needs --profile P") : p.error()) << '\n' << usageLine;
         return ExitUsage;
     }
     Result<Profile> profile = loadProfileForCli(ctx, p.value(QStringLiteral("--profile")));
@@ -149,10 +154,7 @@ int cmdReloadTest(CliContext& ctx)
         *ctx.err << "reload-test: " << profile.error() << '\n';
         return ExitUsage;
     }
-    if (!p.isSet(QStringLiteral("--local"))) {
-        *ctx.err << "reload-test: reloading over SSH is not implemented yet: run it on the server with --local\n";
-        return ExitUsage;
-    }
+    const bool local = p.isSet(QStringLiteral("--local"));
     if (profile->publicUrl.isEmpty() || profile->nginx.reloadCommand.isEmpty()) {
         *ctx.err << "reload-test: the profile needs a public URL and a reload command\n";
         return ExitUsage;
@@ -175,21 +177,23 @@ int cmdReloadTest(CliContext& ctx)
     }
     o.sockets = int(*sockets);
     o.windowS = *window;
-    const QString command = profile->nginx.reloadCommand;
-    o.reload = [command]() -> Status {
-        // As root: directly; otherwise sudo -n (a password prompt is the runbook's job).
-        LocalHost host({}, SudoHandshake::Mode::NoPassword);
-        CommandOptions co;
-        co.sudo = !LocalHost::isPrivileged();
-        co.timeoutMs = 60000;
-        const Result<CommandResult> r = host.run(command, co);
-        if (!r)
-            return Status::failure(r.error());
-        if (r->exitStatus != 0)
-            return Status::failure(QStringLiteral("`%1` exited %2: %3").arg(command).arg(r->exitStatus)
-                                       .arg(QString::fromUtf8(r->stdErr.trimmed())));
-        return Status::success();
-    };
+    // The reload goes where the runbook's Reload goes: this machine with --local, else the
+    // profile's SSH target; sudo with the password on its stdin (never argv or environment), or
+    // `sudo -n` when the profile says its user needs none.
+    SecretBytes sudoPassword;
+    if (p.isSet(QStringLiteral("--sudo-password-stdin"))) {
+        QByteArray typed = ctx.readStdin();
+        sudoPassword = SecretBytes::take(typed);
+    }
+    Result<HostFactory> factory = local ? RunbookConnect::localFactory(*profile, sudoPassword)
+                                        : RunbookConnect::sshFactory(*profile, sudoPassword,
+                                                                     terminalSshPrompts(p.isSet(QStringLiteral("--accept-new-host-key"))));
+    sudoPassword.clear();
+    if (!factory) {
+        *ctx.err << "reload-test: " << factory.error() << '\n';
+        return ExitUsage;
+    }
+    useHostForReload(o, factory.value(), *profile);
     const bool json = p.isSet(QStringLiteral("--json"));
     ProbeEngine* engine = makeEngine();
     auto* tester = new ReloadTester(engine, engine);
@@ -201,22 +205,18 @@ int cmdReloadTest(CliContext& ctx)
     }
     QObject::connect(tester, &ReloadTester::finished, tester, [&ctx, json](const ReloadTestResult& r) {
         if (json) {
-            QJsonObject out{{QStringLiteral("sockets"), r.sockets},
-                            {QStringLiteral("survived"), r.survived},
-                            {QStringLiteral("drain_s"), r.drainS ? QJsonValue(*r.drainS) : QJsonValue(QJsonValue::Null)},
-                            {QStringLiteral("new_connections_ok"), r.newConnectionsOk},
-                            {QStringLiteral("opened"), r.opened},
-                            {QStringLiteral("window_s"), r.windowS},
-                            {QStringLiteral("reload_error"), r.reloadError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.reloadError)},
-                            {QStringLiteral("advice"), QJsonArray::fromStringList(r.advice)}};
-            *ctx.out << QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented));
+            *ctx.out << QString::fromUtf8(QJsonDocument(reloadTestToJson(r)).toJson(QJsonDocument::Indented));
         } else {
+            const QString who = r.drainFrom == DrainSource::Workers ? QStringLiteral("the old workers exited") : QStringLiteral("old sockets cut");
             *ctx.out << QStringLiteral("sockets: %1 (opened %2)\nsurvived the reload: %3 (watched %4 s)\ndrain: %5\n"
                                        "new connections during the drain: %6\n")
                             .arg(r.sockets).arg(r.opened).arg(r.survived).arg(r.windowS)
-                            .arg(r.drainS ? QStringLiteral("old sockets cut %1 s after the reload").arg(*r.drainS, 0, 'f', 2)
-                                          : QStringLiteral("none cut within the window"))
+                            .arg(r.drainS ? QStringLiteral("%1 %2 s after the reload").arg(who).arg(*r.drainS, 0, 'f', 2)
+                                          : r.drainFrom == DrainSource::Workers ? QStringLiteral("the old workers still drain at the end of the window")
+                                                                                : QStringLiteral("none cut within the window"))
                             .arg(r.newConnectionsOk ? QStringLiteral("ok") : QStringLiteral("FAILED"));
+            if (!r.drainNote.isEmpty())
+                *ctx.out << "old workers not watched: " << r.drainNote << '\n';
             if (!r.reloadError.isEmpty())
                 *ctx.out << "reload failed: " << r.reloadError << '\n';
             for (const QString& a : r.advice)

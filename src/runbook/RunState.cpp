@@ -74,6 +74,8 @@ QJsonObject RunState::toJson() const
     o.insert(QStringLiteral("patch_started"), patchStarted);
     o.insert(QStringLiteral("reload_attempted"), reloadAttempted);
     o.insert(QStringLiteral("final_probe_cause"), finalProbeCause);
+    if (!reloadSurvival.isEmpty())
+        o.insert(QStringLiteral("reload_survival"), reloadSurvival);
     o.insert(QStringLiteral("audit_path"), auditPath);
     o.insert(QStringLiteral("conflict_diff"), conflictDiff);
     o.insert(QStringLiteral("saved_before_rollback"), QJsonArray::fromStringList(savedBeforeRollback));
@@ -125,6 +127,7 @@ RunState RunState::fromJson(const QJsonObject& o)
     s.patchStarted = o.value(QLatin1String("patch_started")).toBool();
     s.reloadAttempted = o.value(QLatin1String("reload_attempted")).toBool();
     s.finalProbeCause = o.value(QLatin1String("final_probe_cause")).toString();
+    s.reloadSurvival = o.value(QLatin1String("reload_survival")).toObject();
     s.auditPath = o.value(QLatin1String("audit_path")).toString();
     s.conflictDiff = o.value(QLatin1String("conflict_diff")).toString();
     s.savedBeforeRollback = toStringList(o.value(QLatin1String("saved_before_rollback")));

@@ -60,6 +60,8 @@ struct RunState {
     bool patchStarted = false; // the file may differ from the original from here on
     bool reloadAttempted = false;
     QString finalProbeCause;
+    // Reload survival around Reload: reloadTestToJson() of the live sockets (empty: not measured).
+    QJsonObject reloadSurvival;
     QString auditPath;
     QString conflictDiff;              // a refused rollback: what the run wrote → what is there now
     QStringList savedBeforeRollback;   // copies of the file taken right before each restore

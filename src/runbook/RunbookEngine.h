@@ -39,6 +39,11 @@ struct EngineOptions {
     // A rollback restores the backup even when the file changed since the run wrote it (CLI
     // --force); the current bytes are saved next to the backup first either way.
     bool forceRollback = false;
+    // Reload survival (issue 13): live sockets opened through the profile's public URL before
+    // Reload and watched for reloadWindowS after it (0 sockets: not measured). It reports; it
+    // never blocks or fails the reload.
+    int reloadSockets = 5;
+    double reloadWindowS = 10;
 };
 
 class RunbookEngine : public QObject {

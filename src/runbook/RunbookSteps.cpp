@@ -736,12 +736,15 @@ Status RunbookWorker::reloadAndConfirm(const QString& command, int settleSeconds
     Result<QSet<qint64>> before = nginxWorkers(&master);
     if (!before)
         return Status::failure(tr("refusing to reload without a way to check it: %1").arg(before.error()));
+    m_reloadMaster = master;
+    m_reloadOldWorkers = *before;
     say(tr("before the reload: master %1, workers %2, %3 at %4 bytes").arg(QString::number(master), pidList(*before), s.errorLog, QString::number(*offset)));
     {
         QMutexLocker lock(&m_stateMutex);
         m_state.reloadAttempted = true;
     }
     save();
+    m_reloadClock.start();
     Result<CommandResult> r = exec(command, true);
     if (!r)
         return Status::failure(r.error());
@@ -821,9 +824,10 @@ Status RunbookWorker::stepReload()
     const int settle = qMax(1, m_params.value(QStringLiteral("settleSeconds"), 10).toInt());
     if (!m_options.dryRun && !confirm(m_current, tr("Run: %1\nthen check that nginx really switched to the new configuration.").arg(cmd)))
         return Status::failure(tr("not confirmed"));
-    const Status st = reloadAndConfirm(cmd, settle);
+    QString survival;
+    const Status st = reloadWithSurvival(cmd, settle, &survival);
     if (st && !m_options.dryRun)
-        setStep(m_current, StepState::Ok, m_lastNote);
+        setStep(m_current, StepState::Ok, survival.isEmpty() ? m_lastNote : m_lastNote + QStringLiteral("; ") + survival);
     return st;
 }
 

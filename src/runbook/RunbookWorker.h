@@ -11,6 +11,7 @@
 #include "runbook/RunbookProber.h"
 #include "remote/RemoteHost.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QSet>
 #include <QWaitCondition>
@@ -88,6 +89,10 @@ private:
     Status restoreOriginal(const QString& why);
     Status runTest(QString* output);
     Status reloadAndConfirm(const QString& command, int settleSeconds);
+    // Reload with the survival measurement around it (RunbookReloadSurvival.cpp): live sockets
+    // before, reloadAndConfirm(), then the old workers' drain and a new connection; reported in
+    // the output, the audit trail and the run state, never a reason to fail.
+    Status reloadWithSurvival(const QString& command, int settleSeconds, QString* summary);
     Result<QSet<qint64>> nginxWorkers(qint64* master);
     Result<qint64> remoteSize(const QString& path);
     Result<QByteArray> readSince(const QString& path, qint64 offset, qint64 maxBytes);
@@ -126,6 +131,9 @@ private:
     QVariantMap m_params;    // its expanded parameters
     bool m_suppressRollback = false;
     bool m_quiet = false;
+    QSet<qint64> m_reloadOldWorkers; // the workers before the last reload, and their master
+    qint64 m_reloadMaster = 0;
+    QElapsedTimer m_reloadClock;      // started as the reload command ran
     QString m_lastNote;      // the reload's proof, for the step's one-line result    // polling: commands are neither echoed nor audited one by one
 
     std::atomic_bool m_cancel{false};

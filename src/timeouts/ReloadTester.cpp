@@ -4,6 +4,7 @@
 #include "probe/ProbeEngine.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QThread>
 #include <QTimer>
 
@@ -14,6 +15,9 @@ namespace socketscope {
 namespace {
 constexpr double kPingEveryS = 0.25;
 constexpr double kOpenGraceS = 10; // the sockets must be open within this; the hold covers it and the window
+// The hold also covers getting ready to reload: an SSH connection, sudo, perhaps a password typed
+// at the terminal. The sockets are closed at the window's end anyway.
+constexpr double kPrepareAllowanceS = 120;
 } // namespace
 
 ReloadTester::ReloadTester(ProbeEngine* engine, QObject* parent) : QObject(parent), m_engine(engine)
@@ -25,6 +29,7 @@ ReloadTester::ReloadTester(ProbeEngine* engine, QObject* parent) : QObject(paren
 
 ReloadTester::~ReloadTester()
 {
+    m_stopWatch->store(true);
     if (m_engine) {
         for (quint64 id : std::as_const(m_live))
             m_engine->cancel(id);
@@ -39,7 +44,7 @@ void ReloadTester::start(const ReloadTestOptions& options)
     m_result.windowS = options.windowS;
     m_running = true;
     ProbeOptions o = options.probe;
-    o.holdS = kOpenGraceS + options.windowS + 5;
+    o.holdS = kOpenGraceS + kPrepareAllowanceS + options.windowS + 5;
     o.pingIntervalS = kPingEveryS;
     o.holdQuiet = true;
     o.verifyAfterHold = true;
@@ -60,10 +65,23 @@ void ReloadTester::cancel()
     if (!m_running)
         return;
     m_cancelled = true;
+    m_stopWatch->store(true);
     for (quint64 id : std::as_const(m_live))
         m_engine->cancel(id);
     m_live.clear();
     complete();
+}
+
+void ReloadTester::reloadFinished(const Status& status)
+{
+    if (m_running && m_reloadStarted && !m_reloadDone && !m_options.reload)
+        reloaded(status, {});
+}
+
+void ReloadTester::setWorkerDrain(std::optional<double> drainS)
+{
+    m_result.drainS = drainS;
+    m_result.drainFrom = DrainSource::Workers;
 }
 
 void ReloadTester::onProgress(quint64 id, const QString& phase)
@@ -86,21 +104,62 @@ void ReloadTester::maybeReload()
     m_result.opened = int(m_holding.size());
     emit progress(QStringLiteral("%1 sockets live; reloading").arg(m_result.opened));
     m_sinceReload.start();
+    if (!m_options.reload) { // the owner reloads (the runbook, with its own checks)
+        emit readyToReload(m_result.opened);
+        return;
+    }
     QPointer<ReloadTester> self(this);
+    const std::function<Status()> prepare = m_options.prepareReload;
     const std::function<Status()> reload = m_options.reload;
-    QThread* worker = QThread::create([self, reload] {
-        const Status st = reload ? reload() : Status::failure(QStringLiteral("no reload command"));
-        QMetaObject::invokeMethod(qApp, [self, st] {
+    const auto watch = m_options.watchDrain;
+    const std::shared_ptr<std::atomic_bool> stop = m_stopWatch;
+    m_watching = bool(watch);
+    QThread* worker = QThread::create([self, prepare, reload, watch, stop] {
+        Status st = prepare ? prepare() : Status::success();
+        // The reload's clock starts here, after the connection: the window and the drain count
+        // from the reload command, however long getting there took.
+        QElapsedTimer since;
+        since.start();
+        if (st)
+            st = reload();
+        QMetaObject::invokeMethod(qApp, [self, st, since] {
             if (self)
-                self->reloaded(st);
+                self->reloaded(st, since);
+        }, Qt::QueuedConnection);
+        if (!watch)
+            return;
+        // The same thread (and connection) as the reload: a remote session belongs to one thread.
+        const Result<std::optional<double>> drain = st ? watch(since, *stop)
+                                                       : Result<std::optional<double>>::failure(QStringLiteral("the reload failed"));
+        QMetaObject::invokeMethod(qApp, [self, drain] {
+            if (self)
+                self->drainWatched(drain);
         }, Qt::QueuedConnection);
     });
     connect(worker, &QThread::finished, worker, &QObject::deleteLater);
     worker->start();
 }
 
-void ReloadTester::reloaded(const Status& st)
+void ReloadTester::drainWatched(const Result<std::optional<double>>& drain)
 {
+    m_watching = false;
+    if (drain) {
+        setWorkerDrain(*drain);
+        emit progress(*drain ? QStringLiteral("the old workers exited %1 s after the reload").arg(**drain, 0, 'f', 2)
+                             : QStringLiteral("the old workers were still draining when the window ended"));
+    } else if (m_result.reloadError.isEmpty()) {
+        m_result.drainNote = drain.error();
+        emit progress(QStringLiteral("the old workers could not be watched: %1").arg(drain.error()));
+    }
+    if (m_windowOver)
+        closeOldSockets();
+    complete();
+}
+
+void ReloadTester::reloaded(const Status& st, const QElapsedTimer& since)
+{
+    if (since.isValid())
+        m_sinceReload = since;
     m_reloadDone = true;
     if (!st)
         m_result.reloadError = st.error();
@@ -117,6 +176,14 @@ void ReloadTester::reloaded(const Status& st)
 void ReloadTester::endWindow()
 {
     m_windowOver = true;
+    emit windowEnding();
+    m_stopWatch->store(true);
+    if (!m_watching) // else drainWatched() closes them, once the watch has stopped looking
+        closeOldSockets();
+}
+
+void ReloadTester::closeOldSockets()
+{
     for (quint64 id : std::as_const(m_live))
         m_engine->cancel(id); // alive at the end of the window: they come back cancelled, then complete()
 }
@@ -139,8 +206,9 @@ void ReloadTester::onFinished(quint64 id, const ProbeResult& r)
     if (r.cancelled && wasLive) {
         ++m_result.survived;
     } else if (wasLive && m_reloadStarted) {
-        m_result.drainS = double(m_sinceReload.elapsed()) / 1000.0; // the last one cut sets it
-        emit progress(QStringLiteral("a live socket was cut %1 s after the reload").arg(*m_result.drainS));
+        if (m_result.drainFrom == DrainSource::Sockets)
+            m_result.drainS = double(m_sinceReload.elapsed()) / 1000.0; // the last one cut sets it
+        emit progress(QStringLiteral("a live socket was cut %1 s after the reload").arg(double(m_sinceReload.elapsed()) / 1000.0));
     } else if (!m_reloadStarted) {
         m_holding.remove(id);
         ++m_failedBefore;
@@ -154,21 +222,55 @@ void ReloadTester::complete()
     if (!m_running)
         return;
     const bool nothingOpened = !m_reloadStarted && m_live.isEmpty() && m_holding.isEmpty();
-    const bool watched = m_reloadStarted && m_reloadDone && m_newDone && m_live.isEmpty();
+    const bool watched = m_reloadStarted && m_reloadDone && m_newDone && m_live.isEmpty() && !m_watching;
     if (!m_cancelled && !nothingOpened && !watched)
         return;
     m_running = false;
-    if (m_result.survived < m_result.opened)
-        m_result.advice << QStringLiteral("%1 of %2 live sockets were cut %3 s after the reload: the old workers stopped draining; "
-                                          "raise nginx's worker_shutdown_timeout (or remove it), HAProxy's hard-stop-after, "
-                                          "Caddy's stream_close_delay, or have clients reconnect")
-                               .arg(m_result.opened - m_result.survived).arg(m_result.opened)
-                               .arg(m_result.drainS.value_or(0));
-    if (!m_result.newConnectionsOk && m_reloadStarted)
-        m_result.advice << QStringLiteral("a new connection failed during the drain (%1)").arg(m_result.newConnectionError);
-    if (m_result.opened < m_result.sockets)
-        m_result.advice << QStringLiteral("only %1 of %2 sockets could be opened before the reload").arg(m_result.opened).arg(m_result.sockets);
+    m_stopWatch->store(true);
+    m_result.advice = reloadSurvivalAdvice(m_result);
     emit finished(m_result);
+}
+
+QStringList reloadSurvivalAdvice(const ReloadTestResult& r)
+{
+    QStringList advice;
+    if (r.survived < r.opened)
+        advice << QStringLiteral("%1 of %2 live sockets were cut%3 after the reload: the old workers stopped draining; "
+                                 "raise nginx's worker_shutdown_timeout (or remove it), HAProxy's hard-stop-after, "
+                                 "Caddy's stream_close_delay, or have clients reconnect")
+                      .arg(r.opened - r.survived).arg(r.opened)
+                      .arg(r.drainS ? QStringLiteral(" %1 s").arg(*r.drainS, 0, 'f', 2) : QString());
+    if (!r.newConnectionsOk && r.opened > 0 && r.reloadError.isEmpty())
+        advice << QStringLiteral("a new connection failed during the drain (%1)").arg(r.newConnectionError);
+    if (r.opened < r.sockets)
+        advice << QStringLiteral("only %1 of %2 sockets could be opened before the reload").arg(r.opened).arg(r.sockets);
+    return advice;
+}
+
+QJsonObject reloadTestToJson(const ReloadTestResult& r)
+{
+    return {{QStringLiteral("sockets"), r.sockets},
+            {QStringLiteral("survived"), r.survived},
+            {QStringLiteral("drain_s"), r.drainS ? QJsonValue(*r.drainS) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("new_connections_ok"), r.newConnectionsOk},
+            {QStringLiteral("opened"), r.opened},
+            {QStringLiteral("window_s"), r.windowS},
+            {QStringLiteral("drain_from"), r.drainFrom == DrainSource::Workers ? QStringLiteral("workers") : QStringLiteral("sockets")},
+            {QStringLiteral("drain_note"), r.drainNote.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.drainNote)},
+            {QStringLiteral("reload_error"), r.reloadError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(r.reloadError)},
+            {QStringLiteral("advice"), QJsonArray::fromStringList(r.advice)}};
+}
+
+QString reloadTestSummary(const ReloadTestResult& r)
+{
+    if (r.opened == 0)
+        return QStringLiteral("no live socket could be opened before the reload (%1 tried)").arg(r.sockets);
+    const QString who = r.drainFrom == DrainSource::Workers ? QStringLiteral("the old workers") : QStringLiteral("the old sockets");
+    const QString drain = r.drainS ? QStringLiteral("%1 drained %2 s").arg(who).arg(*r.drainS, 0, 'f', 2)
+                          : r.drainFrom == DrainSource::Workers ? QStringLiteral("the old workers still draining after %1 s").arg(r.windowS)
+                                                                : QStringLiteral("no old socket cut within %1 s").arg(r.windowS);
+    return QStringLiteral("%1/%2 live sockets survived the reload; %3; new connections during the drain %4")
+        .arg(r.survived).arg(r.opened).arg(drain, r.newConnectionsOk ? QStringLiteral("ok") : QStringLiteral("FAILED"));
 }
 
 } // namespace socketscope

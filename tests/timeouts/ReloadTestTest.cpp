@@ -88,6 +88,8 @@ TEST(ReloadTest, LiveSocketsSurviveAPlainNginxReload)
     EXPECT_EQ(o.value(QStringLiteral("sockets")).toInt(), 3) << dump;
     EXPECT_EQ(o.value(QStringLiteral("survived")).toInt(), 3) << dump;
     EXPECT_TRUE(o.value(QStringLiteral("drain_s")).isNull()) << dump;
+    // nginx's master found from the reload command's -p/-c: the old worker is watched, still draining.
+    EXPECT_EQ(o.value(QStringLiteral("drain_from")).toString(), QStringLiteral("workers")) << dump;
     EXPECT_TRUE(o.value(QStringLiteral("new_connections_ok")).toBool()) << dump;
     // The reload really happened: nginx has new workers.
     EXPECT_NE(lab::nginxWorkerPids(master), before);
@@ -106,5 +108,6 @@ TEST(ReloadTest, WorkerShutdownTimeoutCutsLiveSocketsAfterItsDelay)
     EXPECT_EQ(o.value(QStringLiteral("survived")).toInt(), 0) << dump;
     ASSERT_TRUE(o.value(QStringLiteral("drain_s")).isDouble()) << dump;
     EXPECT_NEAR(o.value(QStringLiteral("drain_s")).toDouble(), 1.0, 0.75) << dump;
+    EXPECT_EQ(o.value(QStringLiteral("drain_from")).toString(), QStringLiteral("workers")) << dump;
     EXPECT_TRUE(o.value(QStringLiteral("new_connections_ok")).toBool()) << dump;
 }
