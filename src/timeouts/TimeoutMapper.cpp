@@ -16,6 +16,8 @@ namespace socketscope {
 namespace {
 
 constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
+constexpr int kStaggerProbes = 32;     // idle probes opened one resolution step apart from the start, per hop
+constexpr double kLadderRatio = 1.4142135623730951; // √2: the bracket a silent drop leaves is ≤ 30 % of it
 constexpr double kMinResolution = 0.1; // seconds
 
 // What one probe says about the connection at the end of its hold.
@@ -63,6 +65,15 @@ struct TimeoutMapper::HopRun {
     DeathKind directDeath = DeathKind::None;
     int pendingIdle = 0;
     bool idleSettled = false;
+    // The staggered pool (see the class comment).
+    QTimer* staggerLaunch = nullptr;
+    int staggerLaunched = 0;
+    int pendingStagger = 0;
+    bool staggerEnded = false;
+    // The keepalive matrix, one probe per traffic, started with the hop.
+    QList<KeepaliveRow> keepalive;
+    int pendingKeepalive = 0;
+    QTimer* keepaliveStop = nullptr;
     QList<QPair<QString, QString>> headers; // of the first 101, for the signature
     // The probe with traffic flowing.
     quint64 activeId = 0;
@@ -71,7 +82,14 @@ struct TimeoutMapper::HopRun {
     QString activeFailure;
     std::optional<double> activeDeathAgeS;
     QTimer* activeStop = nullptr;
+    bool kindDecided = false;
     bool done = false;
+    ~HopRun()
+    {
+        delete staggerLaunch;
+        delete activeStop;
+        delete keepaliveStop;
+    }
 };
 
 QString deathKindId(DeathKind k)
@@ -147,8 +165,6 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     qDeleteAll(m_hops);
     m_hops.clear();
     m_probes.clear();
-    m_keepaliveStarted = false;
-    m_keepalivePending = 0;
     m_running = true;
     m_clock.start();
     m_errorLogStart = -1;
@@ -170,14 +186,67 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     }
     for (int i = 0; i < m_hops.size(); ++i) {
         HopRun* run = m_hops.at(i);
-        // The ladder of idle holds, all at once: resolution × 2^k below --max, and --max itself.
-        for (double h = m_options.resolution; h < m_options.maxS; h *= 2)
+        // The ladder of idle holds, all at once: resolution × √2^k below --max, and --max itself.
+        for (double h = m_options.resolution; h < m_options.maxS * 0.999; h *= kLadderRatio)
             launch(Role::Idle, i, h);
         launch(Role::Idle, i, m_options.maxS);
         run->activeStartS = nowS();
         run->activeId = launch(Role::Active, i, m_options.maxS);
+        if (m_options.keepalive) {
+            for (KeepaliveTraffic t : allKeepaliveTraffic()) {
+                run->keepalive << KeepaliveRow{run->out.name, t, std::nullopt, QString()};
+                launch(Role::Keepalive, i, m_options.maxS, t);
+                ++run->pendingKeepalive;
+            }
+        }
+        // The staggered pool: one idle probe every resolution step, each held until endStagger().
+        run->staggerLaunch = new QTimer(this);
+        run->staggerLaunch->setTimerType(Qt::PreciseTimer);
+        connect(run->staggerLaunch, &QTimer::timeout, this, [this, i] { launchStagger(i); });
+        run->staggerLaunch->start(int(m_options.resolution * 1000.0));
         emit progress(QStringLiteral("%1: holding idle sockets up to %2 s").arg(run->out.name, secondsText(m_options.maxS)));
     }
+}
+
+void TimeoutMapper::launchStagger(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (!m_running || run->staggerEnded || run->idleSettled || run->direct || !run->out.error.isEmpty()
+        || run->staggerLaunched >= kStaggerProbes) {
+        run->staggerLaunch->stop();
+        return;
+    }
+    ++run->staggerLaunched;
+    launch(Role::Stagger, hop, m_options.maxS);
+}
+
+void TimeoutMapper::endStagger(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->staggerEnded)
+        return;
+    run->staggerEnded = true;
+    run->staggerLaunch->stop();
+    int ended = 0;
+    for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
+        if (it->hop == hop && it->role == Role::Stagger) {
+            m_engine->endHold(it.key()); // its liveness ping tells whether its idle age outlived the hop
+            ++ended;
+        }
+    }
+    if (ended > 0)
+        emit progress(QStringLiteral("%1: pinging %2 staggered idle sockets (ages %3 s apart)")
+                          .arg(run->out.name).arg(ended).arg(secondsText(m_options.resolution)));
+}
+
+// Every idle probe of the hop (ladder, bisection, staggered pool) has nothing more to add.
+void TimeoutMapper::stopIdle(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    run->staggerEnded = true;
+    run->staggerLaunch->stop();
+    cancelHopProbes(hop, Role::Idle);
+    cancelHopProbes(hop, Role::Stagger);
 }
 
 quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic traffic)
@@ -195,7 +264,8 @@ quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic
         o.pingIntervalS = every;
         o.holdDataIntervalS = every;
     } else if (role == Role::Keepalive) {
-        const double every = std::max(0.2, holdS / 4.0);
+        // The cutoff is not known yet: traffic as often as the probe with traffic flowing sends it.
+        const double every = std::clamp(m_options.resolution, 0.25, 5.0);
         switch (traffic) {
         case KeepaliveTraffic::ClientPing: o.pingIntervalS = every; break;
         case KeepaliveTraffic::ClientData: o.holdDataIntervalS = every; break;
@@ -214,6 +284,8 @@ quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic
     m_probes.insert(id, Running{role, hop, holdS, traffic});
     if (role == Role::Idle)
         ++m_hops.at(hop)->pendingIdle;
+    else if (role == Role::Stagger)
+        ++m_hops.at(hop)->pendingStagger;
     return id;
 }
 
@@ -244,14 +316,18 @@ void TimeoutMapper::onProbeFinished(quint64 id, const ProbeResult& r)
     switch (run.role) {
     case Role::Idle:
         --m_hops.at(run.hop)->pendingIdle;
-        onIdle(run.hop, run.holdS, r);
+        onIdle(run.hop, run.holdS, false, r);
+        break;
+    case Role::Stagger:
+        --m_hops.at(run.hop)->pendingStagger;
+        onIdle(run.hop, r.heldS, true, r); // the idle age its ping tested
         break;
     case Role::Active: onActive(run.hop, r); break;
-    case Role::Keepalive: onKeepalive(run.traffic, r); break;
+    case Role::Keepalive: onKeepalive(run.hop, run.traffic, r); break;
     }
 }
 
-void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
+void TimeoutMapper::onIdle(int hop, double holdS, bool stagger, const ProbeResult& r)
 {
     HopRun* run = m_hops.at(hop);
     if (run->done || run->idleSettled)
@@ -261,9 +337,9 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
     switch (outcomeOf(r)) {
     case Outcome::Cancelled: break;
     case Outcome::Alive:
+        if (holdS > run->lo && !stagger)
+            emit progress(QStringLiteral("%1: alive after %2 s idle").arg(run->out.name, secondsText(holdS)));
         run->lo = std::max(run->lo, holdS);
-        emit progress(QStringLiteral("%1: alive after %2 s idle").arg(run->out.name, secondsText(holdS)));
-        settle();
         break;
     case Outcome::Visible: {
         const double cut = r.idleCutoffS.value_or(holdS);
@@ -279,14 +355,16 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
                 run->out.details << QStringLiteral("close frame %1%2").arg(r.closeCode.value_or(1005))
                                         .arg(r.closeReason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(r.closeReason));
         }
-        cancelHopProbes(hop, Role::Idle); // the cut is timed: the other idle probes have nothing to add
+        stopIdle(hop); // the cut is timed: the other idle probes have nothing to add
         break;
     }
     case Outcome::Silent:
+        if (!run->silentSeen || holdS < run->hi)
+            emit progress(QStringLiteral("%1: no pong after %2 s idle (silent drop)").arg(run->out.name, secondsText(holdS)));
         run->silentSeen = true;
         run->hi = std::min(run->hi, holdS);
-        emit progress(QStringLiteral("%1: no pong after %2 s idle (silent drop)").arg(run->out.name, secondsText(holdS)));
         cancelHopProbes(hop, Role::Idle, holdS);
+        endStagger(hop); // their ages now span the bracket the ladder left
         break;
     case Outcome::Error: {
         const int status = r.httpStatus.value_or(0);
@@ -300,12 +378,27 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
             if (status)
                 run->out.death = DeathKind::HttpError;
         }
-        cancelHopProbes(hop, Role::Idle);
+        stopIdle(hop);
         break;
     }
     }
-    if (run->pendingIdle == 0)
-        nextIdleRound(hop);
+    idleProgress(hop);
+}
+
+void TimeoutMapper::idleProgress(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->pendingIdle > 0 || run->idleSettled)
+        return;
+    if (!run->silentSeen && !run->direct && run->out.error.isEmpty()) {
+        // The whole ladder, --max included, came back alive: nothing to narrow.
+        stopIdle(hop);
+        idleSettled(hop);
+        return;
+    }
+    if (run->pendingStagger > 0 && run->staggerEnded && !run->direct && run->out.error.isEmpty())
+        return; // their pongs (or deadlines) narrow the bracket first
+    nextIdleRound(hop);
 }
 
 void TimeoutMapper::nextIdleRound(int hop)
@@ -314,6 +407,7 @@ void TimeoutMapper::nextIdleRound(int hop)
     if (m_result.cancelled)
         return;
     if (!run->out.error.isEmpty() || run->direct || !run->silentSeen || run->hi - run->lo <= m_options.resolution) {
+        stopIdle(hop);
         idleSettled(hop);
         return;
     }
@@ -350,13 +444,21 @@ void TimeoutMapper::decideKind(int hop)
     HopRun* run = m_hops.at(hop);
     if (run->done || !run->idleSettled)
         return;
-    if (!run->out.idleCutoffS) { // nothing to classify
+    if (run->kindDecided) {
+        hopDone(hop);
+        return;
+    }
+    if (!run->out.idleCutoffS) { // nothing to classify, no keepalive to measure
         if (!run->activeDone && run->activeId)
             m_engine->cancel(run->activeId);
+        cancelHopProbes(hop, Role::Keepalive);
+        run->pendingKeepalive = 0; // their cancelled results are not rows
+        run->kindDecided = true;
         hopDone(hop);
         return;
     }
     const double cut = *run->out.idleCutoffS;
+    endKeepalive(hop);
     if (run->activeDone) {
         if (run->activeDeathAgeS && *run->activeDeathAgeS <= cut + margin(cut)) {
             run->out.lifetimeCapS = *run->activeDeathAgeS;
@@ -369,6 +471,7 @@ void TimeoutMapper::decideKind(int hop)
             run->out.details << QStringLiteral("with pings and data flowing it lived past %1 s: an idle timeout")
                                     .arg(secondsText(cut + margin(cut)));
         }
+        run->kindDecided = true;
         hopDone(hop);
         return;
     }
@@ -390,6 +493,27 @@ void TimeoutMapper::decideKind(int hop)
         emit progress(QStringLiteral("%1: cut after %2 s idle; checking whether traffic keeps it alive")
                           .arg(run->out.name, secondsText(cut)));
     }
+}
+
+// The keepalive probes started with the hop: their holds end at the cutoff plus the margin, then
+// their liveness ping says whether that traffic kept the hop alive.
+void TimeoutMapper::endKeepalive(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->keepaliveStop || run->pendingKeepalive == 0 || !run->out.idleCutoffS)
+        return;
+    const double cut = *run->out.idleCutoffS;
+    const double left = std::max(0.0, run->activeStartS + cut + margin(cut) - nowS());
+    run->keepaliveStop = new QTimer(this);
+    run->keepaliveStop->setSingleShot(true);
+    run->keepaliveStop->setTimerType(Qt::PreciseTimer);
+    connect(run->keepaliveStop, &QTimer::timeout, this, [this, hop] {
+        for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
+            if (it->hop == hop && it->role == Role::Keepalive)
+                m_engine->endHold(it.key());
+        }
+    });
+    run->keepaliveStop->start(int(left * 1000.0) + 1);
 }
 
 void TimeoutMapper::onActive(int hop, const ProbeResult& r)
@@ -418,10 +542,10 @@ void TimeoutMapper::onActive(int hop, const ProbeResult& r)
 void TimeoutMapper::hopDone(int hop)
 {
     HopRun* run = m_hops.at(hop);
-    if (run->done)
+    if (run->done || !run->kindDecided || run->pendingKeepalive > 0)
         return;
     run->done = true;
-    cancelHopProbes(hop, Role::Idle);
+    stopIdle(hop);
     if (const auto cut = run->out.cutS()) {
         const CutKind kind = run->out.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle;
         run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, run->out.death, std::max(m_options.resolution, 0.5), run->headers);
@@ -430,17 +554,12 @@ void TimeoutMapper::hopDone(int hop)
     settle();
 }
 
-void TimeoutMapper::computeFirstCut(bool doneOnly)
+void TimeoutMapper::computeFirstCut()
 {
-    QList<HopTimeout> hops;
-    for (const HopRun* h : std::as_const(m_hops)) {
-        if (h->done || !doneOnly)
-            hops << h->out;
-    }
     m_result.firstCut.reset();
     m_result.advisedPingIntervalS.reset();
     std::optional<double> smallest;
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (const auto c = h.cutS(); c && (!smallest || *c < *smallest))
             smallest = c;
     }
@@ -448,12 +567,12 @@ void TimeoutMapper::computeFirstCut(bool doneOnly)
         return;
     // The outer hops see an inner hop's cut too: of the hops cutting at the smallest value, the
     // innermost (hops run from the client to the backend) is the one that cuts.
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (const auto c = h.cutS(); c && *c <= *smallest + tolerance(*smallest))
             m_result.firstCut = FirstCut{h.name, *c, h.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle};
     }
     std::optional<double> smallestIdle;
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (h.idleCutoffS && (!smallestIdle || *h.idleCutoffS < *smallestIdle))
             smallestIdle = h.idleCutoffS;
     }
@@ -467,55 +586,29 @@ void TimeoutMapper::settle()
 {
     if (!m_running)
         return;
-    bool allDone = true;
-    for (const HopRun* h : std::as_const(m_hops))
-        allDone = allDone && h->done;
-    if (!allDone && m_options.keepalive && !m_keepaliveStarted) {
-        // The keepalive matrix may start before the slowest hop ends: once every hop still running
-        // has been alive for longer than the smallest cut so far, none of them can cut first.
-        computeFirstCut(true);
-        bool known = m_result.firstCut.has_value();
-        for (const HopRun* h : std::as_const(m_hops)) {
-            if (!known || h->done)
-                continue;
-            known = !h->idleSettled && !h->direct && !h->silentSeen && h->lo > m_result.firstCut->afterS + tolerance(m_result.firstCut->afterS);
-        }
-        if (known)
-            startKeepalive();
+    for (const HopRun* h : std::as_const(m_hops)) {
+        if (!h->done)
+            return;
     }
-    if (!allDone)
-        return;
     m_result.hops.clear();
     for (const HopRun* h : std::as_const(m_hops))
         m_result.hops << h->out;
-    computeFirstCut(false);
-    if (m_options.keepalive && m_result.firstCut && !m_keepaliveStarted)
-        startKeepalive();
-    else if (m_keepalivePending == 0)
-        complete();
+    computeFirstCut();
+    if (m_result.firstCut) {
+        for (const HopRun* h : std::as_const(m_hops)) {
+            if (h->out.name == m_result.firstCut->hop)
+                m_result.keepalive = h->keepalive;
+        }
+    }
+    complete();
 }
 
-void TimeoutMapper::startKeepalive()
+void TimeoutMapper::onKeepalive(int hop, KeepaliveTraffic traffic, const ProbeResult& r)
 {
-    m_keepaliveStarted = true;
-    int hop = -1;
-    for (int i = 0; i < m_hops.size(); ++i) {
-        if (m_hops.at(i)->out.name == m_result.firstCut->hop)
-            hop = i;
-    }
-    const double cut = m_result.firstCut->afterS;
-    const double hold = cut + margin(cut);
-    emit progress(QStringLiteral("%1: keepalive matrix, %2 s holds").arg(m_result.firstCut->hop, secondsText(hold)));
-    for (KeepaliveTraffic t : allKeepaliveTraffic()) {
-        m_result.keepalive << KeepaliveRow{m_result.firstCut->hop, t, std::nullopt, QString()};
-        launch(Role::Keepalive, hop, hold, t);
-        ++m_keepalivePending;
-    }
-}
-
-void TimeoutMapper::onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r)
-{
-    for (KeepaliveRow& row : m_result.keepalive) {
+    HopRun* run = m_hops.at(hop);
+    if (run->done || run->pendingKeepalive == 0)
+        return;
+    for (KeepaliveRow& row : run->keepalive) {
         if (row.traffic != traffic)
             continue;
         const Outcome o = outcomeOf(r);
@@ -532,13 +625,8 @@ void TimeoutMapper::onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r)
             row.note = r.errorString;
         }
     }
-    if (--m_keepalivePending > 0)
-        return;
-    bool allDone = true;
-    for (const HopRun* h : std::as_const(m_hops))
-        allDone = allDone && h->done;
-    if (allDone)
-        complete();
+    if (--run->pendingKeepalive == 0)
+        hopDone(hop);
 }
 
 void TimeoutMapper::complete()

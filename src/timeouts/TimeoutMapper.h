@@ -13,13 +13,18 @@ namespace socketscope {
 class ProbeEngine;
 
 // The timeout map (issue 13): for every hop at once, on the probe engine's worker threads,
-//  - the idle cutoff: idle probes held for a ladder of holds (resolution × 2^k up to --max), all
+//  - the idle cutoff: idle probes held for a ladder of holds (resolution × √2^k up to --max), all
 //    started together. A cut the client sees (close frame, FIN, RST) is timed directly on the probe
-//    it kills; a silent drop (a ping after the hold never comes back) is bisected: each round starts
-//    up to 32 overlapping probes spread over the interval that is left, until it is ≤ the resolution;
+//    it kills. A silent drop (a ping after the hold never comes back) is bracketed by the ladder and
+//    narrowed by the staggered pool: one more idle probe opened every resolution step from the
+//    start, whose holds all end together when the ladder first meets the drop — by then their idle
+//    ages span the bracket one resolution apart, so one pong deadline later the cutoff is known.
+//    What is still wider than the resolution is bisected: up to 32 overlapping probes per round;
 //  - idle or lifetime: one probe with traffic flowing (client pings and data) from the start; if it
 //    dies at the same age, traffic does not reset the timer;
-//  - then the keepalive matrix on the hop that cuts first: none, client pings, client data, server data.
+//  - the keepalive matrix (none, client pings, client data, server data): four probes per hop from
+//    the start, whose holds end at the hop's cutoff plus a margin once it is known; the rows of the
+//    hop that cuts first are reported.
 // Public calls on the mapper's thread; finished() follows start() exactly once (also after cancel()).
 class TimeoutMapper : public QObject {
     Q_OBJECT
@@ -38,7 +43,7 @@ signals:
     void finished(const socketscope::TimeoutMapResult& result);
 
 private:
-    enum class Role { Idle, Active, Keepalive };
+    enum class Role { Idle, Stagger, Active, Keepalive };
     struct Running {
         Role role = Role::Idle;
         int hop = -1;
@@ -48,20 +53,24 @@ private:
     struct HopRun;
 
     void onProbeFinished(quint64 id, const ProbeResult& r);
-    void onIdle(int hop, double holdS, const ProbeResult& r);
+    void onIdle(int hop, double holdS, bool stagger, const ProbeResult& r);
     void onActive(int hop, const ProbeResult& r);
-    void onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r);
+    void onKeepalive(int hop, KeepaliveTraffic traffic, const ProbeResult& r);
+    void launchStagger(int hop);
+    void endStagger(int hop);
+    void stopIdle(int hop);
+    void idleProgress(int hop);
+    void endKeepalive(int hop);
     quint64 launch(Role role, int hop, double holdS, KeepaliveTraffic traffic = KeepaliveTraffic::None);
     void nextIdleRound(int hop);
     void idleSettled(int hop);
     void decideKind(int hop);
     void hopDone(int hop);
-    // Starts the keepalive matrix as soon as the first cut is certain; completes when all is done.
+    // Completes when every hop is done.
     void settle();
-    void computeFirstCut(bool doneOnly);
+    void computeFirstCut();
     double tolerance(double cutS) const;
     void cancelHopProbes(int hop, Role role, double aboveHoldS = -1);
-    void startKeepalive();
     void complete();
     double nowS() const;
     double margin(double cutS) const;
@@ -74,8 +83,6 @@ private:
     QElapsedTimer m_clock;
     qint64 m_errorLogStart = -1;
     bool m_running = false;
-    bool m_keepaliveStarted = false;
-    int m_keepalivePending = 0;
 };
 
 } // namespace socketscope
