@@ -316,11 +316,7 @@ int cmdRecordAnsible(CliContext& ctx, const QStringList& args)
 // missing login password, passphrase or sudo password asked on the terminal, hidden.
 SshPrompts sshPrompts(const ArgParser& p)
 {
-    SshPrompts prompts;
-    if (p.isSet(QStringLiteral("--accept-new-host-key")))
-        prompts.hostKey = [](const HostKeyInfo&) { return HostKeyDecision::AcceptAndRemember; };
-    prompts.secret = [](const SecretRequest& request) { return promptHidden(request.prompt); };
-    return prompts;
+    return terminalSshPrompts(p.isSet(QStringLiteral("--accept-new-host-key")));
 }
 
 // Runs (or resumes, or rolls back) with an engine that lives until the event loop ends.

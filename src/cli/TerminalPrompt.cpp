@@ -104,4 +104,13 @@ SshCredentials sshCredentialsFromStdin(CliContext& ctx, bool loginPassword, bool
     return credentials;
 }
 
+SshPrompts terminalSshPrompts(bool acceptNewHostKey)
+{
+    SshPrompts prompts;
+    if (acceptNewHostKey)
+        prompts.hostKey = [](const HostKeyInfo&) { return HostKeyDecision::AcceptAndRemember; };
+    prompts.secret = [](const SecretRequest& request) { return promptHidden(request.prompt); };
+    return prompts;
+}
+
 } // namespace socketscope::cli

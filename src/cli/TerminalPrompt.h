@@ -15,6 +15,10 @@ namespace socketscope::cli {
 // --password-stdin / --sudo-password-stdin instead).
 std::optional<SecretBytes> promptHidden(const QString& prompt);
 
+// Like `ssh`: an unknown host key only when acceptNewHostKey (--accept-new-host-key; a changed one
+// never); a missing login password, passphrase or sudo password asked on the terminal, hidden.
+SshPrompts terminalSshPrompts(bool acceptNewHostKey);
+
 struct CliContext;
 // --password-stdin / --sudo-password-stdin: the login password on the first line of stdin, the
 // sudo password on the next (or the only line when just the sudo one is asked). Only the line

@@ -2,6 +2,7 @@
 #include "timeouts/TimeoutMapper.h"
 
 #include "probe/ProbeEngine.h"
+#include "remote/LocalHost.h"
 #include "timeouts/KnownTimeouts.h"
 
 #include <QFile>
@@ -16,7 +17,8 @@ namespace socketscope {
 namespace {
 
 constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
-constexpr int kStaggerProbes = 32;     // idle probes opened one resolution step apart from the start, per hop
+constexpr int kStaggerProbes = 32;     // idle probes opened 0.9 resolution steps apart from the start, per hop
+constexpr double kStaggerStep = 0.9;   // × the resolution: with the launch jitter, the bracket they leave is ≤ it
 constexpr double kLadderRatio = 1.4142135623730951; // √2: the bracket a silent drop leaves is ≤ 30 % of it
 constexpr double kMinResolution = 0.1; // seconds
 
@@ -142,6 +144,8 @@ TimeoutMapper::TimeoutMapper(ProbeEngine* engine, QObject* parent) : QObject(par
 
 TimeoutMapper::~TimeoutMapper()
 {
+    if (m_logThread)
+        m_logThread->wait();
     if (m_engine) {
         for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it)
             m_engine->cancel(it.key());
@@ -167,12 +171,18 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     m_probes.clear();
     m_running = true;
     m_clock.start();
-    m_errorLogStart = -1;
-    if (!m_options.nginxErrorLog.isEmpty()) {
-        QFile log(m_options.nginxErrorLog);
-        if (log.exists())
-            m_errorLogStart = log.size();
-    }
+    ++m_generation;
+    m_awaitingLogs = false;
+    m_logSizesKnown = false;
+    m_logSizes.clear();
+    m_logError.clear();
+    m_logs.clear();
+    if (!m_options.nginxErrorLog.isEmpty())
+        m_logs << CutLog{CutLogKind::NginxError, m_options.nginxErrorLog};
+    if (!m_options.haproxyLog.isEmpty())
+        m_logs << CutLog{CutLogKind::Haproxy, m_options.haproxyLog};
+    if (!m_logs.isEmpty())
+        startLogJob(false);
     for (const TimeoutHop& h : m_options.hops) {
         auto* run = new HopRun;
         run->out.name = h.name;
@@ -203,7 +213,7 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
         run->staggerLaunch = new QTimer(this);
         run->staggerLaunch->setTimerType(Qt::PreciseTimer);
         connect(run->staggerLaunch, &QTimer::timeout, this, [this, i] { launchStagger(i); });
-        run->staggerLaunch->start(int(m_options.resolution * 1000.0));
+        run->staggerLaunch->start(int(m_options.resolution * kStaggerStep * 1000.0));
         emit progress(QStringLiteral("%1: holding idle sockets up to %2 s").arg(run->out.name, secondsText(m_options.maxS)));
     }
 }
@@ -236,7 +246,7 @@ void TimeoutMapper::endStagger(int hop)
     }
     if (ended > 0)
         emit progress(QStringLiteral("%1: pinging %2 staggered idle sockets (ages %3 s apart)")
-                          .arg(run->out.name).arg(ended).arg(secondsText(m_options.resolution)));
+                          .arg(run->out.name).arg(ended).arg(secondsText(m_options.resolution * kStaggerStep)));
 }
 
 // Every idle probe of the hop (ladder, bisection, staggered pool) has nothing more to add.
@@ -291,6 +301,11 @@ quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic
 
 void TimeoutMapper::cancel()
 {
+    if (m_awaitingLogs) { // the probes are done; only the logs were being read
+        m_result.cancelled = true;
+        finish();
+        return;
+    }
     if (!m_running)
         return;
     m_result.cancelled = true;
@@ -638,33 +653,80 @@ void TimeoutMapper::complete()
         for (const HopRun* h : std::as_const(m_hops))
             m_result.hops << h->out;
     }
-    // The nginx error log's own words for the cut, when we can read it here.
-    if (m_errorLogStart >= 0 && m_result.firstCut) {
-        QFile log(m_options.nginxErrorLog);
-        if (log.open(QIODevice::ReadOnly) && log.seek(std::min(m_errorLogStart, log.size()))) {
-            QString line;
-            const QList<QByteArray> lines = log.readAll().split('\n');
-            for (const QByteArray& l : lines) {
-                if (l.contains("upstream timed out") && l.contains("while proxying upgraded connection"))
-                    line = QString::fromUtf8(l.trimmed());
-            }
-            // nginx closes with a FIN: the innermost such hop whose Server header names nginx.
-            HopTimeout* nginxHop = nullptr;
-            for (int i = 0; i < m_result.hops.size(); ++i) {
-                HopTimeout& h = m_result.hops[i];
-                const bool namedNginx = std::any_of(m_hops.at(i)->headers.cbegin(), m_hops.at(i)->headers.cend(), [](const auto& hd) {
-                    return hd.first.compare(QLatin1String("server"), Qt::CaseInsensitive) == 0 && hd.second.startsWith(QLatin1String("nginx"));
-                });
-                if (h.death == DeathKind::Fin && namedNginx)
-                    nginxHop = &h;
-            }
-            if (nginxHop && !line.isEmpty()) {
-                if (!nginxHop->signature.isEmpty())
-                    nginxHop->signature += QStringLiteral("; ");
-                nginxHop->signature += QStringLiteral("nginx error log: ") + line;
-            }
-        }
+    if (!m_logs.isEmpty() && !m_result.cancelled && m_result.firstCut) {
+        // The logs' own words for the cut: what they gained during the run, once their sizes at the start are known.
+        m_awaitingLogs = true;
+        emit progress(QStringLiteral("reading what the proxies logged during the run"));
+        if (m_logSizesKnown)
+            startLogJob(true);
+        return;
     }
+    finish();
+}
+
+void TimeoutMapper::startLogJob(bool tails)
+{
+    LogHostFactory factory = m_options.logHost;
+    if (!factory)
+        factory = [] { return Result<std::unique_ptr<RemoteHost>>(std::make_unique<LocalHost>()); };
+    const QList<CutLog> logs = m_logs;
+    const QList<qint64> sizes = m_logSizes;
+    const quint64 generation = m_generation;
+    if (m_logThread)
+        m_logThread->wait(); // the start job, long done by the end of a run
+    m_logThread = QThread::create([this, factory, logs, sizes, tails, generation] {
+        QList<qint64> newSizes;
+        QList<QByteArray> texts;
+        QString error;
+        Result<std::unique_ptr<RemoteHost>> host = factory();
+        if (!host)
+            error = host.error();
+        else if (tails)
+            texts = cutLogTails(**host, logs, sizes);
+        else
+            newSizes = cutLogSizes(**host, logs);
+        // The mapper waits for this thread before it goes: `this` is alive when the call is queued.
+        QMetaObject::invokeMethod(this, [this, tails, newSizes, texts, error, generation] {
+            if (generation == m_generation)
+                onLogJob(tails, newSizes, texts, error);
+        }, Qt::QueuedConnection);
+    });
+    connect(m_logThread, &QThread::finished, m_logThread, &QObject::deleteLater);
+    m_logThread->start();
+}
+
+void TimeoutMapper::onLogJob(bool tails, const QList<qint64>& sizes, const QList<QByteArray>& texts, const QString& error)
+{
+    if (!error.isEmpty())
+        m_logError = error;
+    if (!tails) {
+        m_logSizes = sizes;
+        m_logSizesKnown = true;
+        if (m_awaitingLogs)
+            startLogJob(true);
+        return;
+    }
+    if (!m_awaitingLogs)
+        return;
+    QList<CutLogLine> lines;
+    for (int i = 0; i < m_logs.size() && i < texts.size(); ++i)
+        lines << parseCutLog(m_logs.at(i).kind, texts.at(i));
+    QList<QList<QPair<QString, QString>>> headers;
+    for (const HopRun* h : std::as_const(m_hops))
+        headers << h->headers;
+    // HAProxy's Ta/Tt also counts the upgrade and the first round trip: a little slack on top.
+    attachCutLogLines(m_result.hops, headers, lines, std::max(m_options.resolution, 0.5) + 0.5);
+    for (int i = 0; i < m_logs.size(); ++i) {
+        if (m_logSizes.value(i, -1) < 0)
+            m_result.advice << QStringLiteral("%1 could not be read%2: no log line names the cut")
+                                   .arg(m_logs.at(i).path, m_logError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_logError));
+    }
+    finish();
+}
+
+void TimeoutMapper::finish()
+{
+    m_awaitingLogs = false;
     // The advice: which hop, which setting, which keepalive.
     QStringList& advice = m_result.advice;
     if (m_result.firstCut) {

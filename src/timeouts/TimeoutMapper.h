@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "timeouts/CutLogs.h"
 #include "timeouts/TimeoutTypes.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QThread>
 
 namespace socketscope {
 
@@ -36,7 +38,7 @@ public:
     void start(const TimeoutMapOptions& options);
     // Stops every probe now; finished() reports what was measured, with cancelled = true.
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_running || m_awaitingLogs; }
 
 signals:
     void progress(const QString& message);
@@ -72,6 +74,10 @@ private:
     double tolerance(double cutS) const;
     void cancelHopProbes(int hop, Role role, double aboveHoldS = -1);
     void complete();
+    // The logs that name the cut: their sizes at the start, what they gained at the end (worker thread).
+    void startLogJob(bool tails);
+    void onLogJob(bool tails, const QList<qint64>& sizes, const QList<QByteArray>& texts, const QString& error);
+    void finish();
     double nowS() const;
     double margin(double cutS) const;
 
@@ -81,7 +87,13 @@ private:
     QList<HopRun*> m_hops;
     QHash<quint64, Running> m_probes;
     QElapsedTimer m_clock;
-    qint64 m_errorLogStart = -1;
+    QList<CutLog> m_logs;
+    QList<qint64> m_logSizes;
+    bool m_logSizesKnown = false;
+    bool m_awaitingLogs = false;
+    QString m_logError;
+    QPointer<QThread> m_logThread;
+    quint64 m_generation = 0;
     bool m_running = false;
 };
 
