@@ -566,6 +566,7 @@ void TimeoutMapper::hopDone(int hop)
         run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, run->out.death, std::max(m_options.resolution, 0.5), run->headers);
     }
     emit progress(QStringLiteral("%1: done").arg(run->out.name));
+    emit hopsDone(int(std::count_if(m_hops.cbegin(), m_hops.cend(), [](const HopRun* h) { return h->done; })), int(m_hops.size()));
     settle();
 }
 

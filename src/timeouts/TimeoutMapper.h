@@ -42,6 +42,8 @@ public:
 
 signals:
     void progress(const QString& message);
+    // How many hops are measured (idle cutoff, kind, keepalive rows) out of all of them.
+    void hopsDone(int done, int total);
     void finished(const socketscope::TimeoutMapResult& result);
 
 private:
