@@ -8,6 +8,7 @@
 #include "probe/ProbeProfile.h"
 #include "cli/TerminalPrompt.h"
 #include "runbook/NginxWorkerWatch.h"
+#include "remote/LocalHost.h"
 #include "runbook/RunbookConnect.h"
 #include "timeouts/ReloadTester.h"
 #include "timeouts/TimeoutJson.h"
@@ -28,7 +29,8 @@ constexpr double kDefaultPongTimeoutS = 3.0; // a ping after the hold must come 
 QString usage()
 {
     return QStringLiteral("usage: socketscope-cli timeouts [--profile P] [--hop NAME=URL]... [--max S] [--resolution S] "
-                          "[--server-data-path PATH] [--nginx-error-log FILE] [--no-keepalive] [probe options] [--json]\n");
+                          "[--server-data-path PATH] [--nginx-error-log FILE] [--haproxy-log FILE] [--accept-new-host-key] "
+                          "[--no-keepalive] [probe options] [--json]\n");
 }
 
 } // namespace
@@ -37,9 +39,10 @@ int cmdTimeouts(CliContext& ctx)
 {
     ArgParser p;
     declareProbeOptions(p);
-    for (const char* v : {"--profile", "--hop", "--max", "--resolution", "--server-data-path", "--nginx-error-log"})
+    for (const char* v : {"--profile", "--hop", "--max", "--resolution", "--server-data-path", "--nginx-error-log", "--haproxy-log"})
         p.addValue(QString::fromLatin1(v));
     p.addFlag(QStringLiteral("--no-keepalive"));
+    p.addFlag(QStringLiteral("--accept-new-host-key"));
     if (!p.parse(ctx.args) || !p.positionals().isEmpty()) {
         *ctx.err << "timeouts: " << (p.error().isEmpty() ? QStringLiteral("unexpected argument %1").arg(p.positionals().value(0)) : p.error())
                  << '\n' << usage();
@@ -104,8 +107,23 @@ int cmdTimeouts(CliContext& ctx)
         map.serverDataPath = p.value(QStringLiteral("--server-data-path"));
     map.keepalive = !p.isSet(QStringLiteral("--no-keepalive"));
     map.nginxErrorLog = p.value(QStringLiteral("--nginx-error-log"));
-    if (map.nginxErrorLog.isEmpty() && profile && profile->ssh.host.isEmpty())
+    map.haproxyLog = p.value(QStringLiteral("--haproxy-log"));
+    if (profile && !profile->ssh.host.isEmpty() && !p.isSet(QStringLiteral("--nginx-error-log"))) {
+        // A remote profile: its nginx error log (and --haproxy-log) are read on its server, over
+        // SSH with the profile's login, from where they stood when the map started.
+        map.nginxErrorLog = profile->logs.nginxErrorLog;
+        if (!map.nginxErrorLog.isEmpty() || !map.haproxyLog.isEmpty()) {
+            Result<HostFactory> factory = RunbookConnect::sshFactory(*profile, SecretBytes(),
+                                                                     terminalSshPrompts(p.isSet(QStringLiteral("--accept-new-host-key"))));
+            if (!factory) {
+                *ctx.err << "timeouts: " << factory.error() << '\n';
+                return ExitUsage;
+            }
+            map.logHost = factory.value();
+        }
+    } else if (map.nginxErrorLog.isEmpty() && profile) {
         map.nginxErrorLog = profile->logs.nginxErrorLog; // a local profile: its log is readable here
+    }
     const bool json = p.isSet(QStringLiteral("--json"));
 
     ProbeEngine* engine = makeEngine();

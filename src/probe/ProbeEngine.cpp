@@ -135,4 +135,20 @@ void ProbeEngine::cancel(quint64 id)
     }, Qt::QueuedConnection);
 }
 
+void ProbeEngine::endHold(quint64 id)
+{
+    int index = -1;
+    {
+        QMutexLocker lock(&d->mutex);
+        index = d->owner.value(id, -1);
+    }
+    if (index < 0)
+        return;
+    WorkerHost* host = d->workers.at(std::size_t(index)).host;
+    QMetaObject::invokeMethod(host, [host, id] {
+        if (ProbeSession* s = host->sessions.value(id))
+            s->endHold();
+    }, Qt::QueuedConnection);
+}
+
 } // namespace socketscope

@@ -22,6 +22,9 @@ public:
     quint64 start(const socketscope::ProbeOptions& options);
     // Stops a running probe early; its result reports what was seen so far.
     void cancel(quint64 id);
+    // Ends a running probe's hold now, as if its holdS were up: with verifyAfterHold its liveness
+    // ping follows and finished() says whether the connection was still alive.
+    void endHold(quint64 id);
 
 signals:
     void progress(quint64 id, const QString& phase);

@@ -133,19 +133,7 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
     m_holdTimer->setTimerType(Qt::PreciseTimer);
     connect(m_phaseTimer, &QTimer::timeout, this, &ProbeSession::onPhaseTimeout);
     connect(m_bodyTimer, &QTimer::timeout, this, &ProbeSession::finish);
-    connect(m_holdTimer, &QTimer::timeout, this, [this] {
-        m_holdOver = true;
-        m_pingTimer->stop();
-        m_dataTimer->stop();
-        m_appBeatTimer->stop();
-        m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
-        if (!m_outstandingPing.isEmpty())
-            return; // its pong (or its deadline) ends the probe
-        if (m_options.verifyAfterHold)
-            sendPing(); // still alive? a silent drop never answers
-        else
-            beginClose();
-    });
+    connect(m_holdTimer, &QTimer::timeout, this, &ProbeSession::holdTimeUp);
     connect(m_pingTimer, &QTimer::timeout, this, [this] {
         if (m_outstandingPing.isEmpty())
             sendPing();
@@ -170,6 +158,32 @@ ProbeSession::ProbeSession(quint64 id, const ProbeOptions& options, QObject* par
                     .arg(m_result.app.protocol)
                     .arg(m_appWatchdog->interval()));
     });
+}
+
+void ProbeSession::holdTimeUp()
+{
+    m_holdTimer->stop();
+    m_holdOver = true;
+    m_pingTimer->stop();
+    m_dataTimer->stop();
+    m_appBeatTimer->stop();
+    m_result.heldS = (elapsedMs() - m_holdStartMs) / 1000.0;
+    if (!m_outstandingPing.isEmpty())
+        return; // its pong (or its deadline) ends the probe
+    if (m_options.verifyAfterHold)
+        sendPing(); // still alive? a silent drop never answers
+    else
+        beginClose();
+}
+
+void ProbeSession::endHold()
+{
+    if (m_finished || m_holdOver)
+        return;
+    if (m_phase == Phase::Hold && m_holdTimer->isActive())
+        holdTimeUp();
+    else
+        m_endHoldAsked = true; // startHold() ends it at once
 }
 
 ProbeSession::~ProbeSession()
@@ -838,7 +852,7 @@ void ProbeSession::startHold()
     m_holdStartMs = elapsedMs();
     if (m_options.holdS > 0) {
         enterPhase(Phase::Hold, 0); // the hold is never bounded by --timeout; pong deadlines are
-        m_holdTimer->start(msFromSeconds(m_options.holdS));
+        m_holdTimer->start(m_endHoldAsked ? 0 : msFromSeconds(m_options.holdS));
         if (m_options.pingIntervalS > 0)
             m_pingTimer->start(msFromSeconds(m_options.pingIntervalS));
         if (m_options.holdDataIntervalS > 0)

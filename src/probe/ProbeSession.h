@@ -35,6 +35,9 @@ public:
     void start();
     // Ends the probe now; done() reports what was seen so far.
     void cancel();
+    // Ends the hold now as if its time were up (the liveness ping follows when verifyAfterHold);
+    // before the hold starts, the hold is ended as soon as it begins. No effect after the hold.
+    void endHold();
     quint64 id() const { return m_id; }
 
 signals:
@@ -57,6 +60,7 @@ private:
     void refused(AppFailure why, const QString& words) override;
     void broken(const QString& detail) override;
     void switchTo(AppProtocolId id, const QByteArray& firstMessage) override;
+    void holdTimeUp();
 
     void chooseAppBeforeUpgrade();
     void chooseAppAfterUpgrade();
@@ -105,6 +109,7 @@ private:
     double m_phaseStartMs = 0;
     double m_lastByteMs = 0;
     double m_holdStartMs = -1;
+    bool m_endHoldAsked = false;
     QList<QHostAddress> m_addresses;
     qsizetype m_addressIndex = 0;
     int m_lookupId = -1;

@@ -2,6 +2,7 @@
 #include "timeouts/TimeoutMapper.h"
 
 #include "probe/ProbeEngine.h"
+#include "remote/LocalHost.h"
 #include "timeouts/KnownTimeouts.h"
 
 #include <QFile>
@@ -16,6 +17,9 @@ namespace socketscope {
 namespace {
 
 constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
+constexpr int kStaggerProbes = 32;     // idle probes opened 0.9 resolution steps apart from the start, per hop
+constexpr double kStaggerStep = 0.9;   // × the resolution: with the launch jitter, the bracket they leave is ≤ it
+constexpr double kLadderRatio = 1.4142135623730951; // √2: the bracket a silent drop leaves is ≤ 30 % of it
 constexpr double kMinResolution = 0.1; // seconds
 
 // What one probe says about the connection at the end of its hold.
@@ -63,6 +67,15 @@ struct TimeoutMapper::HopRun {
     DeathKind directDeath = DeathKind::None;
     int pendingIdle = 0;
     bool idleSettled = false;
+    // The staggered pool (see the class comment).
+    QTimer* staggerLaunch = nullptr;
+    int staggerLaunched = 0;
+    int pendingStagger = 0;
+    bool staggerEnded = false;
+    // The keepalive matrix, one probe per traffic, started with the hop.
+    QList<KeepaliveRow> keepalive;
+    int pendingKeepalive = 0;
+    QTimer* keepaliveStop = nullptr;
     QList<QPair<QString, QString>> headers; // of the first 101, for the signature
     // The probe with traffic flowing.
     quint64 activeId = 0;
@@ -71,7 +84,14 @@ struct TimeoutMapper::HopRun {
     QString activeFailure;
     std::optional<double> activeDeathAgeS;
     QTimer* activeStop = nullptr;
+    bool kindDecided = false;
     bool done = false;
+    ~HopRun()
+    {
+        delete staggerLaunch;
+        delete activeStop;
+        delete keepaliveStop;
+    }
 };
 
 QString deathKindId(DeathKind k)
@@ -124,6 +144,8 @@ TimeoutMapper::TimeoutMapper(ProbeEngine* engine, QObject* parent) : QObject(par
 
 TimeoutMapper::~TimeoutMapper()
 {
+    if (m_logThread)
+        m_logThread->wait();
     if (m_engine) {
         for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it)
             m_engine->cancel(it.key());
@@ -147,16 +169,20 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     qDeleteAll(m_hops);
     m_hops.clear();
     m_probes.clear();
-    m_keepaliveStarted = false;
-    m_keepalivePending = 0;
     m_running = true;
     m_clock.start();
-    m_errorLogStart = -1;
-    if (!m_options.nginxErrorLog.isEmpty()) {
-        QFile log(m_options.nginxErrorLog);
-        if (log.exists())
-            m_errorLogStart = log.size();
-    }
+    ++m_generation;
+    m_awaitingLogs = false;
+    m_logSizesKnown = false;
+    m_logSizes.clear();
+    m_logError.clear();
+    m_logs.clear();
+    if (!m_options.nginxErrorLog.isEmpty())
+        m_logs << CutLog{CutLogKind::NginxError, m_options.nginxErrorLog};
+    if (!m_options.haproxyLog.isEmpty())
+        m_logs << CutLog{CutLogKind::Haproxy, m_options.haproxyLog};
+    if (!m_logs.isEmpty())
+        startLogJob(false);
     for (const TimeoutHop& h : m_options.hops) {
         auto* run = new HopRun;
         run->out.name = h.name;
@@ -170,14 +196,67 @@ void TimeoutMapper::start(const TimeoutMapOptions& options)
     }
     for (int i = 0; i < m_hops.size(); ++i) {
         HopRun* run = m_hops.at(i);
-        // The ladder of idle holds, all at once: resolution × 2^k below --max, and --max itself.
-        for (double h = m_options.resolution; h < m_options.maxS; h *= 2)
+        // The ladder of idle holds, all at once: resolution × √2^k below --max, and --max itself.
+        for (double h = m_options.resolution; h < m_options.maxS * 0.999; h *= kLadderRatio)
             launch(Role::Idle, i, h);
         launch(Role::Idle, i, m_options.maxS);
         run->activeStartS = nowS();
         run->activeId = launch(Role::Active, i, m_options.maxS);
+        if (m_options.keepalive) {
+            for (KeepaliveTraffic t : allKeepaliveTraffic()) {
+                run->keepalive << KeepaliveRow{run->out.name, t, std::nullopt, QString()};
+                launch(Role::Keepalive, i, m_options.maxS, t);
+                ++run->pendingKeepalive;
+            }
+        }
+        // The staggered pool: one idle probe every resolution step, each held until endStagger().
+        run->staggerLaunch = new QTimer(this);
+        run->staggerLaunch->setTimerType(Qt::PreciseTimer);
+        connect(run->staggerLaunch, &QTimer::timeout, this, [this, i] { launchStagger(i); });
+        run->staggerLaunch->start(int(m_options.resolution * kStaggerStep * 1000.0));
         emit progress(QStringLiteral("%1: holding idle sockets up to %2 s").arg(run->out.name, secondsText(m_options.maxS)));
     }
+}
+
+void TimeoutMapper::launchStagger(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (!m_running || run->staggerEnded || run->idleSettled || run->direct || !run->out.error.isEmpty()
+        || run->staggerLaunched >= kStaggerProbes) {
+        run->staggerLaunch->stop();
+        return;
+    }
+    ++run->staggerLaunched;
+    launch(Role::Stagger, hop, m_options.maxS);
+}
+
+void TimeoutMapper::endStagger(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->staggerEnded)
+        return;
+    run->staggerEnded = true;
+    run->staggerLaunch->stop();
+    int ended = 0;
+    for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
+        if (it->hop == hop && it->role == Role::Stagger) {
+            m_engine->endHold(it.key()); // its liveness ping tells whether its idle age outlived the hop
+            ++ended;
+        }
+    }
+    if (ended > 0)
+        emit progress(QStringLiteral("%1: pinging %2 staggered idle sockets (ages %3 s apart)")
+                          .arg(run->out.name).arg(ended).arg(secondsText(m_options.resolution * kStaggerStep)));
+}
+
+// Every idle probe of the hop (ladder, bisection, staggered pool) has nothing more to add.
+void TimeoutMapper::stopIdle(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    run->staggerEnded = true;
+    run->staggerLaunch->stop();
+    cancelHopProbes(hop, Role::Idle);
+    cancelHopProbes(hop, Role::Stagger);
 }
 
 quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic traffic)
@@ -195,7 +274,8 @@ quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic
         o.pingIntervalS = every;
         o.holdDataIntervalS = every;
     } else if (role == Role::Keepalive) {
-        const double every = std::max(0.2, holdS / 4.0);
+        // The cutoff is not known yet: traffic as often as the probe with traffic flowing sends it.
+        const double every = std::clamp(m_options.resolution, 0.25, 5.0);
         switch (traffic) {
         case KeepaliveTraffic::ClientPing: o.pingIntervalS = every; break;
         case KeepaliveTraffic::ClientData: o.holdDataIntervalS = every; break;
@@ -214,11 +294,18 @@ quint64 TimeoutMapper::launch(Role role, int hop, double holdS, KeepaliveTraffic
     m_probes.insert(id, Running{role, hop, holdS, traffic});
     if (role == Role::Idle)
         ++m_hops.at(hop)->pendingIdle;
+    else if (role == Role::Stagger)
+        ++m_hops.at(hop)->pendingStagger;
     return id;
 }
 
 void TimeoutMapper::cancel()
 {
+    if (m_awaitingLogs) { // the probes are done; only the logs were being read
+        m_result.cancelled = true;
+        finish();
+        return;
+    }
     if (!m_running)
         return;
     m_result.cancelled = true;
@@ -244,14 +331,18 @@ void TimeoutMapper::onProbeFinished(quint64 id, const ProbeResult& r)
     switch (run.role) {
     case Role::Idle:
         --m_hops.at(run.hop)->pendingIdle;
-        onIdle(run.hop, run.holdS, r);
+        onIdle(run.hop, run.holdS, false, r);
+        break;
+    case Role::Stagger:
+        --m_hops.at(run.hop)->pendingStagger;
+        onIdle(run.hop, r.heldS, true, r); // the idle age its ping tested
         break;
     case Role::Active: onActive(run.hop, r); break;
-    case Role::Keepalive: onKeepalive(run.traffic, r); break;
+    case Role::Keepalive: onKeepalive(run.hop, run.traffic, r); break;
     }
 }
 
-void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
+void TimeoutMapper::onIdle(int hop, double holdS, bool stagger, const ProbeResult& r)
 {
     HopRun* run = m_hops.at(hop);
     if (run->done || run->idleSettled)
@@ -261,9 +352,9 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
     switch (outcomeOf(r)) {
     case Outcome::Cancelled: break;
     case Outcome::Alive:
+        if (holdS > run->lo && !stagger)
+            emit progress(QStringLiteral("%1: alive after %2 s idle").arg(run->out.name, secondsText(holdS)));
         run->lo = std::max(run->lo, holdS);
-        emit progress(QStringLiteral("%1: alive after %2 s idle").arg(run->out.name, secondsText(holdS)));
-        settle();
         break;
     case Outcome::Visible: {
         const double cut = r.idleCutoffS.value_or(holdS);
@@ -279,14 +370,16 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
                 run->out.details << QStringLiteral("close frame %1%2").arg(r.closeCode.value_or(1005))
                                         .arg(r.closeReason.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(r.closeReason));
         }
-        cancelHopProbes(hop, Role::Idle); // the cut is timed: the other idle probes have nothing to add
+        stopIdle(hop); // the cut is timed: the other idle probes have nothing to add
         break;
     }
     case Outcome::Silent:
+        if (!run->silentSeen || holdS < run->hi)
+            emit progress(QStringLiteral("%1: no pong after %2 s idle (silent drop)").arg(run->out.name, secondsText(holdS)));
         run->silentSeen = true;
         run->hi = std::min(run->hi, holdS);
-        emit progress(QStringLiteral("%1: no pong after %2 s idle (silent drop)").arg(run->out.name, secondsText(holdS)));
         cancelHopProbes(hop, Role::Idle, holdS);
+        endStagger(hop); // their ages now span the bracket the ladder left
         break;
     case Outcome::Error: {
         const int status = r.httpStatus.value_or(0);
@@ -300,12 +393,27 @@ void TimeoutMapper::onIdle(int hop, double holdS, const ProbeResult& r)
             if (status)
                 run->out.death = DeathKind::HttpError;
         }
-        cancelHopProbes(hop, Role::Idle);
+        stopIdle(hop);
         break;
     }
     }
-    if (run->pendingIdle == 0)
-        nextIdleRound(hop);
+    idleProgress(hop);
+}
+
+void TimeoutMapper::idleProgress(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->pendingIdle > 0 || run->idleSettled)
+        return;
+    if (!run->silentSeen && !run->direct && run->out.error.isEmpty()) {
+        // The whole ladder, --max included, came back alive: nothing to narrow.
+        stopIdle(hop);
+        idleSettled(hop);
+        return;
+    }
+    if (run->pendingStagger > 0 && run->staggerEnded && !run->direct && run->out.error.isEmpty())
+        return; // their pongs (or deadlines) narrow the bracket first
+    nextIdleRound(hop);
 }
 
 void TimeoutMapper::nextIdleRound(int hop)
@@ -314,6 +422,7 @@ void TimeoutMapper::nextIdleRound(int hop)
     if (m_result.cancelled)
         return;
     if (!run->out.error.isEmpty() || run->direct || !run->silentSeen || run->hi - run->lo <= m_options.resolution) {
+        stopIdle(hop);
         idleSettled(hop);
         return;
     }
@@ -350,13 +459,21 @@ void TimeoutMapper::decideKind(int hop)
     HopRun* run = m_hops.at(hop);
     if (run->done || !run->idleSettled)
         return;
-    if (!run->out.idleCutoffS) { // nothing to classify
+    if (run->kindDecided) {
+        hopDone(hop);
+        return;
+    }
+    if (!run->out.idleCutoffS) { // nothing to classify, no keepalive to measure
         if (!run->activeDone && run->activeId)
             m_engine->cancel(run->activeId);
+        cancelHopProbes(hop, Role::Keepalive);
+        run->pendingKeepalive = 0; // their cancelled results are not rows
+        run->kindDecided = true;
         hopDone(hop);
         return;
     }
     const double cut = *run->out.idleCutoffS;
+    endKeepalive(hop);
     if (run->activeDone) {
         if (run->activeDeathAgeS && *run->activeDeathAgeS <= cut + margin(cut)) {
             run->out.lifetimeCapS = *run->activeDeathAgeS;
@@ -369,6 +486,7 @@ void TimeoutMapper::decideKind(int hop)
             run->out.details << QStringLiteral("with pings and data flowing it lived past %1 s: an idle timeout")
                                     .arg(secondsText(cut + margin(cut)));
         }
+        run->kindDecided = true;
         hopDone(hop);
         return;
     }
@@ -390,6 +508,27 @@ void TimeoutMapper::decideKind(int hop)
         emit progress(QStringLiteral("%1: cut after %2 s idle; checking whether traffic keeps it alive")
                           .arg(run->out.name, secondsText(cut)));
     }
+}
+
+// The keepalive probes started with the hop: their holds end at the cutoff plus the margin, then
+// their liveness ping says whether that traffic kept the hop alive.
+void TimeoutMapper::endKeepalive(int hop)
+{
+    HopRun* run = m_hops.at(hop);
+    if (run->keepaliveStop || run->pendingKeepalive == 0 || !run->out.idleCutoffS)
+        return;
+    const double cut = *run->out.idleCutoffS;
+    const double left = std::max(0.0, run->activeStartS + cut + margin(cut) - nowS());
+    run->keepaliveStop = new QTimer(this);
+    run->keepaliveStop->setSingleShot(true);
+    run->keepaliveStop->setTimerType(Qt::PreciseTimer);
+    connect(run->keepaliveStop, &QTimer::timeout, this, [this, hop] {
+        for (auto it = m_probes.cbegin(); it != m_probes.cend(); ++it) {
+            if (it->hop == hop && it->role == Role::Keepalive)
+                m_engine->endHold(it.key());
+        }
+    });
+    run->keepaliveStop->start(int(left * 1000.0) + 1);
 }
 
 void TimeoutMapper::onActive(int hop, const ProbeResult& r)
@@ -418,29 +557,25 @@ void TimeoutMapper::onActive(int hop, const ProbeResult& r)
 void TimeoutMapper::hopDone(int hop)
 {
     HopRun* run = m_hops.at(hop);
-    if (run->done)
+    if (run->done || !run->kindDecided || run->pendingKeepalive > 0)
         return;
     run->done = true;
-    cancelHopProbes(hop, Role::Idle);
+    stopIdle(hop);
     if (const auto cut = run->out.cutS()) {
         const CutKind kind = run->out.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle;
         run->out.signature = timeoutSignature(KnownTimeouts::builtin(), *cut, kind, run->out.death, std::max(m_options.resolution, 0.5), run->headers);
     }
     emit progress(QStringLiteral("%1: done").arg(run->out.name));
+    emit hopsDone(int(std::count_if(m_hops.cbegin(), m_hops.cend(), [](const HopRun* h) { return h->done; })), int(m_hops.size()));
     settle();
 }
 
-void TimeoutMapper::computeFirstCut(bool doneOnly)
+void TimeoutMapper::computeFirstCut()
 {
-    QList<HopTimeout> hops;
-    for (const HopRun* h : std::as_const(m_hops)) {
-        if (h->done || !doneOnly)
-            hops << h->out;
-    }
     m_result.firstCut.reset();
     m_result.advisedPingIntervalS.reset();
     std::optional<double> smallest;
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (const auto c = h.cutS(); c && (!smallest || *c < *smallest))
             smallest = c;
     }
@@ -448,12 +583,12 @@ void TimeoutMapper::computeFirstCut(bool doneOnly)
         return;
     // The outer hops see an inner hop's cut too: of the hops cutting at the smallest value, the
     // innermost (hops run from the client to the backend) is the one that cuts.
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (const auto c = h.cutS(); c && *c <= *smallest + tolerance(*smallest))
             m_result.firstCut = FirstCut{h.name, *c, h.lifetimeCapS ? CutKind::Lifetime : CutKind::Idle};
     }
     std::optional<double> smallestIdle;
-    for (const HopTimeout& h : std::as_const(hops)) {
+    for (const HopTimeout& h : std::as_const(m_result.hops)) {
         if (h.idleCutoffS && (!smallestIdle || *h.idleCutoffS < *smallestIdle))
             smallestIdle = h.idleCutoffS;
     }
@@ -467,55 +602,29 @@ void TimeoutMapper::settle()
 {
     if (!m_running)
         return;
-    bool allDone = true;
-    for (const HopRun* h : std::as_const(m_hops))
-        allDone = allDone && h->done;
-    if (!allDone && m_options.keepalive && !m_keepaliveStarted) {
-        // The keepalive matrix may start before the slowest hop ends: once every hop still running
-        // has been alive for longer than the smallest cut so far, none of them can cut first.
-        computeFirstCut(true);
-        bool known = m_result.firstCut.has_value();
-        for (const HopRun* h : std::as_const(m_hops)) {
-            if (!known || h->done)
-                continue;
-            known = !h->idleSettled && !h->direct && !h->silentSeen && h->lo > m_result.firstCut->afterS + tolerance(m_result.firstCut->afterS);
-        }
-        if (known)
-            startKeepalive();
+    for (const HopRun* h : std::as_const(m_hops)) {
+        if (!h->done)
+            return;
     }
-    if (!allDone)
-        return;
     m_result.hops.clear();
     for (const HopRun* h : std::as_const(m_hops))
         m_result.hops << h->out;
-    computeFirstCut(false);
-    if (m_options.keepalive && m_result.firstCut && !m_keepaliveStarted)
-        startKeepalive();
-    else if (m_keepalivePending == 0)
-        complete();
+    computeFirstCut();
+    if (m_result.firstCut) {
+        for (const HopRun* h : std::as_const(m_hops)) {
+            if (h->out.name == m_result.firstCut->hop)
+                m_result.keepalive = h->keepalive;
+        }
+    }
+    complete();
 }
 
-void TimeoutMapper::startKeepalive()
+void TimeoutMapper::onKeepalive(int hop, KeepaliveTraffic traffic, const ProbeResult& r)
 {
-    m_keepaliveStarted = true;
-    int hop = -1;
-    for (int i = 0; i < m_hops.size(); ++i) {
-        if (m_hops.at(i)->out.name == m_result.firstCut->hop)
-            hop = i;
-    }
-    const double cut = m_result.firstCut->afterS;
-    const double hold = cut + margin(cut);
-    emit progress(QStringLiteral("%1: keepalive matrix, %2 s holds").arg(m_result.firstCut->hop, secondsText(hold)));
-    for (KeepaliveTraffic t : allKeepaliveTraffic()) {
-        m_result.keepalive << KeepaliveRow{m_result.firstCut->hop, t, std::nullopt, QString()};
-        launch(Role::Keepalive, hop, hold, t);
-        ++m_keepalivePending;
-    }
-}
-
-void TimeoutMapper::onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r)
-{
-    for (KeepaliveRow& row : m_result.keepalive) {
+    HopRun* run = m_hops.at(hop);
+    if (run->done || run->pendingKeepalive == 0)
+        return;
+    for (KeepaliveRow& row : run->keepalive) {
         if (row.traffic != traffic)
             continue;
         const Outcome o = outcomeOf(r);
@@ -532,13 +641,8 @@ void TimeoutMapper::onKeepalive(KeepaliveTraffic traffic, const ProbeResult& r)
             row.note = r.errorString;
         }
     }
-    if (--m_keepalivePending > 0)
-        return;
-    bool allDone = true;
-    for (const HopRun* h : std::as_const(m_hops))
-        allDone = allDone && h->done;
-    if (allDone)
-        complete();
+    if (--run->pendingKeepalive == 0)
+        hopDone(hop);
 }
 
 void TimeoutMapper::complete()
@@ -550,33 +654,80 @@ void TimeoutMapper::complete()
         for (const HopRun* h : std::as_const(m_hops))
             m_result.hops << h->out;
     }
-    // The nginx error log's own words for the cut, when we can read it here.
-    if (m_errorLogStart >= 0 && m_result.firstCut) {
-        QFile log(m_options.nginxErrorLog);
-        if (log.open(QIODevice::ReadOnly) && log.seek(std::min(m_errorLogStart, log.size()))) {
-            QString line;
-            const QList<QByteArray> lines = log.readAll().split('\n');
-            for (const QByteArray& l : lines) {
-                if (l.contains("upstream timed out") && l.contains("while proxying upgraded connection"))
-                    line = QString::fromUtf8(l.trimmed());
-            }
-            // nginx closes with a FIN: the innermost such hop whose Server header names nginx.
-            HopTimeout* nginxHop = nullptr;
-            for (int i = 0; i < m_result.hops.size(); ++i) {
-                HopTimeout& h = m_result.hops[i];
-                const bool namedNginx = std::any_of(m_hops.at(i)->headers.cbegin(), m_hops.at(i)->headers.cend(), [](const auto& hd) {
-                    return hd.first.compare(QLatin1String("server"), Qt::CaseInsensitive) == 0 && hd.second.startsWith(QLatin1String("nginx"));
-                });
-                if (h.death == DeathKind::Fin && namedNginx)
-                    nginxHop = &h;
-            }
-            if (nginxHop && !line.isEmpty()) {
-                if (!nginxHop->signature.isEmpty())
-                    nginxHop->signature += QStringLiteral("; ");
-                nginxHop->signature += QStringLiteral("nginx error log: ") + line;
-            }
-        }
+    if (!m_logs.isEmpty() && !m_result.cancelled && m_result.firstCut) {
+        // The logs' own words for the cut: what they gained during the run, once their sizes at the start are known.
+        m_awaitingLogs = true;
+        emit progress(QStringLiteral("reading what the proxies logged during the run"));
+        if (m_logSizesKnown)
+            startLogJob(true);
+        return;
     }
+    finish();
+}
+
+void TimeoutMapper::startLogJob(bool tails)
+{
+    LogHostFactory factory = m_options.logHost;
+    if (!factory)
+        factory = [] { return Result<std::unique_ptr<RemoteHost>>(std::make_unique<LocalHost>()); };
+    const QList<CutLog> logs = m_logs;
+    const QList<qint64> sizes = m_logSizes;
+    const quint64 generation = m_generation;
+    if (m_logThread)
+        m_logThread->wait(); // the start job, long done by the end of a run
+    m_logThread = QThread::create([this, factory, logs, sizes, tails, generation] {
+        QList<qint64> newSizes;
+        QList<QByteArray> texts;
+        QString error;
+        Result<std::unique_ptr<RemoteHost>> host = factory();
+        if (!host)
+            error = host.error();
+        else if (tails)
+            texts = cutLogTails(**host, logs, sizes);
+        else
+            newSizes = cutLogSizes(**host, logs);
+        // The mapper waits for this thread before it goes: `this` is alive when the call is queued.
+        QMetaObject::invokeMethod(this, [this, tails, newSizes, texts, error, generation] {
+            if (generation == m_generation)
+                onLogJob(tails, newSizes, texts, error);
+        }, Qt::QueuedConnection);
+    });
+    connect(m_logThread, &QThread::finished, m_logThread, &QObject::deleteLater);
+    m_logThread->start();
+}
+
+void TimeoutMapper::onLogJob(bool tails, const QList<qint64>& sizes, const QList<QByteArray>& texts, const QString& error)
+{
+    if (!error.isEmpty())
+        m_logError = error;
+    if (!tails) {
+        m_logSizes = sizes;
+        m_logSizesKnown = true;
+        if (m_awaitingLogs)
+            startLogJob(true);
+        return;
+    }
+    if (!m_awaitingLogs)
+        return;
+    QList<CutLogLine> lines;
+    for (int i = 0; i < m_logs.size() && i < texts.size(); ++i)
+        lines << parseCutLog(m_logs.at(i).kind, texts.at(i));
+    QList<QList<QPair<QString, QString>>> headers;
+    for (const HopRun* h : std::as_const(m_hops))
+        headers << h->headers;
+    // HAProxy's Ta/Tt also counts the upgrade and the first round trip: a little slack on top.
+    attachCutLogLines(m_result.hops, headers, lines, std::max(m_options.resolution, 0.5) + 0.5);
+    for (int i = 0; i < m_logs.size(); ++i) {
+        if (m_logSizes.value(i, -1) < 0)
+            m_result.advice << QStringLiteral("%1 could not be read%2: no log line names the cut")
+                                   .arg(m_logs.at(i).path, m_logError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(m_logError));
+    }
+    finish();
+}
+
+void TimeoutMapper::finish()
+{
+    m_awaitingLogs = false;
     // The advice: which hop, which setting, which keepalive.
     QStringList& advice = m_result.advice;
     if (m_result.firstCut) {

@@ -5,15 +5,22 @@
 // kind, how it dies, and which traffic keeps it alive. Field names mirror the JSON of
 // `socketscope-cli timeouts --json` (TimeoutJson.cpp), which scripts depend on.
 
+#include "core/Result.h"
 #include "probe/ProbeTypes.h"
+#include "remote/RemoteHost.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace socketscope {
+
+// Reaches the host whose logs name the cut (SSH for a remote profile); called on a worker thread.
+using LogHostFactory = std::function<Result<std::unique_ptr<RemoteHost>>()>;
 
 // How a connection died. Ids (JSON "death"): close_frame, fin, reset, http_error, silent_drop, none.
 enum class DeathKind { None, CloseFrame, Fin, Reset, HttpError, SilentDrop };
@@ -41,7 +48,9 @@ struct TimeoutMapOptions {
     double resolution = 1.0;       // stop bisecting a silent drop at this width (seconds)
     QString serverDataPath = QStringLiteral("/ws/health"); // where the server sends on its own (keepalive server_data)
     bool keepalive = true;         // run the keepalive matrix on the first-cutting hop
-    QString nginxErrorLog;         // a local nginx error log to read the cut's signature from ("" = none)
+    QString nginxErrorLog;         // an nginx error log to read the cut's signature from ("" = none)
+    QString haproxyLog;            // a HAProxy log (httplog/tcplog lines) to read termination flags from ("" = none)
+    LogHostFactory logHost;        // where those logs are (unset: this machine)
 };
 
 struct HopTimeout {

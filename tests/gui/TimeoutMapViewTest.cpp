@@ -12,6 +12,8 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -50,7 +52,8 @@ TEST(TimeoutMapView, NamesTheProxyThatCutsFirstAndItsCutoff)
     auto* hops = view->findChild<QTableWidget*>(QStringLiteral("timeoutHopsTable"));
     auto* keepalive = view->findChild<QTableWidget*>(QStringLiteral("timeoutKeepaliveTable"));
     auto* advice = view->findChild<QTextBrowser*>(QStringLiteral("timeoutAdvice"));
-    ASSERT_TRUE(extra && maxBox && resolution && run && status && firstCut && hops && keepalive && advice);
+    auto* progress = view->findChild<QProgressBar*>(QStringLiteral("timeoutProgress"));
+    ASSERT_TRUE(extra && maxBox && resolution && run && status && firstCut && hops && keepalive && advice && progress);
 
     // A hop without NAME= is refused before anything runs.
     extra->setPlainText(QStringLiteral("ws://10.0.0.5/ws"));
@@ -66,7 +69,10 @@ TEST(TimeoutMapView, NamesTheProxyThatCutsFirstAndItsCutoff)
     ASSERT_TRUE(view->isRunning());
     EXPECT_EQ(run->text(), QStringLiteral("Cancel"));
     EXPECT_FALSE(maxBox->isEnabled());
+    EXPECT_TRUE(progress->isVisible());
+    EXPECT_EQ(progress->maximum(), 2) << "two hops: public and direct";
     ASSERT_TRUE(lab::waitForCount(running, 2, 120000));
+    EXPECT_FALSE(progress->isVisible());
     ASSERT_FALSE(view->isRunning());
     ASSERT_TRUE(view->result().has_value());
 
@@ -75,13 +81,53 @@ TEST(TimeoutMapView, NamesTheProxyThatCutsFirstAndItsCutoff)
     EXPECT_EQ(r.firstCut->hop, QStringLiteral("public"));
     EXPECT_NEAR(r.firstCut->afterS, 2.0, 0.5 + 0.5) << "nginx's proxy_read_timeout is 2 s";
     EXPECT_TRUE(firstCut->text().contains(QStringLiteral("public cuts first"))) << firstCut->text().toStdString();
+    // The first cut's signature: nginx named by its Server header, with the directive.
+    EXPECT_TRUE(firstCut->text().contains(QStringLiteral("Signed by: nginx proxy_read_timeout"))) << firstCut->text().toStdString();
+    EXPECT_TRUE(firstCut->text().contains(QRegularExpression(QStringLiteral("Heartbeat every \\d+\\.\\d s"))))
+        << "to 0.1 s: a 1.5 s heartbeat must not read 2 s — " << firstCut->text().toStdString();
+    // The keepalive matrix: one row per traffic, idle alone is cut.
+    ASSERT_EQ(keepalive->rowCount(), 4);
+    EXPECT_EQ(keepalive->item(0, 1)->text(), QStringLiteral("no — cut"));
+    if (const QString dir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+        panel.grab().save(dir + QStringLiteral("/timeouts.png")); // docs/screenshots, taken under Xvfb by hand
     ASSERT_EQ(hops->rowCount(), 2);
     EXPECT_EQ(hops->item(0, 0)->text(), QStringLiteral("public"));
     EXPECT_TRUE(hops->item(0, 2)->text().endsWith(QStringLiteral(" s"))) << hops->item(0, 2)->text().toStdString();
     EXPECT_EQ(hops->item(1, 0)->text(), QStringLiteral("direct"));
     EXPECT_EQ(hops->item(1, 2)->text(), QStringLiteral("—")) << "the backend itself never cut";
-    EXPECT_GE(keepalive->rowCount(), 1);
     EXPECT_FALSE(advice->toPlainText().isEmpty());
     EXPECT_EQ(run->text(), QStringLiteral("Map the timeouts"));
     EXPECT_TRUE(maxBox->isEnabled());
+}
+
+TEST(TimeoutMapView, CancelStopsTheRunAtOnceAndSaysWhatWasMeasured)
+{
+    monitortest::ProxiedEndpoint lab(true, QStringLiteral("600s"));
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    ASSERT_TRUE(lab.ok);
+    TimeoutMapView view;
+    view.resize(900, 600);
+    view.show();
+    Profile profile;
+    profile.name = QStringLiteral("slow nginx");
+    profile.publicUrl = lab.url();
+    view.setProfile(&profile);
+    auto* run = view.findChild<QPushButton*>(QStringLiteral("timeoutRunButton"));
+    auto* status = view.findChild<QLabel*>(QStringLiteral("timeoutStatus"));
+    auto* firstCut = view.findChild<QLabel*>(QStringLiteral("timeoutFirstCut"));
+    auto* progress = view.findChild<QProgressBar*>(QStringLiteral("timeoutProgress"));
+    ASSERT_TRUE(run && status && firstCut && progress);
+    QSignalSpy running(&view, &TimeoutMapView::runningChanged);
+    QTest::mouseClick(run, Qt::LeftButton);
+    ASSERT_TRUE(view.isRunning());
+    // The core's progress reaches the status line: an idle socket came back alive.
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("alive after")), 10000);
+    EXPECT_TRUE(progress->isVisible());
+    QTest::mouseClick(run, Qt::LeftButton); // "Cancel"
+    ASSERT_TRUE(lab::waitForCount(running, 2, 2000));
+    EXPECT_FALSE(view.isRunning());
+    ASSERT_TRUE(view.result().has_value());
+    EXPECT_TRUE(view.result()->cancelled);
+    EXPECT_TRUE(firstCut->text().contains(QStringLiteral("cancelled"))) << firstCut->text().toStdString();
+    EXPECT_EQ(run->text(), QStringLiteral("Map the timeouts"));
 }

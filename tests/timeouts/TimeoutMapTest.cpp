@@ -6,8 +6,11 @@
 // The judges are the configured values of the real daemons and of the relays written for the test,
 // and nginx's own error log line.
 #include "lab/Lab.h"
+#include "lab/SshdLab.h"
 #include "monitor/EvidenceBundle.h"
 #include "probe/ProbeEngine.h"
+#include "runbook/RunbookConnect.h"
+#include "timeouts/CutLogs.h"
 #include "timeouts/KnownTimeouts.h"
 #include "timeouts/TimeoutJson.h"
 #include "timeouts/TimeoutMapper.h"
@@ -17,6 +20,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <gtest/gtest.h>
 
@@ -27,6 +31,7 @@ namespace {
 constexpr double kResolution = 0.5;
 
 QString relayScript() { return QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/timeouts/relay.py"); }
+QString syslogScript() { return QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/timeouts/syslog.py"); }
 QString wsUrl(quint16 port, const QString& path = QStringLiteral("/ws/echo"))
 {
     return QStringLiteral("ws://127.0.0.1:%1%2").arg(port).arg(path);
@@ -45,6 +50,67 @@ bool startRelay(lab::Daemon& d, const QString& mode, double seconds, quint16 por
     return d.start(QStringLiteral("/usr/bin/python3"), {relayScript(), mode, QString::number(seconds), QString::number(port),
                                                         QString::number(target)})
         && lab::waitForPort(port);
+}
+
+// A syslog receiver writing HAProxy's log lines to `file`, as rsyslog would.
+bool startSyslog(lab::Daemon& d, quint16 port, const QString& file)
+{
+    if (!d.start(QStringLiteral("/usr/bin/python3"), {syslogScript(), QString::number(port), file}))
+        return false;
+    for (int i = 0; i < 200 && !QFile::exists(file); ++i) // it opens the file once its port is bound
+        QThread::msleep(25);
+    return QFile::exists(file);
+}
+
+// HAProxy in front of `target` with `timeout tunnel`, logging httplog lines to a syslog port.
+QString haproxyConfig(quint16 listen, quint16 target, const QString& tunnel, quint16 syslogPort)
+{
+    return QStringLiteral("global\n"
+                          "    log 127.0.0.1:%4 format raw local0\n"
+                          "defaults\n"
+                          "    mode http\n"
+                          "    log global\n"
+                          "    option httplog\n"
+                          "    timeout connect 1s\n"
+                          "    timeout client 30s\n"
+                          "    timeout server 30s\n"
+                          "    timeout tunnel %3\n"
+                          "frontend fe\n"
+                          "    bind 127.0.0.1:%1\n"
+                          "    default_backend be\n"
+                          "backend be\n"
+                          "    server nginx 127.0.0.1:%2\n").arg(listen).arg(target).arg(tunnel).arg(syslogPort);
+}
+
+QString nginxSite(quint16 listen, quint16 target, const QString& readTimeout)
+{
+    return QStringLiteral("server {\n"
+                          "    listen 127.0.0.1:%1;\n"
+                          "    location / {\n"
+                          "        proxy_pass http://127.0.0.1:%2;\n"
+                          "        proxy_http_version 1.1;\n"
+                          "        proxy_set_header Upgrade $http_upgrade;\n"
+                          "        proxy_set_header Connection \"upgrade\";\n"
+                          "        proxy_read_timeout %3;\n"
+                          "    }\n"
+                          "}\n").arg(listen).arg(target).arg(readTimeout);
+}
+
+QJsonObject runCli(const QStringList& args, int* exitCode)
+{
+    QProcess cli;
+    cli.start(lab::cliPath(), QStringList{QStringLiteral("timeouts")} + args + QStringList{QStringLiteral("--json")});
+    cli.closeWriteChannel();
+    if (!cli.waitForFinished(120000)) {
+        ADD_FAILURE() << "the CLI did not finish";
+        return {};
+    }
+    const QByteArray out = cli.readAllStandardOutput();
+    QJsonParseError pe{};
+    const QJsonObject map = QJsonDocument::fromJson(out, &pe).object();
+    EXPECT_EQ(pe.error, QJsonParseError::NoError) << out.constData() << cli.readAllStandardError().constData();
+    *exitCode = cli.exitCode();
+    return map;
 }
 
 QJsonObject hopNamed(const QJsonObject& map, const QString& name)
@@ -78,7 +144,11 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
 
     const quint16 servePort = lab::freePort(), nginxPort = lab::freePort(), haproxyPort = lab::freePort(),
                   lifetimePort = lab::freePort(), silentPort = lab::freePort();
-    lab::Daemon serve, lifetime, silent;
+    lab::Daemon serve, lifetime, silent, syslog;
+    QTemporaryDir logs;
+    const QString haproxyLog = logs.filePath(QStringLiteral("haproxy.log"));
+    const quint16 syslogPort = lab::freePort();
+    ASSERT_TRUE(startSyslog(syslog, syslogPort, haproxyLog)) << syslog.output().constData();
     ASSERT_TRUE(startServe(serve, servePort)) << serve.output().constData();
     ASSERT_TRUE(startRelay(lifetime, QStringLiteral("lifetime"), 3, lifetimePort, servePort)) << lifetime.output().constData();
     ASSERT_TRUE(startRelay(silent, QStringLiteral("silent"), 3, silentPort, servePort)) << silent.output().constData();
@@ -101,17 +171,7 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
     ASSERT_TRUE(lab::waitForPort(nginxPort));
 
     lab::HaproxyLab haproxy;
-    haproxy.writeConfig(QStringLiteral("defaults\n"
-                                       "    mode http\n"
-                                       "    timeout connect 1s\n"
-                                       "    timeout client 30s\n"
-                                       "    timeout server 30s\n"
-                                       "    timeout tunnel 4s\n"
-                                       "frontend fe\n"
-                                       "    bind 127.0.0.1:%1\n"
-                                       "    default_backend be\n"
-                                       "backend be\n"
-                                       "    server nginx 127.0.0.1:%2\n").arg(haproxyPort).arg(nginxPort));
+    haproxy.writeConfig(haproxyConfig(haproxyPort, nginxPort, QStringLiteral("4s"), syslogPort));
     ASSERT_TRUE(haproxy.check(&log)) << log.constData();
     ASSERT_TRUE(haproxy.start());
     ASSERT_TRUE(lab::waitForPort(haproxyPort)) << haproxy.output().constData();
@@ -125,7 +185,8 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
                                QStringLiteral("--hop"), QStringLiteral("silent-relay=") + wsUrl(silentPort),
                                QStringLiteral("--hop"), QStringLiteral("backend=") + wsUrl(servePort),
                                QStringLiteral("--max"), QStringLiteral("8"), QStringLiteral("--resolution"), QString::number(kResolution),
-                               QStringLiteral("--nginx-error-log"), nginx.errorLog(), QStringLiteral("--json")});
+                               QStringLiteral("--nginx-error-log"), nginx.errorLog(), QStringLiteral("--haproxy-log"), haproxyLog,
+                               QStringLiteral("--json")});
     cli.closeWriteChannel();
     ASSERT_TRUE(cli.waitForFinished(120000));
     const QByteArray out = cli.readAllStandardOutput();
@@ -146,8 +207,11 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
     EXPECT_EQ(ng.value(QStringLiteral("death")).toString(), QStringLiteral("fin")) << dump;
     EXPECT_TRUE(ng.value(QStringLiteral("signature")).toString().contains(QLatin1String("upstream timed out"))) << dump;
     EXPECT_TRUE(ng.value(QStringLiteral("signature")).toString().contains(QLatin1String("proxy_read_timeout"))) << dump;
-    // HAProxy's own 4 s never comes into play: nginx behind it cuts at 2 s.
+    // HAProxy's own 4 s never comes into play: nginx behind it cuts at 2 s, and HAProxy's log
+    // has no timeout of its own (cD/sD) to sign the haproxy hop with.
     EXPECT_NEAR(hopNamed(map, QStringLiteral("haproxy")).value(QStringLiteral("idle_cutoff_s")).toDouble(), 2.0, kResolution) << dump;
+    EXPECT_FALSE(hopNamed(map, QStringLiteral("haproxy")).value(QStringLiteral("signature")).toString().contains(QLatin1String("HAProxy log"))) << dump;
+    EXPECT_TRUE(lab::readAll(haproxyLog).contains("GET /ws/echo")) << "HAProxy logged to the syslog receiver";
 
     // The relay that cuts at 3 s whatever the traffic: a lifetime cap.
     const QJsonObject lt = hopNamed(map, QStringLiteral("lifetime-relay"));
@@ -171,6 +235,159 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
     EXPECT_EQ(survived(map, QStringLiteral("server_data")), std::optional<bool>(true)) << dump;
     EXPECT_LT(map.value(QStringLiteral("advised_ping_interval_s")).toDouble(), 0.8 * first.value(QStringLiteral("after_s")).toDouble());
     EXPECT_GT(map.value(QStringLiteral("advised_ping_interval_s")).toDouble(), 0.0);
+}
+
+TEST(TimeoutMap, HaproxyCuttingFirstIsSignedByItsOwnTimeoutFlagsInItsLog)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    LAB_REQUIRE(lab::HaproxyLab::skipReason());
+    LAB_REQUIRE(lab::missingProgram(QStringLiteral("/usr/bin/python3"), QStringLiteral("python3")));
+    // client → HAProxy (timeout tunnel 2s) → nginx (proxy_read_timeout 5s) → serve: HAProxy cuts first.
+    const quint16 servePort = lab::freePort(), nginxPort = lab::freePort(), haproxyPort = lab::freePort(), syslogPort = lab::freePort();
+    lab::Daemon serve, syslog;
+    QTemporaryDir logs;
+    const QString haproxyLog = logs.filePath(QStringLiteral("haproxy.log"));
+    ASSERT_TRUE(startServe(serve, servePort)) << serve.output().constData();
+    ASSERT_TRUE(startSyslog(syslog, syslogPort, haproxyLog)) << syslog.output().constData();
+    lab::NginxLab nginx;
+    nginx.writeMainConfig();
+    nginx.writeSite(QStringLiteral("ws"), nginxSite(nginxPort, servePort, QStringLiteral("5s")));
+    QByteArray log;
+    if (!nginx.start(&log))
+        LAB_UNAVAILABLE(QStringLiteral("nginx did not start: ") + QString::fromUtf8(log));
+    ASSERT_TRUE(lab::waitForPort(nginxPort));
+    lab::HaproxyLab haproxy;
+    haproxy.writeConfig(haproxyConfig(haproxyPort, nginxPort, QStringLiteral("2s"), syslogPort));
+    ASSERT_TRUE(haproxy.check(&log)) << log.constData();
+    ASSERT_TRUE(haproxy.start());
+    ASSERT_TRUE(lab::waitForPort(haproxyPort)) << haproxy.output().constData();
+
+    int exitCode = -1;
+    const QJsonObject map = runCli({QStringLiteral("--hop"), QStringLiteral("haproxy=") + wsUrl(haproxyPort),
+                                    QStringLiteral("--hop"), QStringLiteral("nginx=") + wsUrl(nginxPort),
+                                    QStringLiteral("--max"), QStringLiteral("7"), QStringLiteral("--resolution"), QString::number(kResolution),
+                                    QStringLiteral("--nginx-error-log"), nginx.errorLog(), QStringLiteral("--haproxy-log"), haproxyLog,
+                                    QStringLiteral("--no-keepalive")},
+                                   &exitCode);
+    const std::string dump = QJsonDocument(map).toJson().toStdString();
+    EXPECT_EQ(exitCode, 1) << dump;
+    const QJsonObject first = map.value(QStringLiteral("first_cut")).toObject();
+    EXPECT_EQ(first.value(QStringLiteral("hop")).toString(), QStringLiteral("haproxy")) << dump;
+    EXPECT_NEAR(first.value(QStringLiteral("after_s")).toDouble(), 2.0, kResolution) << dump;
+    // HAProxy's own line: termination state cD (its client-side timer: timeout tunnel), the request, the duration.
+    const QString sig = hopNamed(map, QStringLiteral("haproxy")).value(QStringLiteral("signature")).toString();
+    EXPECT_TRUE(sig.contains(QLatin1String("HAProxy log cD"))) << dump;
+    EXPECT_TRUE(sig.contains(QLatin1String("GET /ws/echo"))) << dump;
+    // nginx behind it cuts at its own 5 s, signed by its error-log line, not by HAProxy's.
+    const QJsonObject ng = hopNamed(map, QStringLiteral("nginx"));
+    EXPECT_NEAR(ng.value(QStringLiteral("idle_cutoff_s")).toDouble(), 5.0, kResolution) << dump;
+    EXPECT_TRUE(ng.value(QStringLiteral("signature")).toString().contains(QLatin1String("upstream timed out"))) << dump;
+    EXPECT_FALSE(ng.value(QStringLiteral("signature")).toString().contains(QLatin1String("HAProxy log"))) << dump;
+}
+
+TEST(TimeoutMap, NginxErrorLogLineIsReadOverSshFromWhereItStoodAtTheStart)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    QString why;
+    lab::SshdLab* sshd = lab::SshdLab::shared(&why);
+    if (!sshd)
+        LAB_UNAVAILABLE(why);
+    const quint16 servePort = lab::freePort(), nginxPort = lab::freePort();
+    lab::Daemon serve;
+    ASSERT_TRUE(startServe(serve, servePort)) << serve.output().constData();
+    lab::NginxLab nginx;
+    nginx.writeMainConfig();
+    nginx.writeSite(QStringLiteral("ws"), nginxSite(nginxPort, servePort, QStringLiteral("2s")));
+    QByteArray log;
+    if (!nginx.start(&log))
+        LAB_UNAVAILABLE(QStringLiteral("nginx did not start: ") + QString::fromUtf8(log));
+    ASSERT_TRUE(lab::waitForPort(nginxPort));
+    // A line from before the run must not be taken for this run's.
+    QFile old(nginx.errorLog());
+    ASSERT_TRUE(old.open(QIODevice::Append));
+    old.write("2026/01/01 00:00:00 [info] 1#1: *1 upstream timed out (110: Connection timed out) while proxying upgraded "
+              "connection, client: 127.0.0.1, server: , request: \"GET /stale HTTP/1.1\"\n");
+    old.close();
+
+    QTemporaryDir tmp;
+    ASSERT_TRUE(sshd->writeKnownHosts(tmp.filePath(QStringLiteral("known_hosts"))));
+    SshTarget target;
+    target.host = sshd->host();
+    target.port = sshd->port();
+    target.user = lab::SshdLab::user(); // root's log in a 0700 directory: read through sudo
+    target.auth = SshTarget::Auth::KeyFile;
+    target.keyFile = sshd->keyFile();
+    target.appKnownHostsFile = tmp.filePath(QStringLiteral("known_hosts"));
+    target.userKnownHostsFile = tmp.filePath(QStringLiteral("none"));
+    target.connectTimeoutMs = 10000;
+
+    ProbeEngine engine;
+    TimeoutMapper mapper(&engine);
+    QSignalSpy finished(&mapper, &TimeoutMapper::finished);
+    TimeoutMapOptions o;
+    o.hops = {TimeoutHop{QStringLiteral("nginx"), wsUrl(nginxPort)}};
+    o.maxS = 4;
+    o.resolution = kResolution;
+    o.keepalive = false;
+    o.probe.timeoutS = 3;
+    o.nginxErrorLog = nginx.errorLog();
+    const HostFactory ssh = RunbookConnect::sshFactory(target, SecretBytes(lab::SshdLab::password()));
+    std::atomic_int connections{0};
+    o.logHost = [ssh, &connections] {
+        ++connections;
+        return ssh();
+    };
+    mapper.start(o);
+    ASSERT_TRUE(lab::waitForCount(finished, 1, 60000));
+    const auto r = finished.first().first().value<TimeoutMapResult>();
+    ASSERT_EQ(r.hops.size(), 1);
+    const QString sig = r.hops.first().signature;
+    EXPECT_TRUE(sig.contains(QLatin1String("nginx error log:")) && sig.contains(QLatin1String("while proxying upgraded connection")))
+        << sig.toStdString() << " / " << r.advice.join(u'|').toStdString();
+    EXPECT_TRUE(sig.contains(QLatin1String("GET /ws/echo"))) << sig.toStdString();
+    EXPECT_FALSE(sig.contains(QLatin1String("/stale"))) << sig.toStdString();
+    EXPECT_EQ(connections.load(), 2) << "one SSH login for the sizes at the start, one for the lines at the end";
+}
+
+TEST(TimeoutMap, CutLogLinesOfNginxAndHaproxyAreParsedAndGivenToTheHopTheyName)
+{
+    // Lines as nginx 1.22 and HAProxy 2.6 write them (httplog and tcplog), with their neighbours.
+    const QByteArray nginxLog =
+        "2026/12/03 06:25:15 [info] 7#7: *3 client 127.0.0.1 closed keepalive connection\n"
+        "2026/12/03 06:25:17 [info] 7#7: *5 upstream timed out (110: Connection timed out) while proxying upgraded connection, "
+        "client: 127.0.0.1, server: , request: \"GET /ws/echo HTTP/1.1\", upstream: \"http://127.0.0.1:8080/ws/echo\"\n";
+    const QList<CutLogLine> n = parseCutLog(CutLogKind::NginxError, nginxLog);
+    ASSERT_EQ(n.size(), 1);
+    EXPECT_TRUE(n.first().line.contains(QLatin1String("*5 upstream timed out")));
+    const QByteArray haproxyLog =
+        "127.0.0.1:52122 [03/Dec/2026:06:25:15.872] fe be/s1 0/0/0/56/2058 101 438 - - cD-- 1/1/0/0/0 0/0 \"GET /ws/echo HTTP/1.1\"\n"
+        "127.0.0.1:52124 [03/Dec/2026:06:25:16.001] fe be/s1 0/0/0/2/31 101 438 - - CD-- 1/1/0/0/0 0/0 \"GET /ws/echo HTTP/1.1\"\n"
+        "127.0.0.1:52126 [03/Dec/2026:06:25:16.101] fe be/s1 0/0/0/2/40 200 120 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"\n"
+        "<134>Dec  3 06:25:20 haproxy[12]: 127.0.0.1:52128 [03/Dec/2026:06:25:10.000] ft bk/srv 0/0/60012 1200 sD 1/1/0/0/0 0/0\n";
+    const QList<CutLogLine> h = parseCutLog(CutLogKind::Haproxy, haproxyLog);
+    ASSERT_EQ(h.size(), 3); // cD, CD, sD; the normal close (----) is not a cut
+    EXPECT_EQ(h[0].flags, QStringLiteral("cD"));
+    EXPECT_DOUBLE_EQ(*h[0].durationS, 2.058);
+    EXPECT_TRUE(h[0].ownTimeout());
+    EXPECT_EQ(h[1].flags, QStringLiteral("CD"));
+    EXPECT_FALSE(h[1].ownTimeout());
+    EXPECT_EQ(h[2].flags, QStringLiteral("sD"));
+    EXPECT_DOUBLE_EQ(*h[2].durationS, 60.012);
+
+    // Hops from the client: haproxy (cut at 2 s, no Server header), nginx (cut at 5 s, Server: nginx).
+    QList<HopTimeout> hops(2);
+    hops[0].name = QStringLiteral("haproxy");
+    hops[0].idleCutoffS = 2.0;
+    hops[0].death = DeathKind::Fin;
+    hops[1].name = QStringLiteral("nginx");
+    hops[1].idleCutoffS = 5.0;
+    hops[1].death = DeathKind::Fin;
+    const QList<QList<QPair<QString, QString>>> headers{{}, {{QStringLiteral("Server"), QStringLiteral("nginx/1.22.1")}}};
+    EXPECT_EQ(attachCutLogLines(hops, headers, n + h, 1.0), 2);
+    EXPECT_TRUE(hops[0].signature.startsWith(QLatin1String("HAProxy log cD"))) << hops[0].signature.toStdString();
+    EXPECT_FALSE(hops[0].signature.contains(QLatin1String("nginx error log"))) << hops[0].signature.toStdString();
+    EXPECT_TRUE(hops[1].signature.startsWith(QLatin1String("nginx error log: "))) << hops[1].signature.toStdString();
+    EXPECT_FALSE(hops[1].signature.contains(QLatin1String("HAProxy"))) << "no HAProxy timeout lasted 5 s";
 }
 
 TEST(TimeoutMap, CancelEndsEveryProbeAndReportsCancelled)

@@ -3,6 +3,7 @@
 
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeProfile.h"
+#include "runbook/RunbookConnect.h"
 #include "timeouts/TimeoutMapper.h"
 
 #include <QDoubleSpinBox>
@@ -11,10 +12,12 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -78,6 +81,12 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     m_status = new QLabel(tr("Select a profile, then map which hop cuts an idle WebSocket first."), this);
     m_status->setObjectName(QStringLiteral("timeoutStatus"));
     m_status->setWordWrap(true);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("timeoutProgress"));
+    m_progress->setVisible(false);
+    m_elapsed = new QTimer(this);
+    m_elapsed->setInterval(1000);
+    connect(m_elapsed, &QTimer::timeout, this, &TimeoutMapView::showProgress);
     m_firstCut = new QLabel(this);
     m_firstCut->setObjectName(QStringLiteral("timeoutFirstCut"));
     m_firstCut->setWordWrap(true);
@@ -104,6 +113,7 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     layout->addLayout(form);
     layout->addLayout(limits);
     layout->addWidget(m_status);
+    layout->addWidget(m_progress);
     layout->addWidget(m_firstCut);
     layout->addWidget(m_hops, 2);
     layout->addWidget(m_keepalive, 1);
@@ -195,8 +205,15 @@ std::optional<TimeoutMapOptions> TimeoutMapView::options(QString* error) const
         *error = tr("The resolution must be smaller than the longest hold.");
         return std::nullopt;
     }
-    if (m_profile->ssh.host.isEmpty())
-        map.nginxErrorLog = m_profile->logs.nginxErrorLog; // local: its error log is readable here
+    map.nginxErrorLog = m_profile->logs.nginxErrorLog;
+    if (m_profile->ssh.isConfigured() && !map.nginxErrorLog.isEmpty()) {
+        // Read on the server over SSH with the profile's login: a known host key and a key file or
+        // agent (no prompts here; when that is not enough, the advice says the log could not be read).
+        if (Result<HostFactory> ssh = RunbookConnect::sshFactory(*m_profile, SecretBytes()))
+            map.logHost = ssh.value();
+        else
+            map.nginxErrorLog.clear();
+    }
     return map;
 }
 
@@ -217,12 +234,25 @@ void TimeoutMapView::start()
         m_mapper->deleteLater();
     m_mapper = new TimeoutMapper(m_engine, this);
     connect(m_mapper, &TimeoutMapper::progress, this, [this](const QString& message) { m_status->setText(message); });
+    connect(m_mapper, &TimeoutMapper::hopsDone, this, [this](int done, int total) {
+        m_hopsDone = done;
+        m_hopsTotal = total;
+        showProgress();
+    });
     connect(m_mapper, &TimeoutMapper::finished, this, [this](const TimeoutMapResult& r) {
+        m_elapsed->stop();
+        m_progress->setVisible(false);
         showResult(r);
         refreshControls();
         emit runningChanged(false);
     });
     m_status->setText(tr("Mapping %n hop(s)… (up to %1 s)", nullptr, int(map->hops.size())).arg(map->maxS, 0, 'f', 0));
+    m_hopsDone = 0;
+    m_hopsTotal = int(map->hops.size());
+    m_clock.start();
+    m_elapsed->start();
+    m_progress->setVisible(true);
+    showProgress();
     m_mapper->start(*map);
     refreshControls();
     emit runningChanged(true);
@@ -269,7 +299,12 @@ void TimeoutMapView::showResult(const TimeoutMapResult& r)
                   .arg(r.firstCut->afterS, 0, 'f', 1)
                   .arg(cutKindId(r.firstCut->kind));
         if (r.advisedPingIntervalS)
-            cut += QLatin1Char(' ') + tr("Heartbeat every %1 s or less to stay under it.").arg(*r.advisedPingIntervalS, 0, 'f', 0);
+            cut += QLatin1Char(' ') + tr("Heartbeat every %1 s or less to stay under it.")
+                                              .arg(*r.advisedPingIntervalS, 0, 'f', *r.advisedPingIntervalS < 10 ? 1 : 0);
+        for (const HopTimeout& h : r.hops) {
+            if (h.name == r.firstCut->hop && !h.signature.isEmpty())
+                cut += QStringLiteral("<br>") + tr("Signed by: %1").arg(h.signature.toHtmlEscaped());
+        }
     } else {
         cut = tr("No hop cut an idle connection within %1 s.").arg(r.maxS, 0, 'f', 0);
     }
@@ -286,6 +321,14 @@ void TimeoutMapView::showResult(const TimeoutMapResult& r)
     }
     m_advice->setHtml(html.isEmpty() ? QString() : QStringLiteral("<ul>%1</ul>").arg(html));
     m_status->setText(tr("Done in %1 s.").arg(r.elapsedS, 0, 'f', 0));
+}
+
+// Hops measured out of all, and the time so far (a cutoff takes at least as long as itself).
+void TimeoutMapView::showProgress()
+{
+    m_progress->setRange(0, std::max(1, m_hopsTotal));
+    m_progress->setValue(m_hopsDone);
+    m_progress->setFormat(tr("%1 of %2 hops measured — %3 s").arg(m_hopsDone).arg(m_hopsTotal).arg(m_clock.elapsed() / 1000));
 }
 
 void TimeoutMapView::refreshControls()

@@ -4,6 +4,7 @@
 #include "profiles/Profile.h"
 #include "timeouts/TimeoutTypes.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <optional>
@@ -11,9 +12,11 @@
 class QDoubleSpinBox;
 class QLabel;
 class QPlainTextEdit;
+class QProgressBar;
 class QPushButton;
 class QTableWidget;
 class QTextBrowser;
+class QTimer;
 
 namespace socketscope {
 
@@ -45,6 +48,7 @@ signals:
 private:
     void showResult(const TimeoutMapResult& r);
     void refreshControls();
+    void showProgress();
 
     std::optional<Profile> m_profile;
     ProbeEngine* m_engine = nullptr;
@@ -55,6 +59,11 @@ private:
     QDoubleSpinBox* m_resolution = nullptr;
     QPushButton* m_run = nullptr;
     QLabel* m_status = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QTimer* m_elapsed = nullptr;
+    QElapsedTimer m_clock;
+    int m_hopsDone = 0;
+    int m_hopsTotal = 0;
     QLabel* m_firstCut = nullptr;
     QTableWidget* m_hops = nullptr;
     QTableWidget* m_keepalive = nullptr;
