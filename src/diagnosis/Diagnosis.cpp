@@ -161,6 +161,10 @@ Cause causeOf(const ProbeResult& r, const ProbeOptions& o)
         return Cause::AuthRequired;
     if (r.app.failure == AppFailure::StickySessionMissing) // an HTTP 400 that the application explains
         return Cause::StickySessionMissing;
+    // The application refused in a successful answer to one of its own requests before the upgrade
+    // (SignalR's negotiate: an error, or no WebSockets transport): its words, not the HTTP status.
+    if (r.app.failure == AppFailure::HandshakeFailed && r.httpStatus && *r.httpStatus >= 200 && *r.httpStatus < 300)
+        return Cause::AppHandshakeFailed;
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {

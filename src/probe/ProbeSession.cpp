@@ -190,7 +190,7 @@ QString ProbeSession::phaseName() const
     case Phase::Dns: return QStringLiteral("dns");
     case Phase::Connect: return QStringLiteral("connect");
     case Phase::Tls: return QStringLiteral("tls");
-    case Phase::Polling: return QStringLiteral("polling");
+    case Phase::Polling: return m_app ? m_app->preUpgradePhase() : QStringLiteral("polling");
     case Phase::Upgrade:
     case Phase::Body: return QStringLiteral("upgrade");
     case Phase::AppHandshake: return m_app ? m_app->handshakePhase() : QStringLiteral("app");
@@ -479,7 +479,7 @@ void ProbeSession::handlePreUpgradeResponse(const QByteArray& body)
     if (!m_app->preUpgradeResponse(*this, index, m_response.statusCode(), body, m_url)) {
         if (m_finished)
             return;
-        m_result.errorPhase = QStringLiteral("polling");
+        m_result.errorPhase = phaseName();
         finish();
         return;
     }
@@ -515,7 +515,7 @@ void ProbeSession::onReadyRead()
         if (m_response.feed(data) == HttpResponseParser::State::Error) {
             m_result.protocolError = m_response.error();
             m_result.errorKind = QStringLiteral("protocol");
-            failPhase(QStringLiteral("polling"), m_response.error());
+            failPhase(phaseName(), m_response.error());
             return;
         }
         if (m_response.state() == HttpResponseParser::State::HeadComplete) {
@@ -965,7 +965,8 @@ void ProbeSession::peerClosed(bool tcpOnly, double previousByteMs)
                                                            : QStringLiteral("closed (FIN or reset)");
     if (m_phase == Phase::Upgrade || m_phase == Phase::Polling) {
         failPhase(phaseName(), m_phase == Phase::Polling
-                      ? QStringLiteral("the server %1 the TCP connection during the long-polling handshake").arg(how)
+                      ? QStringLiteral("the server %1 the TCP connection during the application's %2 request(s) before the upgrade")
+                            .arg(how, phaseName())
                       : QStringLiteral("the server %1 the TCP connection before answering the upgrade").arg(how));
         return;
     }
@@ -996,8 +997,8 @@ void ProbeSession::onPhaseTimeout()
         failPhase(QStringLiteral("tls"), QStringLiteral("TLS handshake did not complete within %1").arg(within));
         return;
     case Phase::Polling:
-        failPhase(QStringLiteral("polling"), QStringLiteral("no complete answer to long-polling request %1 within %2")
-                                                 .arg(m_preUpgradeIndex + 1).arg(within));
+        failPhase(phaseName(), QStringLiteral("no complete answer to %1 request %2 within %3")
+                                   .arg(phaseName()).arg(m_preUpgradeIndex + 1).arg(within));
         return;
     case Phase::Upgrade:
         failPhase(QStringLiteral("upgrade"), QStringLiteral("no answer to the upgrade request within %1").arg(within));
