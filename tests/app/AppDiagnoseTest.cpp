@@ -6,6 +6,10 @@
 // comparison says "both hops work"; but no STOMP client gets its subprotocol through it.
 #include "lab/AppServerLab.h"
 
+#include "monitor/EvidenceBundle.h"
+#include "monitor/ProfileStates.h"
+#include "probe/AppProtocol.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -95,4 +99,36 @@ TEST_F(AppDiagnose, AProxyThatDropsTheSubprotocolIsTheFaultyHopAlthoughBothUpgra
     const QString comparison = o.value(QLatin1String("app_comparison")).toString();
     EXPECT_TRUE(comparison.contains(QStringLiteral("directly stomp (decided by subprotocol"))) << comparison.toStdString();
     EXPECT_TRUE(comparison.contains(QStringLiteral("Sec-WebSocket-Protocol"))) << comparison.toStdString();
+}
+
+TEST_F(AppDiagnose, TheProfileVerdictAndTheEvidenceBundleShowTheApplicationOfEachHop)
+{
+    // What the GUI's Overview and the evidence bundle get from the same two probes.
+    ProbeOptions o;
+    o.timeoutS = 5;
+    o.holdS = 2.5;
+    o.url = broker.url(QStringLiteral("/stomp"));
+    const ProbeResult direct = lab::probe(o, 30000);
+    o.url = QStringLiteral("ws://127.0.0.1:%1/stripped/stomp").arg(port);
+    const ProbeResult via = lab::probe(o, 30000);
+    ASSERT_TRUE(direct.ok && via.ok) << "each probe alone is ok: " << lab::probeJsonText(direct) << lab::probeJsonText(via);
+
+    ProfileStateModel states;
+    const QUuid profile = QUuid::createUuid();
+    states.beginProbe(profile, {{QStringLiteral("direct"), direct.url, {}, false}, {QStringLiteral("public"), via.url, {}, false}});
+    states.setHopResult(profile, 0, direct);
+    states.setHopResult(profile, 1, via);
+    const ProbeRun run = states.state(profile).probe;
+    EXPECT_EQ(run.state, QStringLiteral("degraded")) << run.sentence.toStdString();
+    EXPECT_TRUE(run.sentence.contains(QStringLiteral("the proxy changes the application level"))) << run.sentence.toStdString();
+
+    QTemporaryDir dir;
+    EvidenceInput in;
+    in.probes = {direct, via};
+    ASSERT_TRUE(evidence::writeBundle(dir.path(), in));
+    const QString summary = QString::fromUtf8(readAll(dir.filePath(QStringLiteral("summary.md"))));
+    EXPECT_TRUE(summary.contains(QStringLiteral("## Application protocol"))) << summary.toStdString();
+    EXPECT_TRUE(summary.contains(QStringLiteral("**stomp** (decided by subprotocol), STOMP 1.1, subprotocol `v1"))) << summary.toStdString();
+    EXPECT_TRUE(summary.contains(QStringLiteral("**none** (decided by default)"))) << summary.toStdString();
+    EXPECT_TRUE(summary.contains(QStringLiteral("round trip(s), median"))) << summary.toStdString();
 }
