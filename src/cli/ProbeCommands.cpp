@@ -276,9 +276,13 @@ int cmdDiagnose(CliContext& ctx)
             printJson(ctx, QJsonObject{{QStringLiteral("direct"), probeResultToJson(d)},
                                        {QStringLiteral("via"), probeResultToJson(v)},
                                        {QStringLiteral("verdict"), verdict.verdict},
-                                       {QStringLiteral("faulty_hop"), verdict.faultyHop}});
+                                       {QStringLiteral("faulty_hop"), verdict.faultyHop},
+                                       {QStringLiteral("app_comparison"), verdict.appLevel}});
         } else {
-            *ctx.out << "verdict: " << verdict.verdict << "\nfaulty hop: " << verdict.faultyHop << "\n\ndirect: "
+            *ctx.out << "verdict: " << verdict.verdict << "\nfaulty hop: " << verdict.faultyHop;
+            if (!verdict.appLevel.isEmpty())
+                *ctx.out << "\napplication: " << verdict.appLevel;
+            *ctx.out << "\n\ndirect: "
                      << probeResultToText(d) << "\nvia: " << probeResultToText(v);
             ctx.out->flush();
         }

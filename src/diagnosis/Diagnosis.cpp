@@ -161,6 +161,10 @@ Cause causeOf(const ProbeResult& r, const ProbeOptions& o)
         return Cause::AuthRequired;
     if (r.app.failure == AppFailure::StickySessionMissing) // an HTTP 400 that the application explains
         return Cause::StickySessionMissing;
+    // The application refused in a successful answer to one of its own requests before the upgrade
+    // (SignalR's negotiate: an error, or no WebSockets transport): its words, not the HTTP status.
+    if (r.app.failure == AppFailure::HandshakeFailed && r.httpStatus && *r.httpStatus >= 200 && *r.httpStatus < 300)
+        return Cause::AppHandshakeFailed;
     if (r.httpStatus && *r.httpStatus != 101)
         return causeForStatus(*r.httpStatus);
     if (phase == QLatin1String("upgrade")) {
@@ -313,9 +317,72 @@ QString causeSentence(const ProbeResult& r)
     return r.cause;
 }
 
+namespace {
+
+// Past the upgrade: the application protocol had a chance to speak.
+bool reachedApp(const ProbeResult& r) { return !r.app.protocol.isEmpty() && r.httpStatus.value_or(0) == 101; }
+
+QString appOnHop(const ProbeResult& r)
+{
+    QString s = QStringLiteral("%1 (decided by %2%3)").arg(r.app.protocol, appDetectedByName(r.app.detectedBy),
+                                                           r.subprotocol.isEmpty() ? QString()
+                                                                                   : QStringLiteral(", subprotocol %1").arg(r.subprotocol));
+    return s;
+}
+
+// The application level of a direct and a proxied probe, side by side (issue 10: `diagnose`
+// compares the app level of both hops): which protocol each hop spoke, its round trip and its
+// heartbeats. `differs` is set when the proxy changes what the application sees.
+QString compareAppLevel(const ProbeResult& direct, const ProbeResult& via, bool* differs)
+{
+    *differs = false;
+    if (!reachedApp(direct) && !reachedApp(via))
+        return {};
+    if (!reachedApp(direct) || !reachedApp(via)) {
+        const ProbeResult& reached = reachedApp(direct) ? direct : via;
+        return QStringLiteral("Only the %1 hop reached the application: %2.")
+            .arg(reachedApp(direct) ? QStringLiteral("direct") : QStringLiteral("proxied"), appOnHop(reached));
+    }
+    if (direct.app.protocol != via.app.protocol || direct.subprotocol != via.subprotocol) {
+        *differs = direct.ok && via.ok;
+        return QStringLiteral("The application differs between the hops: directly %1, through the proxy %2 — the proxy "
+                              "changes the handshake (Sec-WebSocket-Protocol dropped or rewritten?), so clients of the app "
+                              "do not get what they ask for.")
+            .arg(appOnHop(direct), appOnHop(via));
+    }
+    if (direct.ok && !via.ok)
+        return QStringLiteral("The %1 application accepts the probe directly (%2); through the proxy: %3.")
+            .arg(direct.app.protocol, appOnHop(direct), causeSentence(via));
+    if (!direct.ok || !via.ok)
+        return QStringLiteral("Application %1 on both hops.").arg(appOnHop(direct));
+    QString s = QStringLiteral("Application %1 on both hops").arg(appOnHop(direct));
+    if (direct.app.rtt.count > 0 && via.app.rtt.count > 0)
+        s += QStringLiteral(": round trip median %1 ms directly, %2 ms through the proxy (%3%4 ms)")
+                 .arg(direct.app.rtt.median, 0, 'f', 3).arg(via.app.rtt.median, 0, 'f', 3)
+                 .arg(via.app.rtt.median >= direct.app.rtt.median ? QStringLiteral("+") : QString())
+                 .arg(via.app.rtt.median - direct.app.rtt.median, 0, 'f', 3);
+    if (direct.app.heartbeatsAnswered > 0 || via.app.heartbeatsAnswered > 0) {
+        s += QStringLiteral("; heartbeats %1 directly, %2 through the proxy").arg(direct.app.heartbeatsAnswered).arg(via.app.heartbeatsAnswered);
+        if (direct.app.heartbeatsAnswered > 0 && via.app.heartbeatsAnswered == 0 && via.heldS >= 0.9 * direct.heldS) {
+            s += QStringLiteral(" — the heartbeat arrives directly but not through the proxy: a hop buffers or stalls that direction");
+            *differs = true;
+        }
+    }
+    return s + QLatin1Char('.');
+}
+
+} // namespace
+
 HopVerdict diagnosePair(const ProbeResult& direct, const ProbeResult& via)
 {
     HopVerdict v;
+    bool appDiffers = false;
+    v.appLevel = compareAppLevel(direct, via, &appDiffers);
+    if (direct.ok && via.ok && appDiffers) {
+        v.faultyHop = QStringLiteral("proxy");
+        v.verdict = QStringLiteral("Both hops upgrade, but the proxy changes the application level → the proxy. %1").arg(v.appLevel);
+        return v;
+    }
     if (direct.ok && via.ok) {
         v.faultyHop = QStringLiteral("none");
         v.verdict = QStringLiteral("Both hops work: direct and through the proxy.");

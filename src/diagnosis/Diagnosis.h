@@ -20,6 +20,7 @@ struct Diagnosis {
 struct HopVerdict {
     QString faultyHop;        // "proxy", "upstream", "client", "none"
     QString verdict;          // one sentence
+    QString appLevel;         // the application level of both hops compared ("" when neither reached an application)
 };
 
 // Every cause id, in the order of the list (the JSON/CLI contract).

@@ -25,6 +25,25 @@ QString safeName(const QString& s)
     return out.isEmpty() ? QStringLiteral("profile") : out.left(60);
 }
 
+// One line of the summary's Application section: what a probe spoke on top of WebSocket, how
+// that was decided, and its application round trip (issue 10).
+QString appLine(const QString& hop, const ProbeResult& r)
+{
+    QString line = QStringLiteral("- %1: **%2** (decided by %3)").arg(hop, r.app.protocol, appDetectedByName(r.app.detectedBy));
+    if (!r.app.version.isEmpty())
+        line += QStringLiteral(", %1").arg(r.app.version);
+    if (!r.subprotocol.isEmpty())
+        line += QStringLiteral(", subprotocol `%1`").arg(r.subprotocol);
+    if (r.app.rtt.count > 0)
+        line += QStringLiteral(", %1 round trip(s), median %2 ms").arg(r.app.roundTrips).arg(r.app.rtt.median, 0, 'f', 3);
+    if (r.app.heartbeatIntervalMs)
+        line += QStringLiteral(", heartbeat every %1 ms, %2 answered").arg(*r.app.heartbeatIntervalMs).arg(r.app.heartbeatsAnswered);
+    line += QStringLiteral(" → `%1`").arg(r.cause);
+    if (!r.app.refusal.isEmpty())
+        line += QStringLiteral("; the application said: %1").arg(r.app.refusal);
+    return line + QLatin1Char('\n');
+}
+
 } // namespace
 
 Result<QString> createBundleFolder(const QString& parentDir, const QString& profileName)
@@ -68,6 +87,16 @@ QString summaryMarkdown(const EvidenceInput& in)
             md += QStringLiteral("- Advice: %1\n").arg(a);
         md += QStringLiteral("\n## Where does it break?\n\n") + in.matrix->toMarkdown() + QLatin1Char('\n');
     }
+    QString apps;
+    for (const ProbeResult& r : in.probes)
+        if (!r.app.protocol.isEmpty())
+            apps += appLine(QStringLiteral("probe `%1`").arg(r.url), r);
+    if (in.matrix)
+        for (const MatrixRow& row : in.matrix->rows())
+            if (row.status == MatrixRow::Status::Done && !row.result.app.protocol.isEmpty())
+                apps += appLine(QStringLiteral("hop %1").arg(row.hop.id), row.result);
+    if (!apps.isEmpty())
+        md += QStringLiteral("## Application protocol\n\n") + apps + QLatin1Char('\n');
     if (in.timeouts) {
         const TimeoutMapResult& t = *in.timeouts;
         md += QStringLiteral("## Which hop cuts first?\n\n");

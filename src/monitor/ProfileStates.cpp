@@ -236,9 +236,12 @@ void ProfileStateModel::computeVerdict(ProbeRun& run)
     const ProbeResult& pub = run.hops.last().result;
     run.state = verdictState(pub.cause);
     if (run.hops.size() == 2) {
-        run.sentence = diagnosePair(run.hops.first().result, pub).verdict;
+        const HopVerdict v = diagnosePair(run.hops.first().result, pub);
+        run.sentence = v.verdict;
         if (pub.ok && !run.hops.first().result.ok)
             run.state = QStringLiteral("ok");
+        else if (pub.ok && v.faultyHop == QLatin1String("proxy")) // both upgrade, but the proxy changes the application level
+            run.state = QStringLiteral("degraded");
     } else {
         run.sentence = tr("%1: %2").arg(run.hops.last().name, causeSentence(pub));
     }

@@ -172,6 +172,8 @@ AppFailure AppProtocol::httpRefusal(int status, const QByteArray& body) const
     return AppFailure::None;
 }
 
+QString AppProtocol::preUpgradePhase() const { return QStringLiteral("polling"); }
+
 int AppProtocol::roundTripCount(const ProbeOptions& options) const
 {
     Q_UNUSED(options);

@@ -58,6 +58,8 @@ public:
     // What a non-101 answer to a request (the upgrade or a pre-upgrade one) means at the application
     // level (Engine.IO 400 "Session ID unknown": the load balancer is not sticky). None: only HTTP.
     virtual AppFailure httpRefusal(int status, const QByteArray& body) const;
+    // The probe phase name (JSON error_phase) of the pre-upgrade requests.
+    virtual QString preUpgradePhase() const;
     // After the 101: begin the application handshake; link.handshakeDone() when accepted (maybe at once).
     virtual void open(AppLink& link) = 0;
     // How many round trips follow the handshake.

@@ -30,12 +30,4 @@ public:
     ProbeResult probe(const ProbeOptions& options, const std::atomic_bool* cancel) override;
 };
 
-// A compact WebSocket check on QWebSocket (kept for comparison in tests): upgrade, echo, idle hold, echo again. It reports the
-// cause ids of the diagnosis list that it can tell apart (ok, connection_refused,
-// connect_timeout, upgrade_not_forwarded, bad_gateway, http_error, idle_timeout, no_echo, ...).
-class WebSocketCheckProber : public RunbookProber {
-public:
-    ProbeResult probe(const ProbeOptions& options, const std::atomic_bool* cancel) override;
-};
-
 } // namespace socketscope

@@ -9,6 +9,7 @@
 //   node appclient.js mqtt URL                   mqtt@5: connect, subscribe, publish, receive
 //   node appclient.js stomp URL                  @stomp/stompjs: two clients: SUBSCRIBE, SEND, MESSAGE
 //   node appclient.js signalr URL                @microsoft/signalr (skipNegotiation, WebSockets): invoke "echo"
+//   node appclient.js signalr-negotiate URL      @microsoft/signalr as by default (negotiate, then WebSockets): invoke "echo"
 //   node appclient.js deflate URL                ws with perMessageDeflate: negotiated, and an echo comes back
 'use strict';
 const [mode, url, extra] = process.argv.slice(2);
@@ -66,10 +67,10 @@ if (mode === 'socketio') {
     };
     sub.onStompError = (f) => done(false, 'ERROR ' + f.headers.message);
     sub.activate();
-} else if (mode === 'signalr') {
+} else if (mode === 'signalr' || mode === 'signalr-negotiate') {
     const signalR = require('@microsoft/signalr');
     const c = new signalR.HubConnectionBuilder()
-        .withUrl(url.replace(/^ws/, 'http'), { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+        .withUrl(url.replace(/^ws/, 'http'), { skipNegotiation: mode === 'signalr', transport: signalR.HttpTransportType.WebSockets })
         .configureLogging(signalR.LogLevel.None)
         .build();
     c.start()

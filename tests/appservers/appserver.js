@@ -10,10 +10,14 @@
 //   node appserver.js bolt                           ws: answers the Bolt handshake like Neo4j 5; closes on anything else
 //   node appserver.js stomp [--heartbeat MS] [--reject]  stomp-broker-js (STOMP 1.1 broker, ws@5) on /stomp; the broker
 //                                                    sends heart-beats every max(MS, the client's wish); --reject: ERROR to every CONNECT
-//   node appserver.js signalr-fake [--ping-interval MS] [--close-with-error TEXT]
+//   node appserver.js signalr-fake [--ping-interval MS] [--close-with-error TEXT] [--no-websockets]
 //                                                    NOT a real SignalR server (ASP.NET Core does not run here): a FAKE
-//                                                    written from the published JSON hub protocol on /hub, proven
-//                                                    with the real @microsoft/signalr client (appclient.js signalr)
+//                                                    written from the published protocol on /hub: POST /hub/negotiate
+//                                                    (negotiateVersion 1: connectionId + connectionToken), the WebSocket
+//                                                    with id=TOKEN (an unknown token: 404 "No Connection with that ID",
+//                                                    as ASP.NET Core answers; no id: skipNegotiation), the JSON hub
+//                                                    protocol; proven with the real @microsoft/signalr client
+//                                                    (appclient.js signalr / signalr-negotiate)
 //   node appserver.js deflate                        ws with perMessageDeflate (threshold 0: every message compressed):
 //                                                    a welcome text, then echoes every message
 'use strict';
@@ -27,7 +31,10 @@ const opt = (name, dflt) => {
 };
 const flag = (name) => args.includes(name);
 
+let onRequest = null; // a mode's own plain HTTP routes: returns true when it answered
 const server = http.createServer((req, res) => {
+    if (onRequest && onRequest(req, res))
+        return;
     res.writeHead(404);
     res.end('not here\n');
 });
@@ -106,8 +113,35 @@ if (mode === 'socketio') {
     // A FAKE of ASP.NET Core SignalR's JSON hub protocol (records end with 0x1E): handshake, pings
     // (type 6), invocation "echo" → completion (type 3), close (type 7). Not a real SignalR server.
     const { WebSocketServer } = require('ws');
+    const crypto = require('crypto');
     const RS = '\x1e';
-    const wss = new WebSocketServer({ server, path: '/hub' });
+    const tokens = new Set(); // the connections this server negotiated
+    onRequest = (req, res) => {
+        if (req.method !== 'POST' || !req.url.startsWith('/hub/negotiate'))
+            return false;
+        req.resume();
+        req.on('end', () => {
+            const connectionId = crypto.randomBytes(16).toString('base64url');
+            const connectionToken = crypto.randomBytes(16).toString('base64url');
+            tokens.add(connectionToken);
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({
+                negotiateVersion: 1, connectionId, connectionToken,
+                availableTransports: flag('--no-websockets') // a server configured for long polling only
+                    ? [{ transport: 'LongPolling', transferFormats: ['Text', 'Binary'] }]
+                    : [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }],
+            }));
+        });
+        return true;
+    };
+    const verifyClient = (info, cb) => {
+        const id = new URL(info.req.url, 'http://x').searchParams.get('id');
+        if (id !== null && !tokens.has(id))
+            return cb(false, 404, 'No Connection with that ID');
+        tokens.delete(id);
+        cb(true);
+    };
+    const wss = new WebSocketServer({ server, path: '/hub', verifyClient });
     const interval = Number(opt('--ping-interval', '15000'));
     const closeError = opt('--close-with-error');
     wss.on('connection', (sock) => {

@@ -257,6 +257,54 @@ TEST(Diagnosis, PairNamesTheFaultyHop)
     EXPECT_EQ(diagnosePair(ok, mixed).faultyHop, QStringLiteral("client"));
 }
 
+TEST(Diagnosis, PairComparesTheApplicationLevelOfBothHops)
+{
+    // issue 10: `diagnose` compares the app level of both hops, not only their upgrades.
+    const auto app = [](const char* protocol, AppDetectedBy by, const char* subprotocol, double rttMs, int beats) {
+        ProbeResult r = upgraded();
+        r.app.protocol = QString::fromLatin1(protocol);
+        r.app.detectedBy = by;
+        r.subprotocol = QString::fromLatin1(subprotocol);
+        r.app.rtt.count = 1;
+        r.app.rtt.median = rttMs;
+        r.app.roundTrips = 1;
+        r.app.heartbeatsAnswered = beats;
+        r.heldS = 3;
+        applyDiagnosis(r, {});
+        return r;
+    };
+    const ProbeResult direct = app("stomp", AppDetectedBy::Subprotocol, "v12.stomp", 0.5, 3);
+    const ProbeResult same = app("stomp", AppDetectedBy::Subprotocol, "v12.stomp", 0.75, 3);
+    HopVerdict v = diagnosePair(direct, same);
+    EXPECT_EQ(v.faultyHop, QStringLiteral("none"));
+    EXPECT_TRUE(v.appLevel.contains(QStringLiteral("stomp (decided by subprotocol, subprotocol v12.stomp) on both hops")))
+        << v.appLevel.toStdString();
+    EXPECT_TRUE(v.appLevel.contains(QStringLiteral("0.500 ms directly, 0.750 ms through the proxy (+0.250 ms)"))) << v.appLevel.toStdString();
+    EXPECT_TRUE(v.appLevel.contains(QStringLiteral("heartbeats 3 directly, 3 through the proxy"))) << v.appLevel.toStdString();
+
+    // A proxy that drops Sec-WebSocket-Protocol: both upgrades work, but through it the broker no
+    // longer speaks STOMP to the client. Not "both hops work".
+    const ProbeResult stripped = app("none", AppDetectedBy::Default, "", 0.3, 0);
+    v = diagnosePair(direct, stripped);
+    EXPECT_EQ(v.faultyHop, QStringLiteral("proxy"));
+    EXPECT_TRUE(v.verdict.contains(QStringLiteral("directly stomp (decided by subprotocol, subprotocol v12.stomp), through the "
+                                                  "proxy none (decided by default)")))
+        << v.verdict.toStdString();
+
+    // The heartbeat arrives directly but never through the proxy.
+    const ProbeResult silent = app("stomp", AppDetectedBy::Subprotocol, "v12.stomp", 0.5, 0);
+    v = diagnosePair(direct, silent);
+    EXPECT_EQ(v.faultyHop, QStringLiteral("proxy"));
+    EXPECT_TRUE(v.appLevel.contains(QStringLiteral("buffers or stalls"))) << v.appLevel.toStdString();
+
+    // No hop got past the upgrade: nothing to compare at the application level.
+    ProbeResult refused = refusedUpgrade(502, QStringLiteral("HTTP/1.1 502 Bad Gateway"));
+    refused.app.protocol = QStringLiteral("stomp");
+    applyDiagnosis(refused, {});
+    EXPECT_TRUE(diagnosePair(refused, refused).appLevel.isEmpty());
+    EXPECT_TRUE(diagnosePair(direct, refused).appLevel.contains(QStringLiteral("Only the direct hop reached the application")));
+}
+
 TEST(Diagnosis, EveryCauseIdIsReachableFromObservations)
 {
     QHash<QString, std::pair<ProbeResult, ProbeOptions>> examples;

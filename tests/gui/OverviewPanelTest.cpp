@@ -68,6 +68,13 @@ TEST(OverviewPanel, ProbeNowAgainstLocalDemoFillsHopTableVerdictAndEvidence)
     auto* tree = panel->findChild<QTreeWidget*>(QStringLiteral("evidenceTreeWidget"));
     ASSERT_EQ(tree->topLevelItemCount(), 1);
     EXPECT_TRUE(tree->topLevelItem(0)->child(0)->text(0).contains(QStringLiteral("101 Switching Protocols")));
+    // The application protocol the hop spoke (issue 10): the demo's /ws/echo is echoed, decided by the URL.
+    EXPECT_TRUE(table->item(0, 5)->text().startsWith(QStringLiteral("echo "))) << table->item(0, 5)->text().toStdString();
+    EXPECT_TRUE(table->item(0, 5)->toolTip().contains(QStringLiteral("decided by url"))) << table->item(0, 5)->toolTip().toStdString();
+    bool appLine = false;
+    for (int i = 0; i < tree->topLevelItem(0)->childCount(); ++i)
+        appLine = appLine || tree->topLevelItem(0)->child(i)->text(0).startsWith(QStringLiteral("Application: echo (decided by url)"));
+    EXPECT_TRUE(appLine) << "the Application line is shown without opening \"All evidence\"";
     panel->findChild<QPushButton*>(QStringLiteral("copyEvidencePushButton"))->click();
     EXPECT_TRUE(QApplication::clipboard()->text().contains(QStringLiteral("HTTP/1.1 101")));
     bool logged = false;

@@ -79,4 +79,30 @@ bool AppServerLab::proveWithOwnClient(const QStringList& args, QByteArray* outpu
     return finished && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 && output->startsWith("OK");
 }
 
+quint16 startNginxInFront(NginxLab& nginx, const QList<quint16>& backends, const QString& balance, QByteArray* log)
+{
+    const quint16 port = freePort();
+    QString servers;
+    for (quint16 b : backends)
+        servers += QStringLiteral("    server 127.0.0.1:%1;\n").arg(b);
+    nginx.writeMainConfig();
+    nginx.writeSite(QStringLiteral("app"),
+                    QStringLiteral("upstream app {\n    %1\n%2}\n"
+                                   "server {\n    listen 127.0.0.1:%3;\n"
+                                   "    location / {\n"
+                                   "        proxy_pass http://app;\n"
+                                   "        proxy_http_version 1.1;\n"
+                                   "        proxy_set_header Upgrade $http_upgrade;\n"
+                                   "        proxy_set_header Connection \"upgrade\";\n"
+                                   "        proxy_read_timeout 10s;\n"
+                                   "    }\n}\n")
+                        .arg(balance, servers).arg(port));
+    if (!nginx.test(log) || !nginx.start(log) || !waitForPort(port)) {
+        if (log)
+            *log += readAll(nginx.errorLog());
+        return 0;
+    }
+    return port;
+}
+
 } // namespace socketscope::lab

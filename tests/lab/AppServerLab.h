@@ -27,4 +27,9 @@ private:
     quint16 m_port = 0;
 };
 
+// A real nginx in front of `backends` (one upstream, `balance` = "" round-robin, "ip_hash;", ...),
+// with the correct WebSocket location on / (HTTP/1.1, Upgrade and Connection forwarded,
+// proxy_read_timeout 10s). Returns nginx's port, 0 (and *log) when it did not start.
+quint16 startNginxInFront(NginxLab& nginx, const QList<quint16>& backends, const QString& balance, QByteArray* log);
+
 } // namespace socketscope::lab

@@ -77,7 +77,7 @@ protected:
 TEST_F(RunbookEndToEnd, FixesTheBrokenProxyAndProvesIt)
 {
     // Before: the proxy refuses the upgrade (no Upgrade headers, HTTP/1.0 upstream).
-    WebSocketCheckProber prober;
+    ProbeEngineProber prober; // the product's one prober (issue 10 removed the QWebSocket copy)
     ProbeOptions before;
     before.url = lab.profile().publicUrl;
     EXPECT_NE(prober.probe(before, nullptr).cause, QStringLiteral("ok"));

@@ -109,7 +109,7 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     m_table = new QTableWidget(0, 8, hopsBox);
     m_table->setObjectName(QStringLiteral("hopTableWidget"));
     m_table->setHorizontalHeaderLabels({tr("Hop"), tr("DNS ms"), tr("TCP ms"), tr("TLS ms (expiry)"), tr("Upgrade"),
-                                        tr("Echo RTT ms"), tr("Hold"), tr("Verdict")});
+                                        tr("App (RTT ms)"), tr("Hold"), tr("Verdict")});
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -319,8 +319,13 @@ void OverviewPanel::render()
         m_advice->clear();
         return;
     }
+    QString appLevel;
+    if (r.hops.size() == 2)
+        appLevel = diagnosePair(r.hops.first().result, r.hops.last().result).appLevel;
     m_verdict->setText(tr("<b>Verdict:</b> <span style='color:%1'>●</span> <b>%2</b> — %3")
-                           .arg(stateColour(r.state).name(), r.state, r.sentence.toHtmlEscaped()));
+                           .arg(stateColour(r.state).name(), r.state, r.sentence.toHtmlEscaped())
+                       + (appLevel.isEmpty() || r.sentence.contains(appLevel) ? QString()
+                                                                             : QStringLiteral("<br>") + appLevel.toHtmlEscaped()));
     QString advice;
     for (const ProbeHop& hop : r.hops) {
         if (hop.result.advice.isEmpty())
@@ -358,7 +363,18 @@ void OverviewPanel::renderTable()
                                 : tr("failed");
         m_table->setItem(row, 3, cell(tls));
         m_table->setItem(row, 4, cell(r.httpStatus ? QString::number(*r.httpStatus) : QStringLiteral("—")));
-        m_table->setItem(row, 5, cell(r.echoRtt.count ? QString::number(r.echoRtt.median, 'f', 2) : QStringLiteral("—")));
+        // The application protocol the hop spoke, and the median of its application round trips
+        // (echo: the echoes; none: RFC 6455 ping/pong); how it was decided in the tooltip.
+        QString app = r.app.protocol.isEmpty() ? QStringLiteral("—") : r.app.protocol;
+        if (r.app.rtt.count > 0)
+            app += QStringLiteral(" %1").arg(r.app.rtt.median, 0, 'f', 2);
+        else if (r.echoRtt.count > 0)
+            app += QStringLiteral(" %1").arg(r.echoRtt.median, 0, 'f', 2);
+        auto* appCell = cell(app);
+        if (!r.app.protocol.isEmpty())
+            appCell->setToolTip(tr("%1, decided by %2; %3 round trip(s)").arg(r.app.protocol, appDetectedByName(r.app.detectedBy))
+                                    .arg(r.app.roundTrips));
+        m_table->setItem(row, 5, appCell);
         QString hold = QStringLiteral("—");
         if (r.idleCutoffS)
             hold = tr("✗ %1 s").arg(*r.idleCutoffS, 0, 'f', 1);
@@ -391,7 +407,8 @@ void OverviewPanel::renderEvidence()
                 new QTreeWidgetItem(headers, {QStringLiteral("%1: %2").arg(h.first, h.second)});
         }
         for (const QString& line : r.evidence) {
-            if (line.startsWith(QLatin1String("Close:")) || line.startsWith(QLatin1String("Idle cutoff")))
+            if (line.startsWith(QLatin1String("Close:")) || line.startsWith(QLatin1String("Idle cutoff"))
+                || line.startsWith(QLatin1String("Application: ")) || line.startsWith(QLatin1String("The application said:")))
                 new QTreeWidgetItem(top, {line});
         }
         new QTreeWidgetItem(top, {tr("Timings ms: DNS %1 · TCP %2 · TLS %3 · upgrade %4 · first echo %5")
