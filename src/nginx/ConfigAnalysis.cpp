@@ -73,6 +73,7 @@ ConfigReport runConfigAnalysis(const ConfigAnalysisRequest& request)
     report.notes = set.notes();
     FixOptions options;
     options.rules = request.rules;
+    options.onlyRules = request.onlyRules;
     const FixResult fix = NginxFixer::fixSet(set, options);
     report.findings = fix.before;
     report.fixes = fix.files;
