@@ -10,8 +10,10 @@
 #include "logs/LogsPanel.h"
 #include "monitor/LivePanel.h"
 #include "nginx/ConfigPanel.h"
+#include "probe/DashboardPanel.h"
 #include "probe/OverviewPanel.h"
 #include "profiles/Profile.h"
+#include "profiles/ProfileEditorDialog.h"
 #include "profiles/ProfileListPanel.h"
 #include "profiles/ProfileStore.h"
 #include "runbook/RunbookPanel.h"
@@ -57,8 +59,13 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     m_tabs = new QTabWidget(right);
     m_tabs->setObjectName(QStringLiteral("featureTabWidget"));
     m_tabs->setDocumentMode(true);
-    m_panels = {new OverviewPanel(context, m_tabs), new LivePanel(context, m_tabs), new LogsPanel(context, m_tabs),
-                new ConfigPanel(context, m_tabs), new RunbookPanel(context, m_tabs)};
+    auto* dashboard = new DashboardPanel(context, m_tabs);
+    auto* overview = new OverviewPanel(context, m_tabs);
+    auto* live = new LivePanel(context, m_tabs);
+    auto* config = new ConfigPanel(context, m_tabs);
+    auto* runbook = new RunbookPanel(context, m_tabs);
+    // "All profiles" is the first view: every profile's state at a glance.
+    m_panels = {dashboard, overview, live, new LogsPanel(context, m_tabs), config, runbook};
     for (FeaturePanel* panel : std::as_const(m_panels))
         m_tabs->addTab(panel, panel->title());
     // The header renders the selected profile's entry of the one state model (as the list's dot
@@ -68,18 +75,25 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
         if (current && current->id == id)
             renderHeader();
     });
-    auto* live = qobject_cast<LivePanel*>(m_panels.at(1));
     connect(live, &LivePanel::profileActivated, this, [this](const QUuid& id) { m_profileList->selectProfile(id); });
-    auto* config = qobject_cast<ConfigPanel*>(m_panels.at(3));
-    auto* runbook = qobject_cast<RunbookPanel*>(m_panels.at(4));
-    connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const QString& path, const QByteArray&, const QByteArray& diff) {
+    // A tile opens its profile: selected in the list, its Overview shown.
+    connect(dashboard, &DashboardPanel::profileActivated, this, [this, overview](const QUuid& id) {
+        m_profileList->selectProfile(id);
+        m_tabs->setCurrentWidget(overview);
+    });
+    connect(config, &ConfigPanel::handToRunbook, this, [this, runbook](const HandedFix& fix) {
         // The runbook never applies a fix computed from a local copy: it re-reads the live file on
-        // the server, rebuilds the fix with the same rules and shows that diff before Patch.
+        // the server, rebuilds the fix with the same rules and scope and shows that diff before Patch.
         m_context.activity->info(QStringLiteral("config"),
                                  tr("Fix for %1 handed to the runbook: it re-reads the file on the server and "
-                                    "shows the diff before Patch.").arg(path));
-        runbook->takeHandedFix(path, diff);
+                                    "shows the diff before Patch.").arg(fix.path));
+        runbook->takeHandedFix(fix);
         m_tabs->setCurrentWidget(runbook);
+    });
+    // An "Edit" link in the runbook's errors opens the profile editor on the field it names.
+    connect(runbook, &RunbookPanel::editProfileField, this, [this](const QString& key) {
+        if (ProfileEditorDialog* editor = m_profileList->editCurrent())
+            editor->focusField(key);
     });
     rightLayout->addWidget(m_tabs, 1);
 

@@ -76,6 +76,7 @@ ConfigReport runConfigAnalysis(const ConfigAnalysisRequest& request)
     // A pasted `{ nginx -v; nginx -T; } 2>&1` names the running version: findings name its defaults.
     if (request.kind == ConfigAnalysisRequest::Kind::NginxDump && !options.rules.serverVersion.known())
         options.rules.serverVersion = ServerVersion::fromDumpPrelude(text);
+    options.onlyRules = request.onlyRules;
     const FixResult fix = NginxFixer::fixSet(set, options);
     report.findings = fix.before;
     report.fixes = fix.files;

@@ -24,6 +24,7 @@ struct ConfigAnalysisRequest {
     QByteArray text;         // pasted text (optional)
     RuleOptions rules;
     LoadOptions load;
+    QStringList onlyRules;   // nginx: the rules the fix addresses (FixOptions::onlyRules); empty: the default set
     quint64 id = 0;          // echoed in the report (newer requests supersede older ones)
 };
 

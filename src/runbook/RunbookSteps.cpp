@@ -245,6 +245,8 @@ Status RunbookWorker::stepPlan()
         return Status::failure(tr("cannot plan a fix for %1: %2").arg(s.siteFile, plan.error()));
     for (const QString& f : plan->findings)
         say(tr("finding: %1").arg(f));
+    for (const QString& f : plan->leftOut)
+        say(tr("left out in the Config tab (not changed): %1").arg(f));
     std::optional<double> cutoff = plan->oldIdleCutoffS;
     if (!cutoff)
         cutoff = NginxFacts::maxProxyReadTimeout(m_original);

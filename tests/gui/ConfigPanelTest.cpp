@@ -79,9 +79,10 @@ TEST(ConfigPanel, ShowsTheNeo4jFindingsAndItsFix)
     runbook->click();
     ASSERT_EQ(handed.count(), 1);
     const nginx::FixResult expected = nginx::NginxFixer::fix(lab::readAll(path), path, {});
-    EXPECT_EQ(handed.at(0).at(0).toString(), path);
-    EXPECT_EQ(handed.at(0).at(1).toByteArray(), expected.newText);
-    EXPECT_EQ(handed.at(0).at(2).toByteArray(), expected.diff);
+    const HandedFix fix = handed.at(0).at(0).value<HandedFix>();
+    EXPECT_EQ(fix.path, path);
+    EXPECT_EQ(fix.fixedText, expected.newText);
+    EXPECT_EQ(fix.diff, expected.diff);
 
     const QString shots = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR");
     if (!shots.isEmpty()) {

@@ -68,14 +68,26 @@ TEST(MainWindowWiring, HandingAFixToTheRunbookOpensTheRunbookTab)
     ASSERT_NE(runbooks, nullptr);
     runbooks->setCurrentIndex(-1); // no runbook chosen: the handover must choose the one that applies the fix
     const QByteArray diff("--- a/neo4j\n+++ b/neo4j\n@@ -3,1 +3,2 @@\n+        proxy_http_version 1.1;\n");
-    emit config->handToRunbook(site, QByteArray("fixed"), diff);
+    HandedFix fix;
+    fix.path = site;
+    fix.fixedText = QByteArray("fixed");
+    fix.diff = diff;
+    fix.findings = {QStringLiteral("WS001 (error) line 3: no proxy_http_version 1.1")};
+    fix.scope.endpointPaths = {QStringLiteral("/ws/")};
+    emit config->handToRunbook(fix);
     EXPECT_EQ(w->tabs()->currentWidget(), runbook);
     // What the runbook received: the file its next run patches, the runbook that applies the fix,
     // and the diff shown to the user.
     EXPECT_EQ(runbook->siteFile(), site);
     EXPECT_EQ(runbooks->currentData().toString(), QStringLiteral("nginx-websocket-fix"));
     EXPECT_TRUE(runbook->findChild<QLabel*>(QStringLiteral("bannerLabel"))->text().contains(site));
-    EXPECT_TRUE(runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText().contains(QString::fromUtf8(diff)));
+    const QString output = runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText();
+    EXPECT_TRUE(output.contains(QString::fromUtf8(diff)));
+    // ...and what the user reviewed: the endpoint and the findings, planned again with that scope.
+    EXPECT_TRUE(output.contains(QStringLiteral("endpoint /ws/"))) << output.toStdString();
+    EXPECT_TRUE(output.contains(fix.findings.front()));
+    ASSERT_TRUE(runbook->handedScope().has_value());
+    EXPECT_EQ(runbook->handedScope()->endpointPaths, fix.scope.endpointPaths);
 }
 
 TEST(MainWindowWiring, ALiveMonitorSetsTheHeaderAndTheListEntry)

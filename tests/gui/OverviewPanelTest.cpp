@@ -4,6 +4,7 @@
 #include "AppContext.h"
 #include "MainWindow.h"
 #include "core/ActivityLog.h"
+#include "MonitorLabFixture.h"
 #include "lab/Lab.h"
 #include "probe/OverviewPanel.h"
 #include "profiles/Profile.h"
@@ -148,4 +149,47 @@ TEST(OverviewPanel, ReselectingTheSameProfileKeepsTheResultsAnotherProfileClears
     other.name = QStringLiteral("other");
     panel.setProfile(&other);
     EXPECT_EQ(table->rowCount(), 0);
+}
+
+// Issue 16: advice that fits the profile. A real nginx cuts the idle WebSocket at 2 s; the profile
+// names its nginx site file, so the Advice pane names nginx's directives with the measured
+// cutoff, and no HAProxy, AWS or Azure bullet. The empty panes say what to do before that.
+TEST(OverviewPanel, AdviceForAnNginxProfileQuotesTheMeasuredCutoffAndNoOtherPlatform)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    Fixture f;
+    monitortest::ProxiedEndpoint endpoint(true, QStringLiteral("2s"));
+    ASSERT_TRUE(endpoint.ok) << endpoint.nginx.errorLog().toStdString();
+    OverviewPanel panel(f.context);
+    Profile p;
+    p.name = QStringLiteral("chat via nginx");
+    p.publicUrl = endpoint.url();
+    p.nginx.siteFile = endpoint.nginx.prefix() + QStringLiteral("/sites-available/ws");
+    panel.setProfile(&p);
+    auto* advice = panel.findChild<QTextBrowser*>(QStringLiteral("adviceTextBrowser"));
+    auto* tree = panel.findChild<QTreeWidget*>(QStringLiteral("evidenceTreeWidget"));
+    ASSERT_TRUE(advice && tree);
+    EXPECT_FALSE(advice->placeholderText().isEmpty());
+    ASSERT_EQ(tree->topLevelItemCount(), 1);
+    EXPECT_TRUE(tree->topLevelItem(0)->text(0).contains(QStringLiteral("Probe now"))) << tree->topLevelItem(0)->text(0).toStdString();
+
+    panel.findChild<QSpinBox*>(QStringLiteral("holdSecondsSpinBox"))->setValue(4);
+    QSignalSpy done(&panel, &OverviewPanel::probesFinished);
+    panel.probeNow();
+    ASSERT_TRUE(lab::waitForCount(done, 1, 20000));
+    const ProbeRun run = profileStates(f.context).state(p.id).probe;
+    ASSERT_EQ(run.hops.size(), 1);
+    ASSERT_EQ(run.hops.front().result.cause, QStringLiteral("idle_timeout"));
+    ASSERT_TRUE(run.hops.front().result.idleCutoffS.has_value());
+    const QString cutoff = QStringLiteral("%1 s").arg(*run.hops.front().result.idleCutoffS, 0, 'f', 1);
+    const QString text = advice->toPlainText();
+    EXPECT_FALSE(text.contains(QStringLiteral("HAProxy"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("AWS"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("Azure"))) << text.toStdString();
+    bool quoted = false;
+    for (const QString& line : text.split(QLatin1Char('\n')))
+        quoted = quoted || (line.contains(QStringLiteral("proxy_read_timeout")) && line.contains(cutoff));
+    EXPECT_TRUE(quoted) << text.toStdString();
+    EXPECT_TRUE(advice->toHtml().contains(QStringLiteral("proxy_read_timeout"))); // `code` rendered, not literal backticks
+    EXPECT_FALSE(text.contains(QLatin1Char('`')));
 }

@@ -337,6 +337,13 @@ TEST(RunbookPanelChecklist, MissingSiteFileAndSshDisableRunWithAChecklist)
     ASSERT_NE(checklist, nullptr);
     EXPECT_FALSE(checklist->isHidden());
     EXPECT_TRUE(checklist->text().contains(QStringLiteral("site file"))) << checklist->text().toStdString();
+    // Issue 16: the checklist names the editor's field and links to it.
+    EXPECT_TRUE(checklist->text().contains(QStringLiteral("“Site file”"))) << checklist->text().toStdString();
+    QSignalSpy edit(&panel, &RunbookPanel::editProfileField);
+    emit checklist->linkActivated(QStringLiteral("edit:nginx.siteFile"));
+    ASSERT_EQ(edit.count(), 1);
+    EXPECT_EQ(edit.at(0).at(0).toString(), QStringLiteral("nginx.siteFile"));
+    EXPECT_TRUE(checklist->text().contains(QStringLiteral("href=\"edit:nginx.siteFile\""))) << checklist->text().toStdString();
     for (const char* name : {"runAllPushButton", "runStepPushButton", "dryRunPushButton"})
         EXPECT_FALSE(panel.findChild<QPushButton*>(QString::fromLatin1(name))->isEnabled()) << name;
 

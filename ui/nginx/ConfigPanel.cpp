@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QShortcut>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTreeWidget>
@@ -163,6 +164,10 @@ ConfigPanel::ConfigPanel(AppContext& context, QWidget* parent) : FeaturePanel(co
             showFile(path);
         m_code->goToLine(item->data(0, kLineRole).toInt());
     });
+    connect(m_findings, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int column) {
+        if (column == ColSeverity)
+            onFindingChecked(item);
+    });
     connect(m_fileCombo, &QComboBox::activated, this, [this](int index) { showFile(m_fileCombo->itemData(index).toString()); });
     connect(m_copyButton, &QPushButton::clicked, this, &ConfigPanel::copyFix);
     connect(m_saveButton, &QPushButton::clicked, this, &ConfigPanel::saveFix);
@@ -201,12 +206,18 @@ ConfigAnalysisRequest ConfigPanel::baseRequest()
     const QString endpoint = m_endpointEdit->text().trimmed();
     if (!endpoint.isEmpty())
         r.rules.endpointPaths = {endpoint};
+    // Only the rules whose findings the user kept checked (none unchecked: the default set).
+    if (!m_leftOutRules.isEmpty())
+        for (const QString& rule : std::as_const(m_defaultRules))
+            if (!m_leftOutRules.contains(rule))
+                r.onlyRules << rule;
     r.id = ++m_lastId;
     return r;
 }
 
 void ConfigPanel::openFile(const QString& path)
 {
+    m_leftOutRules.clear(); // another file: every finding starts checked
     ConfigAnalysisRequest r = baseRequest();
     r.path = path;
     const bool haproxy = m_kindCombo->currentIndex() == 2
@@ -219,6 +230,7 @@ void ConfigPanel::openFile(const QString& path)
 
 void ConfigPanel::analyzeText(const QByteArray& text, const QString& name)
 {
+    m_leftOutRules.clear();
     ConfigAnalysisRequest r = baseRequest();
     r.text = text;
     r.path = name;
@@ -256,6 +268,9 @@ void ConfigPanel::onReport(const ConfigReport& report)
     if (report.id != m_lastId)
         return; // superseded by a newer request
     m_report = report;
+    if (report.ok && m_lastRequest.onlyRules.isEmpty())
+        m_defaultRules = report.fixedRules;
+    const QSignalBlocker blocker(m_findings); // building the list is not the user checking findings
     m_findings->clear();
     m_fileCombo->clear();
     if (!report.ok) {
@@ -288,6 +303,10 @@ void ConfigPanel::onReport(const ConfigReport& report)
         item->setToolTip(ColMessage, f.message + QStringLiteral("\n\nfix: ") + f.fix);
         item->setData(0, kPathRole, f.file);
         item->setData(0, kLineRole, f.line);
+        // Checked: the fix (and a hand-over to the runbook) addresses this finding's rule.
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(ColSeverity, m_leftOutRules.contains(f.rule) ? Qt::Unchecked : Qt::Checked);
+        item->setToolTip(ColSeverity, tr("Uncheck to leave %1 out of the fix").arg(f.rule));
         errors += f.severity == QLatin1String("error");
         warnings += f.severity == QLatin1String("warning");
     }
@@ -308,7 +327,7 @@ void ConfigPanel::onReport(const ConfigReport& report)
     else if (!report.findings.isEmpty())
         first = report.findings.front().file;
     showFile(first);
-    const bool hasFix = !report.fixes.isEmpty();
+    const bool hasFix = !report.fixes.isEmpty() && !(m_lastRequest.onlyRules.isEmpty() && !m_leftOutRules.isEmpty());
     for (QPushButton* b : {m_copyButton, m_saveButton, m_runbookButton})
         b->setEnabled(hasFix);
     emit analysisFinished();
@@ -357,15 +376,52 @@ void ConfigPanel::saveFix()
     setBanner(tr("Saved"), QColor(0x2e, 0x7d, 0x32), target);
 }
 
+void ConfigPanel::onFindingChecked(QTreeWidgetItem* item)
+{
+    const QString rule = item->text(ColRule);
+    const bool checked = item->checkState(ColSeverity) == Qt::Checked;
+    if (checked)
+        m_leftOutRules.remove(rule);
+    else
+        m_leftOutRules.insert(rule);
+    {
+        const QSignalBlocker blocker(m_findings);
+        for (int i = 0; i < m_findings->topLevelItemCount(); ++i)
+            if (QTreeWidgetItem* other = m_findings->topLevelItem(i); other->text(ColRule) == rule)
+                other->setCheckState(ColSeverity, checked ? Qt::Checked : Qt::Unchecked);
+    }
+    bool anyFixable = false;
+    for (const QString& r : std::as_const(m_defaultRules))
+        anyFixable = anyFixable || !m_leftOutRules.contains(r);
+    if (!anyFixable) {
+        // Nothing left to fix: no diff, nothing to hand over.
+        m_diff->setTexts(m_report.originalText(shownPath()), m_report.originalText(shownPath()));
+        for (QPushButton* b : {m_copyButton, m_saveButton, m_runbookButton})
+            b->setEnabled(false);
+        setBanner(tr("Nothing selected"), QColor(0x75, 0x75, 0x75), tr("Every fixable finding is unchecked: the fix changes nothing."));
+        return;
+    }
+    reanalyze();
+}
+
 void ConfigPanel::emitHandToRunbook()
 {
-    const QString path = shownPath();
-    QByteArray diff;
+    HandedFix fix;
+    fix.path = shownPath();
     for (const FileFix& f : m_report.fixes) {
-        if (f.path == path)
-            diff = f.diff;
+        if (f.path == fix.path)
+            fix.diff = f.diff;
     }
-    emit handToRunbook(path, m_report.fixedText(path), diff);
+    fix.fixedText = m_report.fixedText(fix.path);
+    // What the user reviewed: the findings of this file still checked, in the runbook plan's words.
+    for (const ConfigFinding& f : m_report.findings)
+        if (f.file == fix.path && !m_leftOutRules.contains(f.rule))
+            fix.findings << QStringLiteral("%1 (%2) line %3: %4").arg(f.rule, f.severity).arg(f.line).arg(f.message);
+    fix.scope.endpointPaths = m_lastRequest.rules.endpointPaths;
+    fix.scope.onlyRules = m_lastRequest.onlyRules;
+    fix.scope.thresholdSeconds = m_lastRequest.rules.thresholdSeconds;
+    fix.scope.suggestedSeconds = m_lastRequest.rules.suggestedSeconds;
+    emit handToRunbook(fix);
 }
 
 } // namespace socketscope

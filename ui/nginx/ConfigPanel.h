@@ -3,6 +3,9 @@
 
 #include "FeaturePanel.h"
 #include "nginx/ConfigAnalysis.h"
+#include "runbook/ConfigFixer.h"
+
+#include <QSet>
 
 #include <QThread>
 
@@ -12,6 +15,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace socketscope {
 
@@ -41,8 +45,9 @@ public:
 signals:
     void analysisRequested(const socketscope::nginx::ConfigAnalysisRequest& request);
     void analysisFinished();
-    // "Hand to runbook": the fixed text of the shown file, its path and the unified diff.
-    void handToRunbook(const QString& path, const QByteArray& fixedText, const QByteArray& diff);
+    // "Hand to runbook": the shown file, its fixed text and diff, the findings the user kept
+    // checked and the scope (endpoint, rules, threshold) that produced them.
+    void handToRunbook(const socketscope::HandedFix& fix);
 
 private:
     void onReport(const nginx::ConfigReport& report);
@@ -53,12 +58,17 @@ private:
     void saveFix();
     void emitHandToRunbook();
     QString shownPath() const;
+    // A finding's check box changed: every finding of that rule follows, and the fix is rebuilt
+    // with only the rules still checked.
+    void onFindingChecked(QTreeWidgetItem* item);
 
     QThread m_thread;
     nginx::ConfigAnalysisWorker* m_worker = nullptr;
     quint64 m_lastId = 0;
     nginx::ConfigAnalysisRequest m_lastRequest;
     nginx::ConfigReport m_report;
+    QSet<QString> m_leftOutRules;   // rules whose findings the user unchecked
+    QStringList m_defaultRules;     // the rules the default fix addresses (last report without a selection)
 
     QComboBox* m_kindCombo = nullptr;
     QLineEdit* m_endpointEdit = nullptr;

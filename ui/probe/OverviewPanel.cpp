@@ -6,6 +6,8 @@
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "diagnosis/Diagnosis.h"
+#include "diagnosis/ProxyStack.h"
+#include "monitor/ProfileDashboard.h"
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
 #include "profiles/ProfileStore.h"
@@ -239,16 +241,11 @@ ProbeOptions OverviewPanel::optionsFor(const QString& url) const
 
 void OverviewPanel::probeNow()
 {
-    if (!m_hasProfile || isProbing())
+    // Also not while "Probe all" probes this profile: its result lands here all the same.
+    if (!m_hasProfile || isProbing() || run().running())
         return;
-    QString publicUrl = m_profile.publicUrl;
-    if (m_profile.builtinDemo && m_context.demoServer && m_context.demoServer->isListening())
-        publicUrl = m_context.demoServer->echoUrl();
-    QList<ProbeHop> hops;
-    if (!m_profile.directUrl.isEmpty())
-        hops.append({tr("direct"), m_profile.directUrl, {}, false});
-    if (!publicUrl.isEmpty())
-        hops.append({tr("public"), publicUrl, {}, false});
+    const QString demoUrl = m_context.demoServer && m_context.demoServer->isListening() ? m_context.demoServer->echoUrl() : QString();
+    const QList<ProbeHop> hops = probeHopsFor(m_profile, demoUrl);
     if (hops.isEmpty()) {
         setBanner(tr("The profile “%1” has no URL to probe: add its public URL (and optionally the direct upstream URL).")
                       .arg(m_profile.name));
@@ -302,9 +299,9 @@ void OverviewPanel::onFinished(quint64 id, const ProbeResult& result)
 void OverviewPanel::render()
 {
     const ProbeRun r = run();
-    const bool probing = isProbing();
+    const bool probing = isProbing() || r.running();
     m_probeButton->setEnabled(m_hasProfile && !probing);
-    m_cancelButton->setEnabled(probing);
+    m_cancelButton->setEnabled(isProbing());
     if (probing)
         m_status->setText(tr("Probing…"));
     else if (r.finished())
@@ -326,14 +323,31 @@ void OverviewPanel::render()
                            .arg(stateColour(r.state).name(), r.state, r.sentence.toHtmlEscaped())
                        + (appLevel.isEmpty() || r.sentence.contains(appLevel) ? QString()
                                                                              : QStringLiteral("<br>") + appLevel.toHtmlEscaped()));
+    // Only the advice that fits what this profile is (nginx, HAProxy, a cloud LB), with the
+    // measured values next to the directives.
+    QList<ProbeResult> results;
+    for (const ProbeHop& hop : r.hops)
+        results << hop.result;
+    const ProxyStack stack = detectStack(m_profile, results);
     QString advice;
     for (const ProbeHop& hop : r.hops) {
-        if (hop.result.advice.isEmpty())
+        const QStringList lines = adviceForStack(hop.result, stack);
+        if (lines.isEmpty())
             continue;
         advice += QStringLiteral("<p><b>%1</b> (<code>%2</code>)</p><ul>").arg(hop.name.toHtmlEscaped(), hop.result.cause);
-        for (const QString& a : hop.result.advice)
+        for (const QString& a : lines)
             advice += QStringLiteral("<li>%1</li>").arg(adviceHtml(a));
         advice += QStringLiteral("</ul>");
+    }
+    if (!advice.isEmpty()) {
+        QStringList names;
+        for (const Platform p : {Platform::Nginx, Platform::Haproxy, Platform::Aws, Platform::Azure, Platform::Gcp})
+            if (stack.platforms.testFlag(p))
+                names << platformName(p);
+        advice += stack.known()
+            ? tr("<p><small>Advice for %1: %2.</small></p>").arg(names.join(QStringLiteral(", ")), stack.reasons.join(QStringLiteral("; ")).toHtmlEscaped())
+            : tr("<p><small>The proxy in front is not known, so every platform's directive is listed: name the nginx site file "
+                 "in the profile to narrow it.</small></p>");
     }
     m_advice->setHtml(advice.isEmpty() ? tr("<p>Nothing to change: every hop works.</p>") : advice);
 }
@@ -418,6 +432,14 @@ void OverviewPanel::renderEvidence()
         for (const QString& line : r.evidence)
             new QTreeWidgetItem(all, {line});
         top->setExpanded(true);
+    }
+    if (m_evidence->topLevelItemCount() == 0) {
+        // An empty pane says what fills it.
+        auto* hint = new QTreeWidgetItem(m_evidence, {!m_hasProfile ? tr("Select a profile on the left to see its evidence.")
+                                                      : run.hops.isEmpty() ? tr("No evidence yet: press Probe now (Ctrl+R) to see the handshake, headers, close and timings of each hop.")
+                                                                          : tr("Probing… the evidence of each hop appears when it reports.")});
+        hint->setFlags(Qt::NoItemFlags);
+        hint->setData(0, Qt::UserRole, QStringLiteral("hint"));
     }
 }
 

@@ -64,7 +64,8 @@ ProfileEditorDialog::ProfileEditorDialog(const Profile& profile,
                       {QStringLiteral("nginx.reloadCommand"), m_ui->reloadCommandLineEdit},
                       {QStringLiteral("nginx.backupDir"), m_ui->backupDirLineEdit},
                       {QStringLiteral("logs.nginxErrorLog"), m_ui->errorLogLineEdit},
-                      {QStringLiteral("logs.appLog"), m_ui->appLogLineEdit}};
+                      {QStringLiteral("logs.appLog"), m_ui->appLogLineEdit},
+                      {QStringLiteral("serviceName"), m_ui->serviceLineEdit}};
     load(profile);
 
     // Browse… for the file fields (a folder icon at the field's end): certificates and keys are
@@ -256,6 +257,18 @@ int ProfileEditorDialog::storeSecrets(QObject* context, std::function<void(const
         ++count;
     }
     return count;
+}
+
+bool ProfileEditorDialog::focusField(const QString& key)
+{
+    QWidget* w = m_fieldWidgets.value(key);
+    if (!w)
+        return false;
+    for (int i = 0; i < m_ui->sectionsTabWidget->count(); ++i)
+        if (m_ui->sectionsTabWidget->widget(i)->isAncestorOf(w))
+            m_ui->sectionsTabWidget->setCurrentIndex(i);
+    w->setFocus(Qt::OtherFocusReason);
+    return true;
 }
 
 } // namespace socketscope

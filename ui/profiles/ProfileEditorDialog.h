@@ -33,6 +33,11 @@ public:
     Profile profile() const;
     // The issues shown right now (for tests and the caller).
     QList<ValidationIssue> issues() const { return m_issues; }
+    // Shows the tab of the field with this JSON key ("nginx.siteFile") and puts the focus in it;
+    // false when the editor has no such field.
+    bool focusField(const QString& key);
+    // The editor widget of a JSON key (nullptr when none).
+    QWidget* fieldWidget(const QString& key) const { return m_fieldWidgets.value(key); }
     // Hands the typed secrets to the keychain (async) and wipes the fields. Returns how many.
     int storeSecrets(QObject* context, std::function<void(const QString& error)> onError);
 

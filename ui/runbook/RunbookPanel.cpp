@@ -7,6 +7,7 @@
 #include "runbook/AuditTrail.h"
 #include "runbook/ConfigFixer.h"
 #include "runbook/Runbook.h"
+#include "profiles/ProfileFields.h"
 #include "runbook/RunbookConfirmDialog.h"
 #include "runbook/RunbookConnect.h"
 #include "runbook/RunbookEngine.h"
@@ -160,14 +161,22 @@ void RunbookPanel::buildUi()
     m_checklist = new QLabel(this);
     m_checklist->setObjectName(QStringLiteral("missingChecklistLabel"));
     m_checklist->setWordWrap(true);
+    m_checklist->setTextFormat(Qt::RichText);
+    m_checklist->setTextInteractionFlags(Qt::TextBrowserInteraction);
     m_checklist->hide();
     layout->addWidget(m_checklist);
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("bannerLabel"));
     m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
     m_banner->hide();
+    // "edit:KEY" links open the profile editor on that field.
+    for (QLabel* label : {m_checklist, m_banner})
+        connect(label, &QLabel::linkActivated, this, [this](const QString& link) {
+            if (link.startsWith(QLatin1String("edit:")))
+                emit editProfileField(link.mid(5));
+        });
     layout->addWidget(m_banner);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
@@ -276,6 +285,7 @@ void RunbookPanel::setProfile(const Profile* profile)
         m_engine->cancel();
     dropEngine();
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
+    m_handedScope.reset(); // the handed site file is gone with the profile copy: so is its scope
     // A password typed for the previous profile must never reach this profile's server.
     forgetSudoPassword();
     // "Over SSH" only for a profile with SSH: without it the choice cannot work.
@@ -295,8 +305,9 @@ void RunbookPanel::setProfile(const Profile* profile)
         showBanner(tr("Select a profile to run a runbook against its server."), false);
 }
 
-void RunbookPanel::takeHandedFix(const QString& path, const QByteArray& diff)
+void RunbookPanel::takeHandedFix(const HandedFix& fix)
 {
+    const QString& path = fix.path;
     if (!m_profile)
         return showBanner(tr("Select a profile before handing a fix to the runbook."), true);
     if (m_engine && m_engine->isBusy())
@@ -305,11 +316,19 @@ void RunbookPanel::takeHandedFix(const QString& path, const QByteArray& diff)
     if (const int i = m_runbookCombo->findData(QStringLiteral("nginx-websocket-fix")); i >= 0)
         m_runbookCombo->setCurrentIndex(i);
     m_profile->nginx.siteFile = path;
+    m_handedScope = fix.scope;
     resetChecklist();
-    m_output->setPlainText(tr("Fix handed over from the Config tab for %1. The run re-reads the file on the server, "
-                              "plans the fix again and shows that diff before Patch.\n\n").arg(path)
-                           + QString::fromUtf8(diff));
-    showBanner(tr("Fix for %1 handed over from the Config tab: Dry run, or Run all to apply it.").arg(path), false);
+    const QString endpoint = fix.scope.endpointPaths.isEmpty() ? tr("(none)") : fix.scope.endpointPaths.join(QStringLiteral(", "));
+    QString text = tr("Fix handed over from the Config tab for %1, endpoint %2. The run re-reads the file on the server, "
+                      "plans the same fix again (endpoint %2%3) and shows that diff before Patch.\n")
+                       .arg(path, endpoint,
+                            fix.scope.onlyRules.isEmpty() ? QString() : tr(", rules %1").arg(fix.scope.onlyRules.join(QStringLiteral(", "))));
+    text += tr("\n%n finding(s) reviewed:\n", nullptr, int(fix.findings.size()));
+    for (const QString& f : fix.findings)
+        text += QStringLiteral("  • ") + f + QLatin1Char('\n');
+    m_output->setPlainText(text + QLatin1Char('\n') + QString::fromUtf8(fix.diff));
+    showBanner(tr("Fix for %1 handed over from the Config tab (%n finding(s), endpoint %2): Dry run, or Run all to apply it.",
+                  nullptr, int(fix.findings.size())).arg(path, endpoint), false);
 }
 
 void RunbookPanel::resetChecklist()
@@ -408,6 +427,8 @@ bool RunbookPanel::ensureEngine(bool dryRun, bool fresh)
         return false;
     if (m_fixerFactory)
         engine->setConfigFixer(m_fixerFactory());
+    else if (m_handedScope)
+        engine->setConfigFixer(makeDefaultConfigFixer(*m_handedScope)); // plan what the user reviewed
     if (const Status st = engine->begin(); !st) {
         showBanner(st.error(), true);
         return false;
@@ -499,8 +520,10 @@ void RunbookPanel::onStepState(int index, StepState state, const QString& messag
     item->setIcon(ColState, stateIcon(simulated ? StepState::Skipped : state));
     item->setText(ColState, simulated ? tr("simulated") : stateWord(state));
     item->setForeground(ColState, simulated ? QColor(0x57, 0x60, 0x6a) : stateColor(state));
-    item->setText(ColMessage, message);
-    item->setToolTip(ColMessage, message);
+    // The editor's words for the profile's fields, never JSON keys.
+    const QString shown = withEditorLabels(message);
+    item->setText(ColMessage, shown);
+    item->setToolTip(ColMessage, shown);
     if (state == StepState::Running)
         m_steps->setCurrentItem(item);
     updateButtons();
@@ -521,7 +544,13 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
 {
     const RunState s = m_engine ? m_engine->state() : RunState{};
     const bool fixed = ok && (s.dryRun || s.finalProbeCause.isEmpty() || s.finalProbeCause == QLatin1String("ok"));
-    showBanner(fixed ? tr("✔ %1").arg(summary) : tr("✖ %1").arg(summary), !fixed);
+    if (fixed) {
+        showBanner(tr("✔ %1").arg(summary), false);
+    } else {
+        showBanner(QString(), true);
+        m_banner->setTextFormat(Qt::RichText);
+        m_banner->setText(QStringLiteral("✖ ") + failureHtml(summary));
+    }
     forgetSudoPassword(); // typed for this run only
     if (m_context.activity && m_profile) {
         if (fixed)
@@ -570,8 +599,22 @@ void RunbookPanel::refreshAudit()
     m_audit->resizeColumnToContents(4);
 }
 
+QString RunbookPanel::failureHtml(const QString& message)
+{
+    QString html = withEditorLabels(message).toHtmlEscaped();
+    QStringList links;
+    for (const QString& key : profileFieldsIn(message))
+        links << QStringLiteral("<a href=\"edit:%1\">%2</a>").arg(key, tr("Edit %1").arg(profileField(key)->label).toHtmlEscaped());
+    if (!links.isEmpty())
+        html += QStringLiteral(" — ") + links.join(QStringLiteral(" · "));
+    return html;
+}
+
+QString RunbookPanel::bannerText() const { return m_banner->text(); }
+
 void RunbookPanel::showBanner(const QString& text, bool error)
 {
+    m_banner->setTextFormat(Qt::PlainText);
     m_banner->setText(text);
     m_banner->setStyleSheet(error ? QStringLiteral("QLabel { background: #ffebe9; color: #82071e; border: 1px solid #cf222e; padding: 6px; }")
                                   : QStringLiteral("QLabel { background: #dafbe1; color: #116329; border: 1px solid #1a7f37; padding: 6px; }"));
@@ -588,9 +631,11 @@ void RunbookPanel::updateButtons()
         for (const RunbookStep& step : rb->steps)
             needsSite = needsSite || QJsonDocument(step.params).toJson(QJsonDocument::Compact).contains("${profile.nginx.siteFile}");
         if (needsSite && m_profile->nginx.siteFile.trimmed().isEmpty())
-            missing << tr("✗ the nginx site file: set it in the profile editor (nginx tab, Site file)");
+            missing << tr("✗ the nginx site file: set “Site file” on the nginx &amp; logs tab of the profile — "
+                          "<a href=\"edit:nginx.siteFile\">Edit Site file</a>");
         if (m_targetCombo->currentIndex() == 0 && !m_profile->ssh.isConfigured())
-            missing << tr("✗ SSH access: add it in the profile editor (SSH tab), or choose “On this machine”");
+            missing << tr("✗ SSH access: add its “Host” on the SSH tab of the profile (<a href=\"edit:ssh.host\">Edit Host</a>), "
+                          "or choose “On this machine”");
     }
     m_checklist->setText(missing.isEmpty() ? QString() : tr("<b>Before this runbook can run:</b><br>") + missing.join(QStringLiteral("<br>")));
     m_checklist->setVisible(!missing.isEmpty());

@@ -8,6 +8,7 @@
 
 #include "FeaturePanel.h"
 #include "profiles/Profile.h"
+#include "runbook/ConfigFixer.h"
 #include "runbook/RunState.h"
 #include "runbook/RunbookEngine.h"
 
@@ -49,14 +50,28 @@ public:
     void setMonitorSeconds(int seconds);
     RunbookEngine* engine() const { return m_engine.get(); }
     RunbookConfirmDialog* confirmDialog() const { return m_confirm; }
-    // A fix handed over from the Config tab for the site file PATH of the current profile: selects
-    // the runbook that applies it (nginx-websocket-fix), makes PATH the file the next run patches
-    // and shows the handed diff. The run still re-reads PATH on the server and plans the fix again.
-    void takeHandedFix(const QString& path, const QByteArray& diff);
+    // A fix handed over from the Config tab for the site file fix.path of the current profile:
+    // selects the runbook that applies it (nginx-websocket-fix), makes that path the file the next
+    // run patches and shows the reviewed findings and the diff. The run still re-reads the file on
+    // the server and plans the fix again — with the handed scope (the Config tab's endpoint and
+    // the findings the user kept), so it plans the same findings, not the profile URL's.
+    void takeHandedFix(const HandedFix& fix);
+    // The scope the next run plans with when a fix was handed over.
+    std::optional<FixScope> handedScope() const { return m_handedScope; }
+    // The banner's text (what a failed run said, with its Edit links).
+    QString bannerText() const;
     // The site file the next run patches ("" without a profile).
     QString siteFile() const { return m_profile ? m_profile->nginx.siteFile : QString(); }
 
+signals:
+    // An "Edit" link of an error or of the checklist: open the profile editor on this field
+    // (its JSON key, "nginx.siteFile").
+    void editProfileField(const QString& key);
+
 private:
+    // A failure in the editor's words (“Site file” on the nginx & logs tab, not nginx.siteFile),
+    // with an Edit link per field it names (rich text).
+    static QString failureHtml(const QString& message);
     void buildUi();
     void reloadRunbooks();
     const Runbook* currentRunbook() const;
@@ -94,6 +109,7 @@ private:
     bool m_engineDry = false;
     QString m_runsDir;
     std::function<std::unique_ptr<ConfigFixer>()> m_fixerFactory;
+    std::optional<FixScope> m_handedScope; // from the Config tab, until another profile is selected
     QList<Runbook>* m_runbooks = nullptr;
 
     QComboBox* m_runbookCombo = nullptr;
