@@ -7,6 +7,7 @@
 #include "runbook/NginxFacts.h"
 
 #include <QDir>
+#include <QScopeGuard>
 #include <QThread>
 
 namespace socketscope {
@@ -128,7 +129,8 @@ Result<std::optional<double>> NginxWorkerWatch::waitUntilGone(const QSet<qint64>
 
 void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Profile& profile)
 {
-    // Shared by the two callbacks, which run one after the other on the reload's thread.
+    // Shared by the three callbacks, which run one after the other on the reload's thread; the
+    // last one (always called) closes the connection there.
     struct Session {
         HostFactory factory;
         NginxLayout nginx;
@@ -166,19 +168,15 @@ void useHostForReload(ReloadTestOptions& options, HostFactory factory, const Pro
         o.timeoutMs = 60000;
         const QString command = s->nginx.reloadCommand;
         const Result<CommandResult> r = s->host->run(command, o);
-        if (!r || r->exitStatus != 0) { // no drain watch follows: the connection closes on this thread now
-            s->watch.reset();
-            s->host.reset();
-        }
         if (!r)
             return Status::failure(r.error());
         if (r->exitStatus != 0)
-            return Status::failure(QObject::tr("`%1` exited %2: %3").arg(command).arg(r->exitStatus).arg(firstLine(r->stdErr + r->stdOut)));
+            return Status::failure(QObject::tr("`%1` exited %2: %3").arg(command, QString::number(r->exitStatus), firstLine(r->stdErr + r->stdOut)));
         return Status::success();
     };
     options.watchDrain = [s](const QElapsedTimer& since, const std::atomic_bool& stop) -> Result<std::optional<double>> {
         // The connection closes on this thread, whatever happens.
-        auto close = std::shared_ptr<void>(nullptr, [s](void*) {
+        const auto close = qScopeGuard([s] {
             s->watch.reset();
             s->host.reset();
         });

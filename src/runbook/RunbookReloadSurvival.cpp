@@ -132,6 +132,8 @@ Status RunbookWorker::reloadWithSurvival(const QString& command, int settleSecon
     }
     if (!watchError.isEmpty())
         result.drainNote = watchError;
+    if (!st)
+        result.reloadError = st.error(); // the tester was cancelled: it never heard why
     const QJsonObject json = reloadTestToJson(result);
     {
         QMutexLocker lock(&m_stateMutex);

@@ -120,6 +120,8 @@ void ReloadTester::maybeReload()
         // from the reload command, however long getting there took.
         QElapsedTimer since;
         since.start();
+        if (st && stop->load())
+            st = Status::failure(QStringLiteral("cancelled before the reload"));
         if (st)
             st = reload();
         QMetaObject::invokeMethod(qApp, [self, st, since] {
@@ -129,8 +131,11 @@ void ReloadTester::maybeReload()
         if (!watch)
             return;
         // The same thread (and connection) as the reload: a remote session belongs to one thread.
-        const Result<std::optional<double>> drain = st ? watch(since, *stop)
-                                                       : Result<std::optional<double>>::failure(QStringLiteral("the reload failed"));
+        // After a failed reload too, told to stop at once: it closes what prepareReload opened.
+        std::atomic_bool stopNow{true};
+        Result<std::optional<double>> drain = watch(since, st ? *stop : stopNow);
+        if (!st)
+            drain = Result<std::optional<double>>::failure(QStringLiteral("the reload failed"));
         QMetaObject::invokeMethod(qApp, [self, drain] {
             if (self)
                 self->drainWatched(drain);

@@ -30,7 +30,8 @@ struct ReloadTestOptions {
     // Optional, with `reload`: runs first on the same thread (connect, find what to watch); the
     // reload's clock starts after it. Its failure is the reload's.
     std::function<Status()> prepareReload;
-    // Optional, with `reload`: runs right after a reload that worked, on the same thread; blocks
+    // Optional, with `reload`: runs right after the reload, on the same thread (also after a
+    // failed one, with `stop` already set, so that it can close what prepareReload opened); blocks
     // until the processes that served before the reload are gone (returns the seconds since
     // `sinceReload`, the reload command's start) or until `stop` is set (nullopt: still draining). The window's end
     // waits for it before closing the sockets, so the test's own close never ends the drain.

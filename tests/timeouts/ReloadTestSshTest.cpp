@@ -132,7 +132,9 @@ TEST_F(ReloadTestOverSsh, PasswordSudoReloadWithWorkerShutdownTimeoutReportsTheD
     EXPECT_EQ(o.value(QLatin1String("opened")).toInt(), 3) << dump;
     EXPECT_EQ(o.value(QLatin1String("survived")).toInt(), 0) << dump;
     ASSERT_TRUE(o.value(QLatin1String("drain_s")).isDouble()) << dump;
-    EXPECT_NEAR(o.value(QLatin1String("drain_s")).toDouble(), 1.0, 0.75) << dump;
+    // Ended by nginx's 1 s timeout: not before it, and well before the window's end (our own close).
+    EXPECT_GE(o.value(QLatin1String("drain_s")).toDouble(), 0.95) << dump;
+    EXPECT_LT(o.value(QLatin1String("drain_s")).toDouble(), 2.9) << dump;
     EXPECT_EQ(o.value(QLatin1String("drain_from")).toString(), QStringLiteral("workers")) << dump;
     EXPECT_TRUE(o.value(QLatin1String("new_connections_ok")).toBool()) << dump;
     EXPECT_TRUE(o.value(QLatin1String("advice")).toArray().first().toString().contains(QStringLiteral("worker_shutdown_timeout"))) << dump;
