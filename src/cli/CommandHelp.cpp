@@ -59,7 +59,9 @@ const HelpEntry kHelp[] = {
      true},
     {"diagnose",
      "usage: socketscope-cli diagnose --direct URL --via URL [probe options]\n\n"
-     "Probes the upstream directly and through the proxy, then names the faulty hop.\n\n"
+     "Probes the upstream directly and through the proxy, then names the faulty hop. Both hops speak\n"
+     "the same application protocol (--app); the application level of both is compared too (JSON\n"
+     "app_comparison): a proxy that changes it while both upgrades work is the faulty hop.\n\n"
      "options:\n"
      "  --direct URL   the upstream's own WebSocket URL\n"
      "  --via URL      the same endpoint through the reverse proxy\n\n",

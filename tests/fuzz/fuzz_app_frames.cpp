@@ -3,7 +3,8 @@
 // packets (and the long-polling open payload), GraphQL messages, MQTT packets (split across
 // messages), STOMP frames, SignalR records, Bolt answers — driven through the real AppProtocol
 // classes with a link that records instead of sending. Input: byte 0 picks the protocol (its top bit: an EIO=3 URL), byte 1
-// the chunk size; each chunk is one WebSocket message (its first byte's low bit: binary).
+// the chunk size (byte 1 % 64 + 1; the first byte 1 + 1 bytes are also the body of the pre-upgrade
+// requests); each chunk is one WebSocket message (its first byte's low bit: binary).
 #include "probe/AppProtocol.h"
 #include "probe/StompFrame.h"
 
@@ -71,11 +72,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     QUrl url(link.opts.url);
     app->offer(url, link.opts);
     link.res.subprotocol = link.opts.subprotocols.value(0);
-    // The pre-upgrade exchange (Socket.IO long-polling) sees the first chunk as an HTTP body.
+    // The pre-upgrade exchange (Socket.IO long-polling, SignalR negotiate) sees the first data[1] + 1
+    // bytes as an HTTP body (up to 256: a negotiate answer is longer than a message chunk).
+    const QByteArray preUpgradeBody = input.left(qsizetype(data[1]) + 1);
     for (int i = 0; i < 2 && app->preUpgradeRequest(i); ++i)
-        if (!app->preUpgradeResponse(link, i, 200, input.left(chunk), url) || link.ended)
+        if (!app->preUpgradeResponse(link, i, 200, preUpgradeBody, url) || link.ended)
             return 0;
-    (void)app->httpRefusal(400, input.left(chunk));
+    (void)app->httpRefusal(400, preUpgradeBody);
+    (void)app->httpRefusal(404, preUpgradeBody);
     app->open(link);
     bool roundTripStarted = false;
     for (qsizetype pos = 0; pos < input.size() && !link.ended; pos += chunk) {
