@@ -17,8 +17,8 @@ namespace socketscope {
 namespace {
 
 constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
-constexpr int kStaggerProbes = 32;     // idle probes opened 0.9 resolution steps apart from the start, per hop
-constexpr double kStaggerStep = 0.9;   // × the resolution: with the launch jitter, the bracket they leave is ≤ it
+constexpr int kStaggerProbes = 48;     // idle probes opened 0.75 resolution steps apart from the start, per hop
+constexpr double kStaggerStep = 0.75;  // × the resolution: with launch and upgrade jitter, the bracket they leave is ≤ it
 constexpr double kLadderRatio = 1.4142135623730951; // √2: the bracket a silent drop leaves is ≤ 30 % of it
 constexpr double kMinResolution = 0.1; // seconds
 
@@ -63,6 +63,8 @@ struct TimeoutMapper::HopRun {
     double lo = 0;
     double hi = 0;
     bool silentSeen = false;
+    int staggerPinged = 0;   // probes of the staggered pool pinged together
+    int bisectRounds = 0;
     std::optional<double> direct;
     DeathKind directDeath = DeathKind::None;
     int pendingIdle = 0;
@@ -242,6 +244,7 @@ void TimeoutMapper::endStagger(int hop)
         if (it->hop == hop && it->role == Role::Stagger) {
             m_engine->endHold(it.key()); // its liveness ping tells whether its idle age outlived the hop
             ++ended;
+            ++run->staggerPinged;
         }
     }
     if (ended > 0)
@@ -430,6 +433,7 @@ void TimeoutMapper::nextIdleRound(int hop)
     // when the resolution allows it.
     const double width = run->hi - run->lo;
     const int n = std::clamp(int(std::ceil(width / m_options.resolution)) - 1, 1, kMaxBisectProbes);
+    ++run->bisectRounds;
     emit progress(QStringLiteral("%1: bisecting between %2 s and %3 s with %4 probes")
                       .arg(run->out.name, secondsText(run->lo), secondsText(run->hi)).arg(n));
     for (int j = 1; j <= n; ++j)
@@ -448,6 +452,8 @@ void TimeoutMapper::idleSettled(int hop)
         run->out.death = DeathKind::SilentDrop;
         run->out.details << QStringLiteral("alive after %1 s idle, no pong after %2 s: the hop stops forwarding without closing")
                                 .arg(secondsText(run->lo), secondsText(run->hi));
+        run->out.details << QStringLiteral("narrowed by %1 staggered idle probes pinged together and %2 bisection round(s)")
+                                .arg(run->staggerPinged).arg(run->bisectRounds);
     } else if (run->out.error.isEmpty()) {
         run->out.details << QStringLiteral("alive after %1 s idle").arg(secondsText(m_options.maxS));
     }
