@@ -4,6 +4,7 @@
 #include "probe/ProbeEngine.h"
 #include "remote/LocalHost.h"
 #include "timeouts/KnownTimeouts.h"
+#include "timeouts/TimeoutAdvice.h"
 
 #include <QFile>
 #include <QTimer>
@@ -53,7 +54,7 @@ DeathKind visibleDeath(const ProbeResult& r)
 // A gateway that gave up before the upgrade (Cloudflare 524, a 504) is a cut too.
 bool isGatewayTimeout(int status) { return status == 504 || status == 524 || status == 408; }
 
-QString secondsText(double s) { return QString::number(s, 'f', s < 10 ? 2 : 1); }
+QString secondsText(double s) { return timeoutSecondsText(s); }
 
 } // namespace
 
@@ -95,48 +96,6 @@ struct TimeoutMapper::HopRun {
         delete keepaliveStop;
     }
 };
-
-QString deathKindId(DeathKind k)
-{
-    switch (k) {
-    case DeathKind::CloseFrame: return QStringLiteral("close_frame");
-    case DeathKind::Fin: return QStringLiteral("fin");
-    case DeathKind::Reset: return QStringLiteral("reset");
-    case DeathKind::HttpError: return QStringLiteral("http_error");
-    case DeathKind::SilentDrop: return QStringLiteral("silent_drop");
-    case DeathKind::None: break;
-    }
-    return QStringLiteral("none");
-}
-
-QString cutKindId(CutKind k) { return k == CutKind::Lifetime ? QStringLiteral("lifetime") : QStringLiteral("idle"); }
-
-QString keepaliveTrafficId(KeepaliveTraffic t)
-{
-    switch (t) {
-    case KeepaliveTraffic::ClientPing: return QStringLiteral("client_ping");
-    case KeepaliveTraffic::ClientData: return QStringLiteral("client_data");
-    case KeepaliveTraffic::ServerData: return QStringLiteral("server_data");
-    case KeepaliveTraffic::None: break;
-    }
-    return QStringLiteral("none");
-}
-
-QString keepaliveTrafficLabel(KeepaliveTraffic t)
-{
-    switch (t) {
-    case KeepaliveTraffic::ClientPing: return QStringLiteral("client WebSocket pings");
-    case KeepaliveTraffic::ClientData: return QStringLiteral("client data messages");
-    case KeepaliveTraffic::ServerData: return QStringLiteral("server data/pings (the app's heartbeat)");
-    case KeepaliveTraffic::None: break;
-    }
-    return QStringLiteral("no traffic");
-}
-
-QList<KeepaliveTraffic> allKeepaliveTraffic()
-{
-    return {KeepaliveTraffic::None, KeepaliveTraffic::ClientPing, KeepaliveTraffic::ClientData, KeepaliveTraffic::ServerData};
-}
 
 TimeoutMapper::TimeoutMapper(ProbeEngine* engine, QObject* parent) : QObject(parent), m_engine(engine)
 {
@@ -734,59 +693,12 @@ void TimeoutMapper::onLogJob(bool tails, const QList<qint64>& sizes, const QList
 void TimeoutMapper::finish()
 {
     m_awaitingLogs = false;
-    // The advice: which hop, which setting, which keepalive.
-    QStringList& advice = m_result.advice;
-    if (m_result.firstCut) {
-        const FirstCut& fc = *m_result.firstCut;
-        const HopTimeout* hop = nullptr;
-        for (const HopTimeout& h : std::as_const(m_result.hops)) {
-            if (h.name == fc.hop)
-                hop = &h;
-        }
-        const KnownTimeout* known = nullptr;
-        QList<QPair<QString, QString>> headers;
-        for (const HopRun* h : std::as_const(m_hops)) {
-            if (h->out.name == fc.hop)
-                headers = h->headers;
-        }
-        timeoutSignature(KnownTimeouts::builtin(), fc.afterS, fc.kind, hop ? hop->death : DeathKind::None,
-                         std::max(m_options.resolution, 0.5), headers, &known);
-        if (known)
-            advice << QStringLiteral("%1 cuts first after %2 s: %3 (%4)").arg(fc.hop, secondsText(fc.afterS), known->advice, known->reference);
-        else
-            advice << QStringLiteral("%1 cuts first after %2 s (%3): raise that hop's timeout for WebSocket connections")
-                          .arg(fc.hop, secondsText(fc.afterS), cutKindId(fc.kind));
-        if (fc.kind == CutKind::Lifetime) {
-            advice << QStringLiteral("a lifetime cap: no keepalive helps; raise it, or have the client reconnect before %1 s")
-                          .arg(secondsText(fc.afterS));
-        } else {
-            std::optional<KeepaliveTraffic> cheapest;
-            bool measured = false;
-            for (const KeepaliveRow& row : std::as_const(m_result.keepalive)) {
-                measured = measured || row.survived.has_value();
-                if (row.traffic != KeepaliveTraffic::None && row.survived.value_or(false) && !cheapest)
-                    cheapest = row.traffic;
-            }
-            const QString every = m_result.advisedPingIntervalS ? secondsText(*m_result.advisedPingIntervalS) : QStringLiteral("?");
-            if (cheapest)
-                advice << QStringLiteral("the cheapest keepalive that works: %1 every %2 s (below 0.8 × %3 s)")
-                              .arg(keepaliveTrafficLabel(*cheapest), every, secondsText(fc.afterS));
-            else if (measured)
-                advice << QStringLiteral("no keepalive traffic kept %1 alive: raise its timeout").arg(fc.hop);
-            else
-                advice << QStringLiteral("set the client and server heartbeat to every %1 s (below 0.8 × %2 s)").arg(every, secondsText(fc.afterS));
-        }
-        if (hop && hop->death == DeathKind::SilentDrop)
-            advice << QStringLiteral("%1 drops silently: the client only notices by a ping that never returns; treat a missing pong as a dead connection")
-                          .arg(fc.hop);
-    } else if (!m_result.cancelled
-               && std::none_of(m_result.hops.cbegin(), m_result.hops.cend(), [](const HopTimeout& h) { return !h.error.isEmpty(); })) {
-        advice << QStringLiteral("nothing cut an idle WebSocket within %1 s").arg(secondsText(m_result.maxS));
+    QList<QPair<QString, QString>> headers;
+    for (const HopRun* h : std::as_const(m_hops)) {
+        if (m_result.firstCut && h->out.name == m_result.firstCut->hop)
+            headers = h->headers;
     }
-    for (const HopTimeout& h : std::as_const(m_result.hops)) {
-        if (!h.error.isEmpty())
-            advice << QStringLiteral("%1 could not be measured (%2): check its URL and that it answers a WebSocket upgrade").arg(h.name, h.error);
-    }
+    adviseTimeoutMap(m_result, headers, std::max(m_options.resolution, 0.5));
     m_result.elapsedS = nowS();
     emit finished(m_result);
 }
