@@ -4,6 +4,7 @@
 #include "probe/ProbeEngine.h"
 #include "remote/LocalHost.h"
 #include "timeouts/KnownTimeouts.h"
+#include "timeouts/TimeoutAdvice.h"
 
 #include <QFile>
 #include <QTimer>
@@ -17,8 +18,8 @@ namespace socketscope {
 namespace {
 
 constexpr int kMaxBisectProbes = 32;   // overlapping probes per bisection round and hop
-constexpr int kStaggerProbes = 32;     // idle probes opened 0.9 resolution steps apart from the start, per hop
-constexpr double kStaggerStep = 0.9;   // × the resolution: with the launch jitter, the bracket they leave is ≤ it
+constexpr int kStaggerProbes = 48;     // idle probes opened 0.75 resolution steps apart from the start, per hop
+constexpr double kStaggerStep = 0.75;  // × the resolution: with launch and upgrade jitter, the bracket they leave is ≤ it
 constexpr double kLadderRatio = 1.4142135623730951; // √2: the bracket a silent drop leaves is ≤ 30 % of it
 constexpr double kMinResolution = 0.1; // seconds
 
@@ -53,7 +54,7 @@ DeathKind visibleDeath(const ProbeResult& r)
 // A gateway that gave up before the upgrade (Cloudflare 524, a 504) is a cut too.
 bool isGatewayTimeout(int status) { return status == 504 || status == 524 || status == 408; }
 
-QString secondsText(double s) { return QString::number(s, 'f', s < 10 ? 2 : 1); }
+QString secondsText(double s) { return timeoutSecondsText(s); }
 
 } // namespace
 
@@ -63,6 +64,8 @@ struct TimeoutMapper::HopRun {
     double lo = 0;
     double hi = 0;
     bool silentSeen = false;
+    int staggerPinged = 0;   // probes of the staggered pool pinged together
+    int bisectRounds = 0;
     std::optional<double> direct;
     DeathKind directDeath = DeathKind::None;
     int pendingIdle = 0;
@@ -93,48 +96,6 @@ struct TimeoutMapper::HopRun {
         delete keepaliveStop;
     }
 };
-
-QString deathKindId(DeathKind k)
-{
-    switch (k) {
-    case DeathKind::CloseFrame: return QStringLiteral("close_frame");
-    case DeathKind::Fin: return QStringLiteral("fin");
-    case DeathKind::Reset: return QStringLiteral("reset");
-    case DeathKind::HttpError: return QStringLiteral("http_error");
-    case DeathKind::SilentDrop: return QStringLiteral("silent_drop");
-    case DeathKind::None: break;
-    }
-    return QStringLiteral("none");
-}
-
-QString cutKindId(CutKind k) { return k == CutKind::Lifetime ? QStringLiteral("lifetime") : QStringLiteral("idle"); }
-
-QString keepaliveTrafficId(KeepaliveTraffic t)
-{
-    switch (t) {
-    case KeepaliveTraffic::ClientPing: return QStringLiteral("client_ping");
-    case KeepaliveTraffic::ClientData: return QStringLiteral("client_data");
-    case KeepaliveTraffic::ServerData: return QStringLiteral("server_data");
-    case KeepaliveTraffic::None: break;
-    }
-    return QStringLiteral("none");
-}
-
-QString keepaliveTrafficLabel(KeepaliveTraffic t)
-{
-    switch (t) {
-    case KeepaliveTraffic::ClientPing: return QStringLiteral("client WebSocket pings");
-    case KeepaliveTraffic::ClientData: return QStringLiteral("client data messages");
-    case KeepaliveTraffic::ServerData: return QStringLiteral("server data/pings (the app's heartbeat)");
-    case KeepaliveTraffic::None: break;
-    }
-    return QStringLiteral("no traffic");
-}
-
-QList<KeepaliveTraffic> allKeepaliveTraffic()
-{
-    return {KeepaliveTraffic::None, KeepaliveTraffic::ClientPing, KeepaliveTraffic::ClientData, KeepaliveTraffic::ServerData};
-}
 
 TimeoutMapper::TimeoutMapper(ProbeEngine* engine, QObject* parent) : QObject(parent), m_engine(engine)
 {
@@ -242,6 +203,7 @@ void TimeoutMapper::endStagger(int hop)
         if (it->hop == hop && it->role == Role::Stagger) {
             m_engine->endHold(it.key()); // its liveness ping tells whether its idle age outlived the hop
             ++ended;
+            ++run->staggerPinged;
         }
     }
     if (ended > 0)
@@ -430,6 +392,7 @@ void TimeoutMapper::nextIdleRound(int hop)
     // when the resolution allows it.
     const double width = run->hi - run->lo;
     const int n = std::clamp(int(std::ceil(width / m_options.resolution)) - 1, 1, kMaxBisectProbes);
+    ++run->bisectRounds;
     emit progress(QStringLiteral("%1: bisecting between %2 s and %3 s with %4 probes")
                       .arg(run->out.name, secondsText(run->lo), secondsText(run->hi)).arg(n));
     for (int j = 1; j <= n; ++j)
@@ -448,6 +411,8 @@ void TimeoutMapper::idleSettled(int hop)
         run->out.death = DeathKind::SilentDrop;
         run->out.details << QStringLiteral("alive after %1 s idle, no pong after %2 s: the hop stops forwarding without closing")
                                 .arg(secondsText(run->lo), secondsText(run->hi));
+        run->out.details << QStringLiteral("narrowed by %1 staggered idle probes pinged together and %2 bisection round(s)")
+                                .arg(run->staggerPinged).arg(run->bisectRounds);
     } else if (run->out.error.isEmpty()) {
         run->out.details << QStringLiteral("alive after %1 s idle").arg(secondsText(m_options.maxS));
     }
@@ -728,59 +693,12 @@ void TimeoutMapper::onLogJob(bool tails, const QList<qint64>& sizes, const QList
 void TimeoutMapper::finish()
 {
     m_awaitingLogs = false;
-    // The advice: which hop, which setting, which keepalive.
-    QStringList& advice = m_result.advice;
-    if (m_result.firstCut) {
-        const FirstCut& fc = *m_result.firstCut;
-        const HopTimeout* hop = nullptr;
-        for (const HopTimeout& h : std::as_const(m_result.hops)) {
-            if (h.name == fc.hop)
-                hop = &h;
-        }
-        const KnownTimeout* known = nullptr;
-        QList<QPair<QString, QString>> headers;
-        for (const HopRun* h : std::as_const(m_hops)) {
-            if (h->out.name == fc.hop)
-                headers = h->headers;
-        }
-        timeoutSignature(KnownTimeouts::builtin(), fc.afterS, fc.kind, hop ? hop->death : DeathKind::None,
-                         std::max(m_options.resolution, 0.5), headers, &known);
-        if (known)
-            advice << QStringLiteral("%1 cuts first after %2 s: %3 (%4)").arg(fc.hop, secondsText(fc.afterS), known->advice, known->reference);
-        else
-            advice << QStringLiteral("%1 cuts first after %2 s (%3): raise that hop's timeout for WebSocket connections")
-                          .arg(fc.hop, secondsText(fc.afterS), cutKindId(fc.kind));
-        if (fc.kind == CutKind::Lifetime) {
-            advice << QStringLiteral("a lifetime cap: no keepalive helps; raise it, or have the client reconnect before %1 s")
-                          .arg(secondsText(fc.afterS));
-        } else {
-            std::optional<KeepaliveTraffic> cheapest;
-            bool measured = false;
-            for (const KeepaliveRow& row : std::as_const(m_result.keepalive)) {
-                measured = measured || row.survived.has_value();
-                if (row.traffic != KeepaliveTraffic::None && row.survived.value_or(false) && !cheapest)
-                    cheapest = row.traffic;
-            }
-            const QString every = m_result.advisedPingIntervalS ? secondsText(*m_result.advisedPingIntervalS) : QStringLiteral("?");
-            if (cheapest)
-                advice << QStringLiteral("the cheapest keepalive that works: %1 every %2 s (below 0.8 × %3 s)")
-                              .arg(keepaliveTrafficLabel(*cheapest), every, secondsText(fc.afterS));
-            else if (measured)
-                advice << QStringLiteral("no keepalive traffic kept %1 alive: raise its timeout").arg(fc.hop);
-            else
-                advice << QStringLiteral("set the client and server heartbeat to every %1 s (below 0.8 × %2 s)").arg(every, secondsText(fc.afterS));
-        }
-        if (hop && hop->death == DeathKind::SilentDrop)
-            advice << QStringLiteral("%1 drops silently: the client only notices by a ping that never returns; treat a missing pong as a dead connection")
-                          .arg(fc.hop);
-    } else if (!m_result.cancelled
-               && std::none_of(m_result.hops.cbegin(), m_result.hops.cend(), [](const HopTimeout& h) { return !h.error.isEmpty(); })) {
-        advice << QStringLiteral("nothing cut an idle WebSocket within %1 s").arg(secondsText(m_result.maxS));
+    QList<QPair<QString, QString>> headers;
+    for (const HopRun* h : std::as_const(m_hops)) {
+        if (m_result.firstCut && h->out.name == m_result.firstCut->hop)
+            headers = h->headers;
     }
-    for (const HopTimeout& h : std::as_const(m_result.hops)) {
-        if (!h.error.isEmpty())
-            advice << QStringLiteral("%1 could not be measured (%2): check its URL and that it answers a WebSocket upgrade").arg(h.name, h.error);
-    }
+    adviseTimeoutMap(m_result, headers, std::max(m_options.resolution, 0.5));
     m_result.elapsedS = nowS();
     emit finished(m_result);
 }

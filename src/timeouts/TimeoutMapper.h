@@ -18,7 +18,7 @@ class ProbeEngine;
 //  - the idle cutoff: idle probes held for a ladder of holds (resolution × √2^k up to --max), all
 //    started together. A cut the client sees (close frame, FIN, RST) is timed directly on the probe
 //    it kills. A silent drop (a ping after the hold never comes back) is bracketed by the ladder and
-//    narrowed by the staggered pool: one more idle probe opened every resolution step from the
+//    narrowed by the staggered pool: one more idle probe opened every 0.75 resolution step from the
 //    start, whose holds all end together when the ladder first meets the drop — by then their idle
 //    ages span the bracket one resolution apart, so one pong deadline later the cutoff is known.
 //    What is still wider than the resolution is bisected: up to 32 overlapping probes per round;

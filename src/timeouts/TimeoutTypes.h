@@ -35,6 +35,8 @@ QString keepaliveTrafficId(KeepaliveTraffic t);
 // A sentence for the text output ("client WebSocket pings", ...).
 QString keepaliveTrafficLabel(KeepaliveTraffic t);
 QList<KeepaliveTraffic> allKeepaliveTraffic(); // cheapest first: none, client_ping, client_data, server_data
+// Seconds for the map's sentences: two decimals below 10 s, one above.
+QString timeoutSecondsText(double s);
 
 struct TimeoutHop {
     QString name;

@@ -88,8 +88,10 @@ TEST(TimeoutMapView, NamesTheProxyThatCutsFirstAndItsCutoff)
     // The keepalive matrix: one row per traffic, idle alone is cut.
     ASSERT_EQ(keepalive->rowCount(), 4);
     EXPECT_EQ(keepalive->item(0, 1)->text(), QStringLiteral("no — cut"));
-    if (const QString dir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR"); !dir.isEmpty())
+    if (const QString dir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR"); !dir.isEmpty()) {
+        QTest::qWait(300); // the layout settles after the result's texts change
         panel.grab().save(dir + QStringLiteral("/timeouts.png")); // docs/screenshots, taken under Xvfb by hand
+    }
     ASSERT_EQ(hops->rowCount(), 2);
     EXPECT_EQ(hops->item(0, 0)->text(), QStringLiteral("public"));
     EXPECT_TRUE(hops->item(0, 2)->text().endsWith(QStringLiteral(" s"))) << hops->item(0, 2)->text().toStdString();

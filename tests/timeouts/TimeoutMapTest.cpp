@@ -24,6 +24,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace socketscope;
 
 namespace {
@@ -224,6 +226,13 @@ TEST(TimeoutMap, ChainNamesNginxFirstTheRelayLifetimeTheDropSilentAndServerTraff
     EXPECT_EQ(sd.value(QStringLiteral("death")).toString(), QStringLiteral("silent_drop")) << dump;
     EXPECT_NEAR(sd.value(QStringLiteral("idle_cutoff_s")).toDouble(), 3.0, kResolution) << dump;
     EXPECT_TRUE(sd.value(QStringLiteral("lifetime_cap_s")).isNull()) << dump;
+    // Narrowed by the staggered pool (idle probes opened a step apart from the start and pinged
+    // together when the ladder met the drop); whether a bisection round followed depends on timing.
+    const QJsonArray details = sd.value(QStringLiteral("details")).toArray();
+    EXPECT_TRUE(std::any_of(details.begin(), details.end(), [](const QJsonValue& d) {
+        return d.toString().contains(QLatin1String("staggered idle probes pinged together"))
+            && !d.toString().startsWith(QLatin1String("narrowed by 0 "));
+    })) << dump;
 
     // The backend alone never cuts within --max.
     const QJsonObject be = hopNamed(map, QStringLiteral("backend"));

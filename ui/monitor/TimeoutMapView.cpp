@@ -115,7 +115,7 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     layout->addWidget(m_status);
     layout->addWidget(m_progress);
     layout->addWidget(m_firstCut);
-    layout->addWidget(m_hops, 2);
+    layout->addWidget(m_hops, 1);
     layout->addWidget(m_keepalive, 1);
     layout->addWidget(m_advice, 1);
 
