@@ -54,6 +54,8 @@ QList<ProfileTile> dashboardTiles(const QList<Profile>& profiles, const ProfileS
         t.name = p.name;
         t.state = h.state;
         t.sentence = h.sentence;
+        if (!p.builtinDemo && probeHopsFor(p).isEmpty() && !st.probe.finished() && !st.monitored)
+            t.sentence = QObject::tr("no URL to probe: add its public URL in the profile editor");
         t.cause = tileCause(st, h.state);
         t.lastProbe = st.probe.finishedAt;
         t.probing = st.probe.running();

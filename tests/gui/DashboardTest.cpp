@@ -103,6 +103,8 @@ TEST(Dashboard, ProbeAllSortsRealEndpointsBySeverityAndATileOpensItsProfile)
     EXPECT_TRUE(first->findChild<QLabel*>(QStringLiteral("tileStateLabel"))->text().contains(QStringLiteral("down")));
     EXPECT_TRUE(first->findChild<QLabel*>(QStringLiteral("tileLastProbeLabel"))->text().startsWith(QStringLiteral("Last probe")));
     EXPECT_EQ(dashboard->tiles().at(2)->findChild<QLabel*>(QStringLiteral("tileLastProbeLabel"))->text(), QStringLiteral("Never probed"));
+    EXPECT_TRUE(dashboard->tiles().at(2)->findChild<QLabel*>(QStringLiteral("tileSentenceLabel"))->text().contains(QStringLiteral("no URL")));
+    EXPECT_TRUE(first->isVisible()) << "the tiles are shown as soon as they are rendered";
     // The tiles render the same state the list shows.
     EXPECT_EQ(profileStates(gui.context()).state(cut.id).probe.state, QStringLiteral("degraded"));
 

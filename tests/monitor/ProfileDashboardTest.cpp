@@ -57,6 +57,7 @@ TEST(ProfileDashboard, TilesAreSortedBySeverityThenName)
     EXPECT_EQ(tiles.at(0).cause, QStringLiteral("bad_gateway"));
     EXPECT_TRUE(tiles.at(0).lastProbe.isValid());
     EXPECT_EQ(tiles.at(3).state, QStringLiteral("unknown"));
+    EXPECT_TRUE(tiles.at(3).sentence.contains(QStringLiteral("not probed yet"))) << tiles.at(3).sentence.toStdString();
     EXPECT_TRUE(tiles.at(3).cause.isEmpty());
     EXPECT_FALSE(tiles.at(3).lastProbe.isValid());
 }
@@ -95,6 +96,10 @@ TEST(ProfileDashboard, ProbeAllRespectsTheConcurrencyLimitAndFillsEveryState)
         EXPECT_EQ(states.state(profiles.at(i).id).probe.hops.front().result.cause, QStringLiteral("connection_refused"));
     }
     EXPECT_EQ(states.state(both.id).probe.hops.size(), 2);
+    const QList<ProfileTile> tiles = dashboardTiles(profiles, states);
+    ASSERT_EQ(tiles.size(), 7);
+    EXPECT_EQ(tiles.at(2).name, QStringLiteral("no url")) << "down, down, then unknown before the ok ones";
+    EXPECT_TRUE(tiles.at(2).sentence.contains(QStringLiteral("no URL"))) << tiles.at(2).sentence.toStdString();
     EXPECT_TRUE(states.state(both.id).probe.finished());
     EXPECT_FALSE(states.state(profiles.last().id).probe.finished());
 }

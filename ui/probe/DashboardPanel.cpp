@@ -206,7 +206,12 @@ void DashboardPanel::render()
     for (ProfileTileWidget* t : std::as_const(m_tiles))
         if (t == focused)
             focusedId = t->profileId();
-    qDeleteAll(m_tiles);
+    // Later, not now: render() may run while a tile's own click is being handled.
+    for (ProfileTileWidget* t : std::as_const(m_tiles)) {
+        m_grid->removeWidget(t);
+        t->hide();
+        t->deleteLater();
+    }
     m_tiles.clear();
     for (const ProfileTile& tile : tiles) {
         auto* w = new ProfileTileWidget(tile, m_tileHost);
@@ -231,8 +236,10 @@ void DashboardPanel::layoutTiles()
     m_columns = columns;
     while (m_grid->count() > 0)
         delete m_grid->takeAt(0);
-    for (int i = 0; i < m_tiles.size(); ++i)
+    for (int i = 0; i < m_tiles.size(); ++i) {
         m_grid->addWidget(m_tiles.at(i), i / columns, i % columns);
+        m_tiles.at(i)->show(); // now, not at the layout's next turn of the event loop
+    }
 }
 
 void DashboardPanel::resizeEvent(QResizeEvent* event)
