@@ -166,6 +166,7 @@ void MainWindow::buildFileMenu()
     action(tr("&New profile…"), "fileNewProfileAction", QKeySequence::New, [this] { m_profileList->addProfile(); });
     action(tr("&Import profiles…"), "fileImportProfilesAction", {}, [this] { m_profileList->chooseImportJson(); });
     action(tr("&Export profiles…"), "fileExportProfilesAction", {}, [this] { m_profileList->chooseExportJson(); });
+    action(tr("Export exporter &modules…"), "fileExportModulesAction", {}, [this] { m_profileList->chooseExportModules(false); });
     action(tr("&Reload profiles"), "fileReloadProfilesAction", {}, [this] { m_profileList->reloadProfiles(); });
     file->addSeparator();
     // No Ctrl+O here: the Config and Logs tabs bind it to their own "open" while shown.

@@ -14,20 +14,6 @@
 
 namespace socketscope::cli {
 
-namespace {
-
-// A module name from a profile name: the file format's [A-Za-z0-9_.-]{1,64}.
-QString moduleName(const QString& profileName)
-{
-    QString n = profileName.left(64);
-    for (QChar& c : n)
-        if (!(c.isLetterOrNumber() && c.unicode() < 0x80) && c != u'_' && c != u'.' && c != u'-')
-            c = u'_';
-    return n.isEmpty() ? QStringLiteral("profile") : n;
-}
-
-} // namespace
-
 int cmdProfilesExportModules(CliContext& ctx, const QStringList& args)
 {
     ArgParser p;
@@ -55,19 +41,8 @@ int cmdProfilesExportModules(CliContext& ctx, const QStringList& args)
         }
         selected << *prof;
     }
-    QJsonObject modules;
-    QStringList env;
-    QStringList targets;
-    for (const Profile& prof : selected) {
-        QString name = moduleName(prof.name);
-        for (int i = 2; modules.contains(name); ++i)
-            name = moduleName(prof.name).left(60) + QStringLiteral("-%1").arg(i);
-        modules.insert(name, moduleFromProfile(prof, &env));
-        if (!prof.publicUrl.isEmpty())
-            targets << QStringLiteral("  module %1: target %2").arg(name, prof.publicUrl);
-    }
-    const QByteArray json
-        = QJsonDocument(QJsonObject { { QStringLiteral("modules"), modules } }).toJson(QJsonDocument::Indented);
+    const ModulesExport exported = modulesFromProfiles(selected);
+    const QByteArray& json = exported.json;
     const QString file = p.positionals().value(0, QStringLiteral("-"));
     if (file == QLatin1String("-")) {
         *ctx.out << QString::fromUtf8(json);
@@ -77,13 +52,13 @@ int cmdProfilesExportModules(CliContext& ctx, const QStringList& args)
             *ctx.err << "profiles export-modules: cannot write " << file << ": " << out.errorString() << '\n';
             return ExitFinding;
         }
-        *ctx.out << "Wrote " << modules.size() << " module(s) to " << file << " (no secrets).\n";
+        *ctx.out << "Wrote " << exported.count << " module(s) to " << file << " (no secrets).\n";
     }
-    for (const QString& t : targets)
-        *ctx.err << t << '\n';
-    if (!env.isEmpty())
+    for (const QString& t : exported.targets)
+        *ctx.err << "  " << t << '\n';
+    if (!exported.envNames.isEmpty())
         *ctx.err << "Before starting the exporter, set (from your secret store, not on a command line): "
-                 << env.join(QStringLiteral(", ")) << '\n';
+                 << exported.envNames.join(QStringLiteral(", ")) << '\n';
     return ExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "logs/LogSearch.h"
 #include "logs/LogSource.h"
 #include "logs/RemoteLogSource.h"
+#include "profiles/ProfileLogs.h"
 #include "ssh/SshWorker.h"
 
 #include <QCoreApplication>
@@ -77,9 +78,11 @@ struct Options {
     bool count = false;
     bool problems = false;
     bool follow = false;
+    bool explain = false;            // --explain: each rule's meaning and advice after the summary
     LineMatcher matcher;
     RuleSet rules;
-    std::optional<LogFormat> format; // --source NAME; detected from the first lines when unset
+    std::optional<LogFormat> format; // --source NAME or the profile's; detected from the first lines when unset
+    QString formatFrom;              // where `format` came from, for the "source:" line
 };
 
 // Restricts the rules to the log's format (given, or detected from its first lines) and says
@@ -91,7 +94,9 @@ void applyFormat(CliContext& ctx, const LogFile& file, Options& o)
                                       : detectLogFormat(file.readRawLines(0, qMin(file.lineCount(), kFormatDetectLines), 2048));
     o.rules.setFormat(format);
     *ctx.err << "logs: source: " << logFormatId(format) << " — " << logFormatName(format)
-             << (detected ? " (detected from the first lines; --source NAME overrides)" : " (--source)") << '\n';
+             << (detected ? QStringLiteral(" (detected from the first lines; --source NAME overrides)")
+                          : QStringLiteral(" (%1)").arg(o.formatFrom))
+             << '\n';
     ctx.err->flush();
 }
 
@@ -167,6 +172,18 @@ int printAll(CliContext& ctx, const LogFile& file, Options o)
             parts.append(QStringLiteral("%1 ×%2").arg(o.rules.rules()[rule].name).arg(n));
         *ctx.out << selected << (selected == 1 ? " problem line" : " problem lines")
                  << (parts.isEmpty() ? QString() : QStringLiteral(": ") + parts.join(QStringLiteral(", "))) << '\n';
+        if (o.explain) {
+            // What the Logs tab shows as each rule's tooltip: meaning, advice, the probe's cause id.
+            for (const auto& [rule, n] : perRule) {
+                const HighlightRule& r = o.rules.rules()[rule];
+                *ctx.out << "  [" << r.id << "] " << r.name << " ×" << n << ": " << r.hint;
+                if (!r.advice.isEmpty())
+                    *ctx.out << " Advice: " << r.advice;
+                if (!r.cause.isEmpty())
+                    *ctx.out << " (probe cause: " << r.cause << ')';
+                *ctx.out << '\n';
+            }
+        }
         ctx.out->flush();
     }
     if (o.problems)
@@ -240,29 +257,49 @@ void followPrint(CliContext& ctx, LogSource* source, const std::shared_ptr<LogFi
     });
 }
 
-// A profile's log over SSH: the whole file, or followed live with `tail -n N -F`.
-int logsRemote(CliContext& ctx, const ArgParser& p, const QString& profileName, const Options& o)
+// Which of a profile's logs to read: `--log NAME`, or `--remote NAME|PATH` (NAME: error/nginx,
+// access, app, haproxy), else its nginx error log (its app log when it names none). The log's
+// format comes from the profile (ProfileLogs.h) unless --source says otherwise.
+struct ProfileLogChoice {
+    QString path;
+    std::optional<ProfileLog> log;
+};
+
+Result<ProfileLogChoice> chooseProfileLog(const ArgParser& p, const Profile& profile)
 {
-    const auto profile = loadProfileForCli(ctx, profileName);
-    if (!profile) {
-        *ctx.err << "logs: " << profile.error() << '\n';
-        return ExitUsage;
+    using R = Result<ProfileLogChoice>;
+    const bool byLog = p.isSet(QStringLiteral("--log"));
+    const QString remote = p.value(QStringLiteral("--remote"));
+    if (byLog && !remote.isEmpty())
+        return R::failure(QStringLiteral("give either --log NAME or --remote PATH, not both"));
+    const QString name = byLog ? p.value(QStringLiteral("--log")) : remote;
+    ProfileLogChoice out;
+    if (name.isEmpty())
+        out.log = profile.logs.nginxErrorLog.isEmpty() && !profile.logs.appLog.isEmpty() ? ProfileLog::App : ProfileLog::NginxError;
+    else
+        out.log = profileLogFromId(name);
+    if (!out.log && byLog) {
+        QStringList names;
+        for (ProfileLog l : allProfileLogs())
+            names.append(profileLogId(l));
+        return R::failure(QStringLiteral("--log %1: unknown log; one of %2").arg(name, names.join(QStringLiteral(", "))));
     }
-    if (!profile->ssh.isConfigured()) {
-        *ctx.err << "logs: profile '" << profile->name << "' has no SSH access configured (host, user)\n";
-        return ExitUsage;
+    if (!out.log) { // --remote PATH: the profile's format when the path is one of its logs
+        out.path = name;
+        out.log = profileLogForPath(profile, name);
+        return out;
     }
-    QString path = p.value(QStringLiteral("--remote"));
-    if (path == QLatin1String("nginx"))
-        path = profile->logs.nginxErrorLog;
-    else if (path == QLatin1String("app"))
-        path = profile->logs.appLog;
-    else if (path.isEmpty())
-        path = profile->logs.nginxErrorLog.isEmpty() ? profile->logs.appLog : profile->logs.nginxErrorLog;
-    if (path.isEmpty()) {
-        *ctx.err << "logs: profile '" << profile->name << "' names no log file; give one with --remote PATH\n";
-        return ExitUsage;
-    }
+    out.path = profileLogPath(profile, *out.log);
+    if (out.path.isEmpty())
+        return R::failure(name.isEmpty() ? QStringLiteral("profile '%1' names no log file; give one with --remote PATH").arg(profile.name)
+                                         : QStringLiteral("profile '%1' names no %2; set it in the profile or give --remote PATH")
+                                               .arg(profile.name, profileLogName(*out.log)));
+    return out;
+}
+
+// A profile's log over SSH: the whole file, or followed live with `tail -n N -F`.
+int logsRemote(CliContext& ctx, const ArgParser& p, const Profile& profile, const QString& path, const Options& o)
+{
     bool linesOk = true;
     const int tailLines = p.isSet(QStringLiteral("--lines")) ? p.value(QStringLiteral("--lines")).toInt(&linesOk) : 10;
     if (!linesOk || tailLines < 0) {
@@ -270,7 +307,7 @@ int logsRemote(CliContext& ctx, const ArgParser& p, const QString& profileName, 
         return ExitUsage;
     }
 
-    SshTarget sshTarget = SshTarget::fromProfile(profile->ssh);
+    SshTarget sshTarget = SshTarget::fromProfile(profile.ssh);
     const SshCredentials credentials = sshCredentialsFromStdin(ctx, p.isSet(QStringLiteral("--password-stdin")),
                                                                p.isSet(QStringLiteral("--sudo-password-stdin")));
     const auto mode = o.follow ? RemoteLogSource::Mode::Follow : RemoteLogSource::Mode::WholeFile;
@@ -314,11 +351,13 @@ int cmdLogs(CliContext& ctx)
 {
     ArgParser p;
     p.addValue(QStringLiteral("--remote"));
+    p.addValue(QStringLiteral("--log"));
     p.addValue(QStringLiteral("--grep"), QStringLiteral("-e"));
     p.addValue(QStringLiteral("--rules"));
     p.addValue(QStringLiteral("--source"));
     p.addFlag(QStringLiteral("--follow"), QStringLiteral("-f"));
     p.addFlag(QStringLiteral("--problems"));
+    p.addFlag(QStringLiteral("--explain"));
     p.addFlag(QStringLiteral("--line-numbers"), QStringLiteral("-n"));
     p.addFlag(QStringLiteral("--ignore-case"), QStringLiteral("-i"));
     p.addFlag(QStringLiteral("--fixed-strings"), QStringLiteral("-F"));
@@ -330,19 +369,20 @@ int cmdLogs(CliContext& ctx)
     p.addFlag(QStringLiteral("--sudo-password-stdin"));
     if (!p.parse(ctx.args) || p.positionals().size() != 1) {
         *ctx.err << "logs: " << (p.error().isEmpty() ? QStringLiteral("expected one PROFILE_OR_FILE") : p.error()) << '\n'
-                 << "usage: logs PROFILE_OR_FILE [--remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems [--source NAME]] [-n] [-c]\n";
+                 << "usage: logs PROFILE_OR_FILE [--log error|access|app|haproxy | --remote PATH] [--follow] [--grep RE [-i] [-F]] [--problems [--source NAME] [--explain]] [-n] [-c]\n";
         return ExitUsage;
     }
     const QString target = p.positionals().first();
     const bool looksLikePath = target.contains(QLatin1Char('/')) || target.contains(QLatin1Char('\\'))
                                || QFileInfo::exists(target);
-    const bool remote = p.isSet(QStringLiteral("--remote")) || !looksLikePath;
+    const bool profileTarget = p.isSet(QStringLiteral("--remote")) || p.isSet(QStringLiteral("--log")) || !looksLikePath;
 
     Options o;
     o.numbers = p.isSet(QStringLiteral("--line-numbers"));
     o.count = p.isSet(QStringLiteral("--count"));
     o.problems = p.isSet(QStringLiteral("--problems"));
     o.follow = p.isSet(QStringLiteral("--follow"));
+    o.explain = p.isSet(QStringLiteral("--explain"));
     if (p.isSet(QStringLiteral("--grep"))) {
         SearchQuery q;
         q.pattern = p.value(QStringLiteral("--grep"));
@@ -361,13 +401,16 @@ int cmdLogs(CliContext& ctx)
     }
     if (o.problems) {
         o.rules = RuleSet::builtin();
-        const QString rulesFile = p.value(QStringLiteral("--rules"), RuleSet::userRulesPath());
-        auto user = RuleSet::loadUserRules(rulesFile);
-        if (!user) {
-            *ctx.err << "logs: " << user.error() << '\n';
+        // --rules FILE_OR_DIR replaces the default places (log-rules.json, then log-rules.d/*.json).
+        const QStringList sources = p.isSet(QStringLiteral("--rules")) ? QStringList{p.value(QStringLiteral("--rules"))}
+                                                                       : RuleSet::defaultUserRuleSources();
+        const RuleSet::UserRules user = RuleSet::loadUserRuleSources(sources);
+        if (!user.errors.isEmpty()) {
+            for (const QString& e : user.errors)
+                *ctx.err << "logs: " << e << '\n';
             return ExitUsage;
         }
-        o.rules.merge(*user);
+        o.rules.mergeRules(user.rules);
     }
     if (p.isSet(QStringLiteral("--source"))) {
         const QString name = p.value(QStringLiteral("--source"));
@@ -380,16 +423,39 @@ int cmdLogs(CliContext& ctx)
                 *ctx.err << "logs: --source " << name << ": unknown source; one of " << names.join(QStringLiteral(", ")) << '\n';
                 return ExitUsage;
             }
+            o.formatFrom = QStringLiteral("--source");
         }
     }
 
-    if (remote)
-        return logsRemote(ctx, p, target, o);
+    QString path = target;
+    if (profileTarget) {
+        const auto profile = loadProfileForCli(ctx, target);
+        if (!profile) {
+            *ctx.err << "logs: " << profile.error() << '\n';
+            return ExitUsage;
+        }
+        const auto choice = chooseProfileLog(p, *profile);
+        if (!choice) {
+            *ctx.err << "logs: " << choice.error() << '\n';
+            return ExitUsage;
+        }
+        if (!o.format && choice->log) {
+            o.format = profileLogFormat(*profile, *choice->log);
+            o.formatFrom = QStringLiteral("the profile's %1").arg(profileLogName(*choice->log));
+        }
+        if (profile->ssh.isConfigured())
+            return logsRemote(ctx, p, *profile, choice->path, o);
+        if (p.isSet(QStringLiteral("--remote"))) {
+            *ctx.err << "logs: profile '" << profile->name << "' has no SSH access configured (host, user)\n";
+            return ExitUsage;
+        }
+        path = choice->path; // a profile without SSH access: its logs are on this machine
+    }
 
     if (!o.follow && !o.problems && !o.matcher.isEmpty())
-        return grepLocal(ctx, target, o);
+        return grepLocal(ctx, path, o);
 
-    auto file = std::make_shared<LogFile>(target);
+    auto file = std::make_shared<LogFile>(path);
     const auto indexed = file->update();
     if (!indexed) {
         *ctx.err << "logs: " << indexed.error() << '\n';
@@ -399,7 +465,7 @@ int cmdLogs(CliContext& ctx)
     if (!o.follow)
         return printAll(ctx, *file, o);
 
-    auto* source = new LocalFileSource(target, true, QCoreApplication::instance());
+    auto* source = new LocalFileSource(path, true, QCoreApplication::instance());
     followPrint(ctx, source, file, o);
     source->start();
     return ExitAsync;

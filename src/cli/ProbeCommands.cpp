@@ -11,6 +11,7 @@
 #include "probe/WsHandshake.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrl>
@@ -24,7 +25,7 @@ void declareProbeOptions(ArgParser& p)
     for (const char* v : {"--origin", "--subprotocol", "--ca", "--proxy", "--echo", "--size", "--ping-interval", "--hold",
                           "--timeout", "--connect-timeout", "--pin", "--cert", "--key", "--basic-user", "--page-origin",
                           "--slow", "--max-frame", "--app", "--app-namespace", "--app-path", "--app-event", "--app-query",
-                          "--app-payload", "--app-version"})
+                          "--app-payload", "--app-version", "--header-file"})
         p.addValue(QString::fromLatin1(v));
     p.addValue(QStringLiteral("--header"), QStringLiteral("-H"));
     for (const char* f : {"--insecure", "--bolt", "--json", "--binary", "--password-stdin", "--bearer-stdin", "--app-payload-stdin",
@@ -43,6 +44,38 @@ bool readProbeOptions(ArgParser& p, CliContext& ctx, ProbeOptions* o, QString* e
             return false;
         }
         o->headers.append({h.left(colon).trimmed(), h.mid(colon + 1).trimmed()});
+    }
+    // --header-file FILE: "Name: value" lines (blank lines and # comments skipped), so that a
+    // header carrying a credential never appears on a command line (the Ansible playbook writes
+    // one, mode 0600, on the controller). An error names the line, never its value.
+    if (p.isSet(QStringLiteral("--header-file"))) {
+        const QString path = p.value(QStringLiteral("--header-file"));
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly) || f.size() > 1024 * 1024) {
+            *error = QStringLiteral("--header-file %1: cannot read it%2").arg(path, f.isOpen() ? QStringLiteral(" (over 1 MiB)")
+                                                                                              : QStringLiteral(": ") + f.errorString());
+            return false;
+        }
+        QByteArray data = f.readAll();
+        QList<QByteArray> lines = data.split('\n');
+        const auto wipeAll = [&] {
+            wipeSecret(data);
+            for (QByteArray& l : lines)
+                wipeSecret(l);
+        };
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QString line = QString::fromUtf8(lines[i]).trimmed();
+            if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+                continue;
+            const qsizetype colon = line.indexOf(QLatin1Char(':'));
+            if (colon <= 0) {
+                wipeAll();
+                *error = QStringLiteral("--header-file %1: line %2 is not 'Name: value'").arg(path).arg(i + 1);
+                return false;
+            }
+            o->headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+        }
+        wipeAll();
     }
     for (const QString& s : p.values(QStringLiteral("--subprotocol")))
         o->subprotocols << s.split(QLatin1Char(','), Qt::SkipEmptyParts);

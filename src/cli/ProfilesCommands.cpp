@@ -5,6 +5,7 @@
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
 #include "core/SecretBytes.h"
+#include "exporter/ExporterModules.h"
 #include "profiles/ProfileJson.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
@@ -31,6 +32,7 @@ constexpr const char* kUsage =
     "       socketscope-cli [--profiles FILE] profiles add NAME [--url URL] [--direct-url URL] [--origin O]\n"
     "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
     "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
+    "             [--app-log-format auto|FORMAT] [--access-log PATH] [--haproxy-log PATH]\n"
     "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
     "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
     "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
@@ -181,6 +183,11 @@ int cmdShow(CliContext& ctx, const QStringList& args)
     showLine(ctx, "nginx backups", prof.nginx.backupDir);
     showLine(ctx, "nginx error log", prof.logs.nginxErrorLog);
     showLine(ctx, "app log", prof.logs.appLog);
+    if (!prof.logs.appLog.isEmpty())
+        showLine(ctx, "app log format", prof.logs.appLogFormat ? logs::logFormatId(*prof.logs.appLogFormat)
+                                                               : QStringLiteral("auto (detected)"));
+    showLine(ctx, "nginx access log", prof.logs.nginxAccessLog);
+    showLine(ctx, "HAProxy log", prof.logs.haproxyLog);
     showLine(ctx, "service", prof.serviceName);
     showLine(ctx, "notes", prof.notes);
     showLine(ctx, "built-in", prof.builtinDemo ? QStringLiteral("Local demo (served by the app)") : QString());
@@ -232,7 +239,8 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     ArgParser p;
     for (const char* opt : {"--url", "--direct-url", "--origin", "--ssh", "--key", "--jump", "--auth", "--site-file",
                             "--enabled-link", "--error-log", "--app-log", "--test-cmd", "--reload-cmd", "--service",
-                            "--header", "--subprotocol", "--ca-file", "--notes", "--app"})
+                            "--header", "--subprotocol", "--ca-file", "--notes", "--app", "--app-log-format", "--access-log",
+                            "--haproxy-log"})
         p.addValue(QString::fromLatin1(opt));
     p.addFlag(QStringLiteral("--bolt"));
     int rc = ExitOk;
@@ -285,6 +293,17 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     prof.nginx.reloadCommand = p.value(QStringLiteral("--reload-cmd"), prof.nginx.reloadCommand);
     prof.logs.nginxErrorLog = p.value(QStringLiteral("--error-log"));
     prof.logs.appLog = p.value(QStringLiteral("--app-log"));
+    prof.logs.nginxAccessLog = p.value(QStringLiteral("--access-log"));
+    prof.logs.haproxyLog = p.value(QStringLiteral("--haproxy-log"));
+    if (const QString format = p.value(QStringLiteral("--app-log-format")); !format.isEmpty() && format != QLatin1String("auto")) {
+        prof.logs.appLogFormat = logs::logFormatFromId(format);
+        if (!prof.logs.appLogFormat) {
+            QStringList names{QStringLiteral("auto")};
+            for (logs::LogFormat f : logs::allLogFormats())
+                names.append(logs::logFormatId(f));
+            return usageError(ctx, QStringLiteral("--app-log-format must be one of %1").arg(names.join(QStringLiteral(", "))));
+        }
+    }
 
     ProfileStore store(profilesFileFor(ctx));
     if (!loadStore(ctx, store))
@@ -483,6 +502,33 @@ int cmdExportInventory(CliContext& ctx, const QStringList& args)
         if (url.isValid() && !prof.publicUrl.isEmpty())
             var("websocket_endpoint", url.path().isEmpty() ? QStringLiteral("/") : url.path());
         var("socketscope_app", appProtocolName(prof.bolt ? AppProtocolId::Bolt : prof.app));
+        // The probe speaks like the profile's clients: Origin, subprotocols, TLS options, plain
+        // headers. A header carrying a credential is only named (its value goes into
+        // socketscope_secret_headers, in an ansible-vault file).
+        var("socketscope_origin", prof.origin);
+        var("socketscope_ca", prof.tls.caFile);
+        var("socketscope_pin", prof.tls.pinnedCertificate);
+        if (prof.tls.insecure)
+            y += QStringLiteral("          socketscope_insecure: true\n");
+        if (!prof.subprotocols.isEmpty()) {
+            QStringList items;
+            for (const QString& sp : prof.subprotocols)
+                items << QStringLiteral("!unsafe ") + yamlQuoted(sp);
+            y += QStringLiteral("          socketscope_subprotocols: [%1]\n").arg(items.join(QStringLiteral(", ")));
+        }
+        QStringList plain;
+        QStringList secret;
+        for (const auto& [name, value] : prof.extraHeaders) {
+            if (isSecretHeader(name))
+                secret << name;
+            else
+                plain << QStringLiteral("            %1: !unsafe %2\n").arg(yamlQuoted(name), yamlQuoted(value));
+        }
+        if (!plain.isEmpty())
+            y += QStringLiteral("          socketscope_headers:\n") + plain.join(QString());
+        if (!secret.isEmpty())
+            y += QStringLiteral("          # credential headers %1: give their values in socketscope_secret_headers (ansible-vault)\n")
+                     .arg(secret.join(QStringLiteral(", ")));
     }
     if (selected.isEmpty())
         y += QStringLiteral("        {}\n");

@@ -464,3 +464,36 @@ QJsonObject moduleFromProfile(const Profile& profile, QStringList* envNames)
 }
 
 } // namespace socketscope
+
+namespace socketscope {
+
+namespace {
+// A module name from a profile name: the file format's [A-Za-z0-9_.-]{1,64}.
+QString moduleName(const QString& profileName)
+{
+    QString n = profileName.left(64);
+    for (QChar& c : n)
+        if (!(c.isLetterOrNumber() && c.unicode() < 0x80) && c != u'_' && c != u'.' && c != u'-')
+            c = u'_';
+    return n.isEmpty() ? QStringLiteral("profile") : n;
+}
+} // namespace
+
+ModulesExport modulesFromProfiles(const QList<Profile>& profiles)
+{
+    ModulesExport out;
+    QJsonObject modules;
+    for (const Profile& prof : profiles) {
+        QString name = moduleName(prof.name);
+        for (int i = 2; modules.contains(name); ++i)
+            name = moduleName(prof.name).left(60) + QStringLiteral("-%1").arg(i);
+        modules.insert(name, moduleFromProfile(prof, &out.envNames));
+        if (!prof.publicUrl.isEmpty())
+            out.targets << QStringLiteral("module %1: target %2").arg(name, prof.publicUrl);
+    }
+    out.count = int(modules.size());
+    out.json = QJsonDocument(QJsonObject{{QStringLiteral("modules"), modules}}).toJson(QJsonDocument::Indented);
+    return out;
+}
+
+} // namespace socketscope

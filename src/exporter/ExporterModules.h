@@ -63,4 +63,16 @@ bool isSecretHeader(const QString& name);
 // variable name is returned in *envNames; no secret value is ever written.
 QJsonObject moduleFromProfile(const Profile& profile, QStringList* envNames = nullptr);
 
+// The modules file for several profiles (one module each, named after the profile: the file
+// format's [A-Za-z0-9_.-]{1,64}, "-2", "-3" … on a clash), indented JSON. *envNames gets the
+// variables a credential header refers to; *targets one "module NAME: target URL" line per
+// profile with a public URL. `profiles export-modules` and the GUI's File menu write this.
+struct ModulesExport {
+    QByteArray json;
+    int count = 0;
+    QStringList envNames;
+    QStringList targets;
+};
+ModulesExport modulesFromProfiles(const QList<Profile>& profiles);
+
 } // namespace socketscope

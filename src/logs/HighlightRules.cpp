@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -90,6 +91,8 @@ Result<RuleSet> RuleSet::fromJson(const QByteArray& json, const QString& origin)
     RuleSet set;
     const QJsonArray rules = root.value(QLatin1String("rules")).toArray();
     for (qsizetype i = 0; i < rules.size(); ++i) {
+        if (!rules.at(i).isObject())
+            return Result<RuleSet>::failure(QStringLiteral("%1: rule %2 is not a JSON object").arg(origin).arg(i + 1));
         const QJsonObject o = rules.at(i).toObject();
         HighlightRule r;
         r.id = o.value(QLatin1String("id")).toString();
@@ -110,8 +113,8 @@ Result<RuleSet> RuleSet::fromJson(const QByteArray& json, const QString& origin)
         const auto severity = parseSeverity(o.value(QLatin1String("severity")).toString(QStringLiteral("error")));
         if (r.id.isEmpty() || r.pattern.isEmpty() || !severity)
             return Result<RuleSet>::failure(
-                QStringLiteral("%1: rule %2 needs an \"id\", a \"pattern\" and a severity of info, warning, error or critical")
-                    .arg(origin).arg(i + 1));
+                QStringLiteral("%1: rule %2%3 needs an \"id\", a \"pattern\" and a severity of info, warning, error or critical")
+                    .arg(origin).arg(i + 1).arg(r.id.isEmpty() ? QString() : QStringLiteral(" (\"%1\")").arg(r.id)));
         r.severity = *severity;
         const Status st = set.add(r);
         if (!st)
@@ -142,14 +145,70 @@ QString RuleSet::userRulesPath()
     return QDir(AppPaths::configDir()).filePath(QStringLiteral("log-rules.json"));
 }
 
-Result<RuleSet> RuleSet::loadUserRules(const QString& path)
+QString RuleSet::userRulesDir()
+{
+    return QDir(AppPaths::configDir()).filePath(QStringLiteral("log-rules.d"));
+}
+
+namespace {
+// The rule files a user path names: the file itself, or a directory's *.json files by name.
+QStringList ruleFilesAt(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        return {};
+    if (!info.isDir())
+        return {path};
+    QStringList out;
+    const QDir dir(path);
+    // No permission filter: an unreadable file is listed, then reported.
+    for (const QString& name : dir.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name))
+        out.append(dir.filePath(name));
+    return out;
+}
+
+Result<RuleSet> loadRuleFile(const QString& path)
 {
     QFile f(path);
-    if (!f.exists())
-        return RuleSet();
     if (!f.open(QIODevice::ReadOnly))
         return Result<RuleSet>::failure(QStringLiteral("Cannot read %1: %2").arg(path, f.errorString()));
-    return fromJson(f.readAll(), path);
+    return RuleSet::fromJson(f.readAll(), path);
+}
+} // namespace
+
+Result<RuleSet> RuleSet::loadUserRules(const QString& path)
+{
+    RuleSet out;
+    for (const QString& file : ruleFilesAt(path)) {
+        auto loaded = loadRuleFile(file);
+        if (!loaded)
+            return loaded;
+        out.merge(*loaded);
+    }
+    return out;
+}
+
+RuleSet::UserRules RuleSet::loadUserRuleSources(const QStringList& paths)
+{
+    UserRules out;
+    for (const QString& path : paths) {
+        for (const QString& file : ruleFilesAt(path)) {
+            const auto loaded = loadRuleFile(file);
+            if (!loaded) {
+                out.errors.append(loaded.error());
+                continue;
+            }
+            out.rules.append(loaded->rules());
+            out.files.append(file);
+        }
+    }
+    return out;
+}
+
+void RuleSet::mergeRules(const QList<HighlightRule>& rules)
+{
+    for (const HighlightRule& r : rules)
+        add(r);
 }
 
 void RuleSet::merge(const RuleSet& other)

@@ -50,10 +50,28 @@ public:
     static Result<RuleSet> fromJson(const QByteArray& json, const QString& origin);
     // Every built-in set (nginx error and access logs, HAProxy, Neo4j, JSON/logfmt, Python, Node, seed apps).
     static RuleSet builtin();
-    // Where user rules live: <config dir>/log-rules.json.
+    // Where user rules live: the file <config dir>/log-rules.json ...
     static QString userRulesPath();
-    // Reads user rules; a missing file is an empty set, a broken one an error naming it.
+    // ... and every *.json file of the directory <config dir>/log-rules.d/ (loaded after the file).
+    static QString userRulesDir();
+    // Reads user rules from a file, or from every *.json file of a directory (in name order); a
+    // missing path is an empty set, a broken file an error naming the file and the rule.
     static Result<RuleSet> loadUserRules(const QString& path);
+
+    // User rules from several places (files or directories), each file validated on its own:
+    // the rules of the files that load, and one message per file that does not (naming the file
+    // and the rule at fault). Callers decide whether an error is fatal (the CLI) or shown while
+    // the rest keeps working (the Logs tab).
+    struct UserRules {
+        QList<HighlightRule> rules;
+        QStringList errors;
+        QStringList files;  // the files that loaded
+    };
+    static UserRules loadUserRuleSources(const QStringList& paths);
+    // The default places: userRulesPath() then userRulesDir().
+    static QStringList defaultUserRuleSources() { return {userRulesPath(), userRulesDir()}; }
+    // Adds rules (a rule with an id already present replaces it); they must have been validated.
+    void mergeRules(const QList<HighlightRule>& rules);
 
     // Adds the rules of `other` after these (a rule with an id already present replaces it).
     void merge(const RuleSet& other);

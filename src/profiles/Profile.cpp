@@ -20,7 +20,7 @@ static auto tied(const NginxLayout& n)
     return std::tie(n.siteFile, n.enabledLink, n.testCommand, n.reloadCommand, n.backupDir);
 }
 
-static auto tied(const LogFiles& l) { return std::tie(l.nginxErrorLog, l.appLog); }
+static auto tied(const LogFiles& l) { return std::tie(l.nginxErrorLog, l.appLog, l.appLogFormat, l.nginxAccessLog, l.haproxyLog); }
 
 bool Profile::operator==(const Profile& o) const
 {

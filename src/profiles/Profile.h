@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "logs/LogFormat.h"
 #include "probe/ProbeTypes.h"
 
 #include <QList>
@@ -8,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 #include <QUuid>
+
+#include <optional>
 
 namespace socketscope {
 
@@ -42,9 +45,14 @@ struct NginxLayout {
     QString backupDir;         // optional; default: next to siteFile (never an included dir)
 };
 
+// The profile's logs (format 3 added the access and HAProxy logs and the app log's format; the
+// table of which format each is read with: ProfileLogs.h).
 struct LogFiles {
     QString nginxErrorLog;     // e.g. /var/log/nginx/error.log
     QString appLog;            // e.g. /data/neo4j/logs/neo4j.log
+    std::optional<logs::LogFormat> appLogFormat; // what wrote the app log; nullopt: detected from its first lines
+    QString nginxAccessLog;    // e.g. /var/log/nginx/access.log
+    QString haproxyLog;        // e.g. /var/log/haproxy.log
 };
 
 // A server profile: everything SocketScope knows about one WebSocket service.

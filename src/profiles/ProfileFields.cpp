@@ -52,6 +52,9 @@ const QList<ProfileFieldInfo>& profileFields()
             {QStringLiteral("nginx.backupDir"), nginx, tr("Backup folder")},
             {QStringLiteral("logs.nginxErrorLog"), nginx, tr("nginx error log")},
             {QStringLiteral("logs.appLog"), nginx, tr("Application log")},
+            {QStringLiteral("logs.appLogFormat"), nginx, tr("App log format")},
+            {QStringLiteral("logs.nginxAccessLog"), nginx, tr("nginx access log")},
+            {QStringLiteral("logs.haproxyLog"), nginx, tr("HAProxy log")},
             {QStringLiteral("serviceName"), nginx, tr("Service name")},
         };
     }();

@@ -144,7 +144,11 @@ QJsonObject toJson(const Profile& p)
                             {QStringLiteral("reloadCommand"), p.nginx.reloadCommand},
                             {QStringLiteral("backupDir"), p.nginx.backupDir}};
     const QJsonObject logs{{QStringLiteral("nginxErrorLog"), p.logs.nginxErrorLog},
-                           {QStringLiteral("appLog"), p.logs.appLog}};
+                           {QStringLiteral("appLog"), p.logs.appLog},
+                           {QStringLiteral("appLogFormat"), p.logs.appLogFormat ? logs::logFormatId(*p.logs.appLogFormat)
+                                                                                : QStringLiteral("auto")},
+                           {QStringLiteral("nginxAccessLog"), p.logs.nginxAccessLog},
+                           {QStringLiteral("haproxyLog"), p.logs.haproxyLog}};
     return QJsonObject{{QStringLiteral("id"), p.id.toString(QUuid::WithoutBraces)},
                        {QStringLiteral("name"), p.name},
                        {QStringLiteral("publicUrl"), p.publicUrl},
@@ -240,6 +244,19 @@ Result<Profile> fromJson(const QJsonObject& object)
         const Reader l(*logs, QStringLiteral("logs"), &error);
         l.string("nginxErrorLog", p.logs.nginxErrorLog);
         l.string("appLog", p.logs.appLog);
+        QString format;
+        l.string("appLogFormat", format);
+        if (!format.isEmpty() && format != QLatin1String("auto")) {
+            p.logs.appLogFormat = logs::logFormatFromId(format);
+            if (!p.logs.appLogFormat) {
+                QStringList names{QStringLiteral("auto")};
+                for (logs::LogFormat f : logs::allLogFormats())
+                    names.append(logs::logFormatId(f));
+                l.fail("appLogFormat", tr("must be one of %1 (found \"%2\")").arg(names.join(QStringLiteral(", ")), format));
+            }
+        }
+        l.string("nginxAccessLog", p.logs.nginxAccessLog);
+        l.string("haproxyLog", p.logs.haproxyLog);
     }
     r.string("serviceName", p.serviceName);
     r.string("notes", p.notes);

@@ -13,9 +13,10 @@
 namespace socketscope::ProfileJson {
 
 // The document envelope: {"format":"socketscope-profiles","version":2,"profiles":[...]}.
-// Version 2 added the profile's "app" (application protocol); version 1 files load unchanged.
+// Version 2 added the profile's "app" (application protocol); version 3 the logs' "appLogFormat",
+// "nginxAccessLog" and "haproxyLog". Version 1 and 2 files load unchanged.
 inline constexpr const char* kFormat = "socketscope-profiles";
-inline constexpr int kVersion = 2;
+inline constexpr int kVersion = 3;
 // Documents larger than this are refused (a profile store is a few KiB).
 inline constexpr qsizetype kMaxDocumentBytes = 16 * 1024 * 1024;
 

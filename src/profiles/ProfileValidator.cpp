@@ -244,7 +244,8 @@ QList<ValidationIssue> validate(const Profile& p, const QList<Profile>& others, 
     const QList<std::pair<QString, QString>> remotePaths = {
         {QStringLiteral("nginx.siteFile"), p.nginx.siteFile}, {QStringLiteral("nginx.enabledLink"), p.nginx.enabledLink},
         {QStringLiteral("nginx.backupDir"), p.nginx.backupDir}, {QStringLiteral("logs.nginxErrorLog"), p.logs.nginxErrorLog},
-        {QStringLiteral("logs.appLog"), p.logs.appLog}};
+        {QStringLiteral("logs.appLog"), p.logs.appLog}, {QStringLiteral("logs.nginxAccessLog"), p.logs.nginxAccessLog},
+        {QStringLiteral("logs.haproxyLog"), p.logs.haproxyLog}};
     for (const auto& [field, path] : remotePaths)
         if (!path.isEmpty() && !path.startsWith(u'/'))
             issues.append({field, tr("'%1' must be an absolute path on the server (starting with /)").arg(path)});

@@ -7,6 +7,7 @@
 #include "runbook/NginxFacts.h"
 
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -224,4 +225,24 @@ TEST(AnsibleCli, FixSiteFromADumpFixesTheEndpointLocationOnly)
     r = fix(dir.filePath(QStringLiteral("backups")));
     EXPECT_EQ(r.exitCode, 1);
     EXPECT_TRUE(r.err.contains("not in the nginx -T dump")) << r.err.constData();
+}
+
+// Issue 12: `probe --header-file FILE` (what the playbook uses so that a credential header never
+// appears on a command line): an unreadable file or a line that is not "Name: value" is a usage
+// error naming the file and the line, never the value.
+TEST(AnsibleCli, ProbeHeaderFileErrorsNameTheLineNotTheValue)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("headers"));
+    ProcRun r = runProcess(lab::cliPath(), {QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:9/ws"), QStringLiteral("--header-file"), file});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains(file.toUtf8())) << r.err.constData();
+    QFile f(file);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("# the playbook's headers\nX-Tenant: blue\n\nBearer-without-colon-s3cret\n");
+    f.close();
+    r = runProcess(lab::cliPath(), {QStringLiteral("probe"), QStringLiteral("ws://127.0.0.1:9/ws"), QStringLiteral("--header-file"), file});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains("line 4 is not 'Name: value'")) << r.err.constData();
+    EXPECT_FALSE(r.err.contains("s3cret")) << r.err.constData();
 }

@@ -180,7 +180,7 @@ TEST_F(CliFixture, ExportImportAndRemove)
 
 TEST_F(CliFixture, BrokenStoreIsReportedAndKept)
 {
-    const QByteArray newer = R"({"format":"socketscope-profiles","version":3,"profiles":[]})";
+    const QByteArray newer = R"({"format":"socketscope-profiles","version":4,"profiles":[]})";
     ASSERT_TRUE(lab::writeFile(store(), newer));
     const CliRun list = profiles({QStringLiteral("list")});
     EXPECT_EQ(list.exitCode, 2);

@@ -7,6 +7,10 @@
 #include "logs/LogView.h"
 #include "logs/LogsPanel.h"
 #include "logs/LogFormat.h"
+#include "logs/HighlightRules.h"
+#include "logs/ProblemNavigator.h"
+#include "profiles/Profile.h"
+#include "profiles/ProfileLogs.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -22,6 +26,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPalette>
+#include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -445,4 +450,131 @@ TEST(LogViewer, UserRulesApplyAndABrokenFileIsAClearError)
     EXPECT_TRUE(banner->text().contains(rulesPath)) << banner->text().toStdString();
     EXPECT_TRUE(banner->text().contains(QStringLiteral("myapp.bad"))) << banner->text().toStdString();
     ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 6 && !fx.panel.session().isScanningProblems(); }, 10000));
+}
+
+// Issue 17, "Done when": every line of the issue's "Why" list (tests/logs/data/ws-chain.log) is a
+// problem in the Logs tab, named by its rule with the rule's meaning and advice as the tooltip, and
+// the per-rule summary has the same words and counts as the CLI's summary line.
+TEST(LogViewer, EveryWhyLineOfTheChainIsNamedWithItsAdviceAndTheSummaryMatchesTheCli)
+{
+    const QString chain = QStringLiteral(SOCKETSCOPE_TEST_SOURCE_DIR "/tests/logs/data/ws-chain.log");
+    PanelFixture fx;
+    fx.panel.openLocalFile(chain, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 8 && !fx.panel.session().isScanningProblems(); }, 10000))
+        << fx.panel.problemCount();
+    const QList<std::pair<qint64, QString>> expected = {
+        {1, QStringLiteral("app.origin-rejected")},     {2, QStringLiteral("app.abnormal-closure")},
+        {4, QStringLiteral("haproxy.server-timeout")},  {5, QStringLiteral("haproxy.client-timeout")},
+        {7, QStringLiteral("access.ws-bad-gateway")},   {9, QStringLiteral("json.ws-abnormal-closure")},
+        {11, QStringLiteral("python.ws-rejected")},     {13, QStringLiteral("access.ws-short-lived")}};
+    const auto& problems = fx.panel.session().problems();
+    ASSERT_EQ(problems.lines.size(), std::size_t(expected.size()));
+    const logs::RuleSet& rules = fx.panel.session().rules();
+    for (qsizetype i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(problems.lines[std::size_t(i)], expected[i].first);
+        const logs::HighlightRule& rule = rules.rules()[problems.rules[std::size_t(i)]];
+        EXPECT_EQ(rule.id, expected[i].second);
+        ASSERT_FALSE(rule.advice.isEmpty()) << rule.id.toStdString();
+        const QString tip = fx.panel.view()->toolTipForLine(expected[i].first);
+        EXPECT_TRUE(tip.contains(expected[i].second)) << tip.toStdString();
+        EXPECT_TRUE(tip.contains(QStringLiteral("Advice:"))) << tip.toStdString();
+        EXPECT_TRUE(tip.contains(rule.advice.toHtmlEscaped())) << tip.toStdString();
+    }
+    auto* list = fx.panel.findChild<QListWidget*>(QStringLiteral("problemSummaryListWidget"));
+    ASSERT_EQ(list->count(), 1 + expected.size());
+    EXPECT_EQ(list->item(0)->text(), QStringLiteral("All problems ×8"));
+    QByteArray cliOut;
+    lab::runProgram(lab::cliPath(), {QStringLiteral("logs"), chain, QStringLiteral("--problems")}, &cliOut);
+    const QByteArray summary = cliOut.trimmed().split('\n').last();
+    EXPECT_TRUE(summary.startsWith("8 problem lines: ")) << summary.constData();
+    for (int i = 1; i < list->count(); ++i)
+        EXPECT_TRUE(summary.contains(list->item(i)->text().toUtf8())) << list->item(i)->text().toStdString() << " not in " << summary.constData();
+}
+
+namespace {
+// Nine nginx error lines and one HAProxy line: detection says "nginx error log" (90%), so only
+// the profile's format makes the HAProxy line a problem.
+QByteArray mostlyNginxWithOneHaproxyLine()
+{
+    QByteArray text;
+    for (int i = 0; i < 9; ++i)
+        text += "2026/01/28 10:00:0" + QByteArray::number(i) + " [error] 12#12: *" + QByteArray::number(i)
+                + " upstream timed out (110: Connection timed out) while reading response header from upstream\n";
+    return text + "Jan 28 10:02:00 lab haproxy[4242]: 127.0.0.1:51234 [28/Jan/2026:10:01:30.001] ws_front ws_back/app1 "
+                  "0/0/0/-1/30001 504 194 - - sD-- 1/1/0/0/0 0/0 \"GET /ws HTTP/1.1\"\n";
+}
+} // namespace
+
+// Issue 17: a profile's log opened from the source list is read with the profile's format for it
+// (a profile without SSH access: on this machine), not the detected one.
+TEST(LogViewer, OpeningAProfileLogAppliesTheProfilesFormat)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("haproxy.log"));
+    ASSERT_TRUE(lab::writeFile(path, mostlyNginxWithOneHaproxyLine()));
+    Profile profile;
+    profile.name = QStringLiteral("edge");
+    profile.logs.haproxyLog = path;
+    profile.logs.appLog = path;
+    profile.logs.appLogFormat = logs::LogFormat::Json;
+    PanelFixture fx;
+    fx.panel.setProfile(&profile);
+    auto* source = fx.panel.findChild<QComboBox*>(QStringLiteral("sourceComboBox"));
+    const int haproxyEntry = source->findData(QStringLiteral("haproxy"));
+    ASSERT_GT(haproxyEntry, 0);
+    EXPECT_TRUE(source->itemText(haproxyEntry).contains(path)) << source->itemText(haproxyEntry).toStdString();
+    EXPECT_TRUE(source->itemData(haproxyEntry, Qt::ToolTipRole).toString().contains(QStringLiteral("HAProxy log")));
+    EXPECT_FALSE(source->itemData(source->findData(QStringLiteral("access")), Qt::ToolTipRole).toString().isEmpty());
+    source->setCurrentIndex(haproxyEntry);
+    fx.panel.findChild<QPushButton*>(QStringLiteral("openPushButton"))->click();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.session().lineCount() == 10 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(fx.panel.session().format(), logs::LogFormat::HAProxy);
+    EXPECT_EQ(fx.panel.session().formatOverride(), logs::LogFormat::HAProxy);
+    ASSERT_EQ(fx.panel.problemCount(), 1);
+    EXPECT_EQ(fx.panel.session().problems().lines.front(), 9);
+    EXPECT_EQ(fx.panel.session().rules().rules()[fx.panel.session().problems().rules.front()].id, QStringLiteral("haproxy.server-timeout"));
+    auto* format = fx.panel.findChild<QComboBox*>(QStringLiteral("logFormatComboBox"));
+    EXPECT_EQ(format->currentData().toString(), QStringLiteral("haproxy"));
+
+    // The app log entry: the profile's app log format (JSON lines: none of these lines is one).
+    ASSERT_TRUE(fx.panel.openProfileLog(ProfileLog::App, false));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.session().lineCount() == 10 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(fx.panel.session().format(), logs::LogFormat::Json);
+    EXPECT_EQ(fx.panel.problemCount(), 0);
+
+    // The same file opened as a plain local file: detected as an nginx error log.
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 9 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_EQ(fx.panel.session().format(), logs::LogFormat::NginxError);
+    EXPECT_FALSE(fx.panel.session().formatOverride().has_value());
+    // A log the profile does not name cannot be opened (the entry says why).
+    EXPECT_FALSE(fx.panel.openProfileLog(ProfileLog::NginxAccess, false));
+}
+
+// Issue 17: user rules from log-rules.d/*.json too; each file is validated on its own: a broken one
+// is named in the banner (file and rule) while the others and the built-in rules keep working.
+TEST(LogViewer, UserRulesFromADirectoryAndOneBrokenFile)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("app.log"));
+    ASSERT_TRUE(lab::writeFile(path, "2026/01/28 10:00:00 [info] 1#1: *9 my-app lost its session\n"
+                                     "2026/01/28 10:00:01 [info] 1#1: *9 my-app quota hit\n"));
+    const QString rulesDir = dir.filePath(QStringLiteral("log-rules.d"));
+    ASSERT_TRUE(QDir().mkpath(rulesDir));
+    ASSERT_TRUE(lab::writeFile(rulesDir + QStringLiteral("/a.json"), R"({"rules":[
+        {"id":"myapp.session-lost","name":"session lost","pattern":"lost its session","severity":"error"}]})"));
+    const QString broken = rulesDir + QStringLiteral("/b.json");
+    ASSERT_TRUE(lab::writeFile(broken, R"({"rules":[{"id":"myapp.quota","pattern":"quota hit"},{"id":"myapp.bad","pattern":"(x","regex":true}]})"));
+    PanelFixture fx;
+    EXPECT_FALSE(fx.panel.loadUserRuleSources({dir.filePath(QStringLiteral("log-rules.json")), rulesDir}));
+    auto* banner = fx.panel.findChild<QLabel*>(QStringLiteral("bannerLabel"));
+    EXPECT_TRUE(banner->isVisible());
+    EXPECT_TRUE(banner->text().contains(broken)) << banner->text().toStdString();
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("myapp.bad"))) << banner->text().toStdString();
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 1 && !fx.panel.session().isScanningProblems(); }, 10000));
+    EXPECT_TRUE(fx.panel.view()->toolTipForLine(0).contains(QStringLiteral("myapp.session-lost")));
+    ASSERT_TRUE(lab::writeFile(broken, R"({"rules":[{"id":"myapp.quota","pattern":"quota hit","severity":"critical"}]})"));
+    EXPECT_TRUE(fx.panel.loadUserRuleSources({rulesDir}));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fx.panel.problemCount() == 2 && !fx.panel.session().isScanningProblems(); }, 10000));
 }

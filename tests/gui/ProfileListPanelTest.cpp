@@ -3,6 +3,7 @@
 // validation, duplicate, delete with undo, JSON export/import, ~/.ssh/config import.
 #include "AppContext.h"
 #include "core/ActivityLog.h"
+#include "exporter/ExporterModules.h"
 #include "lab/Lab.h"
 #include "profiles/ProfileEditorDialog.h"
 #include "profiles/ProfileListPanel.h"
@@ -139,6 +140,81 @@ TEST_F(PanelFixture, EditorValidatesInlineAndSavesANewProfile)
     EXPECT_EQ(panel->currentProfile()->name, QStringLiteral("grafana-live"));
 }
 
+// Issue 17: the profile's logs (nginx error/access, app log with its format, HAProxy) are edited
+// in the editor, saved, and shown again when the profile is edited.
+TEST_F(PanelFixture, EditorSavesTheProfilesLogsAndTheAppLogFormat)
+{
+    ProfileEditorDialog* editor = panel->addProfile();
+    ASSERT_NE(editor, nullptr);
+    editor->findChild<QLineEdit*>(QStringLiteral("nameLineEdit"))->setText(QStringLiteral("chain"));
+    editor->findChild<QLineEdit*>(QStringLiteral("publicUrlLineEdit"))->setText(QStringLiteral("wss://chain.example.com/ws"));
+    editor->findChild<QLineEdit*>(QStringLiteral("appLogLineEdit"))->setText(QStringLiteral("/srv/app/uvicorn.log"));
+    editor->findChild<QLineEdit*>(QStringLiteral("accessLogLineEdit"))->setText(QStringLiteral("/var/log/nginx/access.log"));
+    auto* haproxy = editor->findChild<QLineEdit*>(QStringLiteral("haproxyLogLineEdit"));
+    ASSERT_NE(haproxy, nullptr);
+    haproxy->setText(QStringLiteral("var/log/haproxy.log"));
+    auto* save = editor->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"))->button(QDialogButtonBox::Save);
+    auto* issues = editor->findChild<QLabel*>(QStringLiteral("issuesLabel"));
+    EXPECT_FALSE(save->isEnabled()) << "a relative path on the server is refused";
+    EXPECT_TRUE(issues->text().contains(QStringLiteral("var/log/haproxy.log"))) << issues->text().toStdString();
+    haproxy->setText(QStringLiteral("/var/log/haproxy.log"));
+    auto* format = editor->findChild<QComboBox*>(QStringLiteral("appLogFormatComboBox"));
+    ASSERT_NE(format, nullptr);
+    EXPECT_EQ(format->currentIndex(), 0) << "Auto (detected) by default";
+    format->setCurrentIndex(format->findData(QStringLiteral("python")));
+    ASSERT_TRUE(save->isEnabled()) << issues->text().toStdString();
+    save->click();
+    const auto saved = store.find(QStringLiteral("chain"));
+    ASSERT_TRUE(saved.has_value());
+    EXPECT_EQ(saved->logs.appLog, QStringLiteral("/srv/app/uvicorn.log"));
+    EXPECT_EQ(saved->logs.appLogFormat, logs::LogFormat::Python);
+    EXPECT_EQ(saved->logs.nginxAccessLog, QStringLiteral("/var/log/nginx/access.log"));
+    EXPECT_EQ(saved->logs.haproxyLog, QStringLiteral("/var/log/haproxy.log"));
+
+    ProfileEditorDialog* again = panel->editCurrent();
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->findChild<QComboBox*>(QStringLiteral("appLogFormatComboBox"))->currentData().toString(), QStringLiteral("python"));
+    EXPECT_EQ(again->findChild<QLineEdit*>(QStringLiteral("haproxyLogLineEdit"))->text(), QStringLiteral("/var/log/haproxy.log"));
+    EXPECT_EQ(again->profile(), *saved);
+    again->reject();
+}
+
+// Issue 12: the GUI exports the Prometheus exporter's modules of the selected profile or of all
+// profiles (More menu, File menu); the file loads in the exporter and holds no secret.
+TEST_F(PanelFixture, ExportsTheExporterModulesOfTheSelectedOrAllProfiles)
+{
+    Profile p = *store.find(QStringLiteral("bindplane"));
+    p.origin = QStringLiteral("https://bindplane.example.com");
+    p.app = AppProtocolId::SocketIo;
+    p.extraHeaders = {{QStringLiteral("X-Tenant"), QStringLiteral("blue")}, {QStringLiteral("Authorization"), QStringLiteral("Bearer t0ps3cret")}};
+    ASSERT_TRUE(store.update(p).ok());
+    EXPECT_NE(panel->findChild<QAction*>(QStringLiteral("exportModulesAllAction")), nullptr);
+    EXPECT_NE(panel->findChild<QAction*>(QStringLiteral("exportModulesSelectedAction")), nullptr);
+
+    const QString all = dir.filePath(QStringLiteral("modules-all.json"));
+    panel->exportModules(all, false);
+    const auto loaded = ModuleSet::load(all);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().toStdString() << panel->noticeText().toStdString();
+    for (const char* name : {"neo4j-prod", "bindplane", "staging-api", "default"})
+        EXPECT_TRUE(loaded->names().contains(QString::fromLatin1(name))) << name;
+    const QByteArray text = lab::readAll(all);
+    EXPECT_FALSE(text.contains("t0ps3cret")) << text.constData();
+    EXPECT_TRUE(text.contains("https://bindplane.example.com")) << text.constData();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("3 exporter module"))) << panel->noticeText().toStdString();
+    EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("SOCKETSCOPE_"))) << "the variable to set is named: " << panel->noticeText().toStdString();
+
+    panel->selectProfile(p.id);
+    const QString one = dir.filePath(QStringLiteral("modules-one.json"));
+    panel->exportModules(one, true);
+    const auto single = ModuleSet::load(one);
+    ASSERT_TRUE(single.ok()) << single.error().toStdString();
+    EXPECT_EQ(single->names(), QStringList({QStringLiteral("bindplane"), QStringLiteral("default")}));
+    const ExporterModule* m = single->find(QStringLiteral("bindplane"));
+    ASSERT_NE(m, nullptr);
+    EXPECT_EQ(m->options.origin, QStringLiteral("https://bindplane.example.com"));
+    EXPECT_EQ(m->options.app, AppProtocolId::SocketIo);
+}
+
 TEST_F(PanelFixture, DuplicateThenDeleteWithUndo)
 {
     panel->selectProfile(store.find(QStringLiteral("neo4j-prod"))->id);
@@ -241,7 +317,8 @@ TEST_F(PanelFixture, EditorFileFieldsHaveBrowse)
     ProfileEditorDialog* editor = panel->addProfile();
     ASSERT_NE(editor, nullptr);
     for (const char* name : {"caFileBrowseAction", "clientCertificateBrowseAction", "clientKeyBrowseAction", "keyFileBrowseAction",
-                             "siteFileBrowseAction", "errorLogBrowseAction", "appLogBrowseAction"})
+                             "siteFileBrowseAction", "errorLogBrowseAction", "appLogBrowseAction", "accessLogBrowseAction",
+                             "haproxyLogBrowseAction"})
         EXPECT_NE(editor->findChild<QAction*>(QString::fromLatin1(name)), nullptr) << name;
     editor->findChild<QAction*>(QStringLiteral("caFileBrowseAction"))->trigger();
     auto* dialog = editor->findChild<QFileDialog*>();

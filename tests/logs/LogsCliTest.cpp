@@ -3,6 +3,7 @@
 #include "LogTestUtil.h"
 #include "lab/Lab.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -153,16 +154,131 @@ TEST(LogsCli, ProblemsNameTheLinesOfEveryLogInTheChain)
     const QList<QByteArray> expected = {"2:[app.origin-rejected] ",      "3:[app.abnormal-closure] ",
                                         "5:[haproxy.server-timeout] ",   "6:[haproxy.client-timeout] ",
                                         "8:[access.ws-bad-gateway] ",    "10:[json.ws-abnormal-closure] ",
-                                        "12:[python.ws-rejected] "};
+                                        "12:[python.ws-rejected] ",      "14:[access.ws-short-lived] "};
     ASSERT_EQ(lines.size(), expected.size() + 1) << r.out.constData();
     for (qsizetype i = 0; i < expected.size(); ++i)
         EXPECT_TRUE(lines[i].startsWith(expected[i])) << lines[i].constData();
     const QByteArray summary = lines.last();
-    EXPECT_TRUE(summary.startsWith("7 problem lines: ")) << summary.constData();
+    EXPECT_TRUE(summary.startsWith("8 problem lines: ")) << summary.constData();
     for (const char* name : {"origin rejected ×1", "disconnected with 1006 ×1", "server-side timeout (sD) ×1",
                              "client-side timeout (cD) ×1", "WebSocket request answered 502 ×1", "close code 1006 (JSON) ×1",
-                             "WebSocket rejected (403) ×1"})
+                             "WebSocket rejected (403) ×1", "WebSocket upgraded but ended within 1 s ×1"})
         EXPECT_TRUE(summary.contains(name)) << name << " in " << summary.constData();
+
+    // --explain: after the same summary, each rule's meaning, advice and the probe's cause id (the
+    // Logs tab shows the same as the line's tooltip).
+    const CliRun explained = cli({chain, QStringLiteral("--problems"), QStringLiteral("-n"), QStringLiteral("--explain")});
+    EXPECT_TRUE(explained.out.startsWith(r.out)) << explained.out.constData();
+    const QByteArray extra = explained.out.mid(r.out.size());
+    const QList<QByteArray> rules = extra.trimmed().split('\n');
+    EXPECT_EQ(rules.size(), expected.size()) << extra.constData();
+    for (const char* line : {"[haproxy.server-timeout] server-side timeout (sD) ×1: ", "(probe cause: idle_timeout)",
+                             "[app.origin-rejected] origin rejected ×1: ", "(probe cause: origin_rejected)",
+                             "[access.ws-bad-gateway] WebSocket request answered 502 ×1: ", "(probe cause: bad_gateway)",
+                             "Advice: raise timeout tunnel", "Advice: add the frontend's exact origin"})
+        EXPECT_TRUE(extra.contains(line)) << line << " in " << extra.constData();
+    for (const QByteArray& l : rules)
+        EXPECT_TRUE(l.contains(" Advice: ")) << l.constData();
+}
+
+// Issue 17: a profile names its logs and what wrote them; `logs PROFILE --log NAME` reads one with
+// the profile's format for it, not the detected one. The file: nine nginx error lines and one
+// HAProxy line, so detection says "nginx error log" (90%) and the HAProxy rules would not apply.
+TEST(LogsCli, AProfileLogIsReadWithTheProfilesFormat)
+{
+    QTemporaryDir dir;
+    const QString profiles = dir.filePath(QStringLiteral("profiles.json"));
+    const QString log = dir.filePath(QStringLiteral("haproxy.log"));
+    QByteArray text;
+    for (int i = 0; i < 9; ++i)
+        text += "2026/01/28 10:00:0" + QByteArray::number(i) + " [error] 12#12: *" + QByteArray::number(i)
+                + " upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1\n";
+    text += "Jan 28 10:02:00 lab haproxy[4242]: 127.0.0.1:51234 [28/Jan/2026:10:01:30.001] ws_front ws_back/app1 0/0/0/-1/30001 "
+            "504 194 - - sD-- 1/1/0/0/0 0/0 \"GET /ws HTTP/1.1\"\n";
+    ASSERT_TRUE(logtest::writeBytes(log, text));
+    const CliRun detected = cli({log, QStringLiteral("--problems"), QStringLiteral("-n")});
+    EXPECT_TRUE(detected.err.contains("source: nginx-error")) << detected.err.constData();
+    EXPECT_FALSE(detected.out.contains("[haproxy.")) << detected.out.constData();
+
+    const CliRun add = run(lab::cliPath(), {QStringLiteral("--profiles"), profiles, QStringLiteral("profiles"), QStringLiteral("add"),
+                                            QStringLiteral("edge"), QStringLiteral("--url"), QStringLiteral("ws://127.0.0.1:9/ws"),
+                                            QStringLiteral("--haproxy-log"), log, QStringLiteral("--app-log"), log,
+                                            QStringLiteral("--app-log-format"), QStringLiteral("nginx-error")});
+    ASSERT_EQ(add.code, 0) << add.err.constData();
+    const auto profileLogs = [&](const QStringList& extra) {
+        return run(lab::cliPath(), QStringList{QStringLiteral("--profiles"), profiles, QStringLiteral("logs"), QStringLiteral("edge"),
+                                               QStringLiteral("--problems"), QStringLiteral("-n")} + extra);
+    };
+    const CliRun haproxy = profileLogs({QStringLiteral("--log"), QStringLiteral("haproxy")});
+    EXPECT_EQ(haproxy.code, 1) << haproxy.err.constData();
+    EXPECT_TRUE(haproxy.err.contains("source: haproxy")) << haproxy.err.constData();
+    EXPECT_TRUE(haproxy.err.contains("the profile's HAProxy log")) << haproxy.err.constData();
+    EXPECT_TRUE(haproxy.out.startsWith("10:[haproxy.server-timeout] ")) << haproxy.out.constData();
+    EXPECT_FALSE(haproxy.out.contains("[nginx.")) << haproxy.out.constData();
+    // The app log with its configured format; --source still overrides the profile.
+    const CliRun app = profileLogs({QStringLiteral("--log"), QStringLiteral("app")});
+    EXPECT_TRUE(app.err.contains("source: nginx-error")) << app.err.constData();
+    EXPECT_TRUE(app.err.contains("the profile's App log")) << app.err.constData();
+    const CliRun overridden = profileLogs({QStringLiteral("--log"), QStringLiteral("haproxy"), QStringLiteral("--source"), QStringLiteral("nginx-error")});
+    EXPECT_TRUE(overridden.err.contains("source: nginx-error")) << overridden.err.constData();
+    EXPECT_FALSE(overridden.out.contains("[haproxy.")) << overridden.out.constData();
+    // A log the profile does not name, or an unknown name, is a clear error.
+    const CliRun unset = profileLogs({QStringLiteral("--log"), QStringLiteral("access")});
+    EXPECT_EQ(unset.code, 2);
+    EXPECT_TRUE(unset.err.contains("names no nginx access log")) << unset.err.constData();
+    const CliRun unknown = profileLogs({QStringLiteral("--log"), QStringLiteral("syslog")});
+    EXPECT_EQ(unknown.code, 2);
+    EXPECT_TRUE(unknown.err.contains("error, access, app, haproxy")) << unknown.err.constData();
+}
+
+// Issue 17: user rules from a directory (log-rules.d/*.json) next to the single file; each file is
+// validated on its own and a broken one stops the CLI with its path and the rule at fault.
+TEST(LogsCli, UserRulesFromADirectoryAndABrokenFileIsNamed)
+{
+    QTemporaryDir dir;
+    const QString rulesDir = dir.filePath(QStringLiteral("log-rules.d"));
+    ASSERT_TRUE(QDir().mkpath(rulesDir));
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    ASSERT_TRUE(logtest::writeBytes(log, "2026-01-28 10:00:00 myapp: tenant session lost\n2026-01-28 10:00:01 myapp: quota hit\n"));
+    ASSERT_TRUE(logtest::writeBytes(rulesDir + QStringLiteral("/10-session.json"), R"({"format":"socketscope-log-rules","version":1,"rules":[
+        {"id":"myapp.session-lost","name":"session lost","pattern":"session lost","severity":"error"}]})"));
+    ASSERT_TRUE(logtest::writeBytes(rulesDir + QStringLiteral("/20-quota.json"), R"({"format":"socketscope-log-rules","version":1,"rules":[
+        {"id":"myapp.quota","name":"quota","pattern":"quota hit","severity":"critical"}]})"));
+    ASSERT_TRUE(logtest::writeBytes(rulesDir + QStringLiteral("/notes.txt"), "not a rule file"));
+    const CliRun ok = cli({log, QStringLiteral("--problems"), QStringLiteral("-n"), QStringLiteral("--rules"), rulesDir});
+    EXPECT_EQ(ok.code, 1) << ok.err.constData();
+    EXPECT_TRUE(ok.out.contains("1:[myapp.session-lost] ")) << ok.out.constData();
+    EXPECT_TRUE(ok.out.contains("2:[myapp.quota] ")) << ok.out.constData();
+
+    // The default places: <config dir>/log-rules.json and <config dir>/log-rules.d/ (the config
+    // dir: XDG_CONFIG_HOME/<organisation>/<application>).
+    const QString config = dir.filePath(QStringLiteral("xdg/SocketScope/SocketScope"));
+    ASSERT_TRUE(QDir().mkpath(config + QStringLiteral("/log-rules.d")));
+    ASSERT_TRUE(logtest::writeBytes(config + QStringLiteral("/log-rules.json"), R"({"rules":[
+        {"id":"myapp.session-lost","name":"session lost","pattern":"session lost","severity":"error"}]})"));
+    ASSERT_TRUE(logtest::writeBytes(config + QStringLiteral("/log-rules.d/quota.json"), R"({"rules":[
+        {"id":"myapp.quota","name":"quota","pattern":"quota hit","severity":"critical"}]})"));
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), dir.filePath(QStringLiteral("xdg")));
+    p.setProcessEnvironment(env);
+    p.start(lab::cliPath(), {QStringLiteral("logs"), log, QStringLiteral("--problems"), QStringLiteral("-n")});
+    ASSERT_TRUE(p.waitForFinished(30000));
+    const QByteArray out = p.readAllStandardOutput();
+    EXPECT_TRUE(out.contains("1:[myapp.session-lost] ")) << out.constData() << p.readAllStandardError().constData();
+    EXPECT_TRUE(out.contains("2:[myapp.quota] ")) << out.constData();
+
+    // A broken file in the directory: exit 2, its path and the rule named.
+    const QString broken = rulesDir + QStringLiteral("/30-broken.json");
+    ASSERT_TRUE(logtest::writeBytes(broken, R"({"rules":[{"id":"myapp.ok","pattern":"x"},{"id":"myapp.bad","pattern":"(unclosed","regex":true}]})"));
+    const CliRun bad = cli({log, QStringLiteral("--problems"), QStringLiteral("--rules"), rulesDir});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_TRUE(bad.err.contains(broken.toUtf8())) << bad.err.constData();
+    EXPECT_TRUE(bad.err.contains("myapp.bad")) << bad.err.constData();
+    ASSERT_TRUE(logtest::writeBytes(broken, R"({"rules":[{"id":"myapp.ok","pattern":"x"},{"name":"no id","pattern":"y","severity":"fatal"}]})"));
+    const CliRun noId = cli({log, QStringLiteral("--problems"), QStringLiteral("--rules"), rulesDir});
+    EXPECT_EQ(noId.code, 2);
+    EXPECT_TRUE(noId.err.contains(QByteArray(broken.toUtf8() + ": rule 2 needs an \"id\""))) << noId.err.constData();
 }
 
 TEST(LogsCli, UnknownProfileIsAClearError)

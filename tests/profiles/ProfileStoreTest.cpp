@@ -74,6 +74,9 @@ QList<std::function<void(Profile&)>> fieldMutations()
         [](Profile& p) { p.nginx.backupDir += u'x'; },
         [](Profile& p) { p.logs.nginxErrorLog += u'x'; },
         [](Profile& p) { p.logs.appLog += u'x'; },
+        [](Profile& p) { p.logs.appLogFormat = logs::LogFormat::Json; },
+        [](Profile& p) { p.logs.nginxAccessLog += u'x'; },
+        [](Profile& p) { p.logs.haproxyLog += u'x'; },
         [](Profile& p) { p.serviceName += u'x'; },
         [](Profile& p) { p.notes += u'x'; },
         [](Profile& p) { p.builtinDemo = !p.builtinDemo; },
@@ -134,7 +137,7 @@ TEST_F(StoreFixture, DocumentHasTheVersionedEnvelope)
     const QJsonObject root = QJsonDocument::fromJson(lab::readAll(file())).object();
     EXPECT_EQ(root.value(QStringLiteral("format")).toString(), QStringLiteral("socketscope-profiles"));
     EXPECT_EQ(root.value(QStringLiteral("version")).toInt(), ProfileJson::kVersion);
-    EXPECT_EQ(ProfileJson::kVersion, 2) << "version 2 added the application protocol";
+    EXPECT_EQ(ProfileJson::kVersion, 3) << "version 2 added the application protocol, version 3 the profile's logs";
     EXPECT_EQ(root.value(QStringLiteral("profiles")).toArray().size(), 1);
 }
 
@@ -163,6 +166,42 @@ TEST_F(StoreFixture, Version1FilesLoadAndTheirBoltFlagIsTheBoltProtocol)
     const auto bad = ProfileJson::parse(R"({"format":"socketscope-profiles","version":2,"profiles":[{"name":"x","app":"socket.io"}]})");
     ASSERT_FALSE(bad.ok());
     EXPECT_TRUE(bad.error().contains(QStringLiteral("app"))) << bad.error().toStdString();
+}
+
+// Issue 17: the profile names its logs and the app log's format (version 3); version 2 files (no
+// such fields) load with the logs unset and the app log's format detected.
+TEST_F(StoreFixture, Version3LogsRoundTripAndVersion2FilesLoad)
+{
+    const auto v2 = ProfileJson::parse(R"({"format":"socketscope-profiles","version":2,
+        "profiles":[{"name":"old","app":"auto","logs":{"nginxErrorLog":"/var/log/nginx/error.log","appLog":"/srv/app.log"}}]})");
+    ASSERT_TRUE(v2.ok()) << v2.error().toStdString();
+    EXPECT_EQ(v2->first().logs.nginxErrorLog, QStringLiteral("/var/log/nginx/error.log"));
+    EXPECT_EQ(v2->first().logs.appLog, QStringLiteral("/srv/app.log"));
+    EXPECT_FALSE(v2->first().logs.appLogFormat.has_value());
+    EXPECT_TRUE(v2->first().logs.haproxyLog.isEmpty());
+    EXPECT_TRUE(v2->first().logs.nginxAccessLog.isEmpty());
+
+    Profile p;
+    p.name = QStringLiteral("chain");
+    p.logs.appLog = QStringLiteral("/srv/uvicorn.log");
+    p.logs.appLogFormat = logs::LogFormat::Python;
+    p.logs.haproxyLog = QStringLiteral("/var/log/haproxy.log");
+    p.logs.nginxAccessLog = QStringLiteral("/var/log/nginx/access.log");
+    const QByteArray doc = ProfileJson::serialize({p});
+    EXPECT_TRUE(doc.contains("\"appLogFormat\": \"python\"")) << doc.constData();
+    EXPECT_TRUE(doc.contains("\"haproxyLog\": \"/var/log/haproxy.log\"")) << doc.constData();
+    const auto back = ProfileJson::parse(doc);
+    ASSERT_TRUE(back.ok()) << back.error().toStdString();
+    EXPECT_EQ(back->first(), p);
+    Profile detected = p;
+    detected.logs.appLogFormat.reset();
+    EXPECT_TRUE(ProfileJson::serialize({detected}).contains("\"appLogFormat\": \"auto\""));
+    EXPECT_EQ(ProfileJson::parse(ProfileJson::serialize({detected}))->first(), detected);
+
+    const auto bad = ProfileJson::parse(R"({"format":"socketscope-profiles","version":3,"profiles":[{"name":"x","logs":{"appLogFormat":"syslog"}}]})");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(bad.error().contains(QStringLiteral("logs.appLogFormat"))) << bad.error().toStdString();
+    EXPECT_TRUE(bad.error().contains(QStringLiteral("syslog"))) << bad.error().toStdString();
 }
 
 TEST_F(StoreFixture, MissingFileIsAnEmptyWritableStore)
@@ -268,13 +307,13 @@ TEST_F(StoreFixture, UnreadablePathIsReportedAndLeftAlone)
 
 TEST_F(StoreFixture, NewerVersionIsRefusedAndKept)
 {
-    const QByteArray newer = R"({"format":"socketscope-profiles","version":3,"profiles":[{"name":"from the future"}]})";
+    const QByteArray newer = R"({"format":"socketscope-profiles","version":4,"profiles":[{"name":"from the future"}]})";
     ASSERT_TRUE(lab::writeFile(file(), newer));
     ProfileStore store(file());
     const Status st = store.load();
     ASSERT_FALSE(st.ok());
     EXPECT_TRUE(st.error().contains(QStringLiteral("newer"))) << st.error().toStdString();
-    EXPECT_TRUE(st.error().contains(QStringLiteral("version 3"))) << st.error().toStdString();
+    EXPECT_TRUE(st.error().contains(QStringLiteral("version 4"))) << st.error().toStdString();
     EXPECT_TRUE(store.isReadOnly());
     EXPECT_TRUE(store.profiles().isEmpty());
     Profile p;

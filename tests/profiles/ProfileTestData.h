@@ -38,6 +38,9 @@ inline Profile fullProfile(const QString& keyFile)
     p.nginx.backupDir = QStringLiteral("/var/backups/nginx");
     p.logs.nginxErrorLog = QStringLiteral("/var/log/nginx/neo4j-error.log");
     p.logs.appLog = QStringLiteral("/data/neo4j/logs/neo4j.log");
+    p.logs.appLogFormat = logs::LogFormat::Neo4j;
+    p.logs.nginxAccessLog = QStringLiteral("/var/log/nginx/neo4j-access.log");
+    p.logs.haproxyLog = QStringLiteral("/var/log/haproxy.log");
     p.serviceName = QStringLiteral("neo4j");
     p.notes = QStringLiteral("Ünïcödé notes — \"quoted\"\nsecond line");
     p.builtinDemo = true;

@@ -10,6 +10,7 @@
 #include "logs/ProblemNavigator.h"
 #include "logs/RemoteLogSource.h"
 #include "profiles/Profile.h"
+#include "profiles/ProfileLogs.h"
 #include "ssh/KeychainSecrets.h"
 #include "ssh/SshWorker.h"
 
@@ -37,7 +38,14 @@ namespace socketscope {
 using namespace socketscope::logs;
 
 namespace {
-enum SourceEntry { LocalFile = 0, RemoteNginx = 1, RemoteApp = 2 };
+// The source list: "Local file…" first, then one entry per profile log (ProfileLogs.h), in this
+// order (the first two are those of earlier versions).
+enum SourceEntry { LocalFile = 0 };
+const QList<ProfileLog>& sourceLogs()
+{
+    static const QList<ProfileLog> logs = {ProfileLog::NginxError, ProfileLog::App, ProfileLog::HAProxy, ProfileLog::NginxAccess};
+    return logs;
+}
 
 QAction* addShortcut(QWidget* owner, const QKeySequence& keys, const std::function<void()>& fn)
 {
@@ -56,20 +64,25 @@ LogsPanel::LogsPanel(AppContext& context, QWidget* parent)
     setObjectName(QStringLiteral("logsPanel"));
     buildUi();
     setProfile(nullptr);
-    loadUserRules(RuleSet::userRulesPath());
+    loadUserRuleSources(RuleSet::defaultUserRuleSources());
 }
 
 bool LogsPanel::loadUserRules(const QString& path)
 {
+    return loadUserRuleSources({path});
+}
+
+bool LogsPanel::loadUserRuleSources(const QStringList& paths)
+{
+    // Each file on its own: a broken one is reported, the others and the built-in rules keep working.
     RuleSet rules = RuleSet::builtin();
-    const auto user = RuleSet::loadUserRules(path);
-    if (!user) {
-        m_session->setRules(rules);
-        showBanner(tr("Your log rules were not loaded: %1").arg(user.error()));
+    const RuleSet::UserRules user = RuleSet::loadUserRuleSources(paths);
+    rules.mergeRules(user.rules);
+    m_session->setRules(rules);
+    if (!user.errors.isEmpty()) {
+        showBanner(tr("Your log rules were not loaded: %1").arg(user.errors.join(QLatin1Char('\n'))));
         return false;
     }
-    rules.merge(*user);
-    m_session->setRules(rules);
     return true;
 }
 
@@ -83,8 +96,8 @@ void LogsPanel::buildUi()
     m_sourceCombo = new QComboBox(this);
     m_sourceCombo->setObjectName(QStringLiteral("sourceComboBox"));
     m_sourceCombo->addItem(tr("Local file…"));
-    m_sourceCombo->addItem(tr("nginx error log (profile, over SSH)"));
-    m_sourceCombo->addItem(tr("App log (profile, over SSH)"));
+    for (ProfileLog log : sourceLogs())
+        m_sourceCombo->addItem(tr("%1 (profile)").arg(profileLogName(log)), profileLogId(log));
     m_openButton = new QPushButton(tr("&Open…"), this);
     m_openButton->setObjectName(QStringLiteral("openPushButton"));
     m_findButton = new QPushButton(tr("Find logs"), this);
@@ -301,24 +314,40 @@ void LogsPanel::setProfile(const Profile* profile)
     m_profileName = profile ? profile->name : QString();
     m_profile = profile ? std::make_unique<Profile>(*profile) : nullptr;
     m_findButton->setEnabled(profile && profile->ssh.isConfigured());
-    const QStringList paths = {QString(), profile ? profile->logs.nginxErrorLog : QString(), profile ? profile->logs.appLog : QString()};
-    const QStringList labels = {QString(), tr("nginx error log"), tr("App log")};
-    for (int entry : {RemoteNginx, RemoteApp}) {
+    for (int entry = 1; entry <= int(sourceLogs().size()); ++entry) {
+        const ProfileLog log = sourceLogs().at(entry - 1);
+        const QString label = profileLogName(log);
+        const QString path = profile ? profileLogPath(*profile, log) : QString();
+        const bool remote = profile && profile->ssh.isConfigured();
         QString why;
         if (!profile)
             why = tr("Select a profile first.");
-        else if (!profile->ssh.isConfigured())
-            why = tr("The profile has no SSH access (host and user): add it in the profile.");
-        else if (paths[entry].isEmpty())
-            why = tr("The profile names no %1 path: set it in the profile.").arg(labels[entry]);
-        m_sourceCombo->setItemText(entry, profile ? tr("%1 of %2 (%3)").arg(labels[entry], profile->name,
-                                                                             paths[entry].isEmpty() ? tr("not set") : paths[entry])
-                                                  : tr("%1 (profile, over SSH)").arg(labels[entry]));
-        m_sourceCombo->setItemData(entry, why.isEmpty() ? tr("Read %1 over SSH (Follow: live tail)").arg(paths[entry]) : why,
+        else if (path.isEmpty())
+            why = tr("The profile names no %1 path: set it in the profile.").arg(label);
+        m_sourceCombo->setItemText(entry, profile ? tr("%1 of %2 (%3)").arg(label, profile->name, path.isEmpty() ? tr("not set") : path)
+                                                  : tr("%1 (profile)").arg(label));
+        const auto format = profile ? profileLogFormat(*profile, log) : std::nullopt;
+        const QString formatText = format ? tr("read as %1").arg(logFormatName(*format)) : tr("format detected from its first lines");
+        m_sourceCombo->setItemData(entry,
+                                   why.isEmpty() ? (remote ? tr("Read %1 over SSH (Follow: live tail), %2").arg(path, formatText)
+                                                           : tr("Read %1 on this machine (the profile has no SSH access), %2").arg(path, formatText))
+                                                 : why,
                                    Qt::ToolTipRole);
         // Qt's "disabled item" role: a reason is shown as its tooltip.
         m_sourceCombo->setItemData(entry, why.isEmpty() ? QVariant() : QVariant(0), Qt::UserRole - 1);
     }
+}
+
+bool LogsPanel::openProfileLog(ProfileLog log, bool follow)
+{
+    const QString path = m_profile ? profileLogPath(*m_profile, log) : QString();
+    if (path.isEmpty())
+        return false;
+    if (m_profile->ssh.isConfigured())
+        openRemote(path, follow);
+    else
+        openLocalFile(path, follow, profileLogFormat(*m_profile, log));
+    return true;
 }
 
 void LogsPanel::findServerLogs()
@@ -379,13 +408,13 @@ void LogsPanel::openRemote(const QString& path, bool follow)
     m_pauseButton->setChecked(false);
     m_view->setFollowTail(follow);
     m_problems->setRuleFilter(-1);
-    // The profile's nginx error log is one; an app log's format is detected.
-    const bool nginx = path == m_profile->logs.nginxErrorLog;
-    m_session->open(std::move(source), nginx ? std::optional<LogFormat>(LogFormat::NginxError) : std::nullopt);
+    // One of the profile's logs is read with the profile's format for it; another path is detected.
+    const auto log = profileLogForPath(*m_profile, path);
+    m_session->open(std::move(source), log ? profileLogFormat(*m_profile, *log) : std::nullopt);
     updateSourceStatus();
 }
 
-void LogsPanel::openLocalFile(const QString& path, bool follow)
+void LogsPanel::openLocalFile(const QString& path, bool follow, std::optional<LogFormat> format)
 {
     m_banner->hide();
     m_localPath = path;
@@ -400,19 +429,15 @@ void LogsPanel::openLocalFile(const QString& path, bool follow)
         m_problems->refresh();
     });
     m_problems->setRuleFilter(-1);
-    m_session->open(std::move(source));
+    m_session->open(std::move(source), format);
     updateSourceStatus();
 }
 
 void LogsPanel::chooseSource(int index)
 {
     if (index != LocalFile) {
-        const QString path = !m_profile ? QString() : index == RemoteNginx ? m_profile->logs.nginxErrorLog : m_profile->logs.appLog;
-        if (!m_profile || !m_profile->ssh.isConfigured() || path.isEmpty()) {
+        if (index < 0 || index > int(sourceLogs().size()) || !openProfileLog(sourceLogs().at(index - 1), m_followCheck->isChecked()))
             showBanner(m_sourceCombo->itemData(index, Qt::ToolTipRole).toString());
-            return;
-        }
-        openRemote(path, m_followCheck->isChecked());
         return;
     }
     const QString path = QFileDialog::getOpenFileName(this, tr("Open a log file"), m_localPath,

@@ -4,8 +4,10 @@
 #include "FeaturePanel.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -18,16 +20,19 @@ class QToolButton;
 
 namespace socketscope::logs {
 class LogSession;
+enum class LogFormat;
 }
 
 namespace socketscope {
 
 class LogView;
+enum class ProfileLog;
 class ProblemNavigator;
 class SshWorkerThread;
 
-// The "Logs" tab: pick a source (a local file, or the profile's nginx error log / app log over
-// SSH), view it virtualized with highlighting, search (text/regex, case, only matching lines,
+// The "Logs" tab: pick a source (a local file, or one of the profile's logs — nginx error/access,
+// app, HAProxy — over SSH, or on this machine for a profile without SSH, read with the profile's
+// format for it), view it virtualized with highlighting, search (text/regex, case, only matching lines,
 // F3/Shift+F3), jump between problems (F8 / Ctrl+J; per-rule summary: ProblemNavigator), the
 // log's detected format (which rule sets apply; overridable), follow with pause, jump to a time,
 // copy and export the selection. All heavy work runs in the core LogSession's worker thread.
@@ -39,8 +44,12 @@ public:
     void setProfile(const Profile* profile) override;
     QString title() const override { return tr("Logs"); }
 
-    // Opens a file on this machine (follow: keep showing lines as they are appended).
-    void openLocalFile(const QString& path, bool follow);
+    // Opens a file on this machine (follow: keep showing lines as they are appended), read as
+    // `format` when given, else with the format detected from its first lines.
+    void openLocalFile(const QString& path, bool follow, std::optional<logs::LogFormat> format = std::nullopt);
+    // Opens one of the selected profile's logs with the profile's format for it (ProfileLogs.h):
+    // over SSH when the profile has SSH access, else on this machine. False: no profile or no path.
+    bool openProfileLog(ProfileLog log, bool follow);
     // Opens the selected profile's log over SSH: followed live (`tail -n 1000 -F`) or whole.
     // The host key is checked; an unknown one is shown for a decision, a changed one refused.
     void openRemote(const QString& path, bool follow);
@@ -53,6 +62,9 @@ public:
     // that does not load is reported in the banner with its path and the rule at fault; the
     // built-in rules keep working. Returns whether it loaded (a missing file loads as empty).
     bool loadUserRules(const QString& path);
+    // The same from several files or directories (at start: RuleSet::defaultUserRuleSources(), the
+    // file then log-rules.d/*.json); each broken file is named in the banner, the others apply.
+    bool loadUserRuleSources(const QStringList& paths);
 
 public slots:
     void findNext();

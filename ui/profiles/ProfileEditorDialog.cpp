@@ -65,7 +65,14 @@ ProfileEditorDialog::ProfileEditorDialog(const Profile& profile,
                       {QStringLiteral("nginx.backupDir"), m_ui->backupDirLineEdit},
                       {QStringLiteral("logs.nginxErrorLog"), m_ui->errorLogLineEdit},
                       {QStringLiteral("logs.appLog"), m_ui->appLogLineEdit},
-                      {QStringLiteral("serviceName"), m_ui->serviceLineEdit}};
+                      {QStringLiteral("serviceName"), m_ui->serviceLineEdit},
+                      {QStringLiteral("logs.appLogFormat"), m_ui->appLogFormatComboBox},
+                      {QStringLiteral("logs.nginxAccessLog"), m_ui->accessLogLineEdit},
+                      {QStringLiteral("logs.haproxyLog"), m_ui->haproxyLogLineEdit}};
+    m_ui->appLogFormatComboBox->addItem(tr("Auto (detected from the first lines)"), QString());
+    for (logs::LogFormat f : logs::allLogFormats())
+        if (f != logs::LogFormat::Mixed)
+            m_ui->appLogFormatComboBox->addItem(logs::logFormatName(f), logs::logFormatId(f));
     load(profile);
 
     // Browse… for the file fields (a folder icon at the field's end): certificates and keys are
@@ -91,6 +98,8 @@ ProfileEditorDialog::ProfileEditorDialog(const Profile& profile,
     browse(m_ui->siteFileLineEdit, "siteFileBrowseAction", tr("Browse this machine for the nginx site file…"));
     browse(m_ui->errorLogLineEdit, "errorLogBrowseAction", tr("Browse this machine for the error log…"));
     browse(m_ui->appLogLineEdit, "appLogBrowseAction", tr("Browse this machine for the application log…"));
+    browse(m_ui->accessLogLineEdit, "accessLogBrowseAction", tr("Browse this machine for the access log…"));
+    browse(m_ui->haproxyLogLineEdit, "haproxyLogBrowseAction", tr("Browse this machine for the HAProxy log…"));
 
     const QList<QLineEdit*> edits = findChildren<QLineEdit*>();
     for (QLineEdit* e : edits)
@@ -153,6 +162,10 @@ void ProfileEditorDialog::load(const Profile& p)
     m_ui->backupDirLineEdit->setText(p.nginx.backupDir);
     m_ui->errorLogLineEdit->setText(p.logs.nginxErrorLog);
     m_ui->appLogLineEdit->setText(p.logs.appLog);
+    m_ui->appLogFormatComboBox->setCurrentIndex(
+        qMax(0, m_ui->appLogFormatComboBox->findData(p.logs.appLogFormat ? logs::logFormatId(*p.logs.appLogFormat) : QString())));
+    m_ui->accessLogLineEdit->setText(p.logs.nginxAccessLog);
+    m_ui->haproxyLogLineEdit->setText(p.logs.haproxyLog);
     m_ui->serviceLineEdit->setText(p.serviceName);
     m_ui->notesPlainTextEdit->setPlainText(p.notes);
 }
@@ -190,6 +203,9 @@ Profile ProfileEditorDialog::profile() const
     p.nginx.backupDir = m_ui->backupDirLineEdit->text();
     p.logs.nginxErrorLog = m_ui->errorLogLineEdit->text();
     p.logs.appLog = m_ui->appLogLineEdit->text();
+    p.logs.appLogFormat = logs::logFormatFromId(m_ui->appLogFormatComboBox->currentData().toString());
+    p.logs.nginxAccessLog = m_ui->accessLogLineEdit->text();
+    p.logs.haproxyLog = m_ui->haproxyLogLineEdit->text();
     p.serviceName = m_ui->serviceLineEdit->text().trimmed();
     p.notes = m_ui->notesPlainTextEdit->toPlainText();
     return p;

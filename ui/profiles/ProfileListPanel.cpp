@@ -3,6 +3,7 @@
 
 #include "AppContext.h"
 #include "core/ActivityLog.h"
+#include "exporter/ExporterModules.h"
 #include "profiles/ProfileEditorDialog.h"
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
@@ -19,6 +20,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -129,6 +131,11 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     menu->addSeparator();
     menu->addAction(tr("Import profiles (JSON)…"), this, &ProfileListPanel::chooseImportJson);
     menu->addAction(tr("Export all profiles (JSON, no secrets)…"), this, &ProfileListPanel::chooseExportJson);
+    QAction* modulesSelected = menu->addAction(tr("Export exporter modules of this profile…"), this, [this] { chooseExportModules(true); });
+    modulesSelected->setObjectName(QStringLiteral("exportModulesSelectedAction"));
+    QAction* modulesAll = menu->addAction(tr("Export exporter modules of all profiles…"), this, [this] { chooseExportModules(false); });
+    modulesAll->setObjectName(QStringLiteral("exportModulesAllAction"));
+    connect(menu, &QMenu::aboutToShow, modulesSelected, [this, modulesSelected] { modulesSelected->setEnabled(m_current.has_value()); });
     menu->addSeparator();
     menu->addAction(tr("Reload profiles"), this, &ProfileListPanel::reloadProfiles);
     more->setMenu(menu);
@@ -530,6 +537,43 @@ void ProfileListPanel::exportJson(const QString& path)
         return;
     }
     showNotice(tr("Exported %1 profile(s) to %2 (no passwords).").arg(all.size()).arg(QDir::toNativeSeparators(path).toHtmlEscaped()), false);
+}
+
+void ProfileListPanel::chooseExportModules(bool selectedOnly)
+{
+    auto* dialog = new QFileDialog(this, selectedOnly ? tr("Export the exporter module of this profile") : tr("Export exporter modules"),
+                                   QDir::homePath(), tr("Exporter modules (*.json)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("json"));
+    connect(dialog, &QFileDialog::fileSelected, this, [this, selectedOnly](const QString& file) { exportModules(file, selectedOnly); });
+    dialog->open();
+}
+
+void ProfileListPanel::exportModules(const QString& path, bool selectedOnly)
+{
+    if (!m_context.profiles || path.isEmpty())
+        return;
+    QList<Profile> profiles;
+    if (!selectedOnly)
+        profiles = m_context.profiles->profiles();
+    else if (m_current)
+        profiles << *m_current;
+    if (profiles.isEmpty()) {
+        showNotice(tr("✗ No profile to export: select one."), true);
+        return;
+    }
+    const ModulesExport exported = modulesFromProfiles(profiles);
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly) || out.write(exported.json) != exported.json.size() || !out.commit()) {
+        showNotice(tr("✗ Cannot write %1: %2").arg(QDir::toNativeSeparators(path), out.errorString()).toHtmlEscaped(), true);
+        return;
+    }
+    QString text = tr("Exported %n exporter module(s) to %1 (no secrets): socketscope-cli exporter --modules FILE.", nullptr, exported.count)
+                       .arg(QDir::toNativeSeparators(path));
+    if (!exported.envNames.isEmpty())
+        text += tr(" Before starting the exporter, set (from your secret store): %1.").arg(exported.envNames.join(QStringLiteral(", ")));
+    showNotice(text.toHtmlEscaped(), false);
 }
 
 void ProfileListPanel::chooseFile(bool save, const QString& title, const QString& filter,

@@ -47,12 +47,17 @@ public:
     void importSshConfig(const QString& path);
     void importJson(const QString& path);
     void exportJson(const QString& path);
+    // Writes the Prometheus exporter's modules file (one module per profile: app, Origin,
+    // subprotocols, headers, TLS options; credential headers as env: references, named in the
+    // notice) for every profile, or only the selected one (exporter/ExporterModules.h).
+    void exportModules(const QString& path, bool selectedOnly);
     // The last inline notice (import report, save error), for tests.
     QString noticeText() const;
 
     // Import / export with a file dialog (File menu, More menu).
     void chooseImportJson();
     void chooseExportJson();
+    void chooseExportModules(bool selectedOnly);
     // Reads the profile file again (after another program changed it).
     void reloadProfiles();
 
