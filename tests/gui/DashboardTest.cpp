@@ -105,6 +105,9 @@ TEST(Dashboard, ProbeAllSortsRealEndpointsBySeverityAndATileOpensItsProfile)
     EXPECT_EQ(dashboard->tiles().at(2)->findChild<QLabel*>(QStringLiteral("tileLastProbeLabel"))->text(), QStringLiteral("Never probed"));
     EXPECT_TRUE(dashboard->tiles().at(2)->findChild<QLabel*>(QStringLiteral("tileSentenceLabel"))->text().contains(QStringLiteral("no URL")));
     EXPECT_TRUE(first->isVisible()) << "the tiles are shown as soon as they are rendered";
+    EXPECT_TRUE(first->findChild<QLabel*>(QStringLiteral("tileStateLabel"))->text().contains(QStringLiteral("connection_refused")));
+    EXPECT_FALSE(dashboard->tiles().at(3)->findChild<QLabel*>(QStringLiteral("tileStateLabel"))->text().contains(QStringLiteral("<code>")))
+        << "no cause beside ok";
     // The tiles render the same state the list shows.
     EXPECT_EQ(profileStates(gui.context()).state(cut.id).probe.state, QStringLiteral("degraded"));
 

@@ -68,14 +68,21 @@ ProfileTileWidget::ProfileTileWidget(const ProfileTile& tile, QWidget* parent) :
     const QString word = tile.probing ? tr("probing…") : tile.state;
     state->setText(QStringLiteral("<span style='color:%1'>●</span> <b>%2</b>%3")
                        .arg(stateColour(tile.state), word.toHtmlEscaped(),
-                            tile.cause.isEmpty() ? QString() : QStringLiteral(" — <code>%1</code>").arg(tile.cause.toHtmlEscaped())));
+                            // "ok — ok" says nothing twice: the cause only when something is wrong.
+                            tile.cause.isEmpty() || tile.state == QLatin1String("ok")
+                                ? QString()
+                                : QStringLiteral(" — <code>%1</code>").arg(tile.cause.toHtmlEscaped())));
     auto* sentence = new QLabel(this);
     sentence->setObjectName(QStringLiteral("tileSentenceLabel"));
     sentence->setTextFormat(Qt::PlainText);
     sentence->setWordWrap(true);
-    sentence->setText(tile.sentence);
+    // At most two lines, cut with an ellipsis (the whole sentence is the tooltip): every tile
+    // keeps its height and no line is clipped half-way.
+    const int lineWidth = kTileWidth - 30;
+    sentence->setText(sentence->fontMetrics().elidedText(tile.sentence, Qt::ElideRight, 2 * lineWidth - 60));
     sentence->setToolTip(tile.sentence);
-    sentence->setMaximumHeight(sentence->fontMetrics().lineSpacing() * 2 + 2);
+    sentence->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    sentence->setFixedHeight(sentence->fontMetrics().lineSpacing() * 2 + 2);
     auto* when = new QLabel(this);
     when->setObjectName(QStringLiteral("tileLastProbeLabel"));
     when->setText(tile.lastProbe.isValid()
