@@ -22,6 +22,7 @@ class LogSession;
 
 namespace socketscope {
 
+class Banner;
 class LogView;
 class ProblemNavigator;
 class SshWorkerThread;
@@ -96,7 +97,7 @@ private:
     QComboBox* m_formatCombo = nullptr;
     QCheckBox* m_timeCheck = nullptr;
     QLineEdit* m_timeEdit = nullptr;
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_statusLabel = nullptr;

@@ -27,6 +27,7 @@ class QTreeWidget;
 
 namespace socketscope {
 
+class Banner;
 class ConfigFixer;
 class RunbookConfirmDialog;
 class RunbookEngine;
@@ -106,7 +107,7 @@ private:
     QPushButton* m_rollbackButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_checklist = nullptr;
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QLabel* m_runLabel = nullptr;
     QTreeWidget* m_steps = nullptr;
     QTabWidget* m_tabs = nullptr;
