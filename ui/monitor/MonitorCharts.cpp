@@ -100,12 +100,12 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss\nMMM d"));
     ticker->setDateTimeSpec(Qt::LocalTime);
     plot->xAxis->setTicker(ticker);
-    // As many time labels as the width holds with a label's width of space between them: at
-    // 1024 px the labels of a narrow chart never run into each other.
+    // As many time labels as the width holds with room around each (the ticker rounds the step
+    // to a nice one, which can bring labels closer): at 1024 px they never crowd each other.
     connect(plot, &QCustomPlot::beforeReplot, plot, [plot, ticker] {
         const int label = QFontMetrics(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("00:00:00"));
         const int axis = plot->axisRect()->width() > 0 ? plot->axisRect()->width() : plot->width() - 72;
-        ticker->setTickCount(std::clamp(axis / std::max(1, 2 * label + 8), 1, 8));
+        ticker->setTickCount(std::clamp(axis / std::max(1, 3 * label), 1, 8));
     });
     plot->yAxis->setLabel(yLabel);
     // The same fixed left margin on every chart keeps their time axes aligned above each other.
