@@ -12,9 +12,9 @@
 
 #include <QApplication>
 #include <QTest>
+#include <qcustomplot.h>
 
 #include <gtest/gtest.h>
-#include <qcustomplot.h>
 
 using namespace socketscope;
 
@@ -34,7 +34,9 @@ double worstGap(QCustomPlot* plot)
             widest = std::max(widest, fm.horizontalAdvance(line));
     double worst = std::numeric_limits<double>::max();
     for (int i = 1; i < ticks.size(); ++i)
-        worst = std::min(worst, (plot->xAxis->coordToPixel(ticks.at(i)) - plot->xAxis->coordToPixel(ticks.at(i - 1)) - widest) / std::max(1, widest));
+        worst = std::min(worst,
+            (plot->xAxis->coordToPixel(ticks.at(i)) - plot->xAxis->coordToPixel(ticks.at(i - 1)) - widest)
+                / std::max(1, widest));
     return worst;
 }
 
@@ -58,16 +60,20 @@ TEST(ChartAxes, TimeLabelsNeverOverlapAtNarrowOrWideWidths)
     MonitorCharts* charts = panel.charts();
     ASSERT_TRUE(QTest::qWaitFor([&] { return charts->rttPointCount() >= 2; }, 15000));
     const int narrowest = panel.minimumSizeHint().width(); // the Live tab when the profile list is widened
-    for (const MonitorCharts::Range range : {MonitorCharts::Range::FiveMinutes, MonitorCharts::Range::OneHour, MonitorCharts::Range::Day}) {
+    for (const MonitorCharts::Range range :
+        { MonitorCharts::Range::FiveMinutes, MonitorCharts::Range::OneHour, MonitorCharts::Range::Day }) {
         charts->setRange(range);
-        for (const int width : {narrowest, 780, 1400}) {
+        for (const int width : { narrowest, 780, 1400 }) {
             panel.resize(width, 560);
             QApplication::processEvents();
-            for (QCustomPlot* plot : {charts->rttPlot(), charts->phasesPlot(), charts->timelinePlot()}) {
+            for (QCustomPlot* plot : { charts->rttPlot(), charts->phasesPlot(), charts->timelinePlot() }) {
                 // At least half a label of space between two labels (they used to nearly touch).
                 const double gap = worstGap(plot);
                 EXPECT_GE(gap, 0.5) << "panel " << width << " px, chart " << plot->width() << " px: labels "
-                                  << plot->xAxis->tickVectorLabels().join(QStringLiteral(" | ")).replace(QLatin1Char('\n'), QLatin1Char(' ')).toStdString();
+                                    << plot->xAxis->tickVectorLabels()
+                                           .join(QStringLiteral(" | "))
+                                           .replace(QLatin1Char('\n'), QLatin1Char(' '))
+                                           .toStdString();
                 EXPECT_GE(plot->xAxis->tickVector().size(), 2) << "at least two times on the axis";
             }
         }

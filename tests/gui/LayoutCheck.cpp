@@ -30,7 +30,10 @@ QString withoutMnemonic(QString text)
     return text;
 }
 
-int textWidth(const QWidget* w, const QString& text) { return w->fontMetrics().horizontalAdvance(text); }
+int textWidth(const QWidget* w, const QString& text)
+{
+    return w->fontMetrics().horizontalAdvance(text);
+}
 
 // A line edit shows its whole placeholder and at least 20 characters of what was typed.
 int lineEditNeeds(const QLineEdit* e)
@@ -114,7 +117,8 @@ int neededWidth(const QWidget* w)
         return l->text().isEmpty() ? -1 : l->minimumSizeHint().width(); // the longest word when it wraps
     if (auto* e = qobject_cast<const QLineEdit*>(w)) {
         // The line edit inside a combo box or spin box is measured by its owner.
-        if (qobject_cast<const QComboBox*>(e->parentWidget()) || qobject_cast<const QAbstractSpinBox*>(e->parentWidget()))
+        if (qobject_cast<const QComboBox*>(e->parentWidget())
+            || qobject_cast<const QAbstractSpinBox*>(e->parentWidget()))
             return -1;
         return lineEditNeeds(e);
     }
@@ -123,7 +127,8 @@ int neededWidth(const QWidget* w)
     if (qobject_cast<const QCheckBox*>(w) || qobject_cast<const QRadioButton*>(w))
         return static_cast<const QAbstractButton*>(w)->text().isEmpty() ? -1 : w->sizeHint().width();
     if (auto* t = qobject_cast<const QToolButton*>(w))
-        return t->text().isEmpty() || t->toolButtonStyle() == Qt::ToolButtonIconOnly ? -1 : t->minimumSizeHint().width();
+        return t->text().isEmpty() || t->toolButtonStyle() == Qt::ToolButtonIconOnly ? -1
+                                                                                     : t->minimumSizeHint().width();
     if (auto* c = qobject_cast<const QComboBox*>(w))
         return comboNeeds(c);
     return -1;
@@ -149,14 +154,18 @@ QStringList problems(QWidget* window)
                        .arg(r.height());
         const int needed = neededWidth(w);
         if (needed > 0 && w->width() + 1 < needed)
-            out << QStringLiteral("%1 is %2 px wide, its text needs %3 px").arg(describe(w, shownText(w))).arg(w->width()).arg(needed);
+            out << QStringLiteral("%1 is %2 px wide, its text needs %3 px")
+                       .arg(describe(w, shownText(w)))
+                       .arg(w->width())
+                       .arg(needed);
     }
     return out;
 }
 
 namespace {
 
-void visitTabs(QTabWidget* tabs, const QString& prefix, const std::function<void(const QString&)>& visit, QSet<QTabWidget*>& seen)
+void visitTabs(
+    QTabWidget* tabs, const QString& prefix, const std::function<void(const QString&)>& visit, QSet<QTabWidget*>& seen)
 {
     seen.insert(tabs);
     for (int i = 0; i < tabs->count(); ++i) {
@@ -164,7 +173,8 @@ void visitTabs(QTabWidget* tabs, const QString& prefix, const std::function<void
             continue;
         tabs->setCurrentIndex(i);
         QApplication::processEvents();
-        const QString path = prefix.isEmpty() ? withoutMnemonic(tabs->tabText(i)) : prefix + QStringLiteral(" ▸ ") + withoutMnemonic(tabs->tabText(i));
+        const QString path = prefix.isEmpty() ? withoutMnemonic(tabs->tabText(i))
+                                              : prefix + QStringLiteral(" ▸ ") + withoutMnemonic(tabs->tabText(i));
         visit(path);
         for (QTabWidget* inner : tabs->widget(i)->findChildren<QTabWidget*>())
             if (!seen.contains(inner))

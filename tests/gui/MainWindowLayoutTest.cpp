@@ -8,52 +8,58 @@
 #include "MainWindow.h"
 #include "common/Banner.h"
 #include "common/ElidingLabel.h"
+#include "lab/Lab.h"
 #include "logs/LogsPanel.h"
 #include "profiles/ProfileListPanel.h"
-#include "lab/Lab.h"
 #include "profiles/SecretStore.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QImage>
 #include <QLabel>
-#include <QComboBox>
 #include <QLineEdit>
-#include <QPushButton>
-#include <QToolButton>
 #include <QPixmap>
-#include <QRegularExpression>
 #include <QProcess>
+#include <QPushButton>
+#include <QRegularExpression>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QUuid>
 
-#include <gtest/gtest.h>
-
 #include <iostream>
+
+#include <gtest/gtest.h>
 
 using namespace socketscope;
 
 namespace {
 
-QString keychainService() { return QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces); }
+QString keychainService()
+{
+    return QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
 
 struct Window {
     QTemporaryDir dir;
-    GuiApplication gui{{QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
-                       keychainService()};
+    GuiApplication gui { { QStringLiteral("socketscope"), QStringLiteral("--profiles"),
+                             dir.filePath(QStringLiteral("p.json")) },
+        keychainService() };
     MainWindow* w = gui.window();
     Window()
     {
-        EXPECT_TRUE(QTest::qWaitFor([this] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
+        EXPECT_TRUE(QTest::qWaitFor(
+            [this] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
     }
 };
 
 QString screenshotDir(const QTemporaryDir& dir)
 {
     const QString artifacts = qEnvironmentVariable("SOCKETSCOPE_TEST_ARTIFACTS");
-    const QString out = artifacts.isEmpty() ? dir.filePath(QStringLiteral("screenshots")) : artifacts + QStringLiteral("/layout");
+    const QString out
+        = artifacts.isEmpty() ? dir.filePath(QStringLiteral("screenshots")) : artifacts + QStringLiteral("/layout");
     QDir().mkpath(out);
     return out;
 }
@@ -64,7 +70,10 @@ QString fileNameFor(const QString& path, QSize size)
     name.replace(QStringLiteral(" ▸ "), QStringLiteral("-"));
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9-]+")), QStringLiteral("_"));
     const qreal scale = qApp->devicePixelRatio();
-    return QStringLiteral("%1x%2%3-%4.png").arg(size.width()).arg(size.height()).arg(scale == 1.0 ? QString() : QStringLiteral("@%1").arg(scale), name);
+    return QStringLiteral("%1x%2%3-%4.png")
+        .arg(size.width())
+        .arg(size.height())
+        .arg(scale == 1.0 ? QString() : QStringLiteral("@%1").arg(scale), name);
 }
 
 // Resizes the window, visits every tab and checks each: the window keeps the size asked for,
@@ -97,9 +106,15 @@ void checkEveryTabAt(QSize size)
 
 } // namespace
 
-TEST(MainWindowLayout, At1024x700EveryTabFitsAndNothingIsCut) { checkEveryTabAt({1024, 700}); }
+TEST(MainWindowLayout, At1024x700EveryTabFitsAndNothingIsCut)
+{
+    checkEveryTabAt({ 1024, 700 });
+}
 
-TEST(MainWindowLayout, At1920x1080EveryTabFitsAndNothingIsCut) { checkEveryTabAt({1920, 1080}); }
+TEST(MainWindowLayout, At1920x1080EveryTabFitsAndNothingIsCut)
+{
+    checkEveryTabAt({ 1920, 1080 });
+}
 
 // 150 % display scaling: the same window is 1536×1050 device pixels. Qt reads QT_SCALE_FACTOR
 // when the application starts, so the 1024×700 test runs again in a process of its own.
@@ -113,7 +128,8 @@ TEST(MainWindowLayout, At150PercentScaleTheSameHolds)
     env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
     child.setProcessEnvironment(env);
     child.setProcessChannelMode(QProcess::MergedChannels);
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=MainWindowLayout.At1024x700EveryTabFitsAndNothingIsCut")});
+    child.start(QCoreApplication::applicationFilePath(),
+        { QStringLiteral("--gtest_filter=MainWindowLayout.At1024x700EveryTabFitsAndNothingIsCut") });
     ASSERT_TRUE(child.waitForFinished(120000));
     const QString out = QString::fromUtf8(child.readAll());
     EXPECT_EQ(child.exitCode(), 0) << out.toStdString();
@@ -142,10 +158,12 @@ QStringList moved(const QHash<QWidget*, QRect>& before, const QHash<QWidget*, QR
     QStringList out;
     for (auto it = before.cbegin(); it != before.cend(); ++it)
         if (after.value(it.key()) != it.value())
-            out << QStringLiteral("%1 (%2)").arg(it.key()->objectName(), QString::fromLatin1(it.key()->metaObject()->className()));
+            out << QStringLiteral("%1 (%2)").arg(
+                it.key()->objectName(), QString::fromLatin1(it.key()->metaObject()->className()));
     for (auto it = after.cbegin(); it != after.cend(); ++it)
         if (!before.contains(it.key()))
-            out << QStringLiteral("%1 (%2) appeared").arg(it.key()->objectName(), QString::fromLatin1(it.key()->metaObject()->className()));
+            out << QStringLiteral("%1 (%2) appeared")
+                       .arg(it.key()->objectName(), QString::fromLatin1(it.key()->metaObject()->className()));
     return out;
 }
 
@@ -215,8 +233,9 @@ TEST(MainWindowLayout, ALongVerdictKeepsTheTabsInPlace)
     const int headerHeight = header->height();
     EXPECT_FALSE(header->isElided());
 
-    QString sentence = QStringLiteral("the public URL answers, but the long-lived connection was cut after 4.0 s of idle time by the "
-                                      "proxy in front of it (close 1006 without a close frame, server_fin)");
+    QString sentence = QStringLiteral(
+        "the public URL answers, but the long-lived connection was cut after 4.0 s of idle time by the "
+        "proxy in front of it (close 1006 without a close frame, server_fin)");
     win.w->setVerdict(QStringLiteral("Local demo"), QStringLiteral("degraded"), sentence);
     QApplication::processEvents();
     EXPECT_EQ(win.w->tabs()->mapTo(win.w, QPoint(0, 0)).y(), tabsTop);
@@ -224,7 +243,8 @@ TEST(MainWindowLayout, ALongVerdictKeepsTheTabsInPlace)
     EXPECT_TRUE(header->isElided());
     EXPECT_TRUE(header->text().contains(sentence.toHtmlEscaped()));
     EXPECT_TRUE(header->hoverText().contains(sentence)) << header->hoverText().toStdString();
-    EXPECT_TRUE(header->hoverText().contains(QStringLiteral("Local demo ● degraded"))) << header->hoverText().toStdString();
+    EXPECT_TRUE(header->hoverText().contains(QStringLiteral("Local demo ● degraded")))
+        << header->hoverText().toStdString();
     EXPECT_LE(header->minimumSizeHint().width(), 200) << "the header never makes the window wider";
 
     // Wide enough again: whole, and no tooltip of its own.

@@ -28,8 +28,9 @@ using namespace socketscope;
 TEST(ProbeProgress, AHoldShowsItsCountdownThePhasesDoneAndTheStatusBarSaysWhatRuns)
 {
     QTemporaryDir dir;
-    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
-                       QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    GuiApplication gui(
+        { QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json")) },
+        QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
     MainWindow* w = gui.window();
     w->show();
     auto* overview = w->findChild<OverviewPanel*>();
@@ -78,5 +79,6 @@ TEST(ProbeProgress, AHoldShowsItsCountdownThePhasesDoneAndTheStatusBarSaysWhatRu
     EXPECT_EQ(table->item(0, 4)->text(), QStringLiteral("101"));
     EXPECT_FALSE(status->text().contains(QStringLiteral("left"))) << status->text().toStdString();
     EXPECT_EQ(w->statusBar()->currentMessage(), QStringLiteral("Ready"));
-    EXPECT_TRUE(QTest::qWaitFor([&] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
 }

@@ -51,9 +51,10 @@ TEST(RunbookAuditLayout, EveryColumnStaysInViewAt1024)
     ASSERT_GT(audit->rowCount(), 3);
     const int viewport = audit->viewport()->width();
     for (int c = 0; c < audit->columnCount(); ++c) {
-        const int right = audit->horizontalHeader()->sectionViewportPosition(c) + audit->horizontalHeader()->sectionSize(c);
-        EXPECT_LE(right, viewport + 1) << "column " << audit->horizontalHeaderItem(c)->text().toStdString() << " ends at " << right
-                                       << " of " << viewport;
+        const int right
+            = audit->horizontalHeader()->sectionViewportPosition(c) + audit->horizontalHeader()->sectionSize(c);
+        EXPECT_LE(right, viewport + 1) << "column " << audit->horizontalHeaderItem(c)->text().toStdString()
+                                       << " ends at " << right << " of " << viewport;
     }
     EXPECT_FALSE(audit->horizontalScrollBar()->isVisible());
     EXPECT_GE(audit->columnWidth(3), 120) << "Command / message keeps room to read";
@@ -62,5 +63,6 @@ TEST(RunbookAuditLayout, EveryColumnStaysInViewAt1024)
     for (int r = 1; r < audit->rowCount(); ++r)
         if (audit->item(r, 3)->text().size() > audit->item(longest, 3)->text().size())
             longest = r;
-    EXPECT_TRUE(audit->item(longest, 3)->toolTip().contains(audit->item(longest, 3)->text())) << audit->item(longest, 3)->toolTip().toStdString();
+    EXPECT_TRUE(audit->item(longest, 3)->toolTip().contains(audit->item(longest, 3)->text()))
+        << audit->item(longest, 3)->toolTip().toStdString();
 }

@@ -24,12 +24,15 @@ QString styleFor(Banner::Kind kind)
     // One look for every panel's banner: a framed box, its colour says what kind of news it is.
     switch (kind) {
     case Banner::Kind::Success:
-        return QStringLiteral("socketscope--Banner { background: #e3f1e6; border: 1px solid #2e9d44; border-radius: 4px; }"
-                              "QLabel { color: #114d22; }");
+        return QStringLiteral(
+            "socketscope--Banner { background: #e3f1e6; border: 1px solid #2e9d44; border-radius: 4px; }"
+            "QLabel { color: #114d22; }");
     case Banner::Kind::Error:
-        return QStringLiteral("socketscope--Banner { background: #fde2e1; border: 1px solid #d03b3b; border-radius: 4px; }"
-                              "QLabel { color: #7a1010; }");
-    case Banner::Kind::Info: break;
+        return QStringLiteral(
+            "socketscope--Banner { background: #fde2e1; border: 1px solid #d03b3b; border-radius: 4px; }"
+            "QLabel { color: #7a1010; }");
+    case Banner::Kind::Info:
+        break;
     }
     return QStringLiteral("socketscope--Banner { background: #eef3fb; border: 1px solid #7a9cc6; border-radius: 4px; }"
                           "QLabel { color: #1d2f4a; }");
@@ -40,7 +43,8 @@ constexpr int kGap = 6; // between the banner and its anchor's edges
 } // namespace
 
 Banner::Banner(QWidget* anchor, const QString& labelObjectName)
-    : QFrame(anchor->parentWidget()), m_anchor(anchor)
+    : QFrame(anchor->parentWidget())
+    , m_anchor(anchor)
 {
     const QString base = baseName(labelObjectName);
     setObjectName(base + QStringLiteral("Frame"));
@@ -90,7 +94,10 @@ void Banner::dismiss()
     emit dismissed();
 }
 
-QString Banner::text() const { return m_label->text(); }
+QString Banner::text() const
+{
+    return m_label->text();
+}
 
 void Banner::place()
 {

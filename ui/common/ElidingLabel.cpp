@@ -24,7 +24,8 @@ QList<Run> runsOf(const QLabel& label)
 {
     QTextDocument doc;
     doc.setDefaultFont(label.font());
-    const bool rich = label.textFormat() == Qt::RichText || (label.textFormat() == Qt::AutoText && Qt::mightBeRichText(label.text()));
+    const bool rich = label.textFormat() == Qt::RichText
+        || (label.textFormat() == Qt::AutoText && Qt::mightBeRichText(label.text()));
     if (label.textFormat() == Qt::MarkdownText)
         doc.setMarkdown(label.text());
     else if (rich)
@@ -34,7 +35,7 @@ QList<Run> runsOf(const QLabel& label)
     QList<Run> runs;
     for (QTextBlock block = doc.begin(); block.isValid(); block = block.next()) {
         if (!runs.isEmpty())
-            runs.append({QStringLiteral(" "), label.font(), QColor()});
+            runs.append({ QStringLiteral(" "), label.font(), QColor() });
         for (auto it = block.begin(); !it.atEnd(); ++it) {
             const QTextFragment fragment = it.fragment();
             if (!fragment.isValid())
@@ -43,8 +44,8 @@ QList<Run> runsOf(const QLabel& label)
             QString text = fragment.text();
             text.replace(QChar::LineSeparator, QLatin1Char(' '));
             text.replace(QChar::ParagraphSeparator, QLatin1Char(' '));
-            runs.append({text, format.font().resolve(label.font()),
-                         format.hasProperty(QTextFormat::ForegroundBrush) ? format.foreground().color() : QColor()});
+            runs.append({ text, format.font().resolve(label.font()),
+                format.hasProperty(QTextFormat::ForegroundBrush) ? format.foreground().color() : QColor() });
         }
     }
     return runs;
@@ -52,7 +53,8 @@ QList<Run> runsOf(const QLabel& label)
 
 } // namespace
 
-ElidingLabel::ElidingLabel(QWidget* parent) : QLabel(parent)
+ElidingLabel::ElidingLabel(QWidget* parent)
+    : QLabel(parent)
 {
     setWordWrap(false);
     setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
@@ -71,7 +73,10 @@ qreal ElidingLabel::naturalWidth() const
     return width;
 }
 
-bool ElidingLabel::isElided() const { return naturalWidth() > textRect().width() + 0.5; }
+bool ElidingLabel::isElided() const
+{
+    return naturalWidth() > textRect().width() + 0.5;
+}
 
 QString ElidingLabel::plainText() const
 {
@@ -91,7 +96,7 @@ QString ElidingLabel::hoverText() const
 QSize ElidingLabel::sizeHint() const
 {
     const QSize full = QLabel::sizeHint();
-    return {full.width(), minimumSizeHint().height()};
+    return { full.width(), minimumSizeHint().height() };
 }
 
 QSize ElidingLabel::minimumSizeHint() const
@@ -101,8 +106,8 @@ QSize ElidingLabel::minimumSizeHint() const
     for (const Run& run : runsOf(*this))
         lineHeight = std::max(lineHeight, QFontMetrics(run.font).height());
     const QMargins m = contentsMargins();
-    return {fontMetrics().horizontalAdvance(QStringLiteral("Mmmm…")) + m.left() + m.right() + 2 * margin(),
-            lineHeight + m.top() + m.bottom() + 2 * margin()};
+    return { fontMetrics().horizontalAdvance(QStringLiteral("Mmmm…")) + m.left() + m.right() + 2 * margin(),
+        lineHeight + m.top() + m.bottom() + 2 * margin() };
 }
 
 bool ElidingLabel::event(QEvent* e)

@@ -11,7 +11,9 @@ namespace {
 
 class ResizeWatcher : public QObject {
 public:
-    ResizeWatcher(QWidget* widget, std::function<void()> fn) : QObject(widget), m_fn(std::move(fn))
+    ResizeWatcher(QWidget* widget, std::function<void()> fn)
+        : QObject(widget)
+        , m_fn(std::move(fn))
     {
         widget->installEventFilter(this);
     }
@@ -28,12 +30,15 @@ private:
 
 } // namespace
 
-void onResize(QWidget* widget, std::function<void()> fn) { new ResizeWatcher(widget, std::move(fn)); }
+void onResize(QWidget* widget, std::function<void()> fn)
+{
+    new ResizeWatcher(widget, std::move(fn));
+}
 
 void letButtonNarrowToText(QPushButton* button, const QStringList& texts)
 {
     int widest = 0;
-    for (QString text : texts.isEmpty() ? QStringList{button->text()} : texts) {
+    for (QString text : texts.isEmpty() ? QStringList { button->text() } : texts) {
         text.remove(QLatin1Char('&'));
         widest = std::max(widest, button->fontMetrics().horizontalAdvance(text));
     }
