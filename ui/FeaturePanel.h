@@ -24,6 +24,9 @@ signals:
     // The panel's verdict for its profile changed (state: ok/degraded/down/unknown). The window
     // shows it in the header for the profile named by the panel's "profileName" property.
     void verdictChanged(QString state, QString sentence);
+    // What the panel runs now, in a few words ("Probing Local demo — hold, 7 s left"); "" when
+    // nothing. The window's status bar shows it.
+    void activityChanged(const QString& message);
 
 protected:
     AppContext& m_context;

@@ -4,6 +4,7 @@
 #include "AppContext.h"
 #include "FeaturePanel.h"
 #include "common/ActivityView.h"
+#include "common/ElidingLabel.h"
 #include "common/HelpDialogs.h"
 #include "core/ActivityLog.h"
 #include "core/Version.h"
@@ -47,10 +48,11 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
 
     auto* right = new QWidget(splitter);
     auto* rightLayout = new QVBoxLayout(right);
-    m_header = new QLabel(right);
+    // One line whatever the sentence: cut with "…" (the whole of it in the tooltip), so a long
+    // verdict never pushes the tabs down.
+    m_header = new ElidingLabel(right);
     m_header->setObjectName(QStringLiteral("verdictHeaderLabel"));
     m_header->setTextFormat(Qt::RichText);
-    m_header->setWordWrap(true);
     QFont headerFont = m_header->font();
     headerFont.setPointSizeF(headerFont.pointSizeF() * 1.15);
     m_header->setFont(headerFont);
@@ -143,7 +145,16 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
 
     connect(m_profileList, &ProfileListPanel::currentProfileChanged, this, &MainWindow::onProfileChanged);
     onProfileChanged(nullptr);
-    statusBar()->showMessage(tr("Ready"));
+    // The status bar says what runs (a probe and its countdown, ...), "Ready" when nothing does.
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        connect(panel, &FeaturePanel::activityChanged, this, [this, panel](const QString& message) {
+            if (message.isEmpty())
+                m_activities.remove(panel);
+            else
+                m_activities.insert(panel, message);
+            renderStatus();
+        });
+    renderStatus();
     // 1280×800, or the screen when it is smaller (a 1024×700 screen must see the whole window).
     QSize size(1280, 800);
     if (const QScreen* screen = QGuiApplication::primaryScreen())
@@ -218,6 +229,15 @@ void MainWindow::showDocumentation(const QString& page)
         dialog->showPage(page);
     dialog->show();
     dialog->raise();
+}
+
+void MainWindow::renderStatus()
+{
+    QStringList running;
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        if (const auto it = m_activities.constFind(panel); it != m_activities.cend())
+            running << *it;
+    statusBar()->showMessage(running.isEmpty() ? tr("Ready") : running.join(QStringLiteral("  ·  ")));
 }
 
 void MainWindow::onProfileChanged(const Profile* profile)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 
 class QLabel;
@@ -39,12 +40,15 @@ private:
     // The header line from the selected profile's state.
     void renderHeader();
     void buildFileMenu();
+    // The status bar: what the panels say runs, or "Ready".
+    void renderStatus();
 
     AppContext& m_context;
     ProfileListPanel* m_profileList = nullptr;
     QLabel* m_header = nullptr;
     QTabWidget* m_tabs = nullptr;
     QList<FeaturePanel*> m_panels;
+    QHash<FeaturePanel*, QString> m_activities; // what runs, per panel
 };
 
 } // namespace socketscope

@@ -2,6 +2,8 @@
 #include "logs/LogsPanel.h"
 
 #include "AppContext.h"
+#include "common/Banner.h"
+#include "common/ElidingLabel.h"
 #include "logs/HighlightRules.h"
 #include "logs/LogLocator.h"
 #include "logs/LogSession.h"
@@ -95,9 +97,11 @@ void LogsPanel::buildUi()
     auto* sourceRow = new QHBoxLayout;
     m_sourceCombo = new QComboBox(this);
     m_sourceCombo->setObjectName(QStringLiteral("sourceComboBox"));
+    // Short entries (the path is in each entry's tooltip), so the row fits a 1024 px screen.
     m_sourceCombo->addItem(tr("Local file…"));
     for (ProfileLog log : sourceLogs())
         m_sourceCombo->addItem(tr("%1 (profile)").arg(profileLogName(log)), profileLogId(log));
+    m_sourceCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_openButton = new QPushButton(tr("&Open…"), this);
     m_openButton->setObjectName(QStringLiteral("openPushButton"));
     m_findButton = new QPushButton(tr("Find logs"), this);
@@ -111,22 +115,26 @@ void LogsPanel::buildUi()
     m_pauseButton->setObjectName(QStringLiteral("pausePushButton"));
     m_pauseButton->setCheckable(true);
     m_pauseButton->setToolTip(tr("Stop scrolling to new lines (they keep being read); Ctrl+P"));
-    m_sourceLabel = new QLabel(this);
+    // What is open, in the status row at the bottom: one line, cut with its whole text as tooltip.
+    m_sourceLabel = new ElidingLabel(this);
     m_sourceLabel->setObjectName(QStringLiteral("sourceLabel"));
-    m_sourceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     sourceRow->addWidget(m_sourceCombo);
     sourceRow->addWidget(m_openButton);
     sourceRow->addWidget(m_findButton);
+    sourceRow->addSpacing(12);
     sourceRow->addWidget(m_followCheck);
     sourceRow->addWidget(m_pauseButton);
-    sourceRow->addWidget(m_sourceLabel, 1);
+    sourceRow->addStretch(1);
     layout->addLayout(sourceRow);
 
     auto* searchRow = new QHBoxLayout;
     m_searchEdit = new QLineEdit(this);
     m_searchEdit->setObjectName(QStringLiteral("searchLineEdit"));
-    m_searchEdit->setPlaceholderText(tr("Search (Ctrl+F) — F3 next, Shift+F3 previous"));
+    m_searchEdit->setPlaceholderText(tr("Search (Ctrl+F)"));
+    m_searchEdit->setToolTip(tr("Search the log (Ctrl+F): F3 next match, Shift+F3 previous"));
     m_searchEdit->setClearButtonEnabled(true);
+    // Room for the placeholder and a pattern: the row's check boxes give way first.
+    m_searchEdit->setMinimumWidth(m_searchEdit->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 28);
     m_regexCheck = new QCheckBox(tr("Rege&x"), this);
     m_regexCheck->setObjectName(QStringLiteral("regexCheckBox"));
     m_caseCheck = new QCheckBox(tr("&Case"), this);
@@ -152,6 +160,7 @@ void LogsPanel::buildUi()
     m_timeEdit->setPlaceholderText(tr("Go to time…"));
     m_timeEdit->setToolTip(tr("yyyy-MM-dd HH:mm[:ss] or HH:mm[:ss]; Enter jumps to the first line at or after it"));
     m_timeEdit->setMaximumWidth(150);
+    m_timeEdit->setMinimumWidth(m_timeEdit->fontMetrics().horizontalAdvance(m_timeEdit->placeholderText()) + 24);
     searchRow->addWidget(m_searchEdit, 1);
     searchRow->addWidget(m_regexCheck);
     searchRow->addWidget(m_caseCheck);
@@ -159,24 +168,12 @@ void LogsPanel::buildUi()
     searchRow->addWidget(m_prevButton);
     searchRow->addWidget(m_nextButton);
     searchRow->addWidget(m_matchLabel);
-    searchRow->addSpacing(12);
     m_view = new LogView(*m_session, this);
     m_problems = new ProblemNavigator(*m_session, *m_view, this);
-    searchRow->addWidget(m_problems->label());
-    searchRow->addWidget(m_problems->previousButton());
-    searchRow->addWidget(m_problems->nextButton());
-    searchRow->addSpacing(12);
-    searchRow->addWidget(m_timeCheck);
-    searchRow->addWidget(m_timeEdit);
+    // The time column and "go to time" belong to the view: on the source row, right-aligned.
+    sourceRow->addWidget(m_timeCheck);
+    sourceRow->addWidget(m_timeEdit);
     layout->addLayout(searchRow);
-
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("bannerLabel"));
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { border: 1px solid #c0392b; border-radius: 3px; padding: 4px; }"));
-    m_banner->hide();
-    layout->addWidget(m_banner);
 
     // The view, and beside it the per-rule summary and which rule sets apply (the log's format).
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -185,9 +182,17 @@ void LogsPanel::buildUi()
     auto* side = new QWidget(splitter);
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
+    // The problem navigator heads the side panel ("problem 3 of 45", ◀, Next problem): the search
+    // row keeps room for the search field.
+    auto* problemRow = new QHBoxLayout;
+    problemRow->addWidget(m_problems->label(), 1);
+    problemRow->addWidget(m_problems->previousButton());
+    problemRow->addWidget(m_problems->nextButton());
+    sideLayout->addLayout(problemRow);
     auto* formatLabel = new QLabel(tr("Log &format (rule sets):"), side);
     m_formatCombo = new QComboBox(side);
     m_formatCombo->setObjectName(QStringLiteral("logFormatComboBox"));
+    m_formatCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_formatCombo->setToolTip(tr("Which program wrote this log: only its rule sets (and the network rules) apply. "
                                  "Auto detects it from the first lines."));
     formatLabel->setBuddy(m_formatCombo);
@@ -203,6 +208,8 @@ void LogsPanel::buildUi()
     splitter->setStretchFactor(1, 0);
     splitter->setSizes({1000, 260});
     layout->addWidget(splitter, 1);
+    // Over the bottom of the view: a message never moves the search row or the lines.
+    m_banner = new Banner(splitter, QStringLiteral("bannerLabel"));
 
     auto* statusRow = new QHBoxLayout;
     m_statusLabel = new QLabel(this);
@@ -215,6 +222,7 @@ void LogsPanel::buildUi()
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancelPushButton"));
     m_cancelButton->hide();
+    statusRow->addWidget(m_sourceLabel, 2);
     statusRow->addWidget(m_statusLabel, 1);
     statusRow->addWidget(m_progress);
     statusRow->addWidget(m_cancelButton);
@@ -324,13 +332,12 @@ void LogsPanel::setProfile(const Profile* profile)
             why = tr("Select a profile first.");
         else if (path.isEmpty())
             why = tr("The profile names no %1 path: set it in the profile.").arg(label);
-        m_sourceCombo->setItemText(entry, profile ? tr("%1 of %2 (%3)").arg(label, profile->name, path.isEmpty() ? tr("not set") : path)
-                                                  : tr("%1 (profile)").arg(label));
+        m_sourceCombo->setItemText(entry, tr("%1 (profile)").arg(label)); // short: the path is in the tooltip
         const auto format = profile ? profileLogFormat(*profile, log) : std::nullopt;
         const QString formatText = format ? tr("read as %1").arg(logFormatName(*format)) : tr("format detected from its first lines");
         m_sourceCombo->setItemData(entry,
-                                   why.isEmpty() ? (remote ? tr("Read %1 over SSH (Follow: live tail), %2").arg(path, formatText)
-                                                           : tr("Read %1 on this machine (the profile has no SSH access), %2").arg(path, formatText))
+                                   why.isEmpty() ? (remote ? tr("Read %1 of %2 over SSH (Follow: live tail), %3").arg(path, profile->name, formatText)
+                                                           : tr("Read %1 of %2 on this machine (the profile has no SSH access), %3").arg(path, profile->name, formatText))
                                                  : why,
                                    Qt::ToolTipRole);
         // Qt's "disabled item" role: a reason is shown as its tooltip.
@@ -360,7 +367,10 @@ void LogsPanel::findServerLogs()
     auto report = std::make_shared<QString>();
     const bool sudo = m_profile->ssh.sudoWithoutPassword;
     connect(worker, &SshWorker::jobFinished, this, [this, report](quint64, const QString& error) {
-        showBanner(error.isEmpty() ? *report : tr("Finding the logs failed: %1").arg(error));
+        if (error.isEmpty())
+            m_banner->showMessage(*report, Banner::Kind::Info);
+        else
+            showBanner(tr("Finding the logs failed: %1").arg(error));
     });
     m_findButton->setEnabled(false);
     connect(worker, &SshWorker::jobFinished, m_findButton, [this] { m_findButton->setEnabled(true); });
@@ -542,8 +552,7 @@ void LogsPanel::setPaused(bool paused)
 
 void LogsPanel::showBanner(const QString& message)
 {
-    m_banner->setText(message);
-    m_banner->setVisible(!message.isEmpty());
+    m_banner->showMessage(message, Banner::Kind::Error);
     updateSourceStatus();
 }
 

@@ -25,6 +25,7 @@ enum class LogFormat;
 
 namespace socketscope {
 
+class Banner;
 class LogView;
 enum class ProfileLog;
 class ProblemNavigator;
@@ -108,7 +109,7 @@ private:
     QComboBox* m_formatCombo = nullptr;
     QCheckBox* m_timeCheck = nullptr;
     QLineEdit* m_timeEdit = nullptr;
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_statusLabel = nullptr;

@@ -10,6 +10,9 @@
 #include "monitor/TimeoutMapView.h"
 #include "monitor/MonitorCharts.h"
 #include "monitor/MonitorExport.h"
+#include "common/Banner.h"
+#include "common/ElidingLabel.h"
+#include "common/WidgetSizing.h"
 #include "monitor/MonitorManager.h"
 #include "monitor/ProbeMatrix.h"
 
@@ -116,11 +119,6 @@ LivePanel::~LivePanel()
 
 void LivePanel::buildUi()
 {
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("bannerLabel"));
-    m_banner->setWordWrap(true);
-    m_banner->setVisible(false);
-
     m_list = new QTreeWidget(this);
     m_list->setObjectName(QStringLiteral("monitorsTreeWidget"));
     m_list->setHeaderLabels({tr("Monitor"), tr("State"), tr("Every"), tr("Last cause"), tr("Probes")});
@@ -148,10 +146,15 @@ void LivePanel::buildUi()
     m_interval->setValue(5);
     m_interval->setSuffix(tr(" s"));
     m_interval->setToolTip(tr("Seconds between probes"));
-    m_longLived = new QCheckBox(tr("Keep a &long-lived connection"), this);
+    m_longLived = new QCheckBox(tr("&Long-lived connection"), this);
     m_longLived->setObjectName(QStringLiteral("longLivedCheckBox"));
     m_longLived->setChecked(true);
-    m_longLived->setToolTip(tr("Also hold one idle connection open and record exactly when and how it dies"));
+    m_longLived->setToolTip(tr("Also keep one idle connection open and record exactly when and how it dies"));
+    // The buttons may narrow to their text, so the left column and the charts fit a 1024 px screen.
+    letButtonNarrowToText(m_start, {tr("&Monitor profile"), tr("&Monitor again")});
+    letButtonNarrowToText(m_pause, {tr("&Pause"), tr("&Resume")});
+    letButtonNarrowToText(m_stop);
+    letButtonNarrowToText(m_remove);
     m_export = new QToolButton(this);
     m_export->setObjectName(QStringLiteral("exportToolButton"));
     m_export->setText(tr("&Export"));
@@ -165,7 +168,8 @@ void LivePanel::buildUi()
     menu->addAction(tr("Evidence bundle…"), this, [this] { exportWithDialog(ExportBundle); });
     m_export->setMenu(menu);
 
-    m_stateLabel = new QLabel(this);
+    // One line (the whole state and reason in its tooltip when cut): it never pushes the events down.
+    m_stateLabel = new ElidingLabel(this);
     m_stateLabel->setObjectName(QStringLiteral("stateLabel"));
     m_events = new QListWidget(this);
     m_events->setObjectName(QStringLiteral("eventsListWidget"));
@@ -207,8 +211,9 @@ void LivePanel::buildUi()
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_banner);
     layout->addWidget(splitter, 1);
+    // Over the bottom of the splitter: a message never moves the controls.
+    m_banner = new Banner(splitter, QStringLiteral("bannerLabel"));
 
     connect(m_start, &QPushButton::clicked, this, [this] { startMonitor(); });
     connect(m_pause, &QPushButton::clicked, this, [this] {
@@ -435,10 +440,7 @@ bool LivePanel::hasSomethingToExport() const
 
 void LivePanel::showBanner(const QString& text, bool error)
 {
-    m_banner->setText(text);
-    m_banner->setStyleSheet(error ? QStringLiteral("QLabel { background: #fde2e1; color: #7a1010; padding: 6px; border-radius: 4px; }")
-                                  : QStringLiteral("QLabel { background: #e3f1e6; color: #114d22; padding: 6px; border-radius: 4px; }"));
-    m_banner->setVisible(!text.isEmpty());
+    m_banner->showMessage(text, error ? Banner::Kind::Error : Banner::Kind::Success);
 }
 
 Status LivePanel::exportSamplesCsv(const QString& path) const

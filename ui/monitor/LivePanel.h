@@ -22,6 +22,7 @@ class QTreeWidgetItem;
 
 namespace socketscope {
 
+class Banner;
 class MatrixView;
 class TimeoutMapView;
 class MonitorCharts;
@@ -88,7 +89,7 @@ private:
     std::optional<Profile> m_profile;
     int m_current = 0;
     QHash<int, QString> m_lastVerdict;  // per monitor: the state and sentence last reported
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QTreeWidget* m_list = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;

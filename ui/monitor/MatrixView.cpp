@@ -37,7 +37,9 @@ MatrixView::MatrixView(ProbeMatrix* matrix, QWidget* parent)
 {
     setObjectName(QStringLiteral("matrixViewWidget"));
     m_secondProxy->setObjectName(QStringLiteral("secondProxyLineEdit"));
-    m_secondProxy->setPlaceholderText(tr("optional second proxy URL, e.g. wss://cdn.example.com/ws"));
+    m_secondProxy->setPlaceholderText(tr("second proxy URL (optional)"));
+    m_secondProxy->setToolTip(tr("Another proxy in front of the public URL to probe as a hop of its own, e.g. wss://cdn.example.com/ws"));
+    m_secondProxy->setMinimumWidth(m_secondProxy->fontMetrics().horizontalAdvance(m_secondProxy->placeholderText()) + 16);
     m_hold->setObjectName(QStringLiteral("holdSpinBox"));
     m_hold->setRange(0, 600);
     m_hold->setDecimals(0);

@@ -15,6 +15,7 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -99,6 +100,13 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     ticker->setDateTimeFormat(QStringLiteral("HH:mm:ss\nMMM d"));
     ticker->setDateTimeSpec(Qt::LocalTime);
     plot->xAxis->setTicker(ticker);
+    // As many time labels as the width holds with room around each (the ticker rounds the step
+    // to a nice one, which can bring labels closer): at 1024 px they never crowd each other.
+    connect(plot, &QCustomPlot::beforeReplot, plot, [plot, ticker] {
+        const int label = QFontMetrics(plot->xAxis->tickLabelFont()).horizontalAdvance(QStringLiteral("00:00:00"));
+        const int axis = plot->axisRect()->width() > 0 ? plot->axisRect()->width() : plot->width() - 72;
+        ticker->setTickCount(std::clamp(axis / std::max(1, 3 * label), 1, 8));
+    });
     plot->yAxis->setLabel(yLabel);
     // The same fixed left margin on every chart keeps their time axes aligned above each other.
     plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msRight | QCP::msBottom);
@@ -286,13 +294,16 @@ void MonitorCharts::rebuild(double lower, double upper)
     // an arbitrary "now"), a sentence saying what to do instead.
     for (QCustomPlot* p : {m_rtt, m_phases, m_timeline})
         p->xAxis->setTickLabels(m_monitor != nullptr);
+    // Nothing to name yet: no legend over the hint (a narrow chart had it covered).
+    m_rtt->legend->setVisible(m_monitor != nullptr);
+    m_phases->legend->setVisible(m_monitor != nullptr);
     if (!m_monitor) {
         auto* hint = new QCPItemText(m_rtt);
         hint->setObjectName(QStringLiteral("emptyChartHint"));
         hint->position->setType(QCPItemPosition::ptAxisRectRatio);
         hint->position->setCoords(0.5, 0.5);
         hint->setPositionAlignment(Qt::AlignCenter);
-        hint->setText(tr("No monitor for this profile yet: press Monitor profile (Ctrl+M)."));
+        hint->setText(tr("No monitor for this profile yet:\npress Monitor profile (Ctrl+M)."));
         hint->setColor(m_palette.text);
     }
 

@@ -108,11 +108,14 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     limits->addWidget(new QLabel(tr("Resolution"), this));
     limits->addWidget(m_resolution);
     limits->addStretch(1);
-    limits->addWidget(m_run);
+    // The button beside the status it changes, so the limits row fits a narrow window.
+    auto* runRow = new QHBoxLayout;
+    runRow->addWidget(m_status, 1);
+    runRow->addWidget(m_run, 0, Qt::AlignTop);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(limits);
-    layout->addWidget(m_status);
+    layout->addLayout(runRow);
     layout->addWidget(m_progress);
     layout->addWidget(m_firstCut);
     layout->addWidget(m_hops, 1);

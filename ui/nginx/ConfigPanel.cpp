@@ -76,17 +76,24 @@ ConfigPanel::ConfigPanel(AppContext& context, QWidget* parent) : FeaturePanel(co
     auto* analyzeButton = new QPushButton(tr("Re-analyse"), this);
     analyzeButton->setObjectName(QStringLiteral("analyzePushButton"));
     analyzeButton->setToolTip(tr("Run the rules again with these options (F5)"));
+    // Two rows, so the endpoint field keeps a usable width on a 1024 px screen: where the
+    // configuration comes from, then what the rules check it for.
+    m_endpointEdit->setMinimumWidth(m_endpointEdit->fontMetrics().horizontalAdvance(m_endpointEdit->placeholderText()) + 24);
     bar->addWidget(openButton);
     bar->addWidget(pasteButton);
     bar->addSpacing(12);
     bar->addWidget(new QLabel(tr("Kind:"), this));
     bar->addWidget(m_kindCombo);
-    bar->addWidget(new QLabel(tr("Endpoint:"), this));
-    bar->addWidget(m_endpointEdit, 1);
-    bar->addWidget(new QLabel(tr("Idle threshold:"), this));
-    bar->addWidget(m_thresholdSpin);
+    bar->addStretch(1);
     bar->addWidget(analyzeButton);
     layout->addLayout(bar);
+    auto* options = new QHBoxLayout;
+    options->addWidget(new QLabel(tr("Endpoint:"), this));
+    options->addWidget(m_endpointEdit, 1);
+    options->addSpacing(12);
+    options->addWidget(new QLabel(tr("Idle threshold:"), this));
+    options->addWidget(m_thresholdSpin);
+    layout->addLayout(options);
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("bannerLabel"));

@@ -4,6 +4,7 @@
 #include "probe/ProbeProfile.h"
 
 #include "AppContext.h"
+#include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "diagnosis/Diagnosis.h"
 #include "diagnosis/ProxyStack.h"
@@ -26,6 +27,7 @@
 #include <QRegularExpression>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -55,6 +57,31 @@ QString adviceHtml(const QString& text)
     QString html = text.toHtmlEscaped();
     html.replace(code, QStringLiteral("<code>\\1</code>"));
     return html;
+}
+
+// Seconds left until `deadline`, rounded up (a countdown shows 10 … 1, never 0 while running).
+qint64 secondsLeft(const QDeadlineTimer& deadline) { return (deadline.remainingTime() + 999) / 1000; }
+
+// The hop table's column for a probe phase: DNS, TCP, TLS, Upgrade, Echo (the application's
+// round trips), Hold; -1 for the closing handshake.
+int columnOfPhase(const QString& phase)
+{
+    static const QHash<QString, int> columns = {{QStringLiteral("dns"), 1},     {QStringLiteral("connect"), 2},
+                                                {QStringLiteral("tls"), 3},     {QStringLiteral("polling"), 4},
+                                                {QStringLiteral("upgrade"), 4}, {QStringLiteral("hold"), 6},
+                                                {QStringLiteral("ping"), 6},    {QStringLiteral("close"), -1}};
+    return columns.value(phase, 5);
+}
+
+// A running hop's cell: ✓ for a phase done, … for the one running, the countdown of a hold.
+QString progressCell(const QStringList& done, const QString& phase, const QDeadlineTimer& holdEnds, int column)
+{
+    if (columnOfPhase(phase) == column)
+        return phase == QLatin1String("hold") ? QObject::tr("%1 s left").arg(secondsLeft(holdEnds)) : QStringLiteral("…");
+    for (const QString& d : done)
+        if (columnOfPhase(d) == column)
+            return QStringLiteral("✓");
+    return {};
 }
 
 QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
@@ -98,13 +125,6 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     bar->addWidget(m_holdSpin);
     bar->addWidget(m_status, 1);
     layout->addLayout(bar);
-
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("overviewBannerLabel"));
-    m_banner->setWordWrap(true);
-    m_banner->setStyleSheet(QStringLiteral("QLabel { background: palette(alternate-base); border: 1px solid palette(mid); padding: 6px; }"));
-    m_banner->hide();
-    layout->addWidget(m_banner);
 
     auto* hopsBox = new QGroupBox(tr("Where does it break?"), this);
     auto* hopsLayout = new QVBoxLayout(hopsBox);
@@ -154,6 +174,8 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
+    // Over the bottom of the evidence and advice: a message never moves the table or the buttons.
+    m_banner = new Banner(split, QStringLiteral("overviewBannerLabel"));
 
     auto* probeAction = new QAction(tr("Probe now"), this);
     probeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -166,13 +188,21 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     connect(m_copyButton, &QPushButton::clicked, this, copy);
     connect(copyAction, &QAction::triggered, this, copy);
     connect(m_engine, &ProbeEngine::finished, this, &OverviewPanel::onFinished);
+    m_tick = new QTimer(this);
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, &OverviewPanel::renderProgress);
     connect(m_engine, &ProbeEngine::progress, this, [this](quint64 id, const QString& phase) {
-        const auto it = m_running.constFind(id);
-        if (it == m_running.cend() || it->profile != m_profile.id)
+        const auto it = m_running.find(id);
+        if (it == m_running.end())
             return;
-        const ProbeRun r = run();
-        if (it->hop < r.hops.size())
-            m_status->setText(tr("Probing %1: %2…").arg(r.hops.at(it->hop).name, phase));
+        if (!it->phase.isEmpty() && it->phase != phase && !it->phasesDone.contains(it->phase))
+            it->phasesDone << it->phase;
+        it->phase = phase;
+        if (phase == QLatin1String("hold"))
+            it->holdEnds = QDeadlineTimer(qint64(it->holdS) * 1000);
+        renderProgress();
+        if (it->profile == m_profile.id)
+            renderTable();
     });
     connect(&profileStates(m_context), &ProfileStateModel::changed, this, [this](const QUuid& id) {
         if (m_hasProfile && id == m_profile.id)
@@ -185,8 +215,7 @@ OverviewPanel::~OverviewPanel() = default;
 
 void OverviewPanel::setBanner(const QString& text)
 {
-    m_banner->setText(text);
-    m_banner->setVisible(!text.isEmpty());
+    m_banner->showMessage(text, Banner::Kind::Info);
 }
 
 void OverviewPanel::setProfile(const Profile* profile)
@@ -253,12 +282,15 @@ void OverviewPanel::probeNow()
     }
     setBanner({});
     profileStates(m_context).beginProbe(m_profile.id, hops);
-    for (int i = 0; i < hops.size(); ++i)
-        m_running.insert(m_engine->start(optionsFor(hops.at(i).url)), {m_profile.id, i});
+    for (int i = 0; i < hops.size(); ++i) {
+        const ProbeOptions options = optionsFor(hops.at(i).url);
+        m_running.insert(m_engine->start(options), {m_profile.id, i, int(options.holdS), {}, {}, {}});
+    }
     if (m_context.activity)
         m_context.activity->info(QStringLiteral("probe"), tr("Probing %1 (%2 hop(s))").arg(m_profile.name).arg(hops.size()));
     emit verdictChanged(QStringLiteral("unknown"), tr("probing…"));
     render();
+    renderProgress();
 }
 
 void OverviewPanel::cancelProbes()
@@ -287,6 +319,7 @@ void OverviewPanel::onFinished(quint64 id, const ProbeResult& result)
             m_context.activity->warning(QStringLiteral("probe"), line + QStringLiteral(": ") + causeSentence(result));
     }
     states.setHopResult(running.profile, running.hop, result); // renders through changed()
+    renderProgress();
     if (profileProbing(running.profile))
         return;
     if (running.profile == m_profile.id) {
@@ -303,7 +336,7 @@ void OverviewPanel::render()
     m_probeButton->setEnabled(m_hasProfile && !probing);
     m_cancelButton->setEnabled(isProbing());
     if (probing)
-        m_status->setText(tr("Probing…"));
+        m_status->setText(progressText());
     else if (r.finished())
         m_status->setText(tr("Last probe %1").arg(r.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
     else
@@ -364,8 +397,10 @@ void OverviewPanel::renderTable()
                                           .arg(url.port(url.scheme() == QLatin1String("wss") ? 443 : 80)),
                                       Qt::AlignLeft | Qt::AlignVCenter));
         if (!hop.done) {
+            // The phases finished so far (✓), the one running (…), the hold's countdown.
+            const Running* progress = runningHop(row);
             for (int c = 1; c < 7; ++c)
-                m_table->setItem(row, c, cell(QString()));
+                m_table->setItem(row, c, cell(progress ? progressCell(progress->phasesDone, progress->phase, progress->holdEnds, c) : QString()));
             m_table->setItem(row, 7, cell(tr("probing…"), Qt::AlignLeft | Qt::AlignVCenter));
             continue;
         }
@@ -401,6 +436,63 @@ void OverviewPanel::renderTable()
         verdict->setToolTip(causeSentence(r));
         m_table->setItem(row, 7, verdict);
     }
+}
+
+const OverviewPanel::Running* OverviewPanel::runningHop(int hop) const
+{
+    for (const Running& r : m_running)
+        if (r.profile == m_profile.id && r.hop == hop)
+            return &r;
+    return nullptr;
+}
+
+QString OverviewPanel::progressText() const
+{
+    const ProbeRun r = run();
+    QStringList parts;
+    for (int hop = 0; hop < r.hops.size(); ++hop) {
+        const Running* p = runningHop(hop);
+        if (!p)
+            continue;
+        QString part = p->phase.isEmpty() ? tr("%1: starting").arg(r.hops.at(hop).name) : tr("%1: %2").arg(r.hops.at(hop).name, p->phase);
+        if (p->phase == QLatin1String("hold"))
+            part += tr(" — %1 s left").arg(secondsLeft(p->holdEnds));
+        if (!p->phasesDone.isEmpty())
+            part += tr(" (done: %1)").arg(p->phasesDone.join(QStringLiteral(", ")));
+        parts << part;
+    }
+    return parts.isEmpty() ? QString() : tr("Probing %1").arg(parts.join(QStringLiteral("; ")));
+}
+
+void OverviewPanel::renderProgress()
+{
+    bool holding = false;
+    QStringList others;
+    for (const Running& r : std::as_const(m_running)) {
+        holding = holding || r.phase == QLatin1String("hold");
+        if (r.profile != m_profile.id) {
+            const std::optional<Profile> p = m_context.profiles ? m_context.profiles->findById(r.profile) : std::nullopt;
+            const QString name = p ? p->name : tr("another profile");
+            if (!others.contains(name))
+                others << name;
+        }
+    }
+    if (holding && !m_tick->isActive())
+        m_tick->start();
+    else if (!holding)
+        m_tick->stop();
+    const QString mine = isProbing() ? progressText() : QString();
+    if (isProbing()) {
+        m_status->setText(mine);
+        if (holding)
+            renderTable();
+    }
+    QStringList activity;
+    if (!mine.isEmpty())
+        activity << tr("%1 — %2").arg(m_profile.name, mine);
+    if (!others.isEmpty())
+        activity << tr("Probing %1").arg(others.join(QStringLiteral(", ")));
+    emit activityChanged(activity.join(QStringLiteral("  ·  ")));
 }
 
 void OverviewPanel::renderEvidence()

@@ -6,17 +6,20 @@
 #include "probe/ProbeTypes.h"
 #include "profiles/Profile.h"
 
+#include <QDeadlineTimer>
 #include <QHash>
 
 class QLabel;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTimer;
 class QTextBrowser;
 class QTreeWidget;
 
 namespace socketscope {
 
+class Banner;
 class ProbeEngine;
 
 // The "Overview" tab: "Probe now" (Ctrl+R) probes the profile's direct and public URLs through
@@ -49,6 +52,10 @@ private:
     struct Running {
         QUuid profile;
         int hop = 0;
+        int holdS = 0;             // the hold asked for
+        QStringList phasesDone;    // phases finished so far, in order
+        QString phase;             // the phase running now
+        QDeadlineTimer holdEnds;   // while in "hold": when it ends
     };
     void onFinished(quint64 id, const ProbeResult& result);
     void render();
@@ -59,11 +66,19 @@ private:
     // The current profile's last (or running) probe, from the state model.
     ProbeRun run() const;
     bool profileProbing(const QUuid& profile) const;
+    // The running probe of the selected profile's hop `hop`, or nullptr.
+    const Running* runningHop(int hop) const;
+    // "Probing public: hold — 7 s left" for the selected profile ("" when it is not probing).
+    QString progressText() const;
+    // Status label, hop table and the window's status bar while probes run (ticks each second
+    // during a hold).
+    void renderProgress();
 
     ProbeEngine* m_engine = nullptr;
     Profile m_profile;
     bool m_hasProfile = false;
     QHash<quint64, Running> m_running; // probe id → the profile and hop it answers
+    QTimer* m_tick = nullptr;          // the countdown of a hold
 
     QPushButton* m_probeButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
@@ -71,7 +86,7 @@ private:
     QSpinBox* m_holdSpin = nullptr;
     QSpinBox* m_echoSpin = nullptr;
     QLabel* m_status = nullptr;
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QTableWidget* m_table = nullptr;
     QLabel* m_verdict = nullptr;
     QTreeWidget* m_evidence = nullptr;

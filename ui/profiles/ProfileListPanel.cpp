@@ -2,6 +2,7 @@
 #include "profiles/ProfileListPanel.h"
 
 #include "AppContext.h"
+#include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "exporter/ExporterModules.h"
 #include "profiles/ProfileEditorDialog.h"
@@ -146,18 +147,15 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     buttons->addWidget(more);
     layout->addLayout(buttons);
 
-    m_notice = new QLabel(this);
-    m_notice->setObjectName(QStringLiteral("noticeLabel"));
-    m_notice->setWordWrap(true);
+    // Over the bottom of the list: a notice never moves the list or the buttons.
+    m_notice = new Banner(m_list, QStringLiteral("noticeLabel"));
     // Links ("Reload profiles") must be clickable, not only selectable.
-    m_notice->setTextInteractionFlags(Qt::TextBrowserInteraction);
-    m_notice->setOpenExternalLinks(false);
-    m_notice->hide();
-    connect(m_notice, &QLabel::linkActivated, this, [this](const QString& link) {
+    m_notice->label()->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_notice->label()->setOpenExternalLinks(false);
+    connect(m_notice->label(), &QLabel::linkActivated, this, [this](const QString& link) {
         if (link == QLatin1String("reload"))
             reloadProfiles();
     });
-    layout->addWidget(m_notice);
 
     m_keychain = new QLabel(this);
     m_keychain->setObjectName(QStringLiteral("keychainStatusLabel"));
@@ -381,9 +379,7 @@ void ProfileListPanel::showNotice(const QString& html, bool problem)
     // A save refused because the file changed on disk: offer the reload right there.
     if (problem && text.contains(QLatin1String("changed by another program")))
         text += tr(" <a href=\"reload\">Reload profiles</a>");
-    m_notice->setStyleSheet(problem ? QStringLiteral("QLabel { color: #a32020; }") : QString());
-    m_notice->setText(text);
-    m_notice->setVisible(!text.isEmpty());
+    m_notice->showMessage(text, problem ? Banner::Kind::Error : Banner::Kind::Success);
 }
 
 QString ProfileListPanel::noticeText() const { return m_notice->text(); }

@@ -20,6 +20,7 @@ class QToolButton;
 namespace socketscope {
 
 struct AppContext;
+class Banner;
 class ProfileEditorDialog;
 
 // The profile list on the left of the main window: search, status dot + word per profile,
@@ -88,7 +89,7 @@ private:
     QListWidget* m_list = nullptr;
     QFrame* m_undoFrame = nullptr;
     QLabel* m_undoLabel = nullptr;
-    QLabel* m_notice = nullptr;
+    Banner* m_notice = nullptr;
     QLabel* m_keychain = nullptr;
     QToolButton* m_duplicateButton = nullptr;
     QToolButton* m_editButton = nullptr;

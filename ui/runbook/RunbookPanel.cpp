@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runbook/RunbookPanel.h"
 
+#include "common/Banner.h"
+#include "common/WidgetSizing.h"
+
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "remote/LocalHost.h"
@@ -38,6 +41,37 @@ namespace socketscope {
 namespace {
 
 enum Column { ColState, ColStep, ColRisk, ColMessage };
+// The audit table's columns.
+enum AuditColumn { AuditTime, AuditStep, AuditEvent, AuditCommand, AuditExit, AuditSums };
+
+// The audit table's columns share its width, none off the right edge: time, event and exit fit
+// their contents; the command takes the rest but at least kCommandMin; step and the checksums
+// give way first (cut, whole in their tooltips), down to kNarrowest.
+void fitAuditColumns(QTableWidget* table)
+{
+    constexpr int kCommandMin = 120;
+    constexpr int kNarrowest = 40;
+    QHeaderView* header = table->horizontalHeader();
+    const QAbstractItemView* view = table; // sizeHintForColumn is public there
+    const auto wanted = [&](int c) { return std::max(view->sizeHintForColumn(c), header->sectionSizeHint(c)); };
+    const int available = table->viewport()->width();
+    int fixed = 0;
+    for (int c : {AuditTime, AuditEvent, AuditExit}) {
+        header->resizeSection(c, wanted(c));
+        fixed += header->sectionSize(c);
+    }
+    int step = wanted(AuditStep);
+    int sums = wanted(AuditSums);
+    const int flexible = available - fixed - kCommandMin;
+    if (step + sums > flexible) {
+        const double scale = flexible > 0 ? double(flexible) / double(step + sums) : 0.0;
+        step = std::max(kNarrowest, int(step * scale));
+        sums = std::max(kNarrowest, int(sums * scale));
+    }
+    header->resizeSection(AuditStep, step);
+    header->resizeSection(AuditSums, sums);
+    header->resizeSection(AuditCommand, std::max(kNarrowest, available - fixed - step - sums));
+}
 
 QColor stateColor(StepState s)
 {
@@ -116,7 +150,9 @@ void RunbookPanel::buildUi()
     m_sudoEdit = new QLineEdit(this);
     m_sudoEdit->setObjectName(QStringLiteral("sudoPasswordLineEdit"));
     m_sudoEdit->setEchoMode(QLineEdit::Password);
-    m_sudoEdit->setPlaceholderText(tr("sudo password (kept in memory only)"));
+    m_sudoEdit->setPlaceholderText(tr("sudo password"));
+    m_sudoEdit->setToolTip(tr("The sudo password on the server: kept in memory only, never saved"));
+    m_sudoEdit->setMinimumWidth(m_sudoEdit->fontMetrics().horizontalAdvance(m_sudoEdit->placeholderText()) + 24);
     m_monitorSpin = new QSpinBox(this);
     m_monitorSpin->setObjectName(QStringLiteral("monitorSecondsSpinBox"));
     m_monitorSpin->setRange(0, 3600);
@@ -146,6 +182,12 @@ void RunbookPanel::buildUi()
     m_rollbackButton->setObjectName(QStringLiteral("rollbackPushButton"));
     m_rollbackButton->setStyleSheet(QStringLiteral("QPushButton { color: #bc4c00; font-weight: bold; }"));
     m_rollbackButton->setToolTip(tr("Restore the backup, test, reload and verify"));
+    // A style sheet drops the style's minimum size: keep room for the bold text.
+    {
+        QFont bold = m_rollbackButton->font();
+        bold.setBold(true);
+        m_rollbackButton->setMinimumWidth(QFontMetrics(bold).horizontalAdvance(m_rollbackButton->text()) + 24);
+    }
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancelPushButton"));
     m_cancelButton->setShortcut(QKeySequence(Qt::Key_Escape));
@@ -166,18 +208,8 @@ void RunbookPanel::buildUi()
     m_checklist->hide();
     layout->addWidget(m_checklist);
 
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("bannerLabel"));
-    m_banner->setWordWrap(true);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
-    m_banner->hide();
-    // "edit:KEY" links open the profile editor on that field.
-    for (QLabel* label : {m_checklist, m_banner})
-        connect(label, &QLabel::linkActivated, this, [this](const QString& link) {
-            if (link.startsWith(QLatin1String("edit:")))
-                emit editProfileField(link.mid(5));
-        });
-    layout->addWidget(m_banner);
+    // "edit:KEY" links (in the checklist and in a failure banner) open the profile editor on that field.
+    connect(m_checklist, &QLabel::linkActivated, this, &RunbookPanel::openEditLink);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     m_steps = new QTreeWidget(split);
@@ -204,7 +236,10 @@ void RunbookPanel::buildUi()
     m_audit->setObjectName(QStringLiteral("auditTableWidget"));
     m_audit->setColumnCount(6);
     m_audit->setHorizontalHeaderLabels({tr("Time"), tr("Step"), tr("Event"), tr("Command / message"), tr("Exit"), tr("SHA-256 before → after")});
-    m_audit->horizontalHeader()->setStretchLastSection(true);
+    // Every column stays in view (fitAuditColumns): cut cells carry their whole text in the tooltip.
+    m_audit->horizontalHeader()->setStretchLastSection(false);
+    m_audit->setTextElideMode(Qt::ElideRight);
+    onResize(m_audit->viewport(), [this] { fitAuditColumns(m_audit); });
     m_audit->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_audit->verticalHeader()->hide();
     m_audit->setWordWrap(false);
@@ -213,10 +248,15 @@ void RunbookPanel::buildUi()
     m_tabs->addTab(m_audit, tr("Audit trail"));
     split->addWidget(m_steps);
     split->addWidget(m_tabs);
+    // The output and audit trail get the larger share: commands are long.
     split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
-    split->setSizes({640, 640});
+    split->setStretchFactor(1, 2);
+    split->setSizes({430, 850});
     layout->addWidget(split, 1);
+    // Over the bottom of the steps and output: a message never moves the Run buttons.
+    m_banner = new Banner(split, QStringLiteral("bannerLabel"));
+    m_banner->label()->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    connect(m_banner->label(), &QLabel::linkActivated, this, &RunbookPanel::openEditLink);
 
     m_confirm = new RunbookConfirmDialog(this);
     connect(m_confirm, &QDialog::finished, this, [this](int result) {
@@ -547,9 +587,8 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
     if (fixed) {
         showBanner(tr("✔ %1").arg(summary), false);
     } else {
-        showBanner(QString(), true);
-        m_banner->setTextFormat(Qt::RichText);
-        m_banner->setText(QStringLiteral("✖ ") + failureHtml(summary));
+        m_banner->label()->setTextFormat(Qt::RichText);
+        m_banner->showMessage(QStringLiteral("✖ ") + failureHtml(summary), Banner::Kind::Error);
     }
     forgetSudoPassword(); // typed for this run only
     if (m_context.activity && m_profile) {
@@ -580,23 +619,23 @@ void RunbookPanel::refreshAudit()
             what += QStringLiteral("  [%1]").arg(o.value(QLatin1String("path")).toString());
         QString sums;
         if (o.contains(QLatin1String("sha256_before")) || o.contains(QLatin1String("sha256_after")))
-            sums = QStringLiteral("%1 → %2").arg(o.value(QLatin1String("sha256_before")).toString().left(12),
-                                                 o.value(QLatin1String("sha256_after")).toString().left(12));
+            sums = QStringLiteral("%1→%2").arg(o.value(QLatin1String("sha256_before")).toString().left(8),
+                                               o.value(QLatin1String("sha256_after")).toString().left(8));
         const QStringList cells{t.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz")), o.value(QLatin1String("step")).toString(),
                                 o.value(QLatin1String("event")).toString(), what.section(QLatin1Char('\n'), 0, 0).left(200),
                                 o.contains(QLatin1String("exit_status")) ? QString::number(o.value(QLatin1String("exit_status")).toInt()) : QString(),
                                 sums};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells.at(c));
-            item->setToolTip(c == 3 ? QString(what + QLatin1Char('\n') + o.value(QLatin1String("output")).toString()).trimmed() : cells.at(c));
+            item->setToolTip(c == AuditCommand ? QString(what + QLatin1Char('\n') + o.value(QLatin1String("output")).toString()).trimmed()
+                             : c == AuditSums      ? QStringLiteral("%1\n→ %2").arg(o.value(QLatin1String("sha256_before")).toString(),
+                                                                                   o.value(QLatin1String("sha256_after")).toString())
+                                                   : cells.at(c));
             m_audit->setItem(row, c, item);
         }
         ++row;
     }
-    for (int c = 0; c < 3; ++c)
-        m_audit->resizeColumnToContents(c);
-    m_audit->setColumnWidth(3, 420);
-    m_audit->resizeColumnToContents(4);
+    fitAuditColumns(m_audit);
 }
 
 QString RunbookPanel::failureHtml(const QString& message)
@@ -612,13 +651,16 @@ QString RunbookPanel::failureHtml(const QString& message)
 
 QString RunbookPanel::bannerText() const { return m_banner->text(); }
 
+void RunbookPanel::openEditLink(const QString& link)
+{
+    if (link.startsWith(QLatin1String("edit:")))
+        emit editProfileField(link.mid(5));
+}
+
 void RunbookPanel::showBanner(const QString& text, bool error)
 {
-    m_banner->setTextFormat(Qt::PlainText);
-    m_banner->setText(text);
-    m_banner->setStyleSheet(error ? QStringLiteral("QLabel { background: #ffebe9; color: #82071e; border: 1px solid #cf222e; padding: 6px; }")
-                                  : QStringLiteral("QLabel { background: #dafbe1; color: #116329; border: 1px solid #1a7f37; padding: 6px; }"));
-    m_banner->show();
+    m_banner->label()->setTextFormat(Qt::PlainText);
+    m_banner->showMessage(text, error ? Banner::Kind::Error : Banner::Kind::Success);
 }
 
 void RunbookPanel::updateButtons()

@@ -28,6 +28,7 @@ class QTreeWidget;
 
 namespace socketscope {
 
+class Banner;
 class ConfigFixer;
 class RunbookConfirmDialog;
 class RunbookEngine;
@@ -72,6 +73,8 @@ private:
     // A failure in the editor's words (“Site file” on the nginx & logs tab, not nginx.siteFile),
     // with an Edit link per field it names (rich text).
     static QString failureHtml(const QString& message);
+    // An "edit:KEY" link clicked in the checklist or the banner.
+    void openEditLink(const QString& link);
     void buildUi();
     void reloadRunbooks();
     const Runbook* currentRunbook() const;
@@ -122,7 +125,7 @@ private:
     QPushButton* m_rollbackButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_checklist = nullptr;
-    QLabel* m_banner = nullptr;
+    Banner* m_banner = nullptr;
     QLabel* m_runLabel = nullptr;
     QTreeWidget* m_steps = nullptr;
     QTabWidget* m_tabs = nullptr;
