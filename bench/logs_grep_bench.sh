@@ -48,7 +48,7 @@ median_of_runs() {
 }
 
 echo "file: $(du -h "$file" | cut -f1), $(wc -l < "$file") lines; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); rg: $( ((have_rg)) && rg --version | head -1 || echo absent); grep: $(grep --version | head -1)"
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); rg: $( ((have_rg)) && rg --version | sed -n 1p || echo absent); grep: $(grep --version | head -1)"
 echo
 echo "| search | matching lines | socketscope-cli | rg -n | grep -n | ours / rg | same output as grep |"
 echo "|---|---|---|---|---|---|---|"

@@ -5,12 +5,36 @@
 #include <QMetaObject>
 
 #include <algorithm>
+#include <cerrno>
+
+#if defined(Q_OS_LINUX)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 namespace socketscope::logs {
 
 namespace {
 constexpr qint64 kSearchChunkLines = 400000; // results reach the view while a big search runs
 constexpr qint64 kProgressIntervalMs = 100;
+constexpr int kBackgroundNice = 5;
+
+// Indexing, scanning and searching yield the CPU to the GUI thread (its event loop stays
+// responsive while both cores search). On Linux a thread's nice value is its own, and the
+// threads it starts (the search's parallel segments) inherit it; elsewhere QThread's priority.
+void runBelowNormalPriority()
+{
+#if defined(Q_OS_LINUX)
+    const auto tid = id_t(::syscall(SYS_gettid));
+    errno = 0;
+    const int nice = ::getpriority(PRIO_PROCESS, tid);
+    if (errno == 0)
+        ::setpriority(PRIO_PROCESS, tid, qMin(19, nice + kBackgroundNice));
+#else
+    QThread::currentThread()->setPriority(QThread::LowPriority);
+#endif
+}
 } // namespace
 
 // State shared with the worker threads. Generations cancel: a job runs while its generation is
@@ -56,6 +80,8 @@ LogSession::LogSession(QObject* parent) : QObject(parent)
     m_searchContext->moveToThread(&m_searchThread);
     connect(&m_searchThread, &QThread::finished, m_searchContext, &QObject::deleteLater);
     m_searchThread.start();
+    post(runBelowNormalPriority);
+    postSearch(runBelowNormalPriority);
     m_rules = RuleSet::builtin();
 }
 

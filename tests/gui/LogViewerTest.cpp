@@ -173,6 +173,59 @@ TEST(LogViewer, SearchCountsMatchesAndShowsOnlyMatchingLines)
     ASSERT_TRUE(QTest::qWaitFor([&] { return !fx.panel.session().isSearching() && qint64(fx.panel.session().matches().size()) == anyCase; }, 5000));
 }
 
+namespace {
+// Counts the paints a widget receives.
+class PaintCounter : public QObject {
+public:
+    explicit PaintCounter(QWidget* w) { w->installEventFilter(this); }
+    int paints = 0;
+
+protected:
+    bool eventFilter(QObject*, QEvent* e) override
+    {
+        if (e->type() == QEvent::Paint)
+            ++paints;
+        return false;
+    }
+};
+} // namespace
+
+// A big filter delivers its matches in chunks; the later ones add rows below the screen. Those
+// must not repaint the text (each paint highlights every visible line with every rule: ~15 ms of
+// the GUI thread per chunk, bench/ui_log_filter_bench), but new rows on screen and a new
+// pattern must.
+TEST(LogViewer, MatchesAddedBelowTheScreenDoNotRepaintTheText)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("app.log"));
+    QByteArray data;
+    for (int i = 0; i < 300; ++i)
+        data += "2026-01-28 10:00:00 INFO request " + QByteArray::number(i) + (i % 10 == 0 ? " rare" : "") + '\n';
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly) && f.write(data) == data.size());
+    f.close();
+    PanelFixture fx;
+    fx.panel.openLocalFile(path, false);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !fx.panel.session().isIndexing() && fx.panel.view()->rowCount() == 300; }, 5000));
+    fx.panel.findChild<QCheckBox*>(QStringLiteral("onlyMatchingCheckBox"))->setChecked(true);
+    auto* edit = fx.panel.findChild<QLineEdit*>(QStringLiteral("searchLineEdit"));
+    edit->setText(QStringLiteral("request"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !fx.panel.session().isSearching() && fx.panel.view()->rowCount() == 300; }, 5000));
+    PaintCounter counter(fx.panel.view()->viewport());
+    QTest::qWait(100); // any paint still pending lands before counting
+    counter.paints = 0;
+    emit fx.panel.session().matchesChanged(); // as a later chunk's arrival does: the same rows on screen
+    QTest::qWait(100);
+    EXPECT_EQ(counter.paints, 0);
+    edit->setText(QStringLiteral("rare")); // other rows on screen
+    QTest::keyClick(edit, Qt::Key_Return);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return counter.paints > 0 && fx.panel.view()->rowCount() == 30; }, 5000));
+    QTest::qWait(100);
+    for (const QString& text : fx.panel.view()->visibleTexts())
+        EXPECT_TRUE(text.contains(QStringLiteral("rare"))) << text.toStdString();
+}
+
 // Renders the viewer following a seed-like log with problems highlighted. Always checks that it
 // renders; writes docs/screenshots/logs.png when SOCKETSCOPE_SCREENSHOT_DIR is set.
 TEST(LogViewer, Screenshot)

@@ -81,8 +81,8 @@ LogView::LogView(LogSession& session, QWidget* parent) : QAbstractScrollArea(par
     connect(&m_session, &LogSession::linesChanged, this, &LogView::onLinesChanged);
     connect(&m_session, &LogSession::matchesChanged, this, [this] {
         if (m_onlyMatching)
-            refresh();
-        else
+            updateScrollBars();
+        if (shownRowsChanged())
             viewport()->update();
     });
     connect(&m_session, &LogSession::problemsChanged, viewport(), qOverload<>(&QWidget::update));
@@ -160,6 +160,26 @@ qint64 LogView::topRow() const
 qint64 LogView::rowAt(int y) const
 {
     return topRow() + y / lineHeight();
+}
+
+QString LogView::searchKey() const
+{
+    const SearchQuery& q = m_session.matcher().query();
+    return QStringLiteral("%1%2%3").arg(q.regex ? u'r' : u'-').arg(q.caseSensitive ? u'c' : u'-').arg(q.pattern);
+}
+
+bool LogView::shownRowsChanged() const
+{
+    if (searchKey() != m_paintedSearch)
+        return true;
+    const qint64 top = topRow();
+    const qint64 n = qMax<qint64>(0, qMin<qint64>(visibleRows() + 1, rowCount() - top));
+    if (std::size_t(n) != m_paintedLines.size())
+        return true;
+    for (qint64 i = 0; i < n; ++i)
+        if (lineAtRow(top + i) != m_paintedLines[std::size_t(i)])
+            return true;
+    return false;
 }
 
 void LogView::refresh()
@@ -247,6 +267,10 @@ void LogView::paintEvent(QPaintEvent*)
     const qint64 total = rowCount();
     const qint64 top = topRow();
     const qint64 n = qMin<qint64>(visibleRows() + 1, total - top);
+    m_paintedSearch = searchKey();
+    m_paintedLines.clear();
+    for (qint64 i = 0; i < n; ++i)
+        m_paintedLines.push_back(lineAtRow(top + i));
 
     const int digits = int(QString::number(qMax<qint64>(1, m_session.lineCount())).size());
     const int gutterW = charW * (digits + 2) + 8;

@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QStringList>
 
+#include <vector>
+
 namespace socketscope::logs {
 class LogSession;
 struct HighlightRule;
@@ -78,6 +80,11 @@ private:
     void ensureRowVisible(qint64 row);
     QStringList textsForRows(qint64 first, qint64 count) const;
     void onLinesChanged(qint64 count, bool reset);
+    // New matches came: whether what the last paint showed is out of date (the rows on screen in
+    // filtered mode, the marked pattern in any mode). A big filter's later chunks add rows below
+    // the screen: they move the scroll bar only, with no repaint of the text.
+    bool shownRowsChanged() const;
+    QString searchKey() const;
 
     logs::LogSession& m_session;
     bool m_onlyMatching = false;
@@ -87,6 +94,8 @@ private:
     qint64 m_anchor = -1;      // file line where a shift-selection started
     int m_maxTextWidth = 0;
     mutable QHash<qint64, QString> m_cache; // decoded lines near the screen
+    std::vector<qint64> m_paintedLines;     // the file lines the last paint showed, top first
+    QString m_paintedSearch;                // and the search (searchKey()) it marked
 };
 
 } // namespace socketscope
