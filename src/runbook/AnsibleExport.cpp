@@ -60,11 +60,20 @@ Result<QString> playbook(const Runbook& runbook, const Profile* profile)
         { QStringLiteral("websocket_endpoint"), endpoint },
         { QStringLiteral("socketscope_app"), app },
         { QStringLiteral("socketscope_cli"), QStringLiteral("socketscope-cli") },
+        // The probe speaks like the profile's clients (headers come from the inventory only).
+        { QStringLiteral("socketscope_origin"), profile ? profile->origin : QString() },
+        { QStringLiteral("socketscope_ca"), profile ? profile->tls.caFile : QString() },
+        { QStringLiteral("socketscope_pin"), profile ? profile->tls.pinnedCertificate : QString() },
     };
     QString block;
     for (const auto& [key, value] : defaults)
         block += QStringLiteral("      %1: %2\n").arg(key, unsafeValue(value));
     block += QStringLiteral("      socketscope_hold: 0\n");
+    block += QStringLiteral("      socketscope_insecure: %1\n").arg(profile && profile->tls.insecure ? QStringLiteral("true") : QStringLiteral("false"));
+    QString subprotocols;
+    for (const QString& sp : profile ? profile->subprotocols : QStringList())
+        subprotocols += (subprotocols.isEmpty() ? QString() : QStringLiteral(", ")) + unsafeValue(sp);
+    block += QStringLiteral("      socketscope_subprotocols: [%1]\n").arg(subprotocols);
     y.replace(QStringLiteral("#@DEFAULTS@\n"), block);
     QString title = runbook.title;
     title.replace(QLatin1Char('\n'), QLatin1Char(' '));
