@@ -36,6 +36,24 @@ struct ProbeEngine::Private {
     QHash<quint64, int> owner;             // probe id → worker index, while running
     QHash<quint64, ProbeOptions> options;  // for the diagnosis once the result is in
     int nextWorker = 0;
+
+    // Runs `call(ProbeSession&)` in the worker thread of probe `id`, if it is still running.
+    template <typename Call>
+    void onSession(quint64 id, Call call)
+    {
+        int index = -1;
+        {
+            QMutexLocker lock(&mutex);
+            index = owner.value(id, -1);
+        }
+        if (index < 0)
+            return;
+        WorkerHost* host = workers.at(std::size_t(index)).host;
+        QMetaObject::invokeMethod(host, [host, id, call] {
+            if (ProbeSession* s = host->sessions.value(id))
+                call(*s);
+        }, Qt::QueuedConnection);
+    }
 };
 
 ProbeEngine::ProbeEngine(QObject* parent) : QObject(parent), d(new Private)
@@ -121,34 +139,12 @@ quint64 ProbeEngine::start(const ProbeOptions& options)
 
 void ProbeEngine::cancel(quint64 id)
 {
-    int index = -1;
-    {
-        QMutexLocker lock(&d->mutex);
-        index = d->owner.value(id, -1);
-    }
-    if (index < 0)
-        return;
-    WorkerHost* host = d->workers.at(std::size_t(index)).host;
-    QMetaObject::invokeMethod(host, [host, id] {
-        if (ProbeSession* s = host->sessions.value(id))
-            s->cancel();
-    }, Qt::QueuedConnection);
+    d->onSession(id, [](ProbeSession& s) { s.cancel(); });
 }
 
 void ProbeEngine::endHold(quint64 id)
 {
-    int index = -1;
-    {
-        QMutexLocker lock(&d->mutex);
-        index = d->owner.value(id, -1);
-    }
-    if (index < 0)
-        return;
-    WorkerHost* host = d->workers.at(std::size_t(index)).host;
-    QMetaObject::invokeMethod(host, [host, id] {
-        if (ProbeSession* s = host->sessions.value(id))
-            s->endHold();
-    }, Qt::QueuedConnection);
+    d->onSession(id, [](ProbeSession& s) { s.endHold(); });
 }
 
 } // namespace socketscope
