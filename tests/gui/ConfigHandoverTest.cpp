@@ -108,6 +108,17 @@ struct Handover {
     }
 };
 
+// "WS001 (error) line 3" of each finding: the runbook reads the running nginx's version (nginx -V)
+// and its messages name that version's defaults, which the Config tab's analysis of the file
+// alone cannot; the findings themselves (rule, severity, line) must be the same.
+QStringList findingKeys(const QStringList& findings)
+{
+    QStringList keys;
+    for (const QString& f : findings)
+        keys << f.section(QLatin1Char(':'), 0, 0);
+    return keys;
+}
+
 } // namespace
 
 TEST(ConfigHandover, TheRunbookPlansTheReviewedFindingsWithTheReviewedEndpoint)
@@ -128,7 +139,7 @@ TEST(ConfigHandover, TheRunbookPlansTheReviewedFindingsWithTheReviewedEndpoint)
     EXPECT_EQ(h.runbook->handedScope()->endpointPaths, QStringList{QStringLiteral("/live/")});
     const QString output = h.runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText();
     EXPECT_TRUE(output.contains(QStringLiteral("endpoint /live/"))) << output.toStdString();
-    EXPECT_EQ(h.dryRunPlan(), reviewed);
+    EXPECT_EQ(findingKeys(h.dryRunPlan()), findingKeys(reviewed));
 }
 
 TEST(ConfigHandover, UncheckedFindingsAreLeftOutOfTheFixAndThePlan)
@@ -159,7 +170,7 @@ TEST(ConfigHandover, UncheckedFindingsAreLeftOutOfTheFixAndThePlan)
     for (const QString& f : all)
         if (!f.startsWith(QLatin1String("WS004 ")))
             expected << f;
-    EXPECT_EQ(h.dryRunPlan(), expected);
+    EXPECT_EQ(findingKeys(h.dryRunPlan()), findingKeys(expected));
     const QString output = h.runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText();
     EXPECT_TRUE(output.contains(QStringLiteral("left out in the Config tab (not changed): WS004"))) << output.toStdString();
 }

@@ -207,7 +207,7 @@ TEST(MainWindowLayout, BannersAreDismissibleAndMoveNothing)
     QApplication::processEvents();
     auto* banner = logs->findChild<QLabel*>(QStringLiteral("bannerLabel"));
     EXPECT_TRUE(banner->isVisible());
-    EXPECT_TRUE(banner->text().contains(QStringLiteral("no SSH access"))) << banner->text().toStdString();
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("names no nginx error log path"))) << banner->text().toStdString();
     EXPECT_EQ(moved(onLogs, geometries(win.w)), QStringList());
     // Over the view, inside the window.
     const QRect shown(banner->parentWidget()->mapTo(win.w, QPoint(0, 0)), banner->parentWidget()->size());
