@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -159,6 +160,57 @@ QStringList problems(QWidget* window)
                        .arg(w->width())
                        .arg(needed);
     }
+    return out;
+}
+
+namespace {
+
+// Calls `check` for every shown section of every visible horizontal header inside `window`, with
+// the table's name and the section's title.
+void forEachHeaderSection(QWidget* window,
+    const std::function<void(const QHeaderView*, int logical, const QString& table, const QString& title)>& check)
+{
+    for (QHeaderView* h : window->findChildren<QHeaderView*>()) {
+        if (!h->isVisible() || h->orientation() != Qt::Horizontal || !h->model())
+            continue;
+        const auto* table = qobject_cast<const QAbstractScrollArea*>(h->parentWidget());
+        const QString name = table && !table->objectName().isEmpty() ? table->objectName() : QStringLiteral("(no name)");
+        for (int logical = 0; logical < h->count(); ++logical) {
+            const QString title = h->model()->headerData(logical, Qt::Horizontal, Qt::DisplayRole).toString();
+            if (!h->isSectionHidden(logical) && !title.isEmpty())
+                check(h, logical, name, title);
+        }
+    }
+}
+
+} // namespace
+
+QStringList cutHeaderTitles(QWidget* window)
+{
+    QStringList out;
+    forEachHeaderSection(window, [&](const QHeaderView* h, int logical, const QString& table, const QString& title) {
+        const int size = h->sectionSize(logical);
+        const int needed = h->fontMetrics().horizontalAdvance(title)
+            + 2 * h->style()->pixelMetric(QStyle::PM_HeaderMargin, nullptr, h);
+        if (size < needed)
+            out << QStringLiteral("%1 ▸ '%2' %3 px < %4 px").arg(table, title).arg(size).arg(needed);
+    });
+    return out;
+}
+
+QStringList columnsOutOfView(QWidget* window)
+{
+    QStringList out;
+    forEachHeaderSection(window, [&](const QHeaderView* h, int logical, const QString& table, const QString& title) {
+        const int left = h->sectionViewportPosition(logical);
+        const int right = left + h->sectionSize(logical);
+        if (left < 0 || right > h->viewport()->width() + 1)
+            out << QStringLiteral("%1 ▸ '%2' at %3..%4 px, outside the %5 px the table shows")
+                       .arg(table, title)
+                       .arg(left)
+                       .arg(right)
+                       .arg(h->viewport()->width());
+    });
     return out;
 }
 

@@ -23,6 +23,15 @@ int neededWidth(const QWidget* w);
 // scroll area's viewport are measured, but may scroll out of the window.
 QStringList problems(QWidget* window);
 
+// One line per column of a visible table inside `window` whose header title is cut: the title (font
+// metrics plus the style's header margins) is wider than its section ("timeoutHopsTable ▸ 'Idle
+// cutoff' 58 px < 72 px"). Hidden sections and headers are left out.
+QStringList cutHeaderTitles(QWidget* window);
+
+// One line per column of a visible table inside `window` that lies partly outside the table's
+// visible width (scrolled away sideways): a table that keeps its columns has none.
+QStringList columnsOutOfView(QWidget* window);
+
 // Every tab of every QTabWidget inside `window` (tabs inside tabs too), each shown once in turn:
 // `visit` is called with a path like "Live ▸ Charts" while that tab is current.
 void visitEveryTab(QWidget* window, const std::function<void(const QString& path)>& visit);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/TimeoutMapView.h"
 
+#include "common/WidgetSizing.h"
+
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeProfile.h"
 #include "runbook/RunbookConnect.h"
@@ -33,18 +35,84 @@ QString seconds(const std::optional<double>& s)
     return s ? QStringLiteral("%1 s").arg(*s, 0, 'f', *s < 10 ? 1 : 0) : QStringLiteral("—");
 }
 
-QTableWidget* makeTable(const QStringList& headers, const QString& objectName, QWidget* parent)
+// A column of a result table: its short title, the title's tooltip (what the title means), and
+// whether it is a key column (what the user reads the table for: kept whole) or free text (URLs,
+// signatures, notes: cut in the cell, whole in the cell's tooltip).
+struct Column {
+    QString title;
+    QString tip;
+    bool key;
+};
+
+constexpr const char* kKeyColumnsProperty = "socketscopeKeyColumns";
+
+QTableWidget* makeTable(const QList<Column>& columns, const QString& objectName, QWidget* parent)
 {
-    auto* t = new QTableWidget(0, int(headers.size()), parent);
+    auto* t = new QTableWidget(0, int(columns.size()), parent);
     t->setObjectName(objectName);
-    t->setHorizontalHeaderLabels(headers);
+    QList<QVariant> keys;
+    for (int c = 0; c < columns.size(); ++c) {
+        auto* header = new QTableWidgetItem(columns[c].title);
+        header->setToolTip(columns[c].tip);
+        t->setHorizontalHeaderItem(c, header);
+        keys << columns[c].key;
+    }
+    t->setProperty(kKeyColumnsProperty, keys);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
+    t->horizontalHeader()->setStretchLastSection(false);
     t->setWordWrap(false);
     t->setTextElideMode(Qt::ElideMiddle);
     return t;
+}
+
+// The columns share the table's width so that every title stays whole and in view (issue 16, at
+// 1024×700 this tab is ~400 px wide): each column gets its title's width first; the key columns
+// then grow to their contents (none beyond two fifths of the width, so a long hop name cannot
+// crowd out the rest), and the free-text columns share what is left. Only when the titles alone
+// do not fit does the table scroll sideways.
+void fitColumns(QTableWidget* table)
+{
+    QHeaderView* header = table->horizontalHeader();
+    const QAbstractItemView* view = table; // sizeHintForColumn is public there
+    const QList<QVariant> keys = table->property(kKeyColumnsProperty).toList();
+    const int count = header->count();
+    const int available = table->viewport()->width();
+    QList<int> width(count), want(count);
+    int rest = available;
+    for (int c = 0; c < count; ++c) {
+        width[c] = header->sectionSizeHint(c);
+        want[c] = std::max(width[c], std::min(view->sizeHintForColumn(c), available * 2 / 5));
+        rest -= width[c];
+    }
+    const auto grow = [&](bool keyColumns) {
+        int wanted = 0;
+        for (int c = 0; c < count; ++c)
+            if (keys.value(c).toBool() == keyColumns)
+                wanted += want[c] - width[c];
+        if (rest <= 0 || wanted <= 0)
+            return;
+        const double share = std::min(1.0, double(rest) / double(wanted));
+        for (int c = 0; c < count; ++c) {
+            if (keys.value(c).toBool() != keyColumns)
+                continue;
+            const int more = int(double(want[c] - width[c]) * share);
+            width[c] += more;
+            rest -= more;
+        }
+    };
+    grow(true);
+    grow(false);
+    // What is still left goes to the free-text columns (or the last column if all are key ones).
+    int lastFree = count - 1;
+    for (int c = 0; c < count; ++c)
+        if (!keys.value(c).toBool())
+            lastFree = c;
+    if (rest > 0 && count > 0)
+        width[lastFree] += rest;
+    for (int c = 0; c < count; ++c)
+        header->resizeSection(c, width[c]);
 }
 
 void setCell(QTableWidget* t, int row, int col, const QString& text, const QString& tip = {})
@@ -91,10 +159,20 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     m_firstCut->setObjectName(QStringLiteral("timeoutFirstCut"));
     m_firstCut->setWordWrap(true);
     m_firstCut->setTextFormat(Qt::RichText);
-    m_hops = makeTable({tr("Hop"), tr("URL"), tr("Idle cutoff"), tr("Lifetime cap"), tr("How it dies"), tr("Signature")},
+    constexpr bool Key = true, FreeText = false;
+    m_hops = makeTable({{tr("Hop"), tr("The hop's name: public, direct, or an extra hop"), Key},
+                        {tr("URL"), tr("The URL probed for this hop"), FreeText},
+                        {tr("Idle cutoff"), tr("How long an idle WebSocket lives through this hop"), Key},
+                        {tr("Lifetime"), tr("Lifetime cap: the hop cuts a connection this old even when it carries traffic"), Key},
+                        {tr("How it dies"), tr("How the cut looks to the client: close_frame, fin, reset, http_error, silent_drop"), Key},
+                        {tr("Signature"), tr("Who cut, named by the hop's answers and logs (e.g. nginx proxy_read_timeout)"), FreeText}},
                        QStringLiteral("timeoutHopsTable"), this);
-    m_keepalive = makeTable({tr("Traffic on the first-cutting hop"), tr("Survived"), tr("Note")},
+    m_keepalive = makeTable({{tr("Traffic"), tr("Traffic sent on the first-cutting hop while it is otherwise idle"), Key},
+                             {tr("Survived"), tr("Whether the connection outlived the hop's idle cutoff with this traffic"), Key},
+                             {tr("Note"), QString(), FreeText}},
                             QStringLiteral("timeoutKeepaliveTable"), this);
+    for (QTableWidget* t : {m_hops, m_keepalive})
+        onResize(t->viewport(), [t] { fitColumns(t); });
     m_advice = new QTextBrowser(this);
     m_advice->setObjectName(QStringLiteral("timeoutAdvice"));
     m_advice->setOpenExternalLinks(true);
@@ -150,6 +228,8 @@ void TimeoutMapView::setProfile(const Profile* profile)
         m_result.reset();
         m_hops->setRowCount(0);
         m_keepalive->setRowCount(0);
+        fitColumns(m_hops);
+        fitColumns(m_keepalive);
         m_firstCut->clear();
         m_advice->clear();
         m_status->setText(m_profile ? tr("Hops: public %1%2. Mapping holds idle connections up to the longest hold, "
@@ -231,6 +311,8 @@ void TimeoutMapView::start()
     m_result.reset();
     m_hops->setRowCount(0);
     m_keepalive->setRowCount(0);
+    fitColumns(m_hops);
+    fitColumns(m_keepalive);
     m_firstCut->clear();
     m_advice->clear();
     if (m_mapper)
@@ -285,7 +367,7 @@ void TimeoutMapView::showResult(const TimeoutMapResult& r)
         setCell(m_hops, i, HopDeath, h.error.isEmpty() ? deathKindId(h.death) : tr("error"), h.details.join(QLatin1Char('\n')));
         setCell(m_hops, i, HopSignature, h.error.isEmpty() ? h.signature : h.error);
     }
-    m_hops->resizeColumnsToContents();
+    fitColumns(m_hops);
     m_keepalive->setRowCount(int(r.keepalive.size()));
     for (int i = 0; i < r.keepalive.size(); ++i) {
         const KeepaliveRow& k = r.keepalive[i];
@@ -294,7 +376,7 @@ void TimeoutMapView::showResult(const TimeoutMapResult& r)
                 k.survived ? (*k.survived ? tr("yes") : tr("no — cut")) : tr("not measurable"));
         setCell(m_keepalive, i, KeepNote, k.note);
     }
-    m_keepalive->resizeColumnsToContents();
+    fitColumns(m_keepalive);
     QString cut;
     if (r.firstCut) {
         cut = tr("<b>%1 cuts first</b>, after %2 s (%3 cap).")
