@@ -6,6 +6,14 @@ namespace socketscope::cli {
 void ArgParser::addValue(const QString& name, const QString& shortName) { m_specs.append({name, shortName, true}); }
 void ArgParser::addFlag(const QString& name, const QString& shortName) { m_specs.append({name, shortName, false}); }
 
+QStringList ArgParser::optionNames() const
+{
+    QStringList names;
+    for (const Spec& s : m_specs)
+        names << s.name;
+    return names;
+}
+
 const ArgParser::Spec* ArgParser::find(const QString& token) const
 {
     for (const Spec& s : m_specs)

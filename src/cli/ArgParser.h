@@ -25,6 +25,8 @@ public:
     // Parses a numeric value; sets error() and returns nullopt when not a number.
     std::optional<double> number(const QString& name, double fallback);
     QStringList positionals() const { return m_positionals; }
+    // Every declared option's long name, in declaration order (a command's --help must name them).
+    QStringList optionNames() const;
 
 private:
     struct Spec { QString name, shortName; bool takesValue; };

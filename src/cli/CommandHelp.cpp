@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `socketscope-cli COMMAND --help`: each command's usage and options, one table. `profiles` and
-// `runbook` print their own (their subcommands have their own usage lines).
+// `runbook` print their own (their subcommands have their own usage lines). Every command of the
+// dispatch table (Commands.cpp) must answer: tests/cli/CommandHelpTest.cpp walks that table.
 #include "cli/CommandHelp.h"
 
 namespace socketscope::cli {
@@ -25,6 +26,7 @@ constexpr const char* kProbeOptions =
     "  --echo N                   echo round trips (default 1; 0: none)\n"
     "  --size BYTES               bytes per echo message (default 32)\n"
     "  --binary                   binary echo frames\n"
+    "  --no-deflate               do not offer permessage-deflate\n"
     "  --ping-interval S          send pings every S seconds while holding\n"
     "  --hold S                   stay connected and idle S seconds (catches idle timeouts)\n"
     "  --timeout S                per-phase timeout (never bounds --hold)\n"
@@ -150,6 +152,55 @@ const HelpEntry kHelp[] = {
      "                             log-rules.d/*.json in the config directory)\n"
      "  --accept-new-host-key, --password-stdin, --sudo, --sudo-password-stdin\n"
      "                             as for `ssh`\n",
+     false},
+    {"timeouts",
+     "usage: socketscope-cli timeouts [--profile P] [--hop NAME=URL]... [--max S] [--resolution S]\n"
+     "                                [--server-data-path PATH] [--nginx-error-log FILE] [--haproxy-log FILE]\n"
+     "                                [--accept-new-host-key] [--no-keepalive] [probe options] [--json]\n\n"
+     "Maps which hop of the chain cuts an idle WebSocket first, after how long, idle or lifetime cap,\n"
+     "how the client sees it, and which traffic keeps the hop alive. The hops run from the client to\n"
+     "the backend: the profile's public URL, each --hop, the profile's direct URL. Exit 1: a hop cut\n"
+     "below --max (or failed).\n\n"
+     "options:\n"
+     "  --profile P                the profile whose public and direct URLs are the outer and inner hops\n"
+     "  --hop NAME=URL             a hop between them, in order from the client (repeatable)\n"
+     "  --max S                    hold idle connections at most S seconds (default 900)\n"
+     "  --resolution S             stop narrowing a cutoff down at this width (default 1, at least 0.1)\n"
+     "  --server-data-path PATH    where the server sends on its own, for the server_data keepalive row\n"
+     "                             (default /ws/health)\n"
+     "  --nginx-error-log FILE     nginx's error log, read for its timeout lines (a remote profile's:\n"
+     "                             over SSH)\n"
+     "  --haproxy-log FILE         HAProxy's log, read for its timeout lines (cD/sD)\n"
+     "  --accept-new-host-key      trust an unknown SSH host key when reading a remote log\n"
+     "  --no-keepalive             skip the keepalive matrix\n"
+     "  --timeout S                also the pong deadline after each hold (default 3 here)\n\n",
+     true},
+    {"reload-test",
+     "usage: socketscope-cli reload-test --profile P [--sockets N] [--window S] [--local]\n"
+     "                                   [--sudo-password-stdin] [--accept-new-host-key] [probe options] [--json]\n\n"
+     "Do live WebSockets survive a proxy reload? Opens N sockets to the profile's public URL, runs the\n"
+     "profile's reload command over its SSH target (or here with --local), opens one new connection\n"
+     "and watches the old sockets. Exit 1: sockets cut or the new connection failed.\n\n"
+     "options:\n"
+     "  --profile P                the profile (its public URL and reload command) — required\n"
+     "  --sockets N                sockets to keep open across the reload (1 to 1000, default 5)\n"
+     "  --window S                 seconds to watch them after the reload (default 10)\n"
+     "  --local                    run the reload command on this machine instead of over SSH\n"
+     "  --sudo-password-stdin      read the sudo password from standard input (else asked, hidden)\n"
+     "  --accept-new-host-key      trust an unknown SSH host key (never a changed one)\n\n",
+     true},
+    {"exporter",
+     "usage: socketscope-cli exporter [--listen HOST:PORT] [--modules FILE] [--allow PATTERN]... [--concurrency N]\n\n"
+     "A blackbox-style Prometheus exporter: GET /probe?target=URL&module=NAME answers one probe's\n"
+     "metrics, GET /metrics the exporter's own. Runs until stopped; exit 1 when the address cannot be\n"
+     "bound.\n\n"
+     "options:\n"
+     "  --listen HOST:PORT   where to serve HTTP (default 127.0.0.1:9470; port 0 picks one)\n"
+     "  --modules FILE       the modules file (JSON; default: the built-in module `default` only);\n"
+     "                       `socketscope-cli profiles export-modules` writes one from your profiles\n"
+     "  --allow PATTERN      a target must match one such pattern, else 403 (repeatable; default:\n"
+     "                       every ws:// and wss:// target)\n"
+     "  --concurrency N      probes run at once (1 to 1024, default 8)\n",
      false},
 };
 

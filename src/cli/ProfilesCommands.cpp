@@ -2,6 +2,7 @@
 // socketscope-cli profiles ...: list, show, add, remove, import, export, import-ssh-config.
 // Output formats (--json) are documented in docs/profiles.md; keep them stable.
 #include "cli/ArgParser.h"
+#include "cli/CommandHelp.h"
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
 #include "core/SecretBytes.h"
@@ -725,6 +726,11 @@ int cmdProfiles(CliContext& ctx)
         return usageError(ctx, QStringLiteral("missing subcommand"));
     const QString sub = ctx.args.first();
     const QStringList rest = ctx.args.mid(1);
+    // `help`, or --help / -h anywhere (`profiles list --help`): the usage of every subcommand.
+    if (sub == QLatin1String("help") || asksForHelp(ctx.args)) {
+        *ctx.out << kUsage;
+        return ExitOk;
+    }
     if (sub == QLatin1String("list"))
         return cmdList(ctx, rest);
     if (sub == QLatin1String("show"))
@@ -747,10 +753,6 @@ int cmdProfiles(CliContext& ctx)
         return cmdSetSecret(ctx, rest);
     if (sub == QLatin1String("forget-secrets"))
         return cmdForgetSecrets(ctx, rest);
-    if (sub == QLatin1String("--help") || sub == QLatin1String("help")) {
-        *ctx.out << kUsage;
-        return ExitOk;
-    }
     return usageError(ctx, QStringLiteral("unknown subcommand '%1'").arg(sub));
 }
 

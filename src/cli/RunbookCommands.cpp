@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // socketscope-cli runbook list | run | rollback | export-ansible | audit
 #include "cli/ArgParser.h"
+#include "cli/CommandHelp.h"
 #include "cli/Commands.h"
 #include "cli/ProfileLookup.h"
 #include "cli/TerminalPrompt.h"
@@ -482,6 +483,11 @@ int cmdRunbook(CliContext& ctx)
         return usage(ctx, {});
     const QString sub = ctx.args.first();
     const QStringList rest = ctx.args.mid(1);
+    // `help`, or --help / -h anywhere (`runbook run --help`): the usage of every subcommand.
+    if (sub == QLatin1String("help") || asksForHelp(ctx.args)) {
+        *ctx.out << kUsage;
+        return ExitOk;
+    }
     if (sub == QLatin1String("list"))
         return cmdList(ctx, rest);
     if (sub == QLatin1String("run"))
@@ -494,10 +500,6 @@ int cmdRunbook(CliContext& ctx)
         return cmdAudit(ctx, rest);
     if (sub == QLatin1String("record-ansible"))
         return cmdRecordAnsible(ctx, rest);
-    if (sub == QLatin1String("--help") || sub == QLatin1String("help")) {
-        *ctx.out << kUsage;
-        return ExitOk;
-    }
     return usage(ctx, QStringLiteral("unknown subcommand '%1'").arg(sub));
 }
 
