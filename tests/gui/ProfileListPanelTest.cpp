@@ -290,6 +290,9 @@ TEST_F(PanelFixture, TheUndoOfferMovesNothing)
     const QRect undoNow(undoFrame->mapTo(panel.get(), QPoint(0, 0)), undoFrame->size());
     EXPECT_FALSE(noticeRect.intersects(undoNow)) << "undo " << undoNow.y() << "+" << undoNow.height() << ", notice " << noticeRect.y();
     EXPECT_EQ(geometries(), before);
+    // For looking at it: SOCKETSCOPE_TEST_GRAB_DIR=/tmp/x build/ci/tests/test_gui --gtest_filter='*Undo*'
+    if (const QString grabDir = qEnvironmentVariable("SOCKETSCOPE_TEST_GRAB_DIR"); !grabDir.isEmpty())
+        panel->grab().save(grabDir + QStringLiteral("/profile-list-undo.png"));
 
     undo->click();
     QCoreApplication::processEvents();
