@@ -21,8 +21,10 @@
 #include <QPlainTextEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTest>
 #include <QToolButton>
 
 #include <gtest/gtest.h>
@@ -356,8 +358,19 @@ TEST_F(PanelFixture, FileChangedElsewhereIsNotOverwrittenAndCanBeReloaded)
     EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("Reload profiles")));
     EXPECT_EQ(lab::readAll(store.filePath()), onDisk);
 
+    // Issue 16: the link answers a real mouse click (the label lets links take the mouse): click
+    // across the label until a click lands on the link.
     auto* notice = panel->findChild<QLabel*>(QStringLiteral("noticeLabel"));
-    emit notice->linkActivated(QStringLiteral("reload"));
+    panel->resize(300, 600);
+    panel->show();
+    QCoreApplication::processEvents();
+    ASSERT_TRUE(notice->isVisible());
+    QSignalSpy activated(notice, &QLabel::linkActivated);
+    for (int y = 2; y < notice->height() && activated.isEmpty(); y += 4)
+        for (int x = 2; x < notice->width() && activated.isEmpty(); x += 6)
+            QTest::mouseClick(notice, Qt::LeftButton, {}, QPoint(x, y));
+    ASSERT_EQ(activated.count(), 1) << "no click on the notice activated its link";
+    EXPECT_EQ(activated.first().first().toString(), QStringLiteral("reload"));
     EXPECT_TRUE(visible().contains(QStringLiteral("added-by-cli — unknown")));
     panel->duplicateCurrent();
     EXPECT_EQ(store.profiles().size(), 5);
