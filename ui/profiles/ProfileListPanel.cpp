@@ -102,8 +102,9 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     m_undoFrame = new QFrame(this);
     m_undoFrame->setObjectName(QStringLiteral("undoFrame"));
     m_undoFrame->setAutoFillBackground(true);
-    m_undoFrame->setStyleSheet(QStringLiteral("QFrame#undoFrame { background: #eef3fb; border: 1px solid #7a9cc6; border-radius: 4px; }"
-                                              "QLabel { color: #1d2f4a; }"));
+    m_undoFrame->setStyleSheet(
+        QStringLiteral("QFrame#undoFrame { background: #eef3fb; border: 1px solid #7a9cc6; border-radius: 4px; }"
+                       "QLabel { color: #1d2f4a; }"));
     auto* undoLayout = new QHBoxLayout(m_undoFrame);
     undoLayout->setContentsMargins(4, 2, 4, 2);
     m_undoLabel = new QLabel(m_undoFrame);
@@ -404,7 +405,8 @@ void ProfileListPanel::placeUndo()
     const QRect list = m_list->geometry();
     const int width = std::max(0, list.width() - 2 * kGap);
     QLayout* layout = m_undoFrame->layout();
-    const int height = layout->hasHeightForWidth() ? layout->totalHeightForWidth(width) : m_undoFrame->sizeHint().height();
+    const int height
+        = layout->hasHeightForWidth() ? layout->totalHeightForWidth(width) : m_undoFrame->sizeHint().height();
     int bottom = list.bottom() + 1 - kGap;
     if (!m_notice->isHidden())
         bottom = std::min(bottom, m_notice->geometry().top() - kGap);

@@ -588,7 +588,8 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
         // A dry run changed nothing: its end is news, not a success (its steps read "simulated"),
         // and what to do next is an instruction, which belongs in a neutral banner.
         const QString result = summary.left(1).toUpper() + summary.mid(1);
-        showBanner(tr("%1. To apply these steps, press Run all: every change to the server asks first.").arg(result), false);
+        showBanner(
+            tr("%1. To apply these steps, press Run all: every change to the server asks first.").arg(result), false);
     } else if (fixed) {
         showResult(tr("✔ %1").arg(summary)); // a result only: no instruction in a green banner
     } else {
