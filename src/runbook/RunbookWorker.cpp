@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "runbook/RunbookWorker.h"
 
+#include "remote/LocalHost.h"
 #include "runbook/NginxFacts.h"
 
 #include <QJsonArray>
@@ -439,7 +440,11 @@ Status RunbookWorker::ensureHost()
     }
     AuditEvent e;
     e.event = QStringLiteral("connect");
-    e.message = tr("connected to %1").arg(m_host->describe());
+    // On this machine nothing connects anywhere: saying "connected to root@HOST" reads like SSH.
+    // (LocalHost is the one transport that is not a connection.)
+    const bool thisMachine = dynamic_cast<const LocalHost*>(m_host.get()) != nullptr;
+    e.message = thisMachine ? tr("acting on this machine, no SSH connection: %1").arg(m_host->describe())
+                            : tr("connected to %1").arg(m_host->describe());
     m_audit.append(e);
     say(e.message);
     return Status::success();

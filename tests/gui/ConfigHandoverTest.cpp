@@ -5,6 +5,7 @@
 // findings — before, it planned with the profile's path and found fewer. (The site's WebSocket
 // location is /live/: a /ws/ location is recognised by its name alone, endpoint or not.)
 #include "AppContext.h"
+#include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "lab/RunbookLab.h"
 #include "nginx/ConfigPanel.h"
@@ -139,6 +140,11 @@ TEST(ConfigHandover, TheRunbookPlansTheReviewedFindingsWithTheReviewedEndpoint)
     EXPECT_EQ(h.runbook->handedScope()->endpointPaths, QStringList{QStringLiteral("/live/")});
     const QString output = h.runbook->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText();
     EXPECT_TRUE(output.contains(QStringLiteral("endpoint /live/"))) << output.toStdString();
+    // Issue 16: what to do with the handed fix (Dry run, or Run all) is an instruction: a neutral banner.
+    Banner* banner = h.runbook->findChild<Banner*>(QStringLiteral("bannerFrame"));
+    ASSERT_NE(banner, nullptr);
+    EXPECT_TRUE(banner->text().contains(QStringLiteral("Run all"))) << banner->text().toStdString();
+    EXPECT_EQ(banner->kind(), Banner::Kind::Info) << banner->text().toStdString();
     EXPECT_EQ(findingKeys(h.dryRunPlan()), findingKeys(reviewed));
 }
 

@@ -2,6 +2,7 @@
 // The profile list panel: search, state word + colour, add through the editor with inline
 // validation, duplicate, delete with undo, JSON export/import, ~/.ssh/config import.
 #include "AppContext.h"
+#include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "exporter/ExporterModules.h"
 #include "lab/Lab.h"
@@ -20,8 +21,11 @@
 #include <QPlainTextEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
 
 #include <gtest/gtest.h>
 
@@ -202,6 +206,10 @@ TEST_F(PanelFixture, ExportsTheExporterModulesOfTheSelectedOrAllProfiles)
     EXPECT_TRUE(text.contains("https://bindplane.example.com")) << text.constData();
     EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("3 exporter module"))) << panel->noticeText().toStdString();
     EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("SOCKETSCOPE_"))) << "the variable to set is named: " << panel->noticeText().toStdString();
+    // Issue 16: "set … before starting the exporter" is an instruction: a neutral notice, not green.
+    auto* notice = panel->findChild<Banner*>(QStringLiteral("noticeFrame"));
+    ASSERT_NE(notice, nullptr);
+    EXPECT_EQ(notice->kind(), Banner::Kind::Info) << panel->noticeText().toStdString();
 
     panel->selectProfile(p.id);
     const QString one = dir.filePath(QStringLiteral("modules-one.json"));
@@ -236,6 +244,78 @@ TEST_F(PanelFixture, DuplicateThenDeleteWithUndo)
     ProfileStore reread(store.filePath());
     ASSERT_TRUE(reread.load().ok());
     EXPECT_EQ(reread.profiles().size(), 4);
+}
+
+// Issue 16: the Undo offer after a delete floats over the list: the search field, the list and
+// the buttons keep their exact geometry while it shows, and it steps aside for a notice.
+TEST_F(PanelFixture, TheUndoOfferMovesNothing)
+{
+    panel->resize(300, 600);
+    panel->show();
+    QCoreApplication::processEvents();
+    const QStringList names{QStringLiteral("searchLineEdit"), QStringLiteral("profileListWidget"), QStringLiteral("addToolButton"),
+                            QStringLiteral("editToolButton"), QStringLiteral("deleteToolButton"), QStringLiteral("moreToolButton")};
+    const auto geometries = [&] {
+        QList<QRect> out;
+        for (const QString& name : names) {
+            auto* w = panel->findChild<QWidget*>(name);
+            EXPECT_NE(w, nullptr) << name.toStdString();
+            out << (w ? QRect(w->mapTo(panel.get(), QPoint(0, 0)), w->size()) : QRect());
+        }
+        return out;
+    };
+    const QList<QRect> before = geometries();
+
+    panel->selectProfile(store.find(QStringLiteral("bindplane"))->id);
+    panel->deleteCurrent();
+    QCoreApplication::processEvents();
+    auto* undoFrame = panel->findChild<QFrame*>(QStringLiteral("undoFrame"));
+    ASSERT_NE(undoFrame, nullptr);
+    ASSERT_TRUE(undoFrame->isVisible());
+    EXPECT_EQ(geometries(), before);
+    auto* listWidget = list();
+    const QRect listRect(listWidget->mapTo(panel.get(), QPoint(0, 0)), listWidget->size());
+    const QRect undoRect(undoFrame->mapTo(panel.get(), QPoint(0, 0)), undoFrame->size());
+    EXPECT_TRUE(listRect.contains(undoRect)) << "floats over the list";
+    EXPECT_GT(undoRect.height(), 0);
+    auto* undo = panel->findChild<QPushButton*>(QStringLiteral("undoDeletePushButton"));
+    EXPECT_TRUE(undo->isVisible());
+    EXPECT_GE(undo->width(), undo->sizeHint().width()) << "the Undo button is not squeezed";
+
+    // A notice while the Undo offer shows: neither covers the other, and still nothing moves.
+    panel->exportJson(dir.filePath(QStringLiteral("export.json")));
+    QCoreApplication::processEvents();
+    auto* notice = panel->findChild<QWidget*>(QStringLiteral("noticeFrame"));
+    ASSERT_TRUE(notice && notice->isVisible());
+    ASSERT_TRUE(undoFrame->isVisible());
+    const QRect noticeRect(notice->mapTo(panel.get(), QPoint(0, 0)), notice->size());
+    const QRect undoNow(undoFrame->mapTo(panel.get(), QPoint(0, 0)), undoFrame->size());
+    EXPECT_FALSE(noticeRect.intersects(undoNow)) << "undo " << undoNow.y() << "+" << undoNow.height() << ", notice " << noticeRect.y();
+    EXPECT_EQ(geometries(), before);
+    // For looking at it: SOCKETSCOPE_TEST_GRAB_DIR=/tmp/x build/ci/tests/test_gui --gtest_filter='*Undo*'
+    if (const QString grabDir = qEnvironmentVariable("SOCKETSCOPE_TEST_GRAB_DIR"); !grabDir.isEmpty())
+        panel->grab().save(grabDir + QStringLiteral("/profile-list-undo.png"));
+
+    undo->click();
+    QCoreApplication::processEvents();
+    EXPECT_TRUE(undoFrame->isHidden());
+    EXPECT_EQ(geometries(), before);
+}
+
+// Issue 16: the editor's examples fit any WebSocket service, not one product (Neo4j, Bolt, 7687).
+TEST_F(PanelFixture, EditorPlaceholdersAreNotProductSpecific)
+{
+    ProfileEditorDialog* editor = panel->addProfile();
+    ASSERT_NE(editor, nullptr);
+    int seen = 0;
+    for (QLineEdit* e : editor->findChildren<QLineEdit*>()) {
+        const QString text = e->placeholderText();
+        seen += !text.isEmpty();
+        for (const char* word : {"neo4j", "bolt", "7687"})
+            EXPECT_FALSE(text.contains(QString::fromLatin1(word), Qt::CaseInsensitive)) << e->objectName().toStdString() << ": " << text.toStdString();
+    }
+    EXPECT_GT(seen, 10);
+    editor->reject();
 }
 
 TEST_F(PanelFixture, ExportThenImportReportsClashesInline)
@@ -278,8 +358,19 @@ TEST_F(PanelFixture, FileChangedElsewhereIsNotOverwrittenAndCanBeReloaded)
     EXPECT_TRUE(panel->noticeText().contains(QStringLiteral("Reload profiles")));
     EXPECT_EQ(lab::readAll(store.filePath()), onDisk);
 
+    // Issue 16: the link answers a real mouse click (the label lets links take the mouse): click
+    // across the label until a click lands on the link.
     auto* notice = panel->findChild<QLabel*>(QStringLiteral("noticeLabel"));
-    emit notice->linkActivated(QStringLiteral("reload"));
+    panel->resize(300, 600);
+    panel->show();
+    QCoreApplication::processEvents();
+    ASSERT_TRUE(notice->isVisible());
+    QSignalSpy activated(notice, &QLabel::linkActivated);
+    for (int y = 2; y < notice->height() && activated.isEmpty(); y += 4)
+        for (int x = 2; x < notice->width() && activated.isEmpty(); x += 6)
+            QTest::mouseClick(notice, Qt::LeftButton, {}, QPoint(x, y));
+    ASSERT_EQ(activated.count(), 1) << "no click on the notice activated its link";
+    EXPECT_EQ(activated.first().first().toString(), QStringLiteral("reload"));
     EXPECT_TRUE(visible().contains(QStringLiteral("added-by-cli — unknown")));
     panel->duplicateCurrent();
     EXPECT_EQ(store.profiles().size(), 5);

@@ -3,6 +3,7 @@
 // with the diff, the checklist's states, Rollback appearing once a backup exists, the audit view.
 // Screenshots go to $SOCKETSCOPE_SCREENSHOT_DIR when it is set.
 #include "AppContext.h"
+#include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "lab/RunbookLab.h"
 #include "lab/KeyringLab.h"
@@ -50,6 +51,23 @@ bool pumpUntil(const std::function<bool()>& pred, int timeoutMs, const std::func
         QThread::msleep(5);
     }
     return true;
+}
+
+// Issue 16: a green banner states a result; an instruction ("press Run all", "select a
+// profile", "now reload …") is news for a neutral banner. An instruction is a clause that starts
+// with an imperative verb (after the start, ✔, or . , : ; —), or says "now".
+bool instructs(const QString& text)
+{
+    static const QRegularExpression imperative(
+        QStringLiteral("(^|[.,:;!—✔✖]\\s*)(then\\s+)?(press|click|run|reload|check|set|add|choose|select|open|use|restart|"
+                       "try|edit|apply|go|make|start|type|enter)\\b|\\bnow\\b"),
+        QRegularExpression::CaseInsensitiveOption);
+    return imperative.match(text.trimmed()).hasMatch();
+}
+
+Banner* bannerOf(QWidget& panel)
+{
+    return panel.findChild<Banner*>(QStringLiteral("bannerFrame"));
 }
 
 void shoot(QWidget& w, const char* name)
@@ -130,6 +148,15 @@ TEST_F(RunbookPanelTest, RunAllWithConfirmationsFixesTheProxy)
     auto* banner = panel->findChild<QLabel*>(QStringLiteral("bannerLabel"));
     EXPECT_TRUE(banner->isVisible());
     EXPECT_TRUE(banner->text().contains(QStringLiteral("ok"))) << banner->text().toStdString();
+    // Issue 16: the green banner of a real run on this machine states the result, no instruction.
+    ASSERT_NE(bannerOf(*panel), nullptr);
+    EXPECT_EQ(bannerOf(*panel)->kind(), Banner::Kind::Success);
+    EXPECT_FALSE(instructs(banner->text())) << banner->text().toStdString();
+    // Issue 16: a run on this machine does not claim a connection ("connected to root@vm").
+    const QString output = panel->findChild<QPlainTextEdit*>(QStringLiteral("outputPlainTextEdit"))->toPlainText();
+    // (The probe's "TCP: connected to 127.0.0.1:PORT" is a real connection; "connected to USER@HOST" is not.)
+    EXPECT_FALSE(output.contains(QRegularExpression(QStringLiteral("connected to \\S+@")))) << output.toStdString();
+    EXPECT_TRUE(output.contains(QStringLiteral("acting on this machine, no SSH connection"))) << output.toStdString();
     auto* audit = panel->findChild<QTableWidget*>(QStringLiteral("auditTableWidget"));
     EXPECT_GT(audit->rowCount(), 20);
     EXPECT_TRUE(readAll(lab.siteAvailable()).contains("$http_upgrade")) << "the fix is on disk";
@@ -157,6 +184,13 @@ TEST_F(RunbookPanelTest, DeclinedPatchChangesNothingAndDryRunAsksNothing)
         simulated += stateText(row) == QLatin1String("simulated");
     }
     EXPECT_GT(simulated, 0);
+    // Issue 16: a dry run's end is not green; what to do next is said in a neutral banner.
+    ASSERT_NE(bannerOf(*panel), nullptr);
+    const QString dryBanner = bannerOf(*panel)->text();
+    EXPECT_NE(bannerOf(*panel)->kind(), Banner::Kind::Success) << dryBanner.toStdString();
+    EXPECT_EQ(bannerOf(*panel)->kind(), Banner::Kind::Info) << dryBanner.toStdString();
+    EXPECT_TRUE(dryBanner.contains(QStringLiteral("nothing was changed"))) << dryBanner.toStdString();
+    EXPECT_TRUE(instructs(dryBanner) && dryBanner.contains(QStringLiteral("Run all"))) << dryBanner.toStdString();
 
     panel->findChild<QPushButton*>(QStringLiteral("runAllPushButton"))->click();
     ASSERT_TRUE(panel->engine());
@@ -319,6 +353,28 @@ TEST_F(RunbookPanelOverSsh, UsesTheLoginPasswordSavedInTheKeychain)
 
 // Issue 16: a profile without a site file and without SSH: the Run buttons are disabled and a
 // checklist says what is missing and where to set it; "Over SSH" cannot be chosen.
+// The test's own yardstick: it must tell an instruction from a result.
+TEST(RunbookPanelBanner, InstructionsAreToldFromResults)
+{
+    EXPECT_TRUE(instructs(QStringLiteral("Select a profile to run a runbook against its server.")));
+    EXPECT_TRUE(instructs(QStringLiteral("✔ patched. Now reload nginx")));
+    EXPECT_TRUE(instructs(QStringLiteral("Dry run complete: nothing was changed. To apply these steps, press Run all.")));
+    EXPECT_TRUE(instructs(QStringLiteral("done; check the error log")));
+    EXPECT_FALSE(instructs(QStringLiteral("✔ all steps done; through the proxy: ok")));
+    EXPECT_FALSE(instructs(QStringLiteral("✔ Every step is done.")));
+}
+
+// Issue 16: with no profile, the hint to select one is neutral, not green.
+TEST(RunbookPanelBanner, TheHintToSelectAProfileIsNotGreen)
+{
+    AppContext context;
+    RunbookPanel panel(context);
+    Banner* banner = bannerOf(panel);
+    ASSERT_NE(banner, nullptr);
+    EXPECT_TRUE(instructs(banner->text())) << banner->text().toStdString();
+    EXPECT_EQ(banner->kind(), Banner::Kind::Info);
+}
+
 TEST(RunbookPanelChecklist, MissingSiteFileAndSshDisableRunWithAChecklist)
 {
     AppContext context;

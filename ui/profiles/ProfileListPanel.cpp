@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFrame>
 #include <QHBoxLayout>
@@ -24,6 +25,8 @@
 #include <QSaveFile>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace socketscope {
 
@@ -94,9 +97,14 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     m_list->setUniformItemSizes(true);
     layout->addWidget(m_list, 1);
 
+    // The Undo offer floats over the bottom of the list (above a notice, when one shows) instead
+    // of taking a place in the layout: deleting a profile never moves the list or the buttons.
     m_undoFrame = new QFrame(this);
     m_undoFrame->setObjectName(QStringLiteral("undoFrame"));
-    m_undoFrame->setFrameShape(QFrame::StyledPanel);
+    m_undoFrame->setAutoFillBackground(true);
+    m_undoFrame->setStyleSheet(
+        QStringLiteral("QFrame#undoFrame { background: #eef3fb; border: 1px solid #7a9cc6; border-radius: 4px; }"
+                       "QLabel { color: #1d2f4a; }"));
     auto* undoLayout = new QHBoxLayout(m_undoFrame);
     undoLayout->setContentsMargins(4, 2, 4, 2);
     m_undoLabel = new QLabel(m_undoFrame);
@@ -108,7 +116,6 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
     undoLayout->addWidget(undo);
     undoLayout->addWidget(dismiss);
     m_undoFrame->hide();
-    layout->addWidget(m_undoFrame);
 
     auto* buttons = new QHBoxLayout;
     auto* add = toolButton(this, QStringLiteral("addToolButton"), tr("Add"), tr("Add a profile"), QKeySequence::New);
@@ -156,6 +163,9 @@ ProfileListPanel::ProfileListPanel(AppContext& context, QWidget* parent)
         if (link == QLatin1String("reload"))
             reloadProfiles();
     });
+    // The Undo offer follows the list and steps aside (upwards) for the notice.
+    m_list->installEventFilter(this);
+    m_notice->installEventFilter(this);
 
     m_keychain = new QLabel(this);
     m_keychain->setObjectName(QStringLiteral("keychainStatusLabel"));
@@ -382,7 +392,44 @@ void ProfileListPanel::showNotice(const QString& html, bool problem)
     m_notice->showMessage(text, problem ? Banner::Kind::Error : Banner::Kind::Success);
 }
 
+void ProfileListPanel::showHint(const QString& html)
+{
+    m_notice->showMessage(html, Banner::Kind::Info);
+}
+
 QString ProfileListPanel::noticeText() const { return m_notice->text(); }
+
+void ProfileListPanel::placeUndo()
+{
+    constexpr int kGap = 6; // as the notice's
+    const QRect list = m_list->geometry();
+    const int width = std::max(0, list.width() - 2 * kGap);
+    QLayout* layout = m_undoFrame->layout();
+    const int height
+        = layout->hasHeightForWidth() ? layout->totalHeightForWidth(width) : m_undoFrame->sizeHint().height();
+    int bottom = list.bottom() + 1 - kGap;
+    if (!m_notice->isHidden())
+        bottom = std::min(bottom, m_notice->geometry().top() - kGap);
+    m_undoFrame->setGeometry(list.left() + kGap, std::max(list.top(), bottom - height), width, height);
+}
+
+bool ProfileListPanel::eventFilter(QObject* watched, QEvent* event)
+{
+    if ((watched == m_list || watched == m_notice) && !m_undoFrame->isHidden()) {
+        switch (event->type()) {
+        case QEvent::Resize:
+        case QEvent::Move:
+        case QEvent::Show:
+        case QEvent::Hide:
+            placeUndo();
+            m_undoFrame->raise();
+            break;
+        default:
+            break;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
 
 ProfileEditorDialog* ProfileListPanel::openEditor(const Profile& profile, bool isNew)
 {
@@ -450,8 +497,10 @@ void ProfileListPanel::deleteCurrent()
     finishPendingDelete();
     m_lastDeleted = victim;
     m_undoLabel->setText(tr("Deleted '%1'.").arg(victim.name.toHtmlEscaped()));
-    m_undoFrame->show();
     showNotice(QString(), false);
+    placeUndo();
+    m_undoFrame->show();
+    m_undoFrame->raise();
     if (m_context.activity)
         m_context.activity->info(QStringLiteral("profiles"), tr("deleted profile %1").arg(victim.name));
 }
@@ -569,7 +618,8 @@ void ProfileListPanel::exportModules(const QString& path, bool selectedOnly)
                        .arg(QDir::toNativeSeparators(path));
     if (!exported.envNames.isEmpty())
         text += tr(" Before starting the exporter, set (from your secret store): %1.").arg(exported.envNames.join(QStringLiteral(", ")));
-    showNotice(text.toHtmlEscaped(), false);
+    // What to do with the file is an instruction: a neutral notice, not a green one.
+    showHint(text.toHtmlEscaped());
 }
 
 void ProfileListPanel::chooseFile(bool save, const QString& title, const QString& filter,

@@ -66,6 +66,9 @@ public slots:
     // Redraws a profile's dot and word from the application's ProfileStateModel.
     void refreshState(const QUuid& id);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 signals:
     // The selected profile changed; nullptr when nothing is selected. The pointer stays valid
     // until the next emission.
@@ -78,6 +81,10 @@ private:
     void onSelectionChanged();
     ProfileEditorDialog* openEditor(const Profile& profile, bool isNew);
     void showNotice(const QString& html, bool problem);
+    // A notice that tells what to do next: neutral, never green (a green notice states a result).
+    void showHint(const QString& html);
+    // Floats the Undo offer over the bottom of the list, above the notice when one shows.
+    void placeUndo();
     void finishPendingDelete();
     void updateBanner();
     void updateKeychainLabel();

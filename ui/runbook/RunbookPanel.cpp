@@ -509,7 +509,7 @@ void RunbookPanel::onRunStep()
     const int next = nextStep();
     const int index = selected >= 0 && m_engine->state().steps.value(selected).state != StepState::Ok ? selected : next;
     if (index < 0) {
-        showBanner(tr("Every step is done."), false);
+        showResult(tr("Every step is done."));
         return;
     }
     m_engine->runStep(index);
@@ -584,8 +584,14 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
 {
     const RunState s = m_engine ? m_engine->state() : RunState{};
     const bool fixed = ok && (s.dryRun || s.finalProbeCause.isEmpty() || s.finalProbeCause == QLatin1String("ok"));
-    if (fixed) {
-        showBanner(tr("✔ %1").arg(summary), false);
+    if (fixed && s.dryRun) {
+        // A dry run changed nothing: its end is news, not a success (its steps read "simulated"),
+        // and what to do next is an instruction, which belongs in a neutral banner.
+        const QString result = summary.left(1).toUpper() + summary.mid(1);
+        showBanner(
+            tr("%1. To apply these steps, press Run all: every change to the server asks first.").arg(result), false);
+    } else if (fixed) {
+        showResult(tr("✔ %1").arg(summary)); // a result only: no instruction in a green banner
     } else {
         m_banner->label()->setTextFormat(Qt::RichText);
         m_banner->showMessage(QStringLiteral("✖ ") + failureHtml(summary), Banner::Kind::Error);
@@ -660,7 +666,13 @@ void RunbookPanel::openEditLink(const QString& link)
 void RunbookPanel::showBanner(const QString& text, bool error)
 {
     m_banner->label()->setTextFormat(Qt::PlainText);
-    m_banner->showMessage(text, error ? Banner::Kind::Error : Banner::Kind::Success);
+    m_banner->showMessage(text, error ? Banner::Kind::Error : Banner::Kind::Info);
+}
+
+void RunbookPanel::showResult(const QString& text)
+{
+    m_banner->label()->setTextFormat(Qt::PlainText);
+    m_banner->showMessage(text, Banner::Kind::Success);
 }
 
 void RunbookPanel::updateButtons()

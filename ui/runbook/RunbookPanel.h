@@ -101,7 +101,10 @@ private:
     void onBusy(bool busy);
     void resetChecklist();
     void refreshAudit();
+    // An error (red) or news and instructions (neutral): "press Run all", "select a profile".
     void showBanner(const QString& text, bool error);
+    // A result in green: what happened, never what to do next (that goes to showBanner).
+    void showResult(const QString& text);
     void updateButtons();
     void updateSudoField();
     int nextStep() const;
