@@ -8,6 +8,7 @@
 #include "common/HelpDialogs.h"
 #include "core/ActivityLog.h"
 #include "core/Version.h"
+#include "monitor/ProfileDashboard.h"
 #include "logs/LogsPanel.h"
 #include "monitor/LivePanel.h"
 #include "nginx/ConfigPanel.h"
@@ -78,6 +79,10 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
             renderHeader();
     });
     connect(live, &LivePanel::profileActivated, this, [this](const QUuid& id) { m_profileList->selectProfile(id); });
+    // "Probe all" probes each profile as its "Probe now" would: the Overview's echo and hold, the
+    // profile's own options (profileProbeOptions()).
+    dashboard->runner()->setBaseOptions(overview->probeSettings());
+    connect(overview, &OverviewPanel::probeSettingsChanged, dashboard->runner(), &ProbeAllRunner::setBaseOptions);
     // A tile opens its profile: selected in the list, its Overview shown.
     connect(dashboard, &DashboardPanel::profileActivated, this, [this, overview](const QUuid& id) {
         m_profileList->selectProfile(id);
