@@ -3,9 +3,16 @@
 // (and with which command: rebuilt from the test command, never the reload), and a real nginx's
 // dump read through LocalHost feeding ProxyStack the idle timeout it sets.
 #include "diagnosis/ProxyStack.h"
+#include "core/AppPaths.h"
 #include "lab/Lab.h"
+#include "lab/SshdLab.h"
 #include "remote/LocalHost.h"
 #include "runbook/NginxDump.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QSignalSpy>
+#include <QUuid>
 
 #include <gtest/gtest.h>
 
@@ -77,4 +84,49 @@ TEST(NginxDump, ARealNginxDumpGivesTheStackItsIdleTimeout)
     const Result<QByteArray> broken = readNginxDump(host, *source);
     ASSERT_FALSE(broken.ok());
     EXPECT_TRUE(broken.error().contains(QStringLiteral("bogus_directive"))) << broken.error().toStdString();
+}
+
+// Over SSH: the profile's login (a key file, the host key known to the app, no prompt), sudo -n for
+// a user with password-less sudo (the lab nginx's prefix is root's 0700 directory), the command
+// rebuilt from the profile's test command. NginxDumpReader::read is the worker's blocking call.
+TEST(NginxDump, OverSshTheServersDumpIsReadWithPasswordlessSudo)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    LAB_REQUIRE(lab::SshdLab::skipReason());
+    QString why;
+    lab::SshdLab* sshd = lab::SshdLab::shared(&why);
+    if (!sshd)
+        LAB_UNAVAILABLE(why);
+    lab::NginxLab nginx;
+    nginx.writeMainConfig();
+    nginx.writeSite(QStringLiteral("chat"), QStringLiteral("server {\n    listen 127.0.0.1:%1;\n    location /ws/ {\n"
+                                                           "        proxy_pass http://127.0.0.1:9;\n        proxy_read_timeout 11s;\n    }\n}\n")
+                                                .arg(lab::freePort()));
+    // The app's known_hosts in a configuration directory of this test's own (no other test sees it).
+    const QString appName = QCoreApplication::applicationName();
+    QCoreApplication::setApplicationName(QStringLiteral("NginxDumpTest-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    const QString configDir = AppPaths::configDir();
+    ASSERT_TRUE(sshd->writeKnownHosts(configDir + QStringLiteral("/known_hosts")));
+    Profile p;
+    p.name = QStringLiteral("chat over ssh");
+    p.ssh.host = sshd->host();
+    p.ssh.port = sshd->port();
+    p.ssh.user = lab::SshdLab::noPasswordSudoUser();
+    p.ssh.auth = SshAccess::AuthMethod::KeyFile;
+    p.ssh.keyFile = sshd->keyFile();
+    p.ssh.sudoWithoutPassword = true;
+    p.nginx.testCommand = QStringList(QStringList{lab::nginxProgram()} + nginx.baseArgs() + QStringList{QStringLiteral("-t")}).join(QLatin1Char(' '));
+    NginxDumpReader reader;
+    QSignalSpy dumped(&reader, &NginxDumpReader::dumped);
+    reader.read(p);
+    QCoreApplication::setApplicationName(appName);
+    QDir(configDir).removeRecursively();
+    ASSERT_EQ(dumped.size(), 1);
+    EXPECT_EQ(dumped.front().at(0).toUuid(), p.id);
+    const QByteArray dump = dumped.front().at(1).toByteArray();
+    EXPECT_TRUE(dumped.front().at(2).toString().isEmpty()) << dumped.front().at(2).toString().toStdString();
+    EXPECT_TRUE(dump.contains("proxy_read_timeout 11s;")) << dump.left(400).toStdString();
+    const ProxyStack stack = detectStack(p, {}, dump);
+    ASSERT_EQ(stack.idleDirectives.size(), 1);
+    EXPECT_EQ(stack.idleDirectives.front().second, QStringLiteral("11s"));
 }
