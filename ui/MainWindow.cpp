@@ -6,8 +6,10 @@
 #include "common/ActivityView.h"
 #include "common/ElidingLabel.h"
 #include "common/HelpDialogs.h"
+#include "common/PanelMenu.h"
 #include "core/ActivityLog.h"
 #include "core/Version.h"
+#include "monitor/ProfileDashboard.h"
 #include "logs/LogsPanel.h"
 #include "monitor/LivePanel.h"
 #include "nginx/ConfigPanel.h"
@@ -78,6 +80,10 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
             renderHeader();
     });
     connect(live, &LivePanel::profileActivated, this, [this](const QUuid& id) { m_profileList->selectProfile(id); });
+    // "Probe all" probes each profile as its "Probe now" would: the Overview's echo and hold, the
+    // profile's own options (profileProbeOptions()).
+    dashboard->runner()->setBaseOptions(overview->probeSettings());
+    connect(overview, &OverviewPanel::probeSettingsChanged, dashboard->runner(), &ProbeAllRunner::setBaseOptions);
     // A tile opens its profile: selected in the list, its Overview shown.
     connect(dashboard, &DashboardPanel::profileActivated, this, [this, overview](const QUuid& id) {
         m_profileList->selectProfile(id);
@@ -124,6 +130,7 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
     activity->setObjectName(QStringLiteral("viewActivityAction"));
     viewMenu->addSeparator();
     viewMenu->addAction(activity);
+    buildProfileAndActionsMenus();
     QMenu* helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction* docs = helpMenu->addAction(tr("&Documentation"), this, [this] { showDocumentation(); });
     docs->setObjectName(QStringLiteral("helpDocumentationAction"));
@@ -198,6 +205,31 @@ void MainWindow::buildFileMenu()
     });
     file->addSeparator();
     action(tr("&Quit"), "fileQuitAction", QKeySequence::Quit, [this] { close(); });
+}
+
+void MainWindow::buildProfileAndActionsMenus()
+{
+    // The list's own buttons and shortcuts (F2, Ctrl+D, Delete while the list has focus), here too.
+    QMenu* profile = menuBar()->addMenu(tr("&Profile"));
+    QAction* edit = profile->addAction(tr("&Edit profile…"), this, [this] { m_profileList->editCurrent(); });
+    edit->setObjectName(QStringLiteral("profileEditAction"));
+    QAction* duplicate = profile->addAction(tr("D&uplicate profile"), this, [this] { m_profileList->duplicateCurrent(); });
+    duplicate->setObjectName(QStringLiteral("profileDuplicateAction"));
+    QAction* remove = profile->addAction(tr("&Delete profile"), this, [this] { m_profileList->deleteCurrent(); });
+    remove->setObjectName(QStringLiteral("profileDeleteAction"));
+    connect(profile, &QMenu::aboutToShow, this, [this, edit, duplicate, remove] {
+        const bool selected = m_profileList->currentProfile().has_value();
+        for (QAction* a : {edit, duplicate, remove})
+            a->setEnabled(selected);
+    });
+    // Every tab's buttons, one submenu per tab: each entry brings the tab forward and clicks the button.
+    QMenu* actions = menuBar()->addMenu(tr("&Actions"));
+    actions->setObjectName(QStringLiteral("actionsMenu"));
+    for (FeaturePanel* panel : std::as_const(m_panels)) {
+        QMenu* sub = actions->addMenu(panel->title());
+        sub->setObjectName(QString::fromLatin1(panel->metaObject()->className()).section(QStringLiteral("::"), -1) + QStringLiteral("Menu"));
+        attachPanelMenu(sub, panel, [this, panel] { m_tabs->setCurrentWidget(panel); });
+    }
 }
 
 void MainWindow::openConfig(const QString& path)

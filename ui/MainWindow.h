@@ -40,6 +40,8 @@ private:
     // The header line from the selected profile's state.
     void renderHeader();
     void buildFileMenu();
+    // Profile (edit, duplicate, delete the selected one) and Actions (every tab's buttons).
+    void buildProfileAndActionsMenus();
     // The status bar: what the panels say runs, or "Ready".
     void renderStatus();
 

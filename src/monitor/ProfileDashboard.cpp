@@ -109,14 +109,8 @@ int ProbeAllRunner::start(const QList<Profile>& profiles, const QString& demoUrl
         Queued q{p.id, probeHopsFor(p, demoUrl), {}};
         if (q.hops.isEmpty() || m_states->state(p.id).probe.running())
             continue;
-        for (const ProbeHop& hop : std::as_const(q.hops)) {
-            ProbeOptions o = m_base;
-            o.url = hop.url;
-            applyProfile(o, p);
-            if (p.bolt)
-                o.echoCount = 0;
-            q.options << o;
-        }
+        for (const ProbeHop& hop : std::as_const(q.hops))
+            q.options << profileProbeOptions(p, hop.url, m_base);
         m_queue << q;
     }
     m_total = int(m_queue.size());

@@ -54,8 +54,11 @@ public:
     // The most profiles probed at once (at least 1; default 4).
     void setConcurrency(int n);
     int concurrency() const { return m_concurrency; }
-    // The options every hop is probed with (URL and the profile's own settings are filled in).
+    // The settings every hop is probed with (echo count, hold, timeouts; the main window keeps
+    // them equal to the Overview's); the URL and the profile's own settings are filled in by
+    // profileProbeOptions(), as for a "Probe now".
     void setBaseOptions(const ProbeOptions& options) { m_base = options; }
+    const ProbeOptions& baseOptions() const { return m_base; }
 
     // Queues every profile (that has a URL and is not probing); returns how many were queued
     // (0 while a previous "Probe all" runs).

@@ -20,4 +20,14 @@ void applyProfile(ProbeOptions& options, const Profile& profile)
     options.insecure = profile.tls.insecure;
 }
 
+ProbeOptions profileProbeOptions(const Profile& profile, const QString& url, const ProbeOptions& settings)
+{
+    ProbeOptions o = settings;
+    o.url = url;
+    applyProfile(o, profile);
+    if (profile.bolt)
+        o.echoCount = 0;
+    return o;
+}
+
 } // namespace socketscope

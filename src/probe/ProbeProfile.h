@@ -11,4 +11,10 @@ namespace socketscope {
 // hold and timeouts stay the caller's.
 void applyProfile(ProbeOptions& options, const Profile& profile);
 
+// The options a probe of one of a profile's URLs runs with, the same for "Probe now" (Overview)
+// and "Probe all" (dashboard): `settings` carries what the user chose for every probe (echo count,
+// hold, timeouts), the profile adds its own (applyProfile: Origin, headers, subprotocols, the
+// application protocol, CA/pin/client certificate); a Bolt endpoint gets no echo.
+ProbeOptions profileProbeOptions(const Profile& profile, const QString& url, const ProbeOptions& settings);
+
 } // namespace socketscope

@@ -8,6 +8,7 @@
 #include "AppStartup.h"
 #include "MainWindow.h"
 #include "MonitorLabFixture.h"
+#include "lab/AppServerLab.h"
 #include "lab/Lab.h"
 #include "monitor/ProfileDashboard.h"
 #include "probe/DashboardPanel.h"
@@ -18,6 +19,7 @@
 
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -121,5 +123,66 @@ TEST(Dashboard, ProbeAllSortsRealEndpointsBySeverityAndATileOpensItsProfile)
     ASSERT_TRUE(w->profileList()->currentProfile().has_value());
     EXPECT_EQ(w->profileList()->currentProfile()->id, cut.id);
     EXPECT_EQ(w->tabs()->currentWidget(), w->findChild<OverviewPanel*>());
+    EXPECT_TRUE(QTest::qWaitFor([&] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
+}
+
+// Issue 16: "Probe all" probes each profile as its own "Probe now" would — one function builds the
+// options for both (profileProbeOptions): the Overview's echo and hold, and the profile's own
+// application protocol. A real Socket.IO server (its namespace "/" as the URL: only the profile's
+// protocol finds the Engine.IO path, and its 1 s heartbeats must be answered through the 3 s
+// hold) comes out ok, the Local demo (echo) ok, and an nginx that cuts idle sockets after 1 s is
+// caught by the hold set in the Overview (before: Probe all held nothing and called it ok).
+TEST(Dashboard, ProbeAllProbesEachProfileWithItsOwnProtocolAndTheOverviewsHold)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    LAB_REQUIRE(lab::AppServerLab::unavailableReason());
+    lab::AppServerLab socketIo;
+    QString error;
+    ASSERT_TRUE(socketIo.start({QStringLiteral("socketio"), QStringLiteral("--ping-interval"), QStringLiteral("1000")}, &error))
+        << error.toStdString();
+    monitortest::ProxiedEndpoint idle(true, QStringLiteral("1s"));
+    ASSERT_TRUE(idle.ok) << idle.nginx.errorLog().toStdString();
+    QTemporaryDir dir;
+    GuiApplication gui(args(dir), QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces));
+    Profile chat = profile(QStringLiteral("Socket.IO chat"), socketIo.url(QStringLiteral("/")));
+    chat.app = AppProtocolId::SocketIo;
+    const Profile cut = profile(QStringLiteral("Echo via nginx"), idle.url());
+    for (const Profile& p : {chat, cut})
+        ASSERT_TRUE(gui.context().profiles->add(p).ok());
+    MainWindow* w = gui.window();
+    w->show();
+    auto* overview = w->findChild<OverviewPanel*>();
+    auto* dashboard = w->findChild<DashboardPanel*>();
+    ASSERT_TRUE(overview && dashboard);
+    overview->findChild<QSpinBox*>(QStringLiteral("holdSecondsSpinBox"))->setValue(3);
+    overview->findChild<QSpinBox*>(QStringLiteral("echoCountSpinBox"))->setValue(2);
+
+    QSignalSpy finished(dashboard, &DashboardPanel::probeAllFinished);
+    dashboard->findChild<QPushButton*>(QStringLiteral("probeAllPushButton"))->click();
+    ASSERT_TRUE(lab::waitForCount(finished, 1, 40000));
+
+    QHash<QString, QString> stateOf;
+    for (ProfileTileWidget* t : dashboard->tiles())
+        stateOf.insert(t->property("profileName").toString(), t->property("state").toString());
+    const ProbeRun chatRun = profileStates(gui.context()).state(chat.id).probe;
+    ASSERT_EQ(chatRun.hops.size(), 1);
+    const ProbeResult& sio = chatRun.hops.front().result;
+    EXPECT_EQ(stateOf.value(chat.name), QStringLiteral("ok")) << lab::probeJsonText(sio);
+    EXPECT_EQ(sio.app.protocol, QStringLiteral("socketio")) << lab::probeJsonText(sio);
+    EXPECT_EQ(sio.app.detectedBy, AppDetectedBy::Profile);
+    EXPECT_GE(sio.heldS, 3.0) << "the Overview's hold";
+    EXPECT_GE(sio.app.heartbeatsAnswered, 1) << lab::probeJsonText(sio);
+    EXPECT_EQ(stateOf.value(QStringLiteral("Local demo")), QStringLiteral("ok"));
+    for (const Profile& p : gui.context().profiles->profiles()) {
+        if (!p.builtinDemo)
+            continue;
+        const ProbeRun demoRun = profileStates(gui.context()).state(p.id).probe;
+        ASSERT_EQ(demoRun.hops.size(), 1);
+        EXPECT_EQ(demoRun.hops.front().result.echoSent, 2) << "the Overview's echo count";
+    }
+    const ProbeRun cutRun = profileStates(gui.context()).state(cut.id).probe;
+    ASSERT_EQ(cutRun.hops.size(), 1);
+    EXPECT_EQ(cutRun.hops.front().result.cause, QStringLiteral("idle_timeout")) << lab::probeJsonText(cutRun.hops.front().result);
+    EXPECT_EQ(stateOf.value(cut.name), QStringLiteral("degraded"));
     EXPECT_TRUE(QTest::qWaitFor([&] { return gui.context().secrets->availability() != SecretStore::Availability::Unknown; }, 15000));
 }

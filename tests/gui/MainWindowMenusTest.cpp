@@ -6,6 +6,8 @@
 #include "AppStartup.h"
 #include "MainWindow.h"
 #include "common/HelpDialogs.h"
+#include "common/PanelMenu.h"
+#include "probe/OverviewPanel.h"
 #include "core/ActivityLog.h"
 #include "lab/Lab.h"
 #include "profiles/ProfileEditorDialog.h"
@@ -13,13 +15,17 @@
 #include "profiles/ProfileStore.h"
 #include "profiles/SecretStore.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QDockWidget>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
 #include <QMenuBar>
+#include <QSignalSpy>
 #include <QPushButton>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -214,4 +220,64 @@ TEST(MainWindowMenus, FirstStartLogCountsTheLocalDemo)
             lines << e.message;
     EXPECT_TRUE(lines.filter(QStringLiteral("1 profile(s) from")).size() == 1) << lines.join(QStringLiteral("; ")).toStdString();
     EXPECT_TRUE(lines.filter(QStringLiteral("0 profile(s)")).isEmpty()) << lines.join(QStringLiteral("; ")).toStdString();
+}
+
+// Issue 16, "every control reachable from a menu": Actions has a submenu per tab listing that
+// tab's buttons as they are when it opens (enabled or not, as the button); an entry brings its tab
+// forward and does what the button does. Profile edits, duplicates and deletes the selected one.
+TEST(MainWindowMenus, EveryTabsButtonsAreReachableFromTheActionsMenu)
+{
+    Window win;
+    win.w->show();
+    auto* actions = win.w->findChild<QMenu*>(QStringLiteral("actionsMenu"));
+    ASSERT_NE(actions, nullptr);
+    auto* tabs = win.w->tabs();
+    int submenus = 0;
+    for (QAction* a : actions->actions()) {
+        QMenu* sub = a->menu();
+        if (!sub)
+            continue;
+        ++submenus;
+        emit sub->aboutToShow();
+        // The tab this submenu is about.
+        QWidget* panel = nullptr;
+        for (int i = 0; i < tabs->count(); ++i)
+            if (tabs->tabText(i) == a->text())
+                panel = tabs->widget(i);
+        ASSERT_NE(panel, nullptr) << a->text().toStdString();
+        for (QAbstractButton* b : panelMenuButtons(panel)) {
+            QAction* entry = sub->findChild<QAction*>(b->objectName() + QStringLiteral("MenuAction"));
+            ASSERT_NE(entry, nullptr) << a->text().toStdString() << " ▸ " << b->objectName().toStdString();
+            EXPECT_EQ(entry->isEnabled(), b->isEnabled()) << b->objectName().toStdString();
+        }
+    }
+    EXPECT_EQ(submenus, tabs->count());
+    // The main controls of the first two tabs are among them.
+    auto* dashboardMenu = win.w->findChild<QMenu*>(QStringLiteral("DashboardPanelMenu"));
+    auto* overviewMenu = win.w->findChild<QMenu*>(QStringLiteral("OverviewPanelMenu"));
+    ASSERT_TRUE(dashboardMenu && overviewMenu);
+    EXPECT_NE(dashboardMenu->findChild<QAction*>(QStringLiteral("probeAllPushButtonMenuAction")), nullptr);
+
+    // Actions ▸ Overview ▸ Probe now, from the dashboard tab: the Overview comes forward and probes
+    // the selected profile (the Local demo).
+    win.w->profileList()->selectProfile(win.gui.demoProfileId());
+    tabs->setCurrentIndex(0);
+    emit overviewMenu->aboutToShow();
+    QAction* probe = overviewMenu->findChild<QAction*>(QStringLiteral("probeNowPushButtonMenuAction"));
+    ASSERT_NE(probe, nullptr);
+    ASSERT_TRUE(probe->isEnabled());
+    auto* overview = win.w->findChild<OverviewPanel*>();
+    QSignalSpy done(overview, &OverviewPanel::probesFinished);
+    probe->trigger();
+    EXPECT_EQ(tabs->currentWidget(), overview);
+    ASSERT_TRUE(lab::waitForCount(done, 1, 15000));
+    EXPECT_EQ(profileStates(win.gui.context()).state(win.gui.demoProfileId()).probe.state, QStringLiteral("ok"));
+
+    // Profile ▸ Edit profile… opens the editor on the selected profile; nothing selected: greyed out.
+    QAction* edit = win.action("profileEditAction");
+    ASSERT_NE(edit, nullptr);
+    emit qobject_cast<QMenu*>(edit->parent())->aboutToShow();
+    ASSERT_TRUE(edit->isEnabled());
+    edit->trigger();
+    EXPECT_NE(win.w->findChild<ProfileEditorDialog*>(), nullptr);
 }

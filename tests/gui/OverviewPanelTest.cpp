@@ -17,6 +17,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
+#include <QTest>
 #include <QTableWidget>
 #include <QTextBrowser>
 #include <QTreeWidget>
@@ -192,4 +193,49 @@ TEST(OverviewPanel, AdviceForAnNginxProfileQuotesTheMeasuredCutoffAndNoOtherPlat
     EXPECT_TRUE(quoted) << text.toStdString();
     EXPECT_TRUE(advice->toHtml().contains(QStringLiteral("proxy_read_timeout"))); // `code` rendered, not literal backticks
     EXPECT_FALSE(text.contains(QLatin1Char('`')));
+}
+
+// Issue 16: the advice reads the server's own configuration. The profile names its local nginx
+// (a site file and the test command that runs it), so after a probe the Overview runs that
+// nginx's `nginx -T` on a worker thread and the Advice pane quotes the configured
+// `proxy_read_timeout 2s;` on the line that names the measured 2.0 s cutoff — still with no
+// HAProxy, AWS or Azure bullet.
+TEST(OverviewPanel, AdviceQuotesTheDirectiveFromTheRunningNginxDumpNextToTheMeasuredCutoff)
+{
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    Fixture f;
+    monitortest::ProxiedEndpoint endpoint(true, QStringLiteral("2s"));
+    ASSERT_TRUE(endpoint.ok) << endpoint.nginx.errorLog().toStdString();
+    OverviewPanel panel(f.context);
+    Profile p;
+    p.name = QStringLiteral("chat via local nginx");
+    p.publicUrl = endpoint.url();
+    p.nginx.siteFile = endpoint.nginx.prefix() + QStringLiteral("/sites-available/ws");
+    p.nginx.testCommand = QStringList(QStringList{lab::nginxProgram()} + endpoint.nginx.baseArgs() + QStringList{QStringLiteral("-t")})
+                              .join(QLatin1Char(' '));
+    panel.setProfile(&p);
+    panel.findChild<QSpinBox*>(QStringLiteral("holdSecondsSpinBox"))->setValue(4);
+    QSignalSpy done(&panel, &OverviewPanel::probesFinished);
+    panel.probeNow();
+    ASSERT_TRUE(lab::waitForCount(done, 1, 20000));
+    const ProbeRun run = profileStates(f.context).state(p.id).probe;
+    ASSERT_EQ(run.hops.size(), 1);
+    ASSERT_EQ(run.hops.front().result.cause, QStringLiteral("idle_timeout"));
+    ASSERT_TRUE(run.hops.front().result.idleCutoffS.has_value());
+    const QString cutoff = QStringLiteral("%1 s").arg(*run.hops.front().result.idleCutoffS, 0, 'f', 1);
+    auto* advice = panel.findChild<QTextBrowser*>(QStringLiteral("adviceTextBrowser"));
+    ASSERT_NE(advice, nullptr);
+    // The dump arrives from the worker thread: the pane is rendered again then.
+    const auto quotesBoth = [&] {
+        for (const QString& line : advice->toPlainText().split(QLatin1Char('\n')))
+            if (line.contains(cutoff) && line.contains(QStringLiteral("proxy_read_timeout 2s;")))
+                return true;
+        return false;
+    };
+    EXPECT_TRUE(QTest::qWaitFor(quotesBoth, 20000)) << advice->toPlainText().toStdString();
+    const QString text = advice->toPlainText();
+    EXPECT_TRUE(text.contains(QStringLiteral("nginx -T of the server"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("HAProxy"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("AWS"))) << text.toStdString();
+    EXPECT_FALSE(text.contains(QStringLiteral("Azure"))) << text.toStdString();
 }

@@ -124,7 +124,8 @@ DashboardPanel::DashboardPanel(AppContext& context, QWidget* parent)
     auto* bar = new QHBoxLayout;
     m_probeAllButton = new QPushButton(tr("Probe all"), this);
     m_probeAllButton->setObjectName(QStringLiteral("probeAllPushButton"));
-    m_probeAllButton->setToolTip(tr("Probe every profile's URLs, %1 profiles at a time (Ctrl+Alt+R)").arg(kConcurrency));
+    m_probeAllButton->setToolTip(tr("Probe every profile's URLs as its Probe now would (the Overview's echo and hold, the profile's own "
+                                         "protocol and TLS), %1 profiles at a time (Ctrl+Alt+R)").arg(kConcurrency));
     m_cancelButton = new QPushButton(tr("Cancel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancelProbeAllPushButton"));
     m_status = new QLabel(this);

@@ -12,6 +12,7 @@
 #include "probe/ProbeEngine.h"
 #include "probe/ProbeJson.h"
 #include "profiles/ProfileStore.h"
+#include "runbook/NginxDump.h"
 #include "server/ReferenceServer.h"
 
 #include <QAction>
@@ -183,6 +184,8 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     addAction(probeAction);
     connect(probeAction, &QAction::triggered, this, &OverviewPanel::probeNow);
     connect(m_probeButton, &QPushButton::clicked, this, &OverviewPanel::probeNow);
+    for (QSpinBox* spin : {m_echoSpin, m_holdSpin})
+        connect(spin, &QSpinBox::valueChanged, this, [this] { emit probeSettingsChanged(probeSettings()); });
     connect(m_cancelButton, &QPushButton::clicked, this, &OverviewPanel::cancelProbes);
     auto copy = [this] { QApplication::clipboard()->setText(evidenceText()); };
     connect(m_copyButton, &QPushButton::clicked, this, copy);
@@ -211,7 +214,39 @@ OverviewPanel::OverviewPanel(AppContext& context, QWidget* parent)
     setProfile(nullptr);
 }
 
-OverviewPanel::~OverviewPanel() = default;
+OverviewPanel::~OverviewPanel()
+{
+    m_dumpThread.quit();
+    m_dumpThread.wait();
+}
+
+void OverviewPanel::requestDump(const Profile& profile)
+{
+    if (m_dumps.contains(profile.id) || m_dumpsPending.contains(profile.id) || !nginxDumpSource(profile))
+        return;
+    if (!m_dumpReader) {
+        m_dumpReader = new NginxDumpReader;
+        m_dumpReader->moveToThread(&m_dumpThread);
+        connect(&m_dumpThread, &QThread::finished, m_dumpReader, &QObject::deleteLater);
+        connect(m_dumpReader, &NginxDumpReader::dumped, this, &OverviewPanel::onDumped, Qt::QueuedConnection);
+        m_dumpThread.setObjectName(QStringLiteral("nginx-dump"));
+        m_dumpThread.start();
+    }
+    m_dumpsPending.insert(profile.id);
+    NginxDumpReader* reader = m_dumpReader;
+    QMetaObject::invokeMethod(reader, [reader, profile] { reader->read(profile); }, Qt::QueuedConnection);
+}
+
+void OverviewPanel::onDumped(const QUuid& profile, const QByteArray& dump, const QString& error)
+{
+    m_dumpsPending.remove(profile);
+    m_dumps.insert(profile, dump);
+    m_dumpErrors.insert(profile, error);
+    if (!error.isEmpty() && m_context.activity)
+        m_context.activity->warning(QStringLiteral("probe"), tr("nginx -T for the advice: %1").arg(error));
+    if (m_hasProfile && profile == m_profile.id)
+        render();
+}
 
 void OverviewPanel::setBanner(const QString& text)
 {
@@ -221,6 +256,9 @@ void OverviewPanel::setBanner(const QString& text)
 void OverviewPanel::setProfile(const Profile* profile)
 {
     if (profile && m_hasProfile && profile->id == m_profile.id) {
+        if (profile->nginx.testCommand != m_profile.nginx.testCommand || profile->nginx.siteFile != m_profile.nginx.siteFile
+            || profile->ssh.host != m_profile.ssh.host)
+            m_dumps.remove(profile->id); // another nginx: its configuration is read again
         m_profile = *profile; // edited or re-selected: keep the last results, use the new settings next time
         setProperty("profileName", m_profile.name);
         return;
@@ -256,16 +294,19 @@ bool OverviewPanel::isProbing() const
     return m_hasProfile && profileProbing(m_profile.id);
 }
 
-ProbeOptions OverviewPanel::optionsFor(const QString& url) const
+ProbeOptions OverviewPanel::probeSettings() const
 {
     ProbeOptions o;
-    o.url = url;
-    applyProfile(o, m_profile);
-    o.echoCount = m_profile.bolt ? 0 : m_echoSpin->value();
+    o.echoCount = m_echoSpin->value();
     o.holdS = m_holdSpin->value();
     o.timeoutS = 5;
     o.connectTimeoutS = 5;
     return o;
+}
+
+ProbeOptions OverviewPanel::optionsFor(const QString& url) const
+{
+    return profileProbeOptions(m_profile, url, probeSettings());
 }
 
 void OverviewPanel::probeNow()
@@ -305,6 +346,8 @@ void OverviewPanel::onFinished(quint64 id, const ProbeResult& result)
     if (!m_running.contains(id))
         return;
     const Running running = m_running.take(id);
+    if (!profileProbing(running.profile))
+        m_dumps.remove(running.profile); // a new probe: read the configuration again (it may have been fixed)
     ProfileStateModel& states = profileStates(m_context);
     const ProfileState before = states.state(running.profile);
     const QString hopName = running.hop < before.probe.hops.size() ? before.probe.hops.at(running.hop).name : QString();
@@ -361,7 +404,10 @@ void OverviewPanel::render()
     QList<ProbeResult> results;
     for (const ProbeHop& hop : r.hops)
         results << hop.result;
-    const ProxyStack stack = detectStack(m_profile, results);
+    // The server's own configuration, when the profile says where its nginx is: read off the UI
+    // thread, the advice is rendered again when it arrives.
+    requestDump(m_profile);
+    const ProxyStack stack = detectStack(m_profile, results, m_dumps.value(m_profile.id));
     QString advice;
     for (const ProbeHop& hop : r.hops) {
         const QStringList lines = adviceForStack(hop.result, stack);
@@ -381,6 +427,10 @@ void OverviewPanel::render()
             ? tr("<p><small>Advice for %1: %2.</small></p>").arg(names.join(QStringLiteral(", ")), stack.reasons.join(QStringLiteral("; ")).toHtmlEscaped())
             : tr("<p><small>The proxy in front is not known, so every platform's directive is listed: name the nginx site file "
                  "in the profile to narrow it.</small></p>");
+        if (const QString error = m_dumpErrors.value(m_profile.id); !error.isEmpty() && m_dumps.value(m_profile.id).isEmpty())
+            advice += tr("<p><small>The server's nginx -T could not be read: %1</small></p>").arg(error.toHtmlEscaped());
+        else if (m_dumpsPending.contains(m_profile.id))
+            advice += tr("<p><small>Reading the server's nginx -T…</small></p>");
     }
     m_advice->setHtml(advice.isEmpty() ? tr("<p>Nothing to change: every hop works.</p>") : advice);
 }

@@ -8,6 +8,8 @@
 
 #include <QDeadlineTimer>
 #include <QHash>
+#include <QSet>
+#include <QThread>
 
 class QLabel;
 class QPushButton;
@@ -20,6 +22,7 @@ class QTreeWidget;
 namespace socketscope {
 
 class Banner;
+class NginxDumpReader;
 class ProbeEngine;
 
 // The "Overview" tab: "Probe now" (Ctrl+R) probes the profile's direct and public URLs through
@@ -43,8 +46,13 @@ public:
     QString evidenceText() const;
     // The selected profile's probe is running (another profile's may run too).
     bool isProbing() const;
+    // What every probe runs with, as set here (echo count, hold, timeouts): "Probe all" uses the
+    // same (profileProbeOptions()).
+    ProbeOptions probeSettings() const;
 
 signals:
+    // The echo count or the hold changed.
+    void probeSettingsChanged(const socketscope::ProbeOptions& settings);
     // All probes of a "Probe now" have reported.
     void probesFinished();
 
@@ -73,12 +81,22 @@ private:
     // Status label, hop table and the window's status bar while probes run (ticks each second
     // during a hold).
     void renderProgress();
+    // Reads the profile's `nginx -T` on the dump worker (when the profile names an nginx it can
+    // reach: runbook/NginxDump.h) unless it is cached or being read; render() follows its answer.
+    void requestDump(const Profile& profile);
+    void onDumped(const QUuid& profile, const QByteArray& dump, const QString& error);
 
     ProbeEngine* m_engine = nullptr;
     Profile m_profile;
     bool m_hasProfile = false;
     QHash<quint64, Running> m_running; // probe id → the profile and hop it answers
     QTimer* m_tick = nullptr;          // the countdown of a hold
+    // `nginx -T` for the advice, read off the UI thread; cached per profile until its next probe.
+    QThread m_dumpThread;
+    NginxDumpReader* m_dumpReader = nullptr;
+    QHash<QUuid, QByteArray> m_dumps;
+    QHash<QUuid, QString> m_dumpErrors;
+    QSet<QUuid> m_dumpsPending;
 
     QPushButton* m_probeButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
