@@ -302,9 +302,10 @@ TEST(MainWindowLayout, ConfigFindingsKeepEveryColumnInView)
         QApplication::processEvents();
         ASSERT_EQ(win.w->size(), size);
         const QString at = QStringLiteral("at %1×%2").arg(size.width()).arg(size.height());
-        EXPECT_EQ(
-            (layoutcheck::cutHeaderTitles(config) + layoutcheck::columnsOutOfView(config)).join(QLatin1Char('\n')),
-            QString())
+        EXPECT_EQ((layoutcheck::cutHeaderTitles(config) + layoutcheck::columnsOutOfView(config))
+                      .join(QLatin1Char('\n'))
+                      .toStdString(),
+            "")
             << at.toStdString();
         EXPECT_GE(findings->columnWidth(3), 120) << at.toStdString() << ": the finding keeps room to be read";
         for (int row = 0; row < findings->topLevelItemCount(); ++row) {
