@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Issue 16, "a layout that holds": the real main window at 1024×700 and at 1920×1080 (and at 150 %
 // scale), every tab visited: the window's minimum size fits the screen, no visible text control
-// is narrower than its text needs, no table's column title is cut, nothing reaches outside the window. A screenshot of every tab
+// is narrower than its text needs, no table's column title is cut, every table keeps all its columns in
+// view (no sideways scrolling), nothing reaches outside the window. A screenshot of every tab
 // is saved (SOCKETSCOPE_TEST_ARTIFACTS, else the test's temporary directory).
 #include "AppStartup.h"
 #include "LayoutCheck.h"
@@ -10,6 +11,7 @@
 #include "common/ElidingLabel.h"
 #include "lab/Lab.h"
 #include "logs/LogsPanel.h"
+#include "nginx/ConfigPanel.h"
 #include "profiles/ProfileListPanel.h"
 #include "profiles/SecretStore.h"
 
@@ -23,10 +25,12 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QUuid>
 
 #include <iostream>
@@ -76,6 +80,25 @@ QString fileNameFor(const QString& path, QSize size)
         .arg(scale == 1.0 ? QString() : QStringLiteral("@%1").arg(scale), name);
 }
 
+// Tables whose columns are still allowed to stick out sideways.
+// Live matrix/monitors: fixed on branch g-live (the lead removes them from this list after merging).
+const QStringList kColumnsOutOfViewPending { QStringLiteral("matrixTableWidget"),
+    QStringLiteral("monitorsTreeWidget") };
+
+// columnsOutOfView without the tables of kColumnsOutOfViewPending.
+QStringList columnsOutOfView(QWidget* window)
+{
+    QStringList out;
+    for (const QString& problem : layoutcheck::columnsOutOfView(window)) {
+        bool pending = false;
+        for (const QString& table : kColumnsOutOfViewPending)
+            pending = pending || problem.startsWith(table + QStringLiteral(" ▸ "));
+        if (!pending)
+            out << problem;
+    }
+    return out;
+}
+
 // Resizes the window, visits every tab and checks each: the window keeps the size asked for,
 // nothing is cut, and the screenshot has the window's size in device pixels.
 void checkEveryTabAt(QSize size)
@@ -92,7 +115,8 @@ void checkEveryTabAt(QSize size)
     int visited = 0;
     layoutcheck::visitEveryTab(win.w, [&](const QString& path) {
         ++visited;
-        for (const QString& problem : layoutcheck::problems(win.w) + layoutcheck::cutHeaderTitles(win.w))
+        for (const QString& problem :
+            layoutcheck::problems(win.w) + layoutcheck::cutHeaderTitles(win.w) + columnsOutOfView(win.w))
             ADD_FAILURE() << "at " << size.width() << "×" << size.height() << ", tab " << path.toStdString() << ": "
                           << problem.toStdString();
         const QPixmap shot = win.w->grab();
@@ -253,4 +277,56 @@ TEST(MainWindowLayout, ALongVerdictKeepsTheTabsInPlace)
     QApplication::processEvents();
     EXPECT_FALSE(header->isElided());
     EXPECT_EQ(header->hoverText(), QString());
+}
+
+// Issue 16: the Config tab's findings at 1024×700 (and 1920×1080). With a real configuration's
+// findings in it, every column is in view, the finding keeps room to be read, and every cell of the
+// narrow columns (cut with "…" when the tab is narrow) has its whole text in its tooltip.
+TEST(MainWindowLayout, ConfigFindingsKeepEveryColumnInView)
+{
+    Window win;
+    win.w->show();
+    auto* config = win.w->findChild<ConfigPanel*>();
+    ASSERT_NE(config, nullptr);
+    win.w->tabs()->setCurrentWidget(config);
+    QSignalSpy finished(config, &ConfigPanel::analysisFinished);
+    const QString path
+        = QDir(lab::fixturePath(QStringLiteral("nginx"))).absoluteFilePath(QStringLiteral("neo4j-current.conf"));
+    config->openFile(path);
+    ASSERT_TRUE(lab::waitForCount(finished, 1));
+    auto* findings = config->findChild<QTreeWidget*>(QStringLiteral("findingsTreeWidget"));
+    ASSERT_NE(findings, nullptr);
+    ASSERT_EQ(findings->topLevelItemCount(), 4);
+    for (const QSize size : { QSize(1024, 700), QSize(1920, 1080) }) {
+        win.w->resize(size);
+        QApplication::processEvents();
+        ASSERT_EQ(win.w->size(), size);
+        const QString at = QStringLiteral("at %1×%2").arg(size.width()).arg(size.height());
+        EXPECT_EQ((layoutcheck::cutHeaderTitles(config) + layoutcheck::columnsOutOfView(config))
+                      .join(QLatin1Char('\n'))
+                      .toStdString(),
+            "")
+            << at.toStdString();
+        EXPECT_GE(findings->columnWidth(3), 120) << at.toStdString() << ": the finding keeps room to be read";
+        for (int row = 0; row < findings->topLevelItemCount(); ++row) {
+            const QTreeWidgetItem* item = findings->topLevelItem(row);
+            for (int c = 0; c < findings->columnCount(); ++c) {
+                QString whole = item->text(c);
+                if (c == 2) // Where: the file's whole path and the line
+                    whole = path + whole.mid(whole.lastIndexOf(QLatin1Char(':')));
+                EXPECT_TRUE(item->toolTip(c).contains(whole))
+                    << at.toStdString() << ", row " << row << ", column " << c << ": '"
+                    << item->toolTip(c).toStdString() << "' lacks '" << whole.toStdString() << "'";
+            }
+        }
+        if (const QString shots = qEnvironmentVariable("SOCKETSCOPE_TEST_ARTIFACTS"); !shots.isEmpty())
+            win.w->grab().save(
+                shots + QStringLiteral("/config-findings-%1x%2.png").arg(size.width()).arg(size.height()));
+    }
+    // At 1920×1080 nothing needs cutting: the narrow columns are as wide as their contents.
+    const QFontMetrics fm = findings->fontMetrics();
+    for (int row = 0; row < findings->topLevelItemCount(); ++row)
+        for (int c : { 1, 2 })
+            EXPECT_LE(fm.horizontalAdvance(findings->topLevelItem(row)->text(c)), findings->columnWidth(c))
+                << findings->topLevelItem(row)->text(c).toStdString();
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Issue 16: at 1024×700 the Runbook's audit table lost its columns off the right edge. A dry run
-// of the nginx fix against a real nginx on this machine fills the audit trail; the panel as wide
-// as it is in a 1024 px window shows every column (no sideways scrolling), the command column
-// keeps a usable width, and a cut command carries its whole text in its tooltip.
+// Issue 16: at 1024×700 the Runbook's audit table and its steps list lost columns off the right
+// edge. A dry run of the nginx fix against a real nginx on this machine fills the audit trail and
+// the steps' results; the panel as wide as it is in a 1024 px window shows every column of both
+// (no sideways scrolling), the command and result columns keep a usable width, and a cut cell
+// carries its whole text in its tooltip.
 #include "AppContext.h"
 #include "core/ActivityLog.h"
 #include "lab/RunbookLab.h"
@@ -17,6 +18,7 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTreeWidget>
 
 #include <gtest/gtest.h>
 
@@ -65,4 +67,30 @@ TEST(RunbookAuditLayout, EveryColumnStaysInViewAt1024)
             longest = r;
     EXPECT_TRUE(audit->item(longest, 3)->toolTip().contains(audit->item(longest, 3)->text()))
         << audit->item(longest, 3)->toolTip().toStdString();
+
+    // The steps: State, Step, risk and Result all in view, the result readable, every cell's
+    // whole text in its tooltip (the narrow columns are cut with "…", the result wraps).
+    auto* steps = panel.findChild<QTreeWidget*>(QStringLiteral("stepsTreeWidget"));
+    ASSERT_NE(steps, nullptr);
+    ASSERT_GT(steps->topLevelItemCount(), 5);
+    const int stepsViewport = steps->viewport()->width();
+    for (int c = 0; c < steps->columnCount(); ++c) {
+        const int right = steps->header()->sectionViewportPosition(c) + steps->header()->sectionSize(c);
+        EXPECT_LE(right, stepsViewport + 1) << "column " << steps->headerItem()->text(c).toStdString() << " ends at "
+                                            << right << " of " << stepsViewport;
+    }
+    EXPECT_FALSE(steps->horizontalScrollBar()->isVisible());
+    EXPECT_GE(steps->columnWidth(3), 100) << "Result keeps room to read";
+    int results = 0;
+    for (int row = 0; row < steps->topLevelItemCount(); ++row) {
+        const QTreeWidgetItem* item = steps->topLevelItem(row);
+        results += !item->text(3).isEmpty();
+        for (int c = 0; c < steps->columnCount(); ++c)
+            EXPECT_TRUE(item->toolTip(c).contains(item->text(c)))
+                << "row " << row << ", column " << c << ": '" << item->toolTip(c).toStdString() << "' lacks '"
+                << item->text(c).toStdString() << "'";
+    }
+    EXPECT_GT(results, 3) << "the dry run gave the steps their results";
+    if (const QString shots = qEnvironmentVariable("SOCKETSCOPE_TEST_ARTIFACTS"); !shots.isEmpty())
+        panel.grab().save(shots + QStringLiteral("/runbook-steps-780x560.png"));
 }

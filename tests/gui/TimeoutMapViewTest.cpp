@@ -198,6 +198,13 @@ TEST(TimeoutMapView, At1024x700EveryColumnTitleStaysWholeBeforeAndAfterAMap)
     ASSERT_EQ(keepalive->rowCount(), 4);
     QApplication::processEvents();
     EXPECT_EQ((layoutcheck::cutHeaderTitles(view) + layoutcheck::columnsOutOfView(view)).join(QLatin1Char('\n')).toStdString(), "") << "after the map";
+    // Every hop's row is in view without scrolling (it showed ~2 rows at 1024×700).
+    for (int row = 0; row < hops->rowCount(); ++row) {
+        const QRect cell = hops->visualItemRect(hops->item(row, 0));
+        EXPECT_TRUE(hops->viewport()->rect().contains(cell))
+            << "hop row " << row << " at y " << cell.top() << ".." << cell.bottom() << " of a "
+            << hops->viewport()->height() << " px high table";
+    }
     if (const QString shots = qEnvironmentVariable("SOCKETSCOPE_TEST_ARTIFACTS"); !shots.isEmpty())
         w->grab().save(shots + QStringLiteral("/timeouts-1024x700.png"));
     for (int c = 0; c < hops->columnCount(); ++c)

@@ -19,6 +19,7 @@
 #include <QRegularExpression>
 #include <QTableWidget>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QTimer>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -115,6 +116,13 @@ void fitColumns(QTableWidget* table)
         header->resizeSection(c, width[c]);
 }
 
+// The height `table` needs to show its header and `rows` rows without scrolling.
+int tableHeightFor(const QTableWidget* table, int rows)
+{
+    return table->horizontalHeader()->sizeHint().height() + rows * table->verticalHeader()->defaultSectionSize()
+        + 2 * table->frameWidth();
+}
+
 void setCell(QTableWidget* t, int row, int col, const QString& text, const QString& tip = {})
 {
     auto* item = new QTableWidgetItem(text);
@@ -196,8 +204,15 @@ TimeoutMapView::TimeoutMapView(QWidget* parent) : QWidget(parent), m_engine(new 
     layout->addLayout(runRow);
     layout->addWidget(m_progress);
     layout->addWidget(m_firstCut);
-    layout->addWidget(m_hops, 1);
-    layout->addWidget(m_keepalive, 1);
+    // The hop table gets the largest share and never less than its header and three rows (public,
+    // direct and one extra hop): at 1024×700 it showed ~2 rows (issue 16). The keep-alive table
+    // and the advice give up the room (a row and two lines at least; they scroll).
+    m_hops->setMinimumHeight(tableHeightFor(m_hops, 3));
+    m_keepalive->setMinimumHeight(tableHeightFor(m_keepalive, 1));
+    m_advice->setMinimumHeight(m_advice->fontMetrics().lineSpacing() * 2 + 2 * m_advice->frameWidth()
+                               + int(m_advice->document()->documentMargin() * 2));
+    layout->addWidget(m_hops, 3);
+    layout->addWidget(m_keepalive, 2);
     layout->addWidget(m_advice, 1);
 
     connect(m_run, &QPushButton::clicked, this, [this] {

@@ -5,6 +5,7 @@
 #include "nginx/ConfigCodeView.h"
 #include "nginx/ConfigDiffView.h"
 #include "AppContext.h"
+#include "common/WidgetSizing.h"
 #include "profiles/Profile.h"
 
 #include <QApplication>
@@ -116,12 +117,10 @@ ConfigPanel::ConfigPanel(AppContext& context, QWidget* parent) : FeaturePanel(co
     m_findings->setObjectName(QStringLiteral("findingsTreeWidget"));
     m_findings->setRootIsDecorated(false);
     m_findings->setHeaderLabels({tr("Severity"), tr("Rule"), tr("Where"), tr("Finding")});
-    m_findings->header()->setSectionResizeMode(ColMessage, QHeaderView::Stretch);
-    m_findings->setWordWrap(true);
-    m_findings->setColumnWidth(ColSeverity, 70);
-    m_findings->setColumnWidth(ColRule, 56);
-    m_findings->setColumnWidth(ColWhere, 150);
     m_findings->setUniformRowHeights(false);
+    // Every column in view (issue 16): Severity, Rule and Where as wide as their contents, the
+    // finding takes the rest; each row is one line, a cut cell has its whole text in its tooltip.
+    keepColumnsInView(m_findings, m_findings->header(), ColMessage);
     hsplit->setStretchFactor(0, 1);
     hsplit->setStretchFactor(1, 1);
     hsplit->setSizes({620, 640});
@@ -305,7 +304,9 @@ void ConfigPanel::onReport(const ConfigReport& report)
         item->setText(ColSeverity, f.severity);
         item->setForeground(ColSeverity, ConfigCodeView::severityColor(f.severity));
         item->setText(ColRule, f.rule);
+        item->setToolTip(ColRule, f.rule);
         item->setText(ColWhere, QStringLiteral("%1:%2").arg(QFileInfo(f.file).fileName()).arg(f.line));
+        item->setToolTip(ColWhere, QStringLiteral("%1:%2").arg(f.file).arg(f.line));
         item->setText(ColMessage, f.message);
         item->setToolTip(ColMessage, f.message + QStringLiteral("\n\nfix: ") + f.fix);
         item->setData(0, kPathRole, f.file);
@@ -313,7 +314,7 @@ void ConfigPanel::onReport(const ConfigReport& report)
         // Checked: the fix (and a hand-over to the runbook) addresses this finding's rule.
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(ColSeverity, m_leftOutRules.contains(f.rule) ? Qt::Unchecked : Qt::Checked);
-        item->setToolTip(ColSeverity, tr("Uncheck to leave %1 out of the fix").arg(f.rule));
+        item->setToolTip(ColSeverity, tr("%1: uncheck to leave %2 out of the fix").arg(f.severity, f.rule));
         errors += f.severity == QLatin1String("error");
         warnings += f.severity == QLatin1String("warning");
     }

@@ -217,13 +217,12 @@ void RunbookPanel::buildUi()
     m_steps->setRootIsDecorated(false);
     m_steps->setColumnCount(4);
     m_steps->setHeaderLabels({tr("State"), tr("Step"), tr(""), tr("Result")});
-    m_steps->header()->setSectionResizeMode(ColState, QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(ColStep, QHeaderView::ResizeToContents);
-    m_steps->header()->setSectionResizeMode(ColRisk, QHeaderView::ResizeToContents);
-    m_steps->header()->setStretchLastSection(true);
     m_steps->setUniformRowHeights(false);
     m_steps->setIconSize(QSize(18, 18));
-    m_steps->setWordWrap(true);
+    // Every column in view (issue 16): State, Step and the risk as wide as their contents, the
+    // result takes the rest (at least 100 px); each row is one line, a cut cell has its whole text
+    // in its tooltip.
+    keepColumnsInView(m_steps, m_steps->header(), ColMessage, 100);
     m_tabs = new QTabWidget(split);
     m_tabs->setObjectName(QStringLiteral("runbookTabWidget"));
     m_output = new QPlainTextEdit(m_tabs);
@@ -381,9 +380,12 @@ void RunbookPanel::resetChecklist()
             item->setIcon(ColState, stateIcon(StepState::Pending));
             item->setText(ColState, stateWord(StepState::Pending));
             item->setText(ColStep, s.title);
-            item->setToolTip(ColStep, s.description);
+            item->setToolTip(ColState, stateWord(StepState::Pending));
+            item->setToolTip(ColStep, s.description.isEmpty() ? s.title : s.title + QLatin1Char('\n') + s.description);
             if (s.changesServer) {
-                item->setText(ColRisk, tr("⚠ changes server"));
+                // The sign alone keeps the narrow list's room for the step and its result.
+                item->setText(ColRisk, QStringLiteral("⚠"));
+                item->setToolTip(ColRisk, tr("⚠ changes server: this step changes files or services on the server"));
                 item->setForeground(ColRisk, QColor(0xbc, 0x4c, 0x00));
             }
         }
@@ -559,6 +561,7 @@ void RunbookPanel::onStepState(int index, StepState state, const QString& messag
     const bool simulated = m_engineDry && state == StepState::Ok;
     item->setIcon(ColState, stateIcon(simulated ? StepState::Skipped : state));
     item->setText(ColState, simulated ? tr("simulated") : stateWord(state));
+    item->setToolTip(ColState, item->text(ColState));
     item->setForeground(ColState, simulated ? QColor(0x57, 0x60, 0x6a) : stateColor(state));
     // The editor's words for the profile's fields, never JSON keys.
     const QString shown = withEditorLabels(message);
