@@ -127,4 +127,20 @@ TEST(LiveSession, RepeatedClosesAggregateIntoOneLabel)
     const QStringList labels = charts->timelineLabels();
     EXPECT_EQ(labels.filter(QStringLiteral("close 1006 server_fin")).size(), 1) << labels.join(QStringLiteral("; ")).toStdString();
     EXPECT_FALSE(labels.filter(QStringLiteral("close 1006 server_fin ×")).isEmpty()) << labels.join(QStringLiteral("; ")).toStdString();
+    // Not clipped: the newest close sits next to "now" at the right edge; its label stays whole
+    // inside the plot (it was centred on the marker, half of it cut off).
+    QCustomPlot* timeline = charts->timelinePlot();
+    timeline->replot(QCustomPlot::rpImmediateRefresh);
+    const QRect area = timeline->axisRect()->rect();
+    int checked = 0;
+    for (int i = 0; i < timeline->itemCount(); ++i) {
+        auto* text = qobject_cast<QCPItemText*>(timeline->item(i));
+        if (!text)
+            continue;
+        const QPointF left = text->topLeft->pixelPosition(), right = text->bottomRight->pixelPosition();
+        EXPECT_GE(left.x(), area.left()) << text->text().toStdString();
+        EXPECT_LE(right.x(), area.right() + 1) << text->text().toStdString() << ": " << right.x() << " > " << area.right();
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
 }

@@ -114,6 +114,32 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     return plot;
 }
 
+void MonitorCharts::placeLegendAbove(QCustomPlot* plot)
+{
+    // The legend in a row of its own above the axis rect, its entries side by side: it never
+    // covers the data, the tick labels or the axis label, however narrow the chart (issue 16).
+    // The row keeps its height while the legend is hidden, so the plot does not jump.
+    QCPLegend* legend = plot->legend;
+    plot->axisRect()->insetLayout()->take(legend);
+    plot->axisRect()->insetLayout()->simplify();
+    auto* row = new QCPLayoutGrid;
+    row->setObjectName(QStringLiteral("legendRow"));
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, row);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    row->setMargins(QMargins(72, 2, 0, 0)); // starts where the axis rect does
+    row->addElement(0, 0, legend);
+    // An empty stretching cell to the right keeps the legend at its natural width, left-aligned.
+    row->addElement(0, 1, new QCPLayoutGrid);
+    row->setColumnStretchFactor(0, 0.001);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setFont(font());
+    legend->setIconSize(QSize(18, 8));
+    legend->setRowSpacing(0);
+    legend->setColumnSpacing(10);
+    legend->setVisible(true);
+}
+
 void MonitorCharts::setupGraphs()
 {
     // RTT: min–max band (the probe's echo spread), p95, echo median, ping median.
@@ -128,18 +154,14 @@ void MonitorCharts::setupGraphs()
     m_echo->setName(tr("echo median"));
     m_ping = m_rtt->addGraph();
     m_ping->setName(tr("ping"));
-    m_rtt->legend->setVisible(true);
-    m_rtt->legend->setFont(font());
-    m_rtt->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendAbove(m_rtt);
 
     for (const QString& name : {tr("DNS"), tr("TCP"), tr("TLS"), tr("upgrade")}) {
         QCPGraph* g = m_phases->addGraph();
         g->setName(name);
         m_phaseGraphs.append(g);
     }
-    m_phases->legend->setVisible(true);
-    m_phases->legend->setFont(font());
-    m_phases->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendAbove(m_phases);
 
     m_up = m_timeline->addGraph();
     m_degraded = m_timeline->addGraph();
@@ -294,7 +316,7 @@ void MonitorCharts::rebuild(double lower, double upper)
     // an arbitrary "now"), a sentence saying what to do instead.
     for (QCustomPlot* p : {m_rtt, m_phases, m_timeline})
         p->xAxis->setTickLabels(m_monitor != nullptr);
-    // Nothing to name yet: no legend over the hint (a narrow chart had it covered).
+    // Nothing to name yet: no legend (its row above the plot stays, so nothing jumps).
     m_rtt->legend->setVisible(m_monitor != nullptr);
     m_phases->legend->setVisible(m_monitor != nullptr);
     if (!m_monitor) {
@@ -397,6 +419,19 @@ void MonitorCharts::rebuild(double lower, double upper)
             label->setBrush(QBrush(m_palette.background));
             label->setPadding(QMargins(2, 0, 2, 0));
             label->setClipToAxisRect(true);
+        }
+        // A label centred on a marker near an edge (the newest close sits next to "now") would
+        // be cut by the axis rect: it grows inwards from its marker instead.
+        const QRect area = m_timeline->axisRect()->rect();
+        for (const Placed& pl : std::as_const(placed)) {
+            const QFontMetrics fm(pl.item->font());
+            const double half = (fm.horizontalAdvance(pl.item->text()) + 4) / 2.0;
+            Qt::Alignment h = Qt::AlignHCenter;
+            if (area.width() > 0 && pl.px + half > area.right())
+                h = Qt::AlignRight;
+            else if (area.width() > 0 && pl.px - half < area.left())
+                h = Qt::AlignLeft;
+            pl.item->setPositionAlignment(Qt::AlignTop | h);
         }
 
         bool found = false;
