@@ -109,8 +109,9 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     });
     plot->yAxis->setLabel(yLabel);
     // The same fixed left margin on every chart keeps their time axes aligned above each other.
-    plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msRight | QCP::msBottom);
-    plot->axisRect()->setMargins(QMargins(72, 0, 0, 0));
+    // A small fixed top margin (room for half the top tick label): the legend row is above.
+    plot->axisRect()->setAutoMargins(QCP::msRight | QCP::msBottom);
+    plot->axisRect()->setMargins(QMargins(72, 8, 0, 0));
     return plot;
 }
 
@@ -129,14 +130,17 @@ void MonitorCharts::placeLegendAbove(QCustomPlot* plot)
     plot->plotLayout()->setRowStretchFactor(0, 0.001);
     row->setMargins(QMargins(72, 2, 0, 0)); // starts where the axis rect does
     row->addElement(0, 0, legend);
-    // An empty stretching cell to the right keeps the legend at its natural width, left-aligned.
-    row->addElement(0, 1, new QCPLayoutGrid);
+    // An empty stretching cell to the right keeps the legend at its natural width, left-aligned
+    // (a text element: unlike an empty grid, it has no maximum width that would cap the plot's).
+    row->addElement(0, 1, new QCPTextElement(plot));
     row->setColumnStretchFactor(0, 0.001);
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     legend->setFont(font());
     legend->setIconSize(QSize(18, 8));
     legend->setRowSpacing(0);
     legend->setColumnSpacing(10);
+    legend->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
+    legend->setMaximumSize(legend->minimumOuterSizeHint());
     legend->setVisible(true);
 }
 
