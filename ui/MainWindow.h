@@ -6,6 +6,7 @@
 
 class QLabel;
 class QTabWidget;
+class QTimer;
 
 namespace socketscope {
 
@@ -40,7 +41,7 @@ private:
     // The header line from the selected profile's state.
     void renderHeader();
     void buildFileMenu();
-    // The status bar: what the panels say runs, or "Ready".
+    // The status bar: what just happened, then what the panels say runs; "Ready" when neither.
     void renderStatus();
 
     AppContext& m_context;
@@ -49,6 +50,8 @@ private:
     QTabWidget* m_tabs = nullptr;
     QList<FeaturePanel*> m_panels;
     QHash<FeaturePanel*, QString> m_activities; // what runs, per panel
+    QString m_notice;                           // what just happened (FeaturePanel::announced)
+    QTimer* m_noticeTimer = nullptr;
 };
 
 } // namespace socketscope
