@@ -140,8 +140,23 @@ void MonitorCharts::placeLegendAbove(QCustomPlot* plot)
     legend->setRowSpacing(0);
     legend->setColumnSpacing(10);
     legend->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
-    legend->setMaximumSize(legend->minimumOuterSizeHint());
     legend->setVisible(true);
+    // One line when the chart is wide enough, else two columns: the legend never sets the
+    // chart's (and so the window's) minimum width.
+    const auto arrange = [legend](int wrap) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+        legend->setMaximumSize(legend->minimumOuterSizeHint());
+        return legend->minimumOuterSizeHint().width();
+    };
+    const int twoColumns = arrange(2);
+    const int oneLine = arrange(0);
+    plot->setMinimumWidth(72 + twoColumns + 8);
+    connect(plot, &QCustomPlot::beforeReplot, plot, [plot, legend, arrange, oneLine] {
+        const int wrap = plot->width() >= 72 + oneLine + 8 ? 0 : 2;
+        if (legend->wrap() != wrap)
+            arrange(wrap);
+    });
 }
 
 void MonitorCharts::setupGraphs()
