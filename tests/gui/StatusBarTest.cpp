@@ -8,6 +8,8 @@
 #include "AppStartup.h"
 #include "MainWindow.h"
 #include "lab/RunbookLab.h"
+#include "logs/LogSession.h"
+#include "logs/LogsPanel.h"
 #include "monitor/LivePanel.h"
 #include "monitor/MonitorManager.h"
 #include "profiles/ProfileListPanel.h"
@@ -15,6 +17,7 @@
 #include "runbook/RunbookEngine.h"
 #include "runbook/RunbookPanel.h"
 
+#include <QFile>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -129,4 +132,32 @@ TEST(StatusBar, ARunbookDryRunShowsItsStepsAndItsResult)
     const QString now = bar->currentMessage();
     EXPECT_TRUE(now.contains(QStringLiteral("Dry run of")) && now.contains(QStringLiteral("on runbook lab finished ✔"))) << now.toStdString();
     EXPECT_FALSE(now.contains(QStringLiteral("step "))) << now.toStdString();
+}
+
+TEST(StatusBar, IndexingALogShowsItsProgress)
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("error.log"));
+    {
+        QFile f(log);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 20000; ++i)
+            f.write(QStringLiteral("2026/12/03 09:%1:00 [error] 7#7: *%2 upstream timed out (110: Connection timed out) while "
+                                   "proxying upgraded connection, client: 127.0.0.1\n")
+                        .arg(i % 60, 2, 10, QLatin1Char('0'))
+                        .arg(i)
+                        .toUtf8());
+    }
+    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
+                       keychainService());
+    MainWindow* w = gui.window();
+    w->show();
+    StatusLog status(w->statusBar());
+    auto* logs = w->findChild<LogsPanel*>();
+    ASSERT_NE(logs, nullptr);
+    w->openLog(log);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !logs->session().isIndexing() && logs->session().lineCount() == 20000; }, 30000));
+    EXPECT_TRUE(status.all().contains(QRegularExpression(QStringLiteral("Indexing local file .*error\\.log — \\d+ %"))))
+        << status.all().toStdString();
+    EXPECT_FALSE(w->statusBar()->currentMessage().contains(QStringLiteral("Indexing"))) << "done: it no longer says so";
 }
