@@ -3,10 +3,9 @@
 // through the same seam (FeaturePanel::activityChanged / announced): a monitor's start, state
 // changes and stop, a runbook's step n of m and its result, whichever tab is shown. In the real
 // main window (offscreen), against a real nginx (a monitor) and the runbook lab's nginx (a dry run).
-#include "MonitorLabFixture.h"
-
 #include "AppStartup.h"
 #include "MainWindow.h"
+#include "MonitorLabFixture.h"
 #include "lab/RunbookLab.h"
 #include "logs/LogSession.h"
 #include "logs/LogsPanel.h"
@@ -32,7 +31,10 @@ using namespace socketscope;
 
 namespace {
 
-QString keychainService() { return QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces); }
+QString keychainService()
+{
+    return QStringLiteral("SocketScopeTests-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
 
 // Every message the status bar showed, in order.
 struct StatusLog {
@@ -55,8 +57,9 @@ TEST(StatusBar, AMonitorNamesItselfItsStateAndItsStop)
     LAB_REQUIRE(lab::NginxLab::skipReason());
     ASSERT_TRUE(lab.ok) << lab::readAll(lab.nginx.errorLog()).toStdString();
     QTemporaryDir dir;
-    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
-                       keychainService());
+    GuiApplication gui(
+        { QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json")) },
+        keychainService());
     MainWindow* w = gui.window();
     w->show();
     QStatusBar* bar = w->statusBar();
@@ -74,16 +77,20 @@ TEST(StatusBar, AMonitorNamesItselfItsStateAndItsStop)
     const int id = live->startMonitor(spec);
     ASSERT_GT(id, 0);
     EXPECT_TRUE(log.all().contains(QStringLiteral("Monitor nginx lab started"))) << log.all().toStdString();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return bar->currentMessage().contains(QStringLiteral("Monitoring nginx lab ok")); }, 15000))
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return bar->currentMessage().contains(QStringLiteral("Monitoring nginx lab ok")); }, 15000))
         << bar->currentMessage().toStdString();
 
     lab.backend.close(); // nginx answers 502 from now on
-    ASSERT_TRUE(QTest::qWaitFor([&] { return bar->currentMessage().contains(QStringLiteral("Monitoring nginx lab down")); }, 15000))
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return bar->currentMessage().contains(QStringLiteral("Monitoring nginx lab down")); }, 15000))
         << bar->currentMessage().toStdString();
-    EXPECT_TRUE(log.all().contains(QRegularExpression(QStringLiteral("Monitor nginx lab: down \\(\\w+\\)")))) << log.all().toStdString();
+    EXPECT_TRUE(log.all().contains(QRegularExpression(QStringLiteral("Monitor nginx lab: down \\(\\w+\\)"))))
+        << log.all().toStdString();
 
     live->manager()->stop(id);
-    EXPECT_TRUE(bar->currentMessage().contains(QStringLiteral("Monitor nginx lab stopped"))) << bar->currentMessage().toStdString();
+    EXPECT_TRUE(bar->currentMessage().contains(QStringLiteral("Monitor nginx lab stopped")))
+        << bar->currentMessage().toStdString();
     EXPECT_FALSE(bar->currentMessage().contains(QStringLiteral("Monitoring"))) << bar->currentMessage().toStdString();
 }
 
@@ -95,8 +102,9 @@ TEST(StatusBar, ARunbookDryRunShowsItsStepsAndItsResult)
         LAB_UNAVAILABLE(error);
     lab.profile().name = QStringLiteral("runbook lab");
     QTemporaryDir dir;
-    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
-                       keychainService());
+    GuiApplication gui(
+        { QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json")) },
+        keychainService());
     MainWindow* w = gui.window();
     w->show();
     auto* runbook = w->findChild<RunbookPanel*>();
@@ -130,7 +138,8 @@ TEST(StatusBar, ARunbookDryRunShowsItsStepsAndItsResult)
     EXPECT_EQ(total, int(runbook->engine()->runbook().steps.size()));
     // Then its result, and nothing says it still runs.
     const QString now = bar->currentMessage();
-    EXPECT_TRUE(now.contains(QStringLiteral("Dry run of")) && now.contains(QStringLiteral("on runbook lab finished ✔"))) << now.toStdString();
+    EXPECT_TRUE(now.contains(QStringLiteral("Dry run of")) && now.contains(QStringLiteral("on runbook lab finished ✔")))
+        << now.toStdString();
     EXPECT_FALSE(now.contains(QStringLiteral("step "))) << now.toStdString();
 }
 
@@ -142,21 +151,24 @@ TEST(StatusBar, IndexingALogShowsItsProgress)
         QFile f(log);
         ASSERT_TRUE(f.open(QIODevice::WriteOnly));
         for (int i = 0; i < 20000; ++i)
-            f.write(QStringLiteral("2026/12/03 09:%1:00 [error] 7#7: *%2 upstream timed out (110: Connection timed out) while "
-                                   "proxying upgraded connection, client: 127.0.0.1\n")
+            f.write(QStringLiteral(
+                "2026/12/03 09:%1:00 [error] 7#7: *%2 upstream timed out (110: Connection timed out) while "
+                "proxying upgraded connection, client: 127.0.0.1\n")
                         .arg(i % 60, 2, 10, QLatin1Char('0'))
                         .arg(i)
                         .toUtf8());
     }
-    GuiApplication gui({QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json"))},
-                       keychainService());
+    GuiApplication gui(
+        { QStringLiteral("socketscope"), QStringLiteral("--profiles"), dir.filePath(QStringLiteral("p.json")) },
+        keychainService());
     MainWindow* w = gui.window();
     w->show();
     StatusLog status(w->statusBar());
     auto* logs = w->findChild<LogsPanel*>();
     ASSERT_NE(logs, nullptr);
     w->openLog(log);
-    ASSERT_TRUE(QTest::qWaitFor([&] { return !logs->session().isIndexing() && logs->session().lineCount() == 20000; }, 30000));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return !logs->session().isIndexing() && logs->session().lineCount() == 20000; }, 30000));
     EXPECT_TRUE(status.all().contains(QRegularExpression(QStringLiteral("Indexing local file .*error\\.log — \\d+ %"))))
         << status.all().toStdString();
     EXPECT_FALSE(w->statusBar()->currentMessage().contains(QStringLiteral("Indexing"))) << "done: it no longer says so";
