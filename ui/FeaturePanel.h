@@ -27,6 +27,9 @@ signals:
     // What the panel runs now, in a few words ("Probing Local demo — hold, 7 s left"); "" when
     // nothing. The window's status bar shows it.
     void activityChanged(const QString& message);
+    // Something that just happened, worth a glance ("Monitor lab: down (upstream_unreachable)",
+    // "Dry run of … finished: …"). The window's status bar shows it for a while, before what runs.
+    void announced(const QString& message);
 
 protected:
     AppContext& m_context;

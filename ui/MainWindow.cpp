@@ -33,6 +33,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace socketscope {
@@ -161,6 +162,20 @@ MainWindow::MainWindow(AppContext& context, QWidget* parent)
                 m_activities.insert(panel, message);
             renderStatus();
         });
+    // What just happened stays in front for a while (or until the next announcement).
+    m_noticeTimer = new QTimer(this);
+    m_noticeTimer->setSingleShot(true);
+    m_noticeTimer->setInterval(15000);
+    connect(m_noticeTimer, &QTimer::timeout, this, [this] {
+        m_notice.clear();
+        renderStatus();
+    });
+    for (FeaturePanel* panel : std::as_const(m_panels))
+        connect(panel, &FeaturePanel::announced, this, [this](const QString& message) {
+            m_notice = message;
+            m_noticeTimer->start();
+            renderStatus();
+        });
     renderStatus();
     // 1280×800, or the screen when it is smaller (a 1024×700 screen must see the whole window).
     QSize size(1280, 800);
@@ -266,6 +281,8 @@ void MainWindow::showDocumentation(const QString& page)
 void MainWindow::renderStatus()
 {
     QStringList running;
+    if (!m_notice.isEmpty())
+        running << m_notice;
     for (FeaturePanel* panel : std::as_const(m_panels))
         if (const auto it = m_activities.constFind(panel); it != m_activities.cend())
             running << *it;

@@ -6,6 +6,7 @@
 
 class QLabel;
 class QTabWidget;
+class QTimer;
 
 namespace socketscope {
 
@@ -42,7 +43,7 @@ private:
     void buildFileMenu();
     // Profile (edit, duplicate, delete the selected one) and Actions (every tab's buttons).
     void buildProfileAndActionsMenus();
-    // The status bar: what the panels say runs, or "Ready".
+    // The status bar: what just happened, then what the panels say runs; "Ready" when neither.
     void renderStatus();
 
     AppContext& m_context;
@@ -51,6 +52,8 @@ private:
     QTabWidget* m_tabs = nullptr;
     QList<FeaturePanel*> m_panels;
     QHash<FeaturePanel*, QString> m_activities; // what runs, per panel
+    QString m_notice;                           // what just happened (FeaturePanel::announced)
+    QTimer* m_noticeTimer = nullptr;
 };
 
 } // namespace socketscope

@@ -6,6 +6,7 @@
 #include "diagnosis/Diagnosis.h"
 #include "monitor/MonitorTypes.h"
 #include "monitor/ProbeLauncher.h"
+#include "monitor/ProfileDashboard.h"
 #include "profiles/Profile.h"
 
 #include <QJsonArray>
@@ -16,21 +17,6 @@ namespace socketscope {
 namespace {
 
 QString ms(double v) { return QString::number(v, 'f', v < 100 ? 1 : 0); }
-
-QString portSuffix(const QUrl& u)
-{
-    const int def = u.scheme() == QLatin1String("wss") ? 443 : 80;
-    return QStringLiteral(":%1").arg(u.port(def));
-}
-
-// The same URL with the other scheme on that scheme's default port.
-QString otherScheme(const QUrl& u)
-{
-    QUrl v(u);
-    v.setScheme(u.scheme() == QLatin1String("wss") ? QStringLiteral("ws") : QStringLiteral("wss"));
-    v.setPort(-1);
-    return v.toString();
-}
 
 bool upgraded(const ProbeResult& r) { return r.httpStatus && *r.httpStatus == 101; }
 
@@ -48,30 +34,23 @@ ProbeMatrix::~ProbeMatrix()
 
 QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& secondProxyUrl)
 {
+    // Only the URLs the profile names, titled as the Overview titles them ("public  host:443"):
+    // the matrix never invents a hop (a "proxy wss:443" nobody configured).
     QList<MatrixHop> hops;
-    if (!profile.directUrl.isEmpty()) {
-        const QUrl u(profile.directUrl);
-        hops.append({QStringLiteral("direct"), QStringLiteral("direct %1").arg(portSuffix(u)), profile.directUrl, false});
+    const QList<ProbeHop> named = probeHopsFor(profile);
+    for (qsizetype i = 0; i < named.size(); ++i) {
+        const ProbeHop& h = named.at(i);
+        const QUrl u(h.url);
+        if (!u.isValid())
+            continue;
+        const bool direct = i == 0 && !profile.directUrl.isEmpty();
+        const QString id = direct ? QStringLiteral("direct")
+                           : u.scheme() == QLatin1String("wss") ? QStringLiteral("proxy_tls")
+                                                                : QStringLiteral("proxy_http");
+        hops.append({id, hopTitle(h.name, h.url), h.url, false});
     }
-    const QUrl pub(profile.publicUrl);
-    if (!profile.publicUrl.isEmpty() && pub.isValid()) {
-        const bool tls = pub.scheme() == QLatin1String("wss");
-        const MatrixHop named{tls ? QStringLiteral("proxy_tls") : QStringLiteral("proxy_http"),
-                              QStringLiteral("proxy %1%2").arg(pub.scheme(), portSuffix(pub)), profile.publicUrl, false};
-        const QUrl other(otherScheme(pub));
-        const MatrixHop variant{tls ? QStringLiteral("proxy_http") : QStringLiteral("proxy_tls"),
-                                QStringLiteral("proxy %1%2").arg(other.scheme(), portSuffix(other)), other.toString(), true};
-        // HTTP before TLS: the order an operator reads "where does it break?" in.
-        if (tls)
-            hops << variant << named;
-        else
-            hops << named << variant;
-    }
-    if (!secondProxyUrl.isEmpty()) {
-        const QUrl u(secondProxyUrl);
-        hops.append({QStringLiteral("proxy2"), QStringLiteral("second proxy %1%2").arg(u.scheme(), portSuffix(u)),
-                     secondProxyUrl, false});
-    }
+    if (!secondProxyUrl.isEmpty())
+        hops.append({QStringLiteral("proxy2"), hopTitle(tr("second proxy"), secondProxyUrl), secondProxyUrl, false});
     return hops;
 }
 

@@ -16,9 +16,9 @@ struct Profile;
 // One path to the service the matrix probes ("hop").
 struct MatrixHop {
     QString id;        // "direct", "proxy_http", "proxy_tls", "proxy2"
-    QString label;     // "direct :7687", "proxy ws :80", "proxy wss :443", "second proxy"
+    QString label;     // as the Overview shows it (hopTitle()): "direct  10.0.0.5:7687", "public  example.com:443"
     QString url;
-    bool derived = false; // built from another URL (http<->tls variant), not named by the profile
+    bool derived = false; // built from another URL, not named by the profile (hopsFor() makes none)
 };
 
 struct MatrixRow {
@@ -35,8 +35,8 @@ struct MatrixVerdict {
     QStringList advice;     // the faulty hop's advice
 };
 
-// "Where does it break?": probes every hop a profile knows (direct upstream, the proxy over HTTP
-// and over TLS, an optional second proxy URL) in parallel, with an idle hold, and names the hop
+// "Where does it break?": probes every hop a profile names (direct upstream, public URL, an
+// optional second proxy URL) in parallel, with an idle hold, and names the hop
 // that fails. Columns: DNS, TCP, TLS (cert expiry days), upgrade, echo, idle hold, verdict.
 class ProbeMatrix : public QObject {
     Q_OBJECT
@@ -45,8 +45,8 @@ public:
 
     explicit ProbeMatrix(ProbeLauncher* launcher, QObject* parent = nullptr);
     ~ProbeMatrix() override;
-    // The hops a profile knows: its direct URL, its public URL and the other scheme's variant of it
-    // (ws <-> wss on the default port), and an optional second proxy URL.
+    // The hops a profile names: its direct URL, its public URL (named as the Overview names them,
+    // probeHopsFor()), and an optional second proxy URL. Never a hop the profile does not name.
     static QList<MatrixHop> hopsFor(const Profile& profile, const QString& secondProxyUrl = {});
     // Sets the rows (cancels a running matrix) and the options every probe shares.
     void setProfile(const Profile& profile, const QString& secondProxyUrl = {});

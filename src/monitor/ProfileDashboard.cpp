@@ -6,6 +6,7 @@
 #include "probe/ProbeProfile.h"
 
 #include <QSet>
+#include <QUrl>
 
 #include <algorithm>
 
@@ -80,6 +81,12 @@ QList<ProbeHop> probeHopsFor(const Profile& profile, const QString& demoUrl)
     if (!publicUrl.isEmpty())
         hops.append({QObject::tr("public"), publicUrl, {}, false});
     return hops;
+}
+
+QString hopTitle(const QString& name, const QString& url)
+{
+    const QUrl u(url);
+    return QStringLiteral("%1  %2:%3").arg(name, u.host()).arg(u.port(u.scheme() == QLatin1String("wss") ? 443 : 80));
 }
 
 ProbeAllRunner::ProbeAllRunner(ProbeEngine* engine, ProfileStateModel* states, QObject* parent)

@@ -39,6 +39,9 @@ QList<ProfileTile> dashboardTiles(const QList<Profile>& profiles, const ProfileS
 // The hops a "Probe now" of a profile probes: the direct upstream (when set), then the public URL
 // (demoUrl stands in for the built-in demo's public URL when not empty). Empty: nothing to probe.
 QList<ProbeHop> probeHopsFor(const Profile& profile, const QString& demoUrl = {});
+// A hop as the Overview's table and the Live matrix both show it: its name, then host:port
+// ("public  example.com:443").
+QString hopTitle(const QString& name, const QString& url);
 
 // "Probe all": probes every profile's hops on the engine (worker threads; nothing here blocks),
 // at most concurrency() profiles at once (each with its one or two hops), and reports each hop to

@@ -79,3 +79,41 @@ TEST(ChartAxes, TimeLabelsNeverOverlapAtNarrowOrWideWidths)
         }
     }
 }
+
+// Issue 16: the legends sat inside the plot (top left) and covered the newest data, the tick
+// labels and the axis label while a monitor ran. In a 1024×700 window (and at the Live tab's
+// narrowest), with a real monitor running: each legend is shown, lies outside the axis rect
+// (its margins with the tick and axis labels included) and inside its chart, uncut.
+TEST(ChartAxes, LegendsStayOutsideThePlotArea)
+{
+    ReferenceServer server;
+    ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
+    AppContext ctx;
+    LivePanel panel(ctx);
+    MonitorSpec spec;
+    spec.name = QStringLiteral("legend");
+    spec.options = MonitorSpec::defaultOptions(server.echoUrl());
+    spec.intervalS = 0.3;
+    panel.resize(780, 560); // the Live tab in a 1024×700 window
+    panel.show();
+    ASSERT_GT(panel.startMonitor(spec), 0);
+    MonitorCharts* charts = panel.charts();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return charts->rttPointCount() >= 2; }, 15000));
+    for (const int width : { panel.minimumSizeHint().width(), 780, 1400 }) {
+        panel.resize(width, 560);
+        QApplication::processEvents();
+        for (QCustomPlot* plot : { charts->rttPlot(), charts->phasesPlot() }) {
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+            const QRect legend = plot->legend->outerRect();
+            const QRect axes = plot->axisRect()->outerRect();
+            EXPECT_TRUE(plot->legend->visible());
+            EXPECT_GT(legend.height(), 0);
+            EXPECT_FALSE(legend.intersects(axes))
+                << "panel " << width << " px: legend (" << legend.x() << "," << legend.y() << " " << legend.width() << "×"
+                << legend.height() << ") over the axis rect (" << axes.x() << "," << axes.y() << " " << axes.width() << "×"
+                << axes.height() << ")";
+            EXPECT_TRUE(plot->rect().contains(legend)) << "panel " << width << " px: the legend is cut (" << legend.width()
+                                                      << " px wide in a " << plot->width() << " px chart)";
+        }
+    }
+}

@@ -127,4 +127,65 @@ TEST(LiveSession, RepeatedClosesAggregateIntoOneLabel)
     const QStringList labels = charts->timelineLabels();
     EXPECT_EQ(labels.filter(QStringLiteral("close 1006 server_fin")).size(), 1) << labels.join(QStringLiteral("; ")).toStdString();
     EXPECT_FALSE(labels.filter(QStringLiteral("close 1006 server_fin ×")).isEmpty()) << labels.join(QStringLiteral("; ")).toStdString();
+    // Not clipped: the newest close sits next to "now" at the right edge; its label stays whole
+    // inside the plot (it was centred on the marker, half of it cut off).
+    QCustomPlot* timeline = charts->timelinePlot();
+    timeline->replot(QCustomPlot::rpImmediateRefresh);
+    const QRect area = timeline->axisRect()->rect();
+    int checked = 0;
+    for (int i = 0; i < timeline->itemCount(); ++i) {
+        auto* text = qobject_cast<QCPItemText*>(timeline->item(i));
+        if (!text)
+            continue;
+        const QPointF left = text->topLeft->pixelPosition(), right = text->bottomRight->pixelPosition();
+        EXPECT_GE(left.x(), area.left()) << text->text().toStdString();
+        EXPECT_LE(right.x(), area.right() + 1) << text->text().toStdString() << ": " << right.x() << " > " << area.right();
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+}
+
+// Issue 16: the same red event again and again (the long-lived connection cut at every reconnect)
+// filled the event list with copies. Consecutive repeats are one row "first–last  text ×N".
+TEST(LiveSession, TheSameRedEventRepeatingIsOneRow)
+{
+    ScriptedLauncher launcher;
+    ProbeResult cut = scripted::okResult(1.0);
+    cut.cause = QStringLiteral("abnormal_closure");
+    cut.ok = false;
+    cut.closeCode = 1006;
+    cut.closedBy = ClosedBy::ServerFin;
+    launcher.script = {cut};
+    AppContext ctx;
+    LivePanel panel(ctx, nullptr, &launcher);
+    panel.resize(1024, 700);
+    panel.show();
+    MonitorSpec spec;
+    spec.name = QStringLiteral("cut");
+    spec.options = MonitorSpec::defaultOptions(QStringLiteral("ws://127.0.0.1:9/ws/echo"));
+    spec.intervalS = 0.2;
+    spec.longLived = true;
+    const int id = panel.startMonitor(spec);
+    const auto closes = [&] {
+        int n = 0;
+        const Monitor* m = panel.manager()->monitor(id);
+        for (int i = 0; i < m->events.size(); ++i)
+            n += m->events.at(i).kind == MonitorEvent::Kind::ConnectionClosed;
+        return n;
+    };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return closes() >= 4; }, 10000));
+    panel.manager()->pause(id);
+    const int n = closes();
+    auto* events = panel.findChild<QListWidget*>(QStringLiteral("eventsListWidget"));
+    QStringList rows;
+    for (int i = 0; i < events->count(); ++i)
+        rows << events->item(i)->text();
+    const QStringList closeRows = rows.filter(QStringLiteral("Long-lived connection closed"));
+    ASSERT_EQ(closeRows.size(), 1) << rows.join(QStringLiteral("\n")).toStdString();
+    EXPECT_TRUE(closeRows.first().endsWith(QStringLiteral("×%1").arg(n))) << closeRows.first().toStdString() << " for " << n;
+    EXPECT_TRUE(closeRows.first().contains(QStringLiteral("–"))) << "first–last time: " << closeRows.first().toStdString();
+    // Selecting the monitor again rebuilds the list from the events: the same one row.
+    panel.selectMonitor(0);
+    panel.selectMonitor(id);
+    EXPECT_EQ(events->findItems(QStringLiteral("Long-lived connection closed"), Qt::MatchContains).size(), 1);
 }

@@ -7,8 +7,11 @@
 #include "monitor/LivePanel.h"
 #include "monitor/MatrixView.h"
 #include "monitor/ProbeMatrix.h"
+#include "probe/OverviewPanel.h"
 
+#include <QApplication>
 #include <QDoubleSpinBox>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPushButton>
@@ -48,7 +51,7 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     ASSERT_TRUE(lab::waitForCount(done, 1, 30000));
 
     QTableWidget* t = panel.matrixView()->table();
-    ASSERT_EQ(t->rowCount(), 3); // direct, proxy ws (named), proxy wss (derived, nobody listens)
+    ASSERT_EQ(t->rowCount(), 2); // direct and public: the profile's URLs, no invented wss variant
     EXPECT_EQ(t->item(0, ProbeMatrix::Hold)->text(), QStringLiteral("ok 4 s"));
     EXPECT_EQ(t->item(0, ProbeMatrix::Upgrade)->text(), QStringLiteral("101"));
     EXPECT_EQ(t->item(1, ProbeMatrix::Upgrade)->text(), QStringLiteral("101"));
@@ -60,7 +63,26 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     const MatrixVerdict v = panel.matrix()->verdict();
     EXPECT_EQ(v.faultyRow, 1);
     EXPECT_EQ(v.state, QStringLiteral("degraded"));
-    EXPECT_TRUE(panel.matrixView()->verdictText().contains(QStringLiteral("proxy ws:%1").arg(lab.port)));
+    EXPECT_TRUE(panel.matrixView()->verdictText().contains(QStringLiteral("public  127.0.0.1:%1").arg(lab.port)))
+        << panel.matrixView()->verdictText().toStdString();
+
+    // Issue 16: in a 1024×700 window (the Live tab at its narrowest, too) the verdict column is
+    // in view whole, every verdict uncut; the measurements after it may scroll.
+    for (const int width : {panel.minimumSizeHint().width(), 780}) {
+        panel.resize(width, 560);
+        QApplication::processEvents();
+        const QHeaderView* header = t->horizontalHeader();
+        const int left = header->sectionViewportPosition(ProbeMatrix::Verdict);
+        const int right = left + header->sectionSize(ProbeMatrix::Verdict);
+        EXPECT_GE(left, 0) << width;
+        EXPECT_LE(right, t->viewport()->width()) << "panel " << width << " px: the verdict column ends at " << right
+                                                 << " px in a " << t->viewport()->width() << " px table";
+        for (int row = 0; row < t->rowCount(); ++row) {
+            const QTableWidgetItem* item = t->item(row, ProbeMatrix::Verdict);
+            const int needed = QFontMetrics(item->font()).horizontalAdvance(item->text());
+            EXPECT_LE(needed, header->sectionSize(ProbeMatrix::Verdict)) << item->text().toStdString();
+        }
+    }
 
     const QString dir = qEnvironmentVariable("SOCKETSCOPE_SCREENSHOT_DIR");
     if (!dir.isEmpty())
@@ -74,4 +96,39 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     EXPECT_EQ(mj[QStringLiteral("verdict")].toObject()[QStringLiteral("faulty_hop")].toString(), QStringLiteral("proxy_http"));
     EXPECT_TRUE(QString::fromUtf8(lab::readAll(*bundle + QStringLiteral("/matrix.md"))).contains(holdText));
     EXPECT_TRUE(QFile::exists(*bundle + QStringLiteral("/probes/01-direct.json")));
+}
+
+// Issue 16: the Overview and the Live matrix named the same hops differently ("public" vs
+// "proxy ws:80"). The same profile against a real nginx: the Overview's hop table after a probe
+// and the matrix's rows name the same hops the same way, in the same order.
+TEST(MatrixView, HopsAreNamedAsOnTheOverview)
+{
+    monitortest::ProxiedEndpoint lab;
+    LAB_REQUIRE(lab::NginxLab::skipReason());
+    ASSERT_TRUE(lab.ok);
+    AppContext ctx;
+    Profile profile;
+    profile.name = QStringLiteral("named hops");
+    profile.directUrl = lab.backend.echoUrl();
+    profile.publicUrl = lab.url();
+    OverviewPanel overview(ctx);
+    overview.setProfile(&profile);
+    QSignalSpy probed(&overview, &OverviewPanel::probesFinished);
+    overview.probeNow();
+    ASSERT_TRUE(lab::waitForCount(probed, 1, 20000));
+    auto* hops = overview.findChild<QTableWidget*>(QStringLiteral("hopTableWidget"));
+    ASSERT_NE(hops, nullptr);
+    QStringList onOverview;
+    for (int row = 0; row < hops->rowCount(); ++row)
+        onOverview << hops->item(row, 0)->text();
+
+    LivePanel live(ctx);
+    live.setProfile(&profile);
+    QTableWidget* t = live.matrixView()->table();
+    QStringList onLive;
+    for (int row = 0; row < t->rowCount(); ++row)
+        onLive << t->item(row, ProbeMatrix::Hop)->text();
+    EXPECT_EQ(onLive, onOverview) << onLive.join(QStringLiteral(" | ")).toStdString() << " vs "
+                                  << onOverview.join(QStringLiteral(" | ")).toStdString();
+    EXPECT_EQ(onLive.size(), 2);
 }

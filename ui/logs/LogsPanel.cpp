@@ -284,6 +284,7 @@ void LogsPanel::buildUi()
     connect(m_session.get(), &LogSession::indexProgress, this, [this](qint64 done, qint64 total) {
         m_progress->setFormat(tr("indexing %p%"));
         m_progress->setValue(total > 0 ? int(1000 * done / total) : 0);
+        reportActivity();
     });
     connect(m_session.get(), &LogSession::searchProgress, this, [this](qint64 done, qint64 total) {
         if (m_session->isIndexing())
@@ -511,6 +512,20 @@ void LogsPanel::updateProgress()
         m_progress->setValue(0);
     updateSearchStatus();
     updateSourceStatus();
+    reportActivity();
+}
+
+void LogsPanel::reportActivity()
+{
+    // The window's status bar: indexing (or searching) a log, with its progress, on any tab.
+    LogSource* source = m_session->source();
+    const bool indexing = m_session->isIndexing();
+    if (!source || (!indexing && !m_session->isSearching())) {
+        emit activityChanged(QString());
+        return;
+    }
+    const int percent = m_progress->maximum() > 0 ? m_progress->value() * 100 / m_progress->maximum() : 0;
+    emit activityChanged((indexing ? tr("Indexing %1 — %2 %") : tr("Searching %1 — %2 %")).arg(source->describe()).arg(percent));
 }
 
 void LogsPanel::updateSourceStatus()

@@ -83,6 +83,8 @@ private:
     void updateSearchStatus();
     void updateFormatStatus();
     void updateProgress();
+    // Tells the window's status bar what the panel indexes or searches (activityChanged).
+    void reportActivity();
     void updateSourceStatus();
     void showBanner(const QString& message);
     void jumpToTime();

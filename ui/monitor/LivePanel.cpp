@@ -39,6 +39,10 @@ namespace {
 enum Col { NameCol, StateCol, IntervalCol, CauseCol, ProbesCol };
 enum ExportKind { ExportCsv, ExportJson, ExportPng, ExportPdf, ExportBundle };
 constexpr int kMaxEventRows = 300;
+// An event row's data: what makes two events "the same", how many it stands for, the first's time.
+constexpr int EventKeyRole = Qt::UserRole;
+constexpr int EventCountRole = Qt::UserRole + 1;
+constexpr int EventFirstRole = Qt::UserRole + 2;
 
 QColor stateColor(MonitorState s)
 {
@@ -53,6 +57,11 @@ QColor stateColor(MonitorState s)
     return QColor(128, 128, 128);
 }
 
+QString monitorName(const Monitor& m)
+{
+    return m.spec.name.isEmpty() ? m.spec.options.url : m.spec.name;
+}
+
 } // namespace
 
 LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launcher)
@@ -65,8 +74,14 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
     profileStates(m_context).attach(m_manager);
     buildUi();
 
-    connect(m_manager, &MonitorManager::monitorAdded, this, [this](int) { refreshList(); });
+    connect(m_manager, &MonitorManager::monitorAdded, this, [this](int id) {
+        refreshList();
+        if (const Monitor* m = m_manager->monitor(id))
+            emit announced(tr("Monitor %1 started (every %2 s)").arg(monitorName(*m)).arg(m->spec.intervalS));
+        reportActivity();
+    });
     connect(m_manager, &MonitorManager::monitorRemoved, this, [this](int id) {
+        reportActivity();
         m_lastVerdict.remove(id);
         if (id == m_current) {
             m_current = 0;
@@ -89,6 +104,16 @@ LivePanel::LivePanel(AppContext& context, QWidget* parent, ProbeLauncher* launch
     connect(m_manager, &MonitorManager::stateChanged, this, [this](int id, MonitorState st) {
         refreshItem(id);
         refreshControls();
+        reportActivity();
+        if (const Monitor* m = m_manager->monitor(id)) {
+            // The window's status bar: a state change of any monitor, whichever profile is shown.
+            if (st == MonitorState::Stopped || st == MonitorState::Paused)
+                emit announced(tr("Monitor %1 %2").arg(monitorName(*m), monitorStateId(st)));
+            else if (st != MonitorState::Unknown)
+                emit announced(m->cause.isEmpty() || m->cause == QLatin1String("ok")
+                                   ? tr("Monitor %1: %2").arg(monitorName(*m), monitorStateId(st))
+                                   : tr("Monitor %1: %2 (%3)").arg(monitorName(*m), monitorStateId(st), m->cause));
+        }
         if (m_context.activity && st != MonitorState::Paused) {
             const Monitor* m = m_manager->monitor(id);
             const QString msg = tr("monitor %1 → %2 (%3)").arg(m->spec.name, monitorStateId(st), m->cause);
@@ -396,13 +421,36 @@ void LivePanel::refreshControls()
 void LivePanel::appendEvent(int, const MonitorEvent& e)
 {
     const QString time = QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss"));
-    auto* item = new QListWidgetItem(QStringLiteral("%1  %2").arg(time, e.text), m_events);
     QStringList tip = {isoWithOffset(e.timeMs)};
     tip << e.evidence;
     for (const QString& a : e.advice)
         tip << tr("advice: %1").arg(a);
+    const bool red = e.kind == MonitorEvent::Kind::ConnectionClosed
+                     || (e.kind == MonitorEvent::Kind::StateChanged && e.text.endsWith(QLatin1String("down")));
+    // The same red event again right after itself (a connection cut every few seconds, a proxy
+    // answering 502 to every reconnect) is one row "first–last  text ×N", not a wall of copies.
+    const QString key = red ? QStringLiteral("%1|%2|%3|%4|%5")
+                                  .arg(eventKindId(e.kind), e.cause)
+                                  .arg(e.closeCode)
+                                  .arg(closedById(e.closedBy))
+                                  .arg(e.httpStatus)
+                            : QString();
+    if (QListWidgetItem* last = m_events->count() > 0 ? m_events->item(m_events->count() - 1) : nullptr;
+        !key.isEmpty() && last && last->data(EventKeyRole).toString() == key) {
+        const int count = last->data(EventCountRole).toInt() + 1;
+        last->setData(EventCountRole, count);
+        const QString first = last->data(EventFirstRole).toString();
+        last->setText(QStringLiteral("%1–%2  %3  ×%4").arg(first, time, e.text).arg(count));
+        tip.prepend(tr("%n times since %1; the latest:", nullptr, count).arg(first));
+        last->setToolTip(tip.join(QLatin1Char('\n')));
+        return;
+    }
+    auto* item = new QListWidgetItem(QStringLiteral("%1  %2").arg(time, e.text), m_events);
+    item->setData(EventKeyRole, key);
+    item->setData(EventCountRole, 1);
+    item->setData(EventFirstRole, time);
     item->setToolTip(tip.join(QLatin1Char('\n')));
-    if (e.kind == MonitorEvent::Kind::ConnectionClosed || (e.kind == MonitorEvent::Kind::StateChanged && e.text.endsWith(QLatin1String("down"))))
+    if (red)
         item->setForeground(QColor(210, 40, 40));
     while (m_events->count() > kMaxEventRows)
         delete m_events->takeItem(0);
@@ -426,6 +474,19 @@ void LivePanel::reportVerdict(int id)
     m_lastVerdict.insert(id, key);
     setProperty("profileName", m->spec.name);
     emit verdictChanged(state, tr("live monitor: %1").arg(sentence));
+}
+
+void LivePanel::reportActivity()
+{
+    // What runs, for the window's status bar: every monitor still probing, with its state.
+    QStringList running;
+    for (int id : m_manager->ids())
+        if (const Monitor* m = m_manager->monitor(id); m && !m->stopped)
+            running << QStringLiteral("%1 %2").arg(monitorName(*m), monitorStateId(m->state));
+    if (running.isEmpty())
+        emit activityChanged(QString());
+    else
+        emit activityChanged(tr("Monitoring %1").arg(running.join(QStringLiteral(", "))));
 }
 
 bool LivePanel::hasSomethingToExport() const

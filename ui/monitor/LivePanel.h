@@ -78,6 +78,8 @@ private:
     void appendEvent(int id, const MonitorEvent& event);
     void showBanner(const QString& text, bool error);
     void reportVerdict(int id);
+    // Tells the window's status bar which monitors run (activityChanged).
+    void reportActivity();
     void exportWithDialog(int kind);
     QTreeWidgetItem* itemFor(int id) const;
     // A monitor with samples or events, or a finished matrix row: Export has something to write.

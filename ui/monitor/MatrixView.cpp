@@ -60,6 +60,9 @@ MatrixView::MatrixView(ProbeMatrix* matrix, QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // The verdict right after the hop: however narrow the tab (a 1024 px window), the answer is
+    // in view whole; the measurements after it may scroll.
+    m_table->horizontalHeader()->moveSection(ProbeMatrix::Verdict, ProbeMatrix::Hop + 1);
     m_verdict->setObjectName(QStringLiteral("verdictLabel"));
     m_verdict->setWordWrap(true);
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);

@@ -109,9 +109,54 @@ QCustomPlot* MonitorCharts::makePlot(const QString& yLabel)
     });
     plot->yAxis->setLabel(yLabel);
     // The same fixed left margin on every chart keeps their time axes aligned above each other.
-    plot->axisRect()->setAutoMargins(QCP::msTop | QCP::msRight | QCP::msBottom);
-    plot->axisRect()->setMargins(QMargins(72, 0, 0, 0));
+    // A small fixed top margin (room for half the top tick label): the legend row is above.
+    plot->axisRect()->setAutoMargins(QCP::msRight | QCP::msBottom);
+    plot->axisRect()->setMargins(QMargins(72, 8, 0, 0));
     return plot;
+}
+
+void MonitorCharts::placeLegendAbove(QCustomPlot* plot)
+{
+    // The legend in a row of its own above the axis rect, its entries side by side: it never
+    // covers the data, the tick labels or the axis label, however narrow the chart (issue 16).
+    // The row keeps its height while the legend is hidden, so the plot does not jump.
+    QCPLegend* legend = plot->legend;
+    plot->axisRect()->insetLayout()->take(legend);
+    plot->axisRect()->insetLayout()->simplify();
+    auto* row = new QCPLayoutGrid;
+    row->setObjectName(QStringLiteral("legendRow"));
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, row);
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    row->setMargins(QMargins(72, 2, 0, 0)); // starts where the axis rect does
+    row->addElement(0, 0, legend);
+    // An empty stretching cell to the right keeps the legend at its natural width, left-aligned
+    // (a text element: unlike an empty grid, it has no maximum width that would cap the plot's).
+    row->addElement(0, 1, new QCPTextElement(plot));
+    row->setColumnStretchFactor(0, 0.001);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setFont(font());
+    legend->setIconSize(QSize(18, 8));
+    legend->setRowSpacing(0);
+    legend->setColumnSpacing(10);
+    legend->setSizeConstraintRect(QCPLayoutElement::scrOuterRect);
+    legend->setVisible(true);
+    // One line when the chart is wide enough, else two columns: the legend never sets the
+    // chart's (and so the window's) minimum width.
+    const auto arrange = [legend](int wrap) {
+        legend->setWrap(wrap);
+        legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+        legend->setMaximumSize(legend->minimumOuterSizeHint());
+        return legend->minimumOuterSizeHint().width();
+    };
+    const int twoColumns = arrange(2);
+    const int oneLine = arrange(0);
+    plot->setMinimumWidth(72 + twoColumns + 8);
+    connect(plot, &QCustomPlot::beforeReplot, plot, [plot, legend, arrange, oneLine] {
+        const int wrap = plot->width() >= 72 + oneLine + 8 ? 0 : 2;
+        if (legend->wrap() != wrap)
+            arrange(wrap);
+    });
 }
 
 void MonitorCharts::setupGraphs()
@@ -128,18 +173,14 @@ void MonitorCharts::setupGraphs()
     m_echo->setName(tr("echo median"));
     m_ping = m_rtt->addGraph();
     m_ping->setName(tr("ping"));
-    m_rtt->legend->setVisible(true);
-    m_rtt->legend->setFont(font());
-    m_rtt->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendAbove(m_rtt);
 
     for (const QString& name : {tr("DNS"), tr("TCP"), tr("TLS"), tr("upgrade")}) {
         QCPGraph* g = m_phases->addGraph();
         g->setName(name);
         m_phaseGraphs.append(g);
     }
-    m_phases->legend->setVisible(true);
-    m_phases->legend->setFont(font());
-    m_phases->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    placeLegendAbove(m_phases);
 
     m_up = m_timeline->addGraph();
     m_degraded = m_timeline->addGraph();
@@ -294,7 +335,7 @@ void MonitorCharts::rebuild(double lower, double upper)
     // an arbitrary "now"), a sentence saying what to do instead.
     for (QCustomPlot* p : {m_rtt, m_phases, m_timeline})
         p->xAxis->setTickLabels(m_monitor != nullptr);
-    // Nothing to name yet: no legend over the hint (a narrow chart had it covered).
+    // Nothing to name yet: no legend (its row above the plot stays, so nothing jumps).
     m_rtt->legend->setVisible(m_monitor != nullptr);
     m_phases->legend->setVisible(m_monitor != nullptr);
     if (!m_monitor) {
@@ -397,6 +438,19 @@ void MonitorCharts::rebuild(double lower, double upper)
             label->setBrush(QBrush(m_palette.background));
             label->setPadding(QMargins(2, 0, 2, 0));
             label->setClipToAxisRect(true);
+        }
+        // A label centred on a marker near an edge (the newest close sits next to "now") would
+        // be cut by the axis rect: it grows inwards from its marker instead.
+        const QRect area = m_timeline->axisRect()->rect();
+        for (const Placed& pl : std::as_const(placed)) {
+            const QFontMetrics fm(pl.item->font());
+            const double half = (fm.horizontalAdvance(pl.item->text()) + 4) / 2.0;
+            Qt::Alignment h = Qt::AlignHCenter;
+            if (area.width() > 0 && pl.px + half > area.right())
+                h = Qt::AlignRight;
+            else if (area.width() > 0 && pl.px - half < area.left())
+                h = Qt::AlignLeft;
+            pl.item->setPositionAlignment(Qt::AlignTop | h);
         }
 
         bool found = false;

@@ -71,6 +71,7 @@ private:
         bool close = false;
     };
     QCustomPlot* makePlot(const QString& yLabel);
+    void placeLegendAbove(QCustomPlot* plot);
     void setupGraphs();
     void applyPalette();
     void onXRangeChanged(QCustomPlot* source);

@@ -442,10 +442,8 @@ void OverviewPanel::renderTable()
     for (int row = 0; row < run.hops.size(); ++row) {
         const ProbeHop& hop = run.hops.at(row);
         const ProbeResult& r = hop.result;
-        const QUrl url(hop.url);
-        m_table->setItem(row, 0, cell(QStringLiteral("%1  %2:%3").arg(hop.name, url.host())
-                                          .arg(url.port(url.scheme() == QLatin1String("wss") ? 443 : 80)),
-                                      Qt::AlignLeft | Qt::AlignVCenter));
+        // Named as the Live matrix names it (hopTitle()).
+        m_table->setItem(row, 0, cell(hopTitle(hop.name, hop.url), Qt::AlignLeft | Qt::AlignVCenter));
         if (!hop.done) {
             // The phases finished so far (✓), the one running (…), the hold's countdown.
             const Running* progress = runningHop(row);

@@ -323,6 +323,7 @@ void RunbookPanel::setProfile(const Profile* profile)
     if (m_engine && m_engine->isBusy())
         m_engine->cancel();
     dropEngine();
+    emit activityChanged(QString()); // a run of the previous profile ends with its engine
     m_profile = profile ? std::optional<Profile>(*profile) : std::nullopt;
     m_handedScope.reset(); // the handed site file is gone with the profile copy: so is its scope
     // A password typed for the previous profile must never reach this profile's server.
@@ -567,8 +568,19 @@ void RunbookPanel::onStepState(int index, StepState state, const QString& messag
     const QString shown = withEditorLabels(message);
     item->setText(ColMessage, shown);
     item->setToolTip(ColMessage, shown);
-    if (state == StepState::Running)
+    if (state == StepState::Running) {
         m_steps->setCurrentItem(item);
+        // The window's status bar: which step of how many runs, whichever tab is shown.
+        if (m_engine) {
+            const Runbook& rb = m_engine->runbook();
+            const QString what = m_engineDry ? tr("Dry run of %1").arg(rb.title) : rb.title;
+            emit activityChanged(tr("%1 on %2: step %3 of %4 — %5")
+                                     .arg(what, m_profile ? m_profile->name : tr("(no profile)"))
+                                     .arg(index + 1)
+                                     .arg(rb.steps.size())
+                                     .arg(item->text(ColStep)));
+        }
+    }
     updateButtons();
 }
 
@@ -600,6 +612,13 @@ void RunbookPanel::onFinished(bool ok, const QString& summary)
         m_banner->showMessage(QStringLiteral("✖ ") + failureHtml(summary), Banner::Kind::Error);
     }
     forgetSudoPassword(); // typed for this run only
+    emit activityChanged(QString());
+    if (m_engine) {
+        const QString what = s.dryRun ? tr("Dry run of %1").arg(m_engine->runbook().title) : m_engine->runbook().title;
+        emit announced(tr("%1 on %2 %3: %4")
+                           .arg(what, m_profile ? m_profile->name : tr("(no profile)"),
+                                fixed ? tr("finished ✔") : tr("failed ✖"), summary));
+    }
     if (m_context.activity && m_profile) {
         if (fixed)
             m_context.activity->info(QStringLiteral("runbook"), tr("%1: %2").arg(m_profile->name, summary));
