@@ -149,7 +149,8 @@ void LivePanel::buildUi()
     m_list->setHeaderLabels({tr("Monitor"), tr("State"), tr("Every"), tr("Last cause"), tr("Probes")});
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
-    m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The list shares its width at 1024×700 (issue 16): a long name or cause is cut, whole in its tooltip.
+    keepColumnsInView(m_list, m_list->header(), NameCol, 80);
 
     m_start = new QPushButton(tr("&Monitor profile"), this);
     m_start->setObjectName(QStringLiteral("startPushButton"));
@@ -387,6 +388,7 @@ void LivePanel::refreshItem(int id)
     item->setForeground(StateCol, stateColor(m->state));
     item->setText(IntervalCol, tr("%1 s").arg(m->spec.intervalS));
     item->setText(CauseCol, m->cause);
+    item->setToolTip(CauseCol, m->cause);
     item->setToolTip(StateCol, m->reason);
     item->setText(ProbesCol, QString::number(m->probesDone));
     if (id == m_current) {
