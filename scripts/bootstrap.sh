@@ -16,6 +16,7 @@ PACKAGES=(qt6-base-dev qt6-websockets-dev libssh-dev libqcustomplot-dev qtkeycha
   python3-cryptography openssh-client clang libclang-rt-14-dev dpkg-dev file ccache
   dbus-daemon dbus-bin gnome-keyring libsecret-1-0 tinyproxy microsocks
   libnginx-mod-http-lua ansible-core patch
+  clang-format # tests: Format.ListedFilesFollowClangFormat runs .clang-format over tests/format-clean.txt
   # PCRE2 8-bit headers: log search runs regexes on raw bytes (src/logs/ByteRegex.cpp)
   libpcre2-dev
   zlib1g-dev # permessage-deflate: the probe inflates compressed WebSocket messages (FrameParser)
