@@ -44,7 +44,9 @@ bool parseArgs(CliContext& ctx, ArgParser& p, const QStringList& args, int minPo
     }
     const qsizetype n = p.positionals().size();
     if (n < minPos || n > maxPos) {
-        *rc = usageError(ctx, n < minPos ? QStringLiteral("missing argument") : QStringLiteral("unexpected argument '%1'").arg(p.positionals().last()));
+        *rc = usageError(ctx,
+            n < minPos ? QStringLiteral("missing argument")
+                       : QStringLiteral("unexpected argument '%1'").arg(p.positionals().last()));
         return false;
     }
     return true;
@@ -76,27 +78,29 @@ namespace {
 
 using namespace profiles;
 
-
-constexpr const char* kUsage =
-    "usage: socketscope-cli [--profiles FILE] profiles list [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles show NAME [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles add NAME [--url URL] [--direct-url URL] [--origin O]\n"
-    "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
-    "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
-    "             [--app-log-format auto|FORMAT] [--access-log PATH] [--haproxy-log PATH]\n"
-    "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
-    "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
-    "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles export-modules [FILE|-] [--name NAME]...   (the exporter's modules)\n"
-    "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles export-inventory [-o FILE] [--name NAME]... [--group G]\n"
-    "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] [--json]\n"
-    "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind ssh-password|key-passphrase|sudo-password\n"
-    "             --password-stdin\n"
-    "       socketscope-cli [--profiles FILE] profiles forget-secrets NAME\n"
-    "Secrets are never options: set-secret reads the secret from standard input and stores it in the\n"
-    "OS keychain (service SocketScope, or $SOCKETSCOPE_KEYCHAIN_SERVICE).\n";
+constexpr const char* kUsage
+    = "usage: socketscope-cli [--profiles FILE] profiles list [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles show NAME [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles add NAME [--url URL] [--direct-url URL] [--origin O]\n"
+      "             [--ssh USER@HOST[:PORT]] [--key FILE] [--jump USER@HOST[:PORT]] [--auth agent|key-file|password]\n"
+      "             [--site-file PATH] [--enabled-link PATH] [--error-log PATH] [--app-log PATH]\n"
+      "             [--app-log-format auto|FORMAT] [--access-log PATH] [--haproxy-log PATH]\n"
+      "             [--test-cmd CMD] [--reload-cmd CMD] [--service NAME] [--header 'NAME: VALUE']...\n"
+      "             [--subprotocol P]... [--bolt] [--app NAME] [--ca-file FILE] [--notes TEXT] [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles remove NAME\n"
+      "       socketscope-cli [--profiles FILE] profiles export FILE [--name NAME]... [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles export-modules [FILE|-] [--name NAME]...   (the exporter's "
+      "modules)\n"
+      "       socketscope-cli [--profiles FILE] profiles import FILE [--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles export-inventory [-o FILE] [--name NAME]... [--group G]\n"
+      "       socketscope-cli [--profiles FILE] profiles import-ssh-config [FILE] [--host ALIAS]... [--dry-run] "
+      "[--json]\n"
+      "       socketscope-cli [--profiles FILE] profiles set-secret NAME --kind "
+      "ssh-password|key-passphrase|sudo-password\n"
+      "             --password-stdin\n"
+      "       socketscope-cli [--profiles FILE] profiles forget-secrets NAME\n"
+      "Secrets are never options: set-secret reads the secret from standard input and stores it in the\n"
+      "OS keychain (service SocketScope, or $SOCKETSCOPE_KEYCHAIN_SERVICE).\n";
 
 int cmdList(CliContext& ctx, const QStringList& args)
 {
@@ -111,8 +115,9 @@ int cmdList(CliContext& ctx, const QStringList& args)
         QJsonArray list;
         for (const Profile& prof : store.profiles())
             list.append(ProfileJson::toJson(prof));
-        printJson(ctx, QJsonObject{{QStringLiteral("file"), QDir::toNativeSeparators(store.filePath())},
-                                   {QStringLiteral("profiles"), list}});
+        printJson(ctx,
+            QJsonObject { { QStringLiteral("file"), QDir::toNativeSeparators(store.filePath()) },
+                { QStringLiteral("profiles"), list } });
         return ExitOk;
     }
     if (store.profiles().isEmpty()) {
@@ -121,14 +126,16 @@ int cmdList(CliContext& ctx, const QStringList& args)
         return ExitOk;
     }
     // Columns as wide as their longest value, so a long URL never pushes the SSH column out of line.
-    const auto urlOf = [](const Profile& prof) { return prof.publicUrl.isEmpty() ? QStringLiteral("-") : prof.publicUrl; };
+    const auto urlOf
+        = [](const Profile& prof) { return prof.publicUrl.isEmpty() ? QStringLiteral("-") : prof.publicUrl; };
     qsizetype width = 4;
     qsizetype urlWidth = 10;
     for (const Profile& prof : store.profiles()) {
         width = qMax(width, prof.name.size());
         urlWidth = qMax(urlWidth, urlOf(prof).size());
     }
-    *ctx.out << QStringLiteral("NAME").leftJustified(width + 2) << QStringLiteral("PUBLIC URL").leftJustified(urlWidth + 2) << "SSH\n";
+    *ctx.out << QStringLiteral("NAME").leftJustified(width + 2)
+             << QStringLiteral("PUBLIC URL").leftJustified(urlWidth + 2) << "SSH\n";
     for (const Profile& prof : store.profiles())
         *ctx.out << prof.name.leftJustified(width + 2) << urlOf(prof).leftJustified(urlWidth + 2)
                  << (prof.ssh.isConfigured() ? sshSummary(prof.ssh) : QStringLiteral("-")) << '\n';
@@ -177,7 +184,8 @@ int cmdShow(CliContext& ctx, const QStringList& args)
         showLine(ctx, "ssh auth", ProfileJson::authMethodName(prof.ssh.auth));
         showLine(ctx, "ssh key file", prof.ssh.keyFile);
         showLine(ctx, "ssh jump host", prof.ssh.jumpHost);
-        showLine(ctx, "sudo", prof.ssh.sudoWithoutPassword ? QStringLiteral("without password") : QStringLiteral("asks for password"));
+        showLine(ctx, "sudo",
+            prof.ssh.sudoWithoutPassword ? QStringLiteral("without password") : QStringLiteral("asks for password"));
     }
     showLine(ctx, "nginx site file", prof.nginx.siteFile);
     showLine(ctx, "nginx enabled link", prof.nginx.enabledLink);
@@ -187,8 +195,8 @@ int cmdShow(CliContext& ctx, const QStringList& args)
     showLine(ctx, "nginx error log", prof.logs.nginxErrorLog);
     showLine(ctx, "app log", prof.logs.appLog);
     if (!prof.logs.appLog.isEmpty())
-        showLine(ctx, "app log format", prof.logs.appLogFormat ? logs::logFormatId(*prof.logs.appLogFormat)
-                                                               : QStringLiteral("auto (detected)"));
+        showLine(ctx, "app log format",
+            prof.logs.appLogFormat ? logs::logFormatId(*prof.logs.appLogFormat) : QStringLiteral("auto (detected)"));
     showLine(ctx, "nginx access log", prof.logs.nginxAccessLog);
     showLine(ctx, "HAProxy log", prof.logs.haproxyLog);
     showLine(ctx, "service", prof.serviceName);
@@ -240,10 +248,9 @@ bool parseSshTarget(const QString& target, SshAccess& ssh, QString* error)
 int cmdAdd(CliContext& ctx, const QStringList& args)
 {
     ArgParser p;
-    for (const char* opt : {"--url", "--direct-url", "--origin", "--ssh", "--key", "--jump", "--auth", "--site-file",
-                            "--enabled-link", "--error-log", "--app-log", "--test-cmd", "--reload-cmd", "--service",
-                            "--header", "--subprotocol", "--ca-file", "--notes", "--app", "--app-log-format", "--access-log",
-                            "--haproxy-log"})
+    for (const char* opt : { "--url", "--direct-url", "--origin", "--ssh", "--key", "--jump", "--auth", "--site-file",
+             "--enabled-link", "--error-log", "--app-log", "--test-cmd", "--reload-cmd", "--service", "--header",
+             "--subprotocol", "--ca-file", "--notes", "--app", "--app-log-format", "--access-log", "--haproxy-log" })
         p.addValue(QString::fromLatin1(opt));
     p.addFlag(QStringLiteral("--bolt"));
     int rc = ExitOk;
@@ -260,7 +267,8 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     if (p.isSet(QStringLiteral("--app"))) {
         const auto app = appProtocolFromName(p.value(QStringLiteral("--app")));
         if (!app)
-            return usageError(ctx, QStringLiteral("--app must be one of %1").arg(appProtocolNames().join(QStringLiteral(", "))));
+            return usageError(
+                ctx, QStringLiteral("--app must be one of %1").arg(appProtocolNames().join(QStringLiteral(", "))));
         prof.app = *app;
     }
     prof.subprotocols = p.values(QStringLiteral("--subprotocol"));
@@ -269,7 +277,7 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
         const qsizetype colon = h.indexOf(u':');
         if (colon <= 0)
             return usageError(ctx, QStringLiteral("--header needs 'NAME: VALUE' (got '%1')").arg(h));
-        prof.extraHeaders.append({h.left(colon).trimmed(), h.mid(colon + 1).trimmed()});
+        prof.extraHeaders.append({ h.left(colon).trimmed(), h.mid(colon + 1).trimmed() });
     }
     if (p.isSet(QStringLiteral("--ssh"))) {
         QString error;
@@ -298,13 +306,15 @@ int cmdAdd(CliContext& ctx, const QStringList& args)
     prof.logs.appLog = p.value(QStringLiteral("--app-log"));
     prof.logs.nginxAccessLog = p.value(QStringLiteral("--access-log"));
     prof.logs.haproxyLog = p.value(QStringLiteral("--haproxy-log"));
-    if (const QString format = p.value(QStringLiteral("--app-log-format")); !format.isEmpty() && format != QLatin1String("auto")) {
+    if (const QString format = p.value(QStringLiteral("--app-log-format"));
+        !format.isEmpty() && format != QLatin1String("auto")) {
         prof.logs.appLogFormat = logs::logFormatFromId(format);
         if (!prof.logs.appLogFormat) {
-            QStringList names{QStringLiteral("auto")};
+            QStringList names { QStringLiteral("auto") };
             for (logs::LogFormat f : logs::allLogFormats())
                 names.append(logs::logFormatId(f));
-            return usageError(ctx, QStringLiteral("--app-log-format must be one of %1").arg(names.join(QStringLiteral(", "))));
+            return usageError(
+                ctx, QStringLiteral("--app-log-format must be one of %1").arg(names.join(QStringLiteral(", "))));
         }
     }
 
@@ -349,10 +359,14 @@ int cmdRemove(CliContext& ctx, const QStringList& args)
         return ExitFinding;
     }
     if (p.isSet(QStringLiteral("--json")))
-        printJson(ctx, QJsonObject{{QStringLiteral("removed"), prof->name}, {QStringLiteral("id"), prof->id.toString(QUuid::WithoutBraces)}});
+        printJson(ctx,
+            QJsonObject { { QStringLiteral("removed"), prof->name },
+                { QStringLiteral("id"), prof->id.toString(QUuid::WithoutBraces) } });
     else
-        *ctx.out << "Removed profile '" << prof->name << "'. Its saved passwords stay in the keychain under the service "
-                 << "'SocketScope', keys " << prof->id.toString(QUuid::WithoutBraces) << "/*; delete them there if you wish.\n";
+        *ctx.out << "Removed profile '" << prof->name
+                 << "'. Its saved passwords stay in the keychain under the service "
+                 << "'SocketScope', keys " << prof->id.toString(QUuid::WithoutBraces)
+                 << "/*; delete them there if you wish.\n";
     return ExitOk;
 }
 
@@ -366,14 +380,17 @@ QString keychainService()
 void withKeychain(CliContext& ctx, const QString& what, std::function<void(SecretStore*)> action)
 {
     auto* secrets = new SecretStore(keychainService(), QCoreApplication::instance());
-    QObject::connect(secrets, &SecretStore::availabilityChanged, secrets, [&ctx, secrets, what, action] {
-        if (secrets->availability() != SecretStore::Availability::Available) {
-            *ctx.err << "profiles " << what << ": " << secrets->availabilityText() << '\n';
-            ctx.finish(ExitFinding);
-            return;
-        }
-        action(secrets);
-    }, Qt::SingleShotConnection);
+    QObject::connect(
+        secrets, &SecretStore::availabilityChanged, secrets,
+        [&ctx, secrets, what, action] {
+            if (secrets->availability() != SecretStore::Availability::Available) {
+                *ctx.err << "profiles " << what << ": " << secrets->availabilityText() << '\n';
+                ctx.finish(ExitFinding);
+                return;
+            }
+            action(secrets);
+        },
+        Qt::SingleShotConnection);
     secrets->checkAvailability();
 }
 
@@ -387,13 +404,14 @@ int cmdSetSecret(CliContext& ctx, const QStringList& args)
         return rc;
     const QString kindName = p.value(QStringLiteral("--kind"));
     std::optional<SecretKind> kind;
-    for (SecretKind k : {SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword})
+    for (SecretKind k : { SecretKind::SshPassword, SecretKind::KeyPassphrase, SecretKind::SudoPassword })
         if (SecretStore::kindName(k) == kindName)
             kind = k;
     if (!kind)
         return usageError(ctx, QStringLiteral("--kind must be ssh-password, key-passphrase or sudo-password"));
     if (!p.isSet(QStringLiteral("--password-stdin")))
-        return usageError(ctx, QStringLiteral("give the secret on standard input with --password-stdin (never as an argument)"));
+        return usageError(
+            ctx, QStringLiteral("give the secret on standard input with --password-stdin (never as an argument)"));
     const Result<Profile> prof = loadProfileForCli(ctx, p.positionals().first());
     if (!prof) {
         *ctx.err << "profiles set-secret: " << prof.error() << '\n';
@@ -419,7 +437,7 @@ int cmdSetSecret(CliContext& ctx, const QStringList& args)
     });
     // Wiped here too when the keychain turned out unavailable.
     QObject::connect(QCoreApplication::instance(), &QCoreApplication::aboutToQuit, QCoreApplication::instance(),
-                     [held] { wipeSecret(*held); });
+        [held] { wipeSecret(*held); });
     return ExitAsync;
 }
 
@@ -457,17 +475,17 @@ struct Subcommand {
 
 // One line per subcommand; the usage above lists them for the user.
 constexpr Subcommand kSubcommands[] = {
-    {"list", cmdList},
-    {"show", cmdShow},
-    {"add", cmdAdd},
-    {"remove", cmdRemove},
-    {"export", cmdExport},
-    {"export-modules", cmdProfilesExportModules},
-    {"import", cmdImport},
-    {"export-inventory", cmdExportInventory},
-    {"import-ssh-config", cmdImportSshConfig},
-    {"set-secret", cmdSetSecret},
-    {"forget-secrets", cmdForgetSecrets},
+    { "list", cmdList },
+    { "show", cmdShow },
+    { "add", cmdAdd },
+    { "remove", cmdRemove },
+    { "export", cmdExport },
+    { "export-modules", cmdProfilesExportModules },
+    { "import", cmdImport },
+    { "export-inventory", cmdExportInventory },
+    { "import-ssh-config", cmdImportSshConfig },
+    { "set-secret", cmdSetSecret },
+    { "forget-secrets", cmdForgetSecrets },
 };
 
 } // namespace

@@ -51,8 +51,9 @@ int cmdExport(CliContext& ctx, const QStringList& args)
         return ExitFinding;
     }
     if (p.isSet(QStringLiteral("--json")))
-        printJson(ctx, QJsonObject{{QStringLiteral("file"), QDir::toNativeSeparators(target)},
-                                   {QStringLiteral("exported"), int(selected.size())}});
+        printJson(ctx,
+            QJsonObject { { QStringLiteral("file"), QDir::toNativeSeparators(target) },
+                { QStringLiteral("exported"), int(selected.size()) } });
     else
         *ctx.out << "Exported " << selected.size() << " profile(s) to " << QDir::toNativeSeparators(target)
                  << " (no passwords or passphrases: those stay in the keychain).\n";
@@ -195,7 +196,8 @@ int cmdExportInventory(CliContext& ctx, const QStringList& args)
         if (!plain.isEmpty())
             y += QStringLiteral("          socketscope_headers:\n") + plain.join(QString());
         if (!secret.isEmpty())
-            y += QStringLiteral("          # credential headers %1: give their values in socketscope_secret_headers (ansible-vault)\n")
+            y += QStringLiteral(
+                "          # credential headers %1: give their values in socketscope_secret_headers (ansible-vault)\n")
                      .arg(secret.join(QStringLiteral(", ")));
     }
     if (selected.isEmpty())
@@ -217,10 +219,11 @@ int cmdExportInventory(CliContext& ctx, const QStringList& args)
 static int reportImport(CliContext& ctx, bool json, const ImportReport& report, const QString& from)
 {
     if (json) {
-        printJson(ctx, QJsonObject{{QStringLiteral("from"), from},
-                                   {QStringLiteral("added"), QJsonArray::fromStringList(report.added)},
-                                   {QStringLiteral("skipped"), QJsonArray::fromStringList(report.skipped)},
-                                   {QStringLiteral("notes"), QJsonArray::fromStringList(report.notes)}});
+        printJson(ctx,
+            QJsonObject { { QStringLiteral("from"), from },
+                { QStringLiteral("added"), QJsonArray::fromStringList(report.added) },
+                { QStringLiteral("skipped"), QJsonArray::fromStringList(report.skipped) },
+                { QStringLiteral("notes"), QJsonArray::fromStringList(report.notes) } });
     } else {
         for (const QString& n : report.added)
             *ctx.out << "added    " << n << '\n';
@@ -248,7 +251,7 @@ int cmdImport(CliContext& ctx, const QStringList& args)
     if (!loadStore(ctx, store))
         return ExitUsage;
     return reportImport(ctx, p.isSet(QStringLiteral("--json")), store.importProfiles(*incoming),
-                        QDir::toNativeSeparators(p.positionals().first()));
+        QDir::toNativeSeparators(p.positionals().first()));
 }
 
 int cmdImportSshConfig(CliContext& ctx, const QStringList& args)
@@ -261,7 +264,8 @@ int cmdImportSshConfig(CliContext& ctx, const QStringList& args)
         return rc;
     const QString path = p.positionals().isEmpty() ? SshConfigImporter::defaultPath() : p.positionals().first();
     if (!QFileInfo(path).isFile()) {
-        *ctx.err << "profiles import-ssh-config: " << QDir::toNativeSeparators(path) << " does not exist or is not a file\n";
+        *ctx.err << "profiles import-ssh-config: " << QDir::toNativeSeparators(path)
+                 << " does not exist or is not a file\n";
         return ExitUsage;
     }
     const SshConfigParse parsed = SshConfigImporter::parseFile(path);
@@ -279,10 +283,13 @@ int cmdImportSshConfig(CliContext& ctx, const QStringList& args)
             list.append(ProfileJson::toJson(prof));
             if (!json)
                 *ctx.out << prof.name << "  " << sshSummary(prof.ssh)
-                         << (prof.ssh.jumpHost.isEmpty() ? QString() : QStringLiteral("  via ") + prof.ssh.jumpHost) << '\n';
+                         << (prof.ssh.jumpHost.isEmpty() ? QString() : QStringLiteral("  via ") + prof.ssh.jumpHost)
+                         << '\n';
         }
         if (json)
-            printJson(ctx, QJsonObject{{QStringLiteral("from"), QDir::toNativeSeparators(path)}, {QStringLiteral("profiles"), list}});
+            printJson(ctx,
+                QJsonObject {
+                    { QStringLiteral("from"), QDir::toNativeSeparators(path) }, { QStringLiteral("profiles"), list } });
         return ExitOk;
     }
     ProfileStore store(profilesFileFor(ctx));

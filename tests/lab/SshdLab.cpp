@@ -327,14 +327,20 @@ bool SshdLab::startDaemon(QString* error)
         setError(error, QStringLiteral("could not start sshd"));
         return false;
     }
+    // Ready when it listens on 127.0.0.1 (the address every test dials): "Server listening on" alone
+    // may be ::1 while another process took the port on 127.0.0.1 first (then every connect is refused).
+    const QByteArray listening = QStringLiteral("Server listening on 127.0.0.1 port %1.").arg(m_port).toLatin1();
+    const QByteArray bindFailed = QStringLiteral("Bind to port %1 on 127.0.0.1 failed").arg(m_port).toLatin1();
     QDeadlineTimer deadline(10000);
     while (!deadline.hasExpired()) {
-        if (log().contains("Server listening on"))
+        const QByteArray text = log();
+        if (text.contains(listening))
             return true;
-        if (!m_sshd.isRunning())
+        if (text.contains(bindFailed) || !m_sshd.isRunning())
             break;
         QThread::msleep(10);
     }
+    m_portTaken = log().contains(bindFailed);
     setError(error, QStringLiteral("sshd did not start: %1").arg(QString::fromLocal8Bit(log())));
     m_sshd.stop();
     return false;
@@ -366,7 +372,18 @@ bool SshdLab::start(QString* error)
             return false;
         m_prepared = true;
     }
-    return startDaemon(error);
+    // freePort() only says the port was free a moment ago: when another test's server takes it
+    // first, the lab moves to another port (before any test has seen this one).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (startDaemon(error))
+            return true;
+        if (!m_portTaken)
+            return false;
+        m_port = freePort();
+        if (!writeConfig(error))
+            return false;
+    }
+    return false;
 }
 
 void SshdLab::stop() { m_sshd.stop(); }

@@ -81,6 +81,7 @@ private:
     QTemporaryDir m_dir;
     Daemon m_sshd;
     quint16 m_port = 0;
+    bool m_portTaken = false; // the last start failed because 127.0.0.1:m_port was taken
     bool m_prepared = false;
 };
 
