@@ -4,6 +4,7 @@
 #include "probe/ProbeProfile.h"
 
 #include "diagnosis/Diagnosis.h"
+#include "diagnosis/ProxyStack.h"
 #include "monitor/MonitorTypes.h"
 #include "monitor/ProbeLauncher.h"
 #include "monitor/ProfileDashboard.h"
@@ -56,6 +57,7 @@ QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& sec
 
 void ProbeMatrix::setProfile(const Profile& profile, const QString& secondProxyUrl)
 {
+    m_profile = profile;
     ProbeOptions base;
     applyProfile(base, profile);
     base.echoCount = 3;
@@ -239,7 +241,12 @@ MatrixVerdict ProbeMatrix::verdict() const
     const auto fault = [&](int i, const QString& sentence) {
         v.faultyRow = i;
         v.sentence = sentence;
-        v.advice = m_rows[i].result.advice;
+        // Filtered to what fronts the service, as the Overview does (issue 16): the profile's fields
+        // and the answers' headers name nginx, HAProxy or a cloud LB; unknown keeps every bullet.
+        QList<ProbeResult> results;
+        for (const MatrixRow& r : m_rows)
+            results.append(r.result);
+        v.advice = adviceForStack(m_rows[i].result, detectStack(m_profile, results));
         v.state = upgraded(m_rows[i].result) ? QStringLiteral("degraded") : QStringLiteral("down");
     };
     if (direct >= 0 && !m_rows[direct].result.ok) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "probe/ProbeTypes.h"
+#include "profiles/Profile.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -11,7 +12,6 @@
 namespace socketscope {
 
 class ProbeLauncher;
-struct Profile;
 
 // One path to the service the matrix probes ("hop").
 struct MatrixHop {
@@ -79,6 +79,7 @@ private:
 
     QPointer<ProbeLauncher> m_launcher;
     ProbeOptions m_base;
+    Profile m_profile; // what setProfile() was given: the advice is filtered by its stack
     QList<MatrixRow> m_rows;
     QList<quint64> m_probeIds; // per row, 0 when not running
     double m_holdS = 5;

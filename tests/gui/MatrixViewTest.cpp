@@ -14,6 +14,7 @@
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLabel>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -65,6 +66,18 @@ TEST(MatrixView, NamesTheProxyHopThatDropsIdleConnections)
     EXPECT_EQ(v.state, QStringLiteral("degraded"));
     EXPECT_TRUE(panel.matrixView()->verdictText().contains(QStringLiteral("public  127.0.0.1:%1").arg(lab.port)))
         << panel.matrixView()->verdictText().toStdString();
+    // Issue 16: the advice fits what fronts the service, as on the Overview. nginx answered (its
+    // Server header): its directive is named with the measured cutoff, no other platform's bullet.
+    const QString advice = v.advice.join(u'\n');
+    EXPECT_TRUE(advice.contains(QStringLiteral("proxy_read_timeout"))) << advice.toStdString();
+    EXPECT_TRUE(advice.contains(hm.captured(1) + QStringLiteral(" s"))) << advice.toStdString();
+    for (const QString& other : {QStringLiteral("HAProxy"), QStringLiteral("AWS"), QStringLiteral("Azure")})
+        EXPECT_FALSE(advice.contains(other)) << other.toStdString() << " in: " << advice.toStdString();
+    // Rendered as on the Overview: directives as code, no literal backticks.
+    const auto* adviceLabel = panel.matrixView()->findChild<QLabel*>(QStringLiteral("adviceLabel"));
+    ASSERT_NE(adviceLabel, nullptr);
+    EXPECT_TRUE(adviceLabel->text().contains(QStringLiteral("<code>proxy_read_timeout</code>"))) << adviceLabel->text().toStdString();
+    EXPECT_FALSE(adviceLabel->text().contains(u'`')) << adviceLabel->text().toStdString();
 
     // Issue 16: in a 1024×700 window (the Live tab at its narrowest, too) the verdict column is
     // in view whole, every verdict uncut; the measurements after it may scroll.

@@ -78,11 +78,16 @@ TEST(ProbeMatrix, NamesTheProxyHopWhenDirectWorks)
     EXPECT_EQ(v.faultyRow, 1);
     EXPECT_EQ(v.state, QStringLiteral("degraded"));
     EXPECT_TRUE(v.sentence.contains(QStringLiteral("idle_timeout")));
-    EXPECT_EQ(v.advice, idle.advice);
+    // The stack is unknown here (no Server header, no nginx fields): every platform's bullet, each
+    // quoting the measured cutoff.
+    const QString advice = v.advice.join(u'\n');
+    EXPECT_TRUE(advice.contains(QStringLiteral("proxy_read_timeout"))) << advice.toStdString();
+    EXPECT_TRUE(advice.contains(QStringLiteral("timeout tunnel"))) << advice.toStdString();
+    EXPECT_TRUE(advice.contains(QStringLiteral("3.0 s"))) << advice.toStdString();
     const QJsonObject j = matrix.toJson();
     EXPECT_EQ(j[QStringLiteral("verdict")].toObject()[QStringLiteral("faulty_hop")].toString(), QStringLiteral("proxy_http"));
     EXPECT_EQ(j[QStringLiteral("hops")].toArray().size(), 2);
     const QString md = matrix.toMarkdown();
     EXPECT_TRUE(md.contains(QStringLiteral("| public  127.0.0.1:9002 |")));
-    EXPECT_TRUE(md.contains(QStringLiteral("Raise proxy_read_timeout")));
+    EXPECT_TRUE(md.contains(v.advice.first())) << md.toStdString();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "monitor/MatrixView.h"
 
+#include "common/AdviceHtml.h"
 #include "monitor/ProbeMatrix.h"
 #include "profiles/Profile.h"
 
@@ -165,7 +166,7 @@ void MatrixView::refreshVerdict()
                            .arg(c.name(), v.state, v.sentence.toHtmlEscaped(), hop));
     QStringList advice;
     for (const QString& a : v.advice)
-        advice << QStringLiteral("• ") + a.toHtmlEscaped();
+        advice << QStringLiteral("• ") + adviceHtml(a);
     m_advice->setText(advice.isEmpty() ? QString() : tr("<b>Advice</b><br>") + advice.join(QStringLiteral("<br>")));
     m_advice->setVisible(!advice.isEmpty());
 }

@@ -7,6 +7,7 @@
 #include "common/Banner.h"
 #include "core/ActivityLog.h"
 #include "diagnosis/Diagnosis.h"
+#include "common/AdviceHtml.h"
 #include "diagnosis/ProxyStack.h"
 #include "monitor/ProfileDashboard.h"
 #include "probe/ProbeEngine.h"
@@ -50,15 +51,6 @@ QColor stateColour(const QString& state)
 }
 
 QString ms(const std::optional<double>& v) { return v ? QString::number(*v, 'f', *v < 10 ? 2 : 1) : QStringLiteral("—"); }
-
-// Advice text as HTML: escaped, `code` in backticks as <code>.
-QString adviceHtml(const QString& text)
-{
-    static const QRegularExpression code(QStringLiteral("`([^`]+)`"));
-    QString html = text.toHtmlEscaped();
-    html.replace(code, QStringLiteral("<code>\\1</code>"));
-    return html;
-}
 
 // Seconds left until `deadline`, rounded up (a countdown shows 10 … 1, never 0 while running).
 qint64 secondsLeft(const QDeadlineTimer& deadline) { return (deadline.remainingTime() + 999) / 1000; }
