@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -100,6 +101,9 @@ TEST(Dashboard, ProbeAllSortsRealEndpointsBySeverityAndATileOpensItsProfile)
                                   QStringLiteral("Local demo")}));
     EXPECT_EQ(states, (QStringList{QStringLiteral("down"), QStringLiteral("degraded"), QStringLiteral("unknown"), QStringLiteral("ok")}));
     EXPECT_EQ(causes, (QStringList{QStringLiteral("connection_refused"), QStringLiteral("idle_timeout"), QString(), QStringLiteral("ok")}));
+    // The window's status bar says it too, the tiles counted by state, most severe first.
+    EXPECT_TRUE(w->statusBar()->currentMessage().contains(QStringLiteral("Probe all finished: 1 down, 1 degraded, 1 unknown, 1 ok")))
+        << w->statusBar()->currentMessage().toStdString();
     // Each tile says the state word and when it was probed (never colour alone).
     ProfileTileWidget* first = dashboard->tiles().front();
     EXPECT_TRUE(first->findChild<QLabel*>(QStringLiteral("tileStateLabel"))->text().contains(QStringLiteral("down")));

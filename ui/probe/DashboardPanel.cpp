@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QMap>
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QScrollArea>
@@ -160,10 +161,15 @@ DashboardPanel::DashboardPanel(AppContext& context, QWidget* parent)
     connect(m_cancelButton, &QPushButton::clicked, this, &DashboardPanel::cancelProbeAll);
     connect(m_runner, &ProbeAllRunner::progress, this, [this](int done, int total) {
         m_status->setText(tr("Probed %1 of %2 profiles…").arg(done).arg(total));
+        emit activityChanged(tr("Probe all: %1 of %2 profiles probed").arg(done).arg(total));
     });
     connect(m_runner, &ProbeAllRunner::finished, this, [this] {
-        m_status->setText(tr("Probe all finished %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
+        const QString counts = stateCounts();
+        m_status->setText(tr("Probe all finished %1").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")))
+                          + (counts.isEmpty() ? QString() : QStringLiteral(": ") + counts));
         updateControls();
+        emit activityChanged(QString());
+        emit announced(tr("Probe all finished") + (counts.isEmpty() ? QString() : QStringLiteral(": ") + counts));
         emit probeAllFinished();
     });
     connect(&profileStates(m_context), &ProfileStateModel::changed, this, &DashboardPanel::render);
@@ -195,6 +201,21 @@ void DashboardPanel::probeAll()
 }
 
 void DashboardPanel::cancelProbeAll() { m_runner->cancel(); }
+
+QString DashboardPanel::stateCounts() const
+{
+    const QList<Profile> profiles = m_context.profiles ? m_context.profiles->profiles() : QList<Profile>();
+    QMap<int, QPair<QString, int>> bySeverity; // most severe first, as the tiles
+    for (const ProfileTile& tile : dashboardTiles(profiles, profileStates(m_context))) {
+        auto& entry = bySeverity[stateSeverity(tile.state)];
+        entry.first = tile.state;
+        ++entry.second;
+    }
+    QStringList parts;
+    for (const auto& [state, count] : std::as_const(bySeverity))
+        parts << QStringLiteral("%1 %2").arg(count).arg(state);
+    return parts.join(QStringLiteral(", "));
+}
 
 void DashboardPanel::updateControls()
 {

@@ -71,6 +71,8 @@ private:
     void render();
     void layoutTiles();
     void updateControls();
+    // "2 down, 1 degraded, 3 ok": the tiles counted by state, most severe first.
+    QString stateCounts() const;
 
     ProbeEngine* m_engine = nullptr;
     ProbeAllRunner* m_runner = nullptr;
