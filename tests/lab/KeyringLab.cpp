@@ -6,6 +6,10 @@
 #include <QFile>
 #include <QThread>
 
+#ifndef _WIN32
+#include <dlfcn.h>
+#endif
+
 namespace socketscope::lab {
 
 namespace {
@@ -89,14 +93,46 @@ bool KeyringLab::start(QString* error)
                     .arg(QString::fromUtf8(m_keyring.output()), QString::fromUtf8(out)));
 }
 
+namespace {
+// GLib's shared session-bus connection (libsecret's, through QtKeychain) raises SIGTERM in this
+// process when its bus goes away ("exit on close"): the lab's bus stopping after a test that used
+// it in-process would kill the next test of the same binary. GLib is only looked up when this
+// process already loaded it (RTLD_NOLOAD); nothing is linked for it.
+void keepThisProcessWhenTheSessionBusCloses()
+{
+#ifndef _WIN32
+    void* gio = ::dlopen("libgio-2.0.so.0", RTLD_NOW | RTLD_NOLOAD);
+    if (!gio)
+        return;
+    using BusGetSync = void* (*)(int, void*, void**);
+    using SetExitOnClose = void (*)(void*, int);
+    using Unref = void (*)(void*);
+    const auto busGetSync = reinterpret_cast<BusGetSync>(::dlsym(gio, "g_bus_get_sync"));
+    const auto setExitOnClose = reinterpret_cast<SetExitOnClose>(::dlsym(gio, "g_dbus_connection_set_exit_on_close"));
+    const auto unref = reinterpret_cast<Unref>(::dlsym(gio, "g_object_unref"));
+    if (busGetSync && setExitOnClose && unref) {
+        constexpr int kSessionBus = 2; // G_BUS_TYPE_SESSION
+        if (void* connection = busGetSync(kSessionBus, nullptr, nullptr)) {
+            setExitOnClose(connection, 0);
+            unref(connection);
+        }
+    }
+    ::dlclose(gio);
+#endif
+}
+} // namespace
+
 void KeyringLab::stop()
 {
+    if (m_usedInThisProcess)
+        keepThisProcessWhenTheSessionBusCloses();
     m_keyring.stop();
     m_bus.stop();
 }
 
-void KeyringLab::useInThisProcess() const
+void KeyringLab::useInThisProcess()
 {
+    m_usedInThisProcess = true;
     qputenv("DBUS_SESSION_BUS_ADDRESS", m_address.toUtf8());
     qputenv("XDG_RUNTIME_DIR", m_dir.filePath(QStringLiteral("run")).toUtf8());
     qunsetenv("XDG_CURRENT_DESKTOP");

@@ -20,7 +20,7 @@ public:
     QString busAddress() const { return m_address; }
     // Points this process's session bus (QtKeychain, libsecret) at the lab. Call before anything
     // in the process has used the session bus.
-    void useInThisProcess() const;
+    void useInThisProcess();
     // The environment for a child process (the CLI) that should use the lab's keychain.
     QProcessEnvironment environment() const;
 
@@ -28,6 +28,7 @@ private:
     QTemporaryDir m_dir;
     Daemon m_bus;
     Daemon m_keyring;
+    bool m_usedInThisProcess = false; // stop() then keeps GLib from ending this process with the bus
     QString m_address;
 };
 
