@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 using namespace socketscope;
 
 namespace {
@@ -40,25 +42,38 @@ double worstGap(QCustomPlot* plot)
     return worst;
 }
 
-} // namespace
+// A Live tab as wide as in a 1024×700 window, monitoring the in-process reference endpoint every
+// 0.3 s, with at least two RTT points drawn.
+class ChartAxes : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
+        ctx.activity = &activity;
+        live = std::make_unique<LivePanel>(ctx);
+        MonitorSpec spec;
+        spec.name = QStringLiteral("axes");
+        spec.options = MonitorSpec::defaultOptions(server.echoUrl());
+        spec.intervalS = 0.3;
+        live->resize(780, 560); // the Live tab in a 1024×700 window
+        live->show();
+        ASSERT_GT(live->startMonitor(spec), 0);
+        charts = live->charts();
+        ASSERT_TRUE(QTest::qWaitFor([&] { return charts->rttPointCount() >= 2; }, 15000));
+    }
 
-TEST(ChartAxes, TimeLabelsNeverOverlapAtNarrowOrWideWidths)
-{
     ReferenceServer server;
-    ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
     ActivityLog activity;
     AppContext ctx;
-    ctx.activity = &activity;
-    LivePanel panel(ctx);
-    MonitorSpec spec;
-    spec.name = QStringLiteral("axes");
-    spec.options = MonitorSpec::defaultOptions(server.echoUrl());
-    spec.intervalS = 0.3;
-    panel.resize(780, 560); // the Live tab in a 1024×700 window
-    panel.show();
-    ASSERT_GT(panel.startMonitor(spec), 0);
-    MonitorCharts* charts = panel.charts();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return charts->rttPointCount() >= 2; }, 15000));
+    std::unique_ptr<LivePanel> live;
+    MonitorCharts* charts = nullptr;
+};
+
+} // namespace
+
+TEST_F(ChartAxes, TimeLabelsNeverOverlapAtNarrowOrWideWidths)
+{
+    LivePanel& panel = *live;
     const int narrowest = panel.minimumSizeHint().width(); // the Live tab when the profile list is widened
     for (const MonitorCharts::Range range :
         { MonitorCharts::Range::FiveMinutes, MonitorCharts::Range::OneHour, MonitorCharts::Range::Day }) {
@@ -84,21 +99,9 @@ TEST(ChartAxes, TimeLabelsNeverOverlapAtNarrowOrWideWidths)
 // labels and the axis label while a monitor ran. In a 1024×700 window (and at the Live tab's
 // narrowest), with a real monitor running: each legend is shown, lies outside the axis rect
 // (its margins with the tick and axis labels included) and inside its chart, uncut.
-TEST(ChartAxes, LegendsStayOutsideThePlotArea)
+TEST_F(ChartAxes, LegendsStayOutsideThePlotArea)
 {
-    ReferenceServer server;
-    ASSERT_TRUE(server.listen(QHostAddress::LocalHost, 0).ok());
-    AppContext ctx;
-    LivePanel panel(ctx);
-    MonitorSpec spec;
-    spec.name = QStringLiteral("legend");
-    spec.options = MonitorSpec::defaultOptions(server.echoUrl());
-    spec.intervalS = 0.3;
-    panel.resize(780, 560); // the Live tab in a 1024×700 window
-    panel.show();
-    ASSERT_GT(panel.startMonitor(spec), 0);
-    MonitorCharts* charts = panel.charts();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return charts->rttPointCount() >= 2; }, 15000));
+    LivePanel& panel = *live;
     for (const int width : { panel.minimumSizeHint().width(), 780, 1400 }) {
         panel.resize(width, 560);
         QApplication::processEvents();
