@@ -48,10 +48,10 @@ QList<MatrixHop> ProbeMatrix::hopsFor(const Profile& profile, const QString& sec
         const QString id = direct ? QStringLiteral("direct")
                            : u.scheme() == QLatin1String("wss") ? QStringLiteral("proxy_tls")
                                                                 : QStringLiteral("proxy_http");
-        hops.append({id, hopTitle(h.name, h.url), h.url, false});
+        hops.append({id, hopTitle(h.name, h.url), h.url});
     }
     if (!secondProxyUrl.isEmpty())
-        hops.append({QStringLiteral("proxy2"), hopTitle(tr("second proxy"), secondProxyUrl), secondProxyUrl, false});
+        hops.append({QStringLiteral("proxy2"), hopTitle(tr("second proxy"), secondProxyUrl), secondProxyUrl});
     return hops;
 }
 
@@ -229,11 +229,6 @@ MatrixVerdict ProbeMatrix::verdict() const
             v.sentence = isRunning() ? tr("Probing every hop…") : tr("Not run yet.");
             return v;
         }
-    // A derived variant that nothing answers is "not served", not a fault.
-    const auto counts = [](const MatrixRow& r) {
-        return !r.hop.derived
-               || !(r.result.errorPhase == QLatin1String("connect") || r.result.errorPhase == QLatin1String("dns"));
-    };
     int direct = -1;
     for (int i = 0; i < m_rows.size(); ++i)
         if (m_rows[i].hop.id == QLatin1String("direct"))
@@ -255,7 +250,7 @@ MatrixVerdict ProbeMatrix::verdict() const
     }
     for (int i = 0; i < m_rows.size(); ++i) {
         const MatrixRow& r = m_rows[i];
-        if (i == direct || r.result.ok || !counts(r))
+        if (i == direct || r.result.ok)
             continue;
         // The diagnosis's pair verdict names the hop and says why, in one sentence.
         const QString why = direct >= 0 ? diagnosePair(m_rows[direct].result, r.result).verdict
@@ -281,7 +276,7 @@ QJsonObject ProbeMatrix::toJson() const
         o[QStringLiteral("id")] = mr.hop.id;
         o[QStringLiteral("label")] = mr.hop.label;
         o[QStringLiteral("url")] = mr.hop.url;
-        o[QStringLiteral("derived")] = mr.hop.derived;
+        o[QStringLiteral("derived")] = false; // every hop is a URL the profile names; kept for readers of matrix.json
         o[QStringLiteral("cause")] = mr.result.cause;
         o[QStringLiteral("ok")] = mr.result.ok;
         if (mr.result.startedAt.isValid())

@@ -18,7 +18,6 @@ struct MatrixHop {
     QString id;        // "direct", "proxy_http", "proxy_tls", "proxy2"
     QString label;     // as the Overview shows it (hopTitle()): "direct  10.0.0.5:7687", "public  example.com:443"
     QString url;
-    bool derived = false; // built from another URL, not named by the profile (hopsFor() makes none)
 };
 
 struct MatrixRow {

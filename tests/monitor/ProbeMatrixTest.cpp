@@ -29,8 +29,9 @@ TEST(ProbeMatrix, HopsAreTheProfileUrlsUnderTheOverviewsNames)
     EXPECT_EQ(hops[1].url, p.publicUrl);
     EXPECT_EQ(hops[2].id, QStringLiteral("proxy2"));
     EXPECT_EQ(hops[2].url, QStringLiteral("ws://edge.example.com:8080/ws"));
-    for (const MatrixHop& h : hops)
-        EXPECT_FALSE(h.derived) << h.label.toStdString();
+    for (const MatrixHop& h : hops) // no hop built from another URL: only those the profile names
+        EXPECT_TRUE(QStringList({p.directUrl, p.publicUrl, QStringLiteral("ws://edge.example.com:8080/ws")}).contains(h.url))
+            << h.label.toStdString();
     // The names are the Overview's (probeHopsFor(), what "Probe now" probes and shows).
     const QList<ProbeHop> overview = probeHopsFor(p);
     ASSERT_EQ(overview.size(), 2);

@@ -144,8 +144,6 @@ void MatrixView::refreshRow(int row)
         f.setBold(failed || c == ProbeMatrix::Hop);
         item->setFont(f);
         QStringList tip = {mr.hop.url};
-        if (mr.hop.derived)
-            tip << tr("(derived from the profile's other URL)");
         tip << mr.result.evidence;
         item->setToolTip(tip.join(QLatin1Char('\n')));
     }
